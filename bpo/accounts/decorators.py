@@ -1,0 +1,55 @@
+"""Page-side use of the permission layer (the API uses ``bpo.api.base``)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from bpo.accounts.permissions import can, can_access_client
+from bpo.accounts.roles import Action
+
+
+def client_page(action: str = Action.VIEW_CLIENT):
+    """Guard a page under ``/c/<client_slug>/``: login, then membership (404), then role (403).
+
+    The view receives ``request.tenant`` (the client) and no ``client_slug`` argument.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, client_slug: str, **kwargs):
+            client = getattr(request, "tenant", None)
+            if client is None or client.slug != client_slug:
+                raise Http404("No such client")
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not can_access_client(request.user, client):
+                raise Http404("No such client")
+            if not can(request.user, client, action):
+                raise PermissionDenied("Your role in this client does not allow this.")
+            return view(request, *args, **kwargs)
+
+        wrapped.client_action = action  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def provider_page(predicate):
+    """Guard a provider-side page: login, then ``predicate(user)`` or 404."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not predicate(request.user):
+                raise Http404()
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

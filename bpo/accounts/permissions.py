@@ -1,0 +1,98 @@
+"""The one place that decides who may see and do what. Pages and the API both call it.
+
+A user who may not see a client gets a 404 for everything of that client (page or API,
+session or token), so that the existence of other clients is not leaked.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from bpo.accounts.roles import (
+    ACTION_ROLES,
+    CLIENT_ROLES,
+    LIST_ALL_CLIENTS,
+    ONBOARD_CLIENTS,
+    STAFF_ROLES,
+    Role,
+)
+
+if TYPE_CHECKING:
+    from bpo.accounts.models import Membership, User
+    from tenants.models import Client
+
+_CACHE_ATTR = "_bpo_memberships"
+
+
+def memberships_of(user: User) -> list[Membership]:
+    """The user's memberships, loaded once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(user.memberships.all())
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_memberships(user: User) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def provider_roles(user: User) -> frozenset[str]:
+    return frozenset(m.role for m in memberships_of(user) if m.role in STAFF_ROLES)
+
+
+def is_provider_admin(user: User) -> bool:
+    return any(m.role == Role.PROVIDER_ADMIN for m in memberships_of(user))
+
+
+def is_provider_staff(user: User) -> bool:
+    return bool(provider_roles(user))
+
+
+def roles_for(user: User, client: Client) -> frozenset[str]:
+    """Roles the user holds in ``client`` (a provider admin holds it everywhere)."""
+    roles = set()
+    for membership in memberships_of(user):
+        if membership.role == Role.PROVIDER_ADMIN:
+            roles.add(Role.PROVIDER_ADMIN)
+        elif membership.client_id == client.pk:
+            roles.add(membership.role)
+    if roles and roles <= CLIENT_ROLES and client.is_locked:
+        # A suspended or offboarded client's own users are locked out; its data is kept.
+        return frozenset()
+    return frozenset(roles)
+
+
+def can_access_client(user: User, client: Client) -> bool:
+    return bool(roles_for(user, client))
+
+
+def can(user: User, client: Client, action: str) -> bool:
+    return bool(roles_for(user, client) & ACTION_ROLES[action])
+
+
+def can_onboard_clients(user: User) -> bool:
+    return bool(provider_roles(user) & ONBOARD_CLIENTS)
+
+
+def accessible_clients(user: User) -> QuerySet[Client]:
+    """Clients the user may open, for lists and pickers."""
+    from tenants.models import Client
+
+    clients = Client.objects.exclude(schema_name="public")
+    if provider_roles(user) & LIST_ALL_CLIENTS:
+        return clients
+    client_ids = {
+        m.client_id
+        for m in memberships_of(user)
+        if m.client_id is not None and (m.role in STAFF_ROLES or m.role in CLIENT_ROLES)
+    }
+    visible = clients.filter(pk__in=client_ids)
+    if not is_provider_staff(user):
+        visible = visible.exclude(status__in=["suspended", "offboarded"])
+    return visible

@@ -1,0 +1,59 @@
+"""Roles and what each may do. The one table that pages and the API both consult."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PROVIDER_ADMIN = "provider_admin", "Provider admin"
+    ACCOUNT_MANAGER = "account_manager", "Account manager"
+    SCHEDULER = "scheduler", "Scheduler"
+    FINANCE = "finance", "Finance"
+    QA_ANALYST = "qa_analyst", "QA analyst"
+    AGENT = "agent", "Agent / team lead"
+    CLIENT_ADMIN = "client_admin", "Client admin"
+    CLIENT_VIEWER = "client_viewer", "Client viewer"
+
+
+STAFF_ROLES = frozenset(
+    {
+        Role.PROVIDER_ADMIN,
+        Role.ACCOUNT_MANAGER,
+        Role.SCHEDULER,
+        Role.FINANCE,
+        Role.QA_ANALYST,
+        Role.AGENT,
+    }
+)
+CLIENT_ROLES = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_VIEWER})
+# Staff roles held per assigned client; only the provider admin role is global.
+ASSIGNABLE_STAFF_ROLES = STAFF_ROLES - {Role.PROVIDER_ADMIN}
+
+
+class Action(models.TextChoices):
+    """Things a user does inside one client's space."""
+
+    VIEW_CLIENT = "view_client"
+    MANAGE_CLIENT = "manage_client"  # lifecycle, registry details
+    MANAGE_MEMBERS = "manage_members"  # invite, change roles, remove
+    VIEW_MEMBERS = "view_members"
+    USE_STAFFING_CALCULATOR = "use_staffing_calculator"
+
+
+_ALL_STAFF = STAFF_ROLES
+ACTION_ROLES: dict[str, frozenset[str]] = {
+    Action.VIEW_CLIENT: _ALL_STAFF | CLIENT_ROLES,
+    Action.MANAGE_CLIENT: frozenset({Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER}),
+    Action.MANAGE_MEMBERS: frozenset(
+        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.CLIENT_ADMIN}
+    ),
+    Action.VIEW_MEMBERS: frozenset(
+        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.CLIENT_ADMIN, Role.CLIENT_VIEWER}
+    ),
+    Action.USE_STAFFING_CALCULATOR: _ALL_STAFF | CLIENT_ROLES,
+}
+
+# Provider-wide actions (no client in scope).
+ONBOARD_CLIENTS = frozenset({Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER})
+LIST_ALL_CLIENTS = frozenset({Role.PROVIDER_ADMIN})

@@ -1,0 +1,9 @@
+"""Client-scoped API routes (``/api/v1/clients/<client_slug>/...``). Every view here derives
+from ``bpo.api.base.ClientScopedAPIView`` / ``ClientScopedViewSet``; tests/test_isolation.py
+checks each route from the OpenAPI schema."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("bpo.accounts.client_api_urls")),
+]

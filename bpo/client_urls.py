@@ -1,0 +1,13 @@
+"""Pages of one client's portal, mounted under ``/c/<client_slug>/``.
+
+Every view here must be wrapped in ``bpo.accounts.decorators.client_page``;
+tests/test_isolation.py walks this list and fails for a route without the rule.
+"""
+
+from django.urls import include, path
+
+app_name = "client"
+urlpatterns = [
+    path("", include("tenants.client_urls")),
+    path("", include("bpo.accounts.client_urls")),
+]

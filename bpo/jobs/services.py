@@ -1,0 +1,54 @@
+"""Writes to job records. Progress is written on its own so that it is visible while the
+task's main work is still inside an uncommitted transaction."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from bpo.jobs.models import Job, JobStatus
+
+
+def create_job(*, kind: str, created_by=None, client=None) -> Job:
+    return Job.objects.create(kind=kind, created_by=created_by, client=client)
+
+
+def start_job(*, job_id) -> Job:
+    Job.objects.filter(pk=job_id).update(
+        status=JobStatus.RUNNING,
+        started_at=timezone.now(),
+        finished_at=None,
+        error="",
+        progress=0,
+        attempts=F("attempts") + 1,
+    )
+    return Job.objects.get(pk=job_id)
+
+
+def report_progress(*, job_id, progress: int, message: str = "") -> None:
+    if transaction.get_connection().in_atomic_block:
+        raise RuntimeError("report progress outside the task's transaction, or nobody sees it")
+    Job.objects.filter(pk=job_id).update(progress=max(0, min(100, progress)), message=message[:300])
+
+
+def finish_job(*, job_id, result: dict | None = None, message: str = "Done") -> None:
+    Job.objects.filter(pk=job_id).update(
+        status=JobStatus.SUCCEEDED,
+        progress=100,
+        message=message,
+        result=result or {},
+        finished_at=timezone.now(),
+    )
+
+
+def fail_job(*, job_id, error: str, message: str = "Failed") -> None:
+    Job.objects.filter(pk=job_id).update(
+        status=JobStatus.FAILED, message=message, error=error[:5000], finished_at=timezone.now()
+    )
+
+
+def requeue_job(*, job_id) -> None:
+    Job.objects.filter(pk=job_id).update(
+        status=JobStatus.QUEUED, progress=0, message="Queued for retry", error=""
+    )

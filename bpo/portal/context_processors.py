@@ -1,0 +1,22 @@
+from bpo.accounts.permissions import (
+    accessible_clients,
+    can_onboard_clients,
+    is_provider_admin,
+    is_provider_staff,
+    roles_for,
+)
+
+
+def portal(request) -> dict:
+    user = getattr(request, "user", None)
+    client = getattr(request, "tenant", None)
+    if user is None or not user.is_authenticated:
+        return {"current_client": client}
+    return {
+        "current_client": client,
+        "current_roles": roles_for(user, client) if client else frozenset(),
+        "switchable_clients": accessible_clients(user).only("name", "slug", "status")[:50],
+        "is_provider_staff": is_provider_staff(user),
+        "is_provider_admin": is_provider_admin(user),
+        "can_onboard_clients": can_onboard_clients(user),
+    }

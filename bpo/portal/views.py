@@ -1,0 +1,63 @@
+"""The portal shell: home pages, the client switcher and friendly error pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+
+from bpo.accounts.permissions import accessible_clients, is_provider_staff
+from bpo.api.errors import json_error_response
+
+
+@login_required
+def home(request):
+    """Staff see their clients; a client user goes straight to its client's portal."""
+    clients = accessible_clients(request.user)
+    if not is_provider_staff(request.user):
+        client = clients.first()
+        if client is None:
+            return render(request, "portal/no_access.html", status=403)
+        return HttpResponseRedirect(reverse("client:overview", args=[client.slug]))
+    counts = {status: 0 for status in ("onboarding", "live", "suspended", "offboarded")}
+    for status in clients.values_list("status", flat=True):
+        counts[status] += 1
+    return render(
+        request,
+        "portal/provider_home.html",
+        {"clients": clients.order_by("name")[:20], "counts": counts, "total": sum(counts.values())},
+    )
+
+
+def _error(request, template: str, status: int, code: str, message: str):
+    if request.path.startswith("/api/"):
+        return json_error_response(code, message, status)
+    return render(request, template, {"message": message}, status=status)
+
+
+def not_found(request, exception=None):
+    return _error(request, "errors/404.html", 404, "not_found", "Not found.")
+
+
+def permission_denied(request, exception=None):
+    message = str(exception) if exception and str(exception) else "You do not have access."
+    return _error(request, "errors/403.html", 403, "permission_denied", message)
+
+
+def server_error(request):
+    return _error(request, "errors/500.html", 500, "server_error", "Something went wrong.")
+
+
+def bad_request(request, exception=None):
+    return _error(request, "errors/400.html", 400, "bad_request", "Bad request.")
+
+
+@login_required
+def switch_client(request):
+    """Staff move between their clients without logging in again (one session, path-routed)."""
+    slug = request.GET.get("client", "")
+    client = accessible_clients(request.user).filter(slug=slug).first()
+    if client is None:
+        return HttpResponseRedirect(reverse("portal:home"))
+    return HttpResponseRedirect(reverse("client:overview", args=[client.slug]))

@@ -1,0 +1,22 @@
+"""Tests: the real PostgreSQL (DATABASE_URL or the embedded server), fast hashing, no real mail."""
+
+import os
+
+from bpo.settings.base import *  # noqa: F403
+from bpo.settings.base import DATA_DIR, DATABASES
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_bpo")}
+# A real worker started by a test reads tasks from this queue only, so a developer's running
+# `make run` worker on the same broker never steals them.
+CELERY_TASK_DEFAULT_QUEUE = "bpo-test"
+if not os.environ.get("CELERY_BROKER_URL"):
+    _broker_dir = DATA_DIR / "test-celery" / "broker"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir),
+        "data_folder_out": str(_broker_dir),
+        "control_folder": str(DATA_DIR / "test-celery" / "control"),
+    }
+LOGGING = {"version": 1, "disable_existing_loggers": False}

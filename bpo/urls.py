@@ -1,0 +1,23 @@
+"""URL map. Public (provider) routes and client routes never overlap: everything of one client
+sits under ``/c/<slug>/`` (pages) or ``/api/v1/clients/<slug>/`` (API), see
+``tenants.middleware``."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("bpo.portal.urls")),
+    path("accounts/", include("bpo.accounts.urls")),
+    path("clients/", include("tenants.urls")),
+    path("c/<slug:client_slug>/", include("bpo.client_urls")),
+    path("api/v1/", include("bpo.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "bpo.portal.views.bad_request"
+handler403 = "bpo.portal.views.permission_denied"
+handler404 = "bpo.portal.views.not_found"
+handler500 = "bpo.portal.views.server_error"

@@ -1,0 +1,181 @@
+"""The weekly shift optimiser: greedy first, LP bound, then the aggregated MIP, under one deadline.
+
+``solve_schedule`` always returns a valid plan: the greedy plan exists within a second, and each
+later stage only replaces the best plan when its recomputed objective is lower. The deadline is
+shared by all stages; HiGHS stops at its own time limit and hands back its incumbent.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import highspy
+import numpy as np
+
+from scheduling.engine.optimiser.aggregate import AggregatedModel, build_model, to_highs
+from scheduling.engine.optimiser.construct import greedy_plan
+from scheduling.engine.optimiser.disaggregate import disaggregate
+from scheduling.engine.optimiser.evaluate import build_plan
+from scheduling.engine.optimiser.model import SchedulingProblem, ShiftPlan, check_problem
+from scheduling.engine.optimiser.options import (
+    AgentGroup,
+    ShiftOptions,
+    WeeklyLimits,
+    build_groups,
+    build_options,
+)
+
+OPTIMAL = highspy.HighsModelStatus.kOptimal
+
+
+def solve_schedule(
+    problem: SchedulingProblem,
+    *,
+    time_limit: float = 60.0,
+    threads: int = 1,
+    seed: int = 0,
+    verbose: bool = False,
+) -> ShiftPlan:
+    """Best plan found within ``time_limit`` seconds, with the LP lower bound and the gap.
+
+    Deterministic for the same input and seed when single-threaded and when no stage is cut
+    short by the clock (a time limit is wall-clock, so a stage stopped by it can differ).
+    """
+    started = time.perf_counter()
+    deadline = started + time_limit
+    check_problem(problem)
+    notes: list[str] = []
+
+    def note(text: str) -> None:
+        line = f"[{time.perf_counter() - started:7.1f}s] {text}"
+        notes.append(line)
+        if verbose:
+            print(line, flush=True)
+
+    options = build_options(problem)
+    groups, classes = build_groups(problem, options)
+    allowed_of, limits_of = _per_agent(problem, groups)
+    note(f"{len(problem.agents)} agents in {len(groups)} groups, {options.count} shift options")
+
+    best = build_plan(
+        problem, options, classes, greedy_plan(problem, options, allowed_of, limits_of, seed)
+    )
+    best.method = "greedy"
+    note(f"greedy objective {best.objective:.1f}")
+
+    model = build_model(problem, options, groups, classes)
+    note(f"aggregated model: {model.num_col} columns ({model.x_count} integer), {model.num_row} rows")
+
+    lower_bound, lp_values = _lp_bound(model, deadline, threads, seed, verbose)
+    note(f"LP bound {lower_bound:.1f}" if lp_values is not None else "LP bound not reached")
+
+    def consider(values: np.ndarray, method: str) -> None:
+        nonlocal best
+        choices, moved = disaggregate(
+            problem, options, groups, model.x_group, model.x_option, values[: model.x_count]
+        )
+        plan = build_plan(problem, options, classes, choices)
+        note(f"{method}: objective {plan.objective:.1f} (moved {moved} shifts)")
+        if plan.objective < best.objective - 1e-6:
+            plan.method = method
+            best = plan
+
+    mip_bound = lower_bound
+    remaining = deadline - time.perf_counter()
+    if remaining > 1.0 and model.x_count:
+        highs = to_highs(
+            model,
+            integer=True,
+            time_limit=remaining - _reserve(problem),
+            threads=threads,
+            seed=seed,
+            log=verbose,
+            extra_options={"mip_rel_gap": 1e-5},
+        )
+        start = _aggregated_point(model, groups, best, options, problem, classes)
+        solution = highspy.HighsSolution()
+        solution.col_value = start.tolist()
+        solution.value_valid = True
+        highs.setSolution(solution)
+        highs.run()
+        info = highs.getInfo()
+        if info.primal_solution_status == 2:
+            consider(np.asarray(highs.getSolution().col_value), "aggregated MIP")
+        mip_bound = max(mip_bound, float(info.mip_dual_bound))
+        best.status = highs.modelStatusToString(highs.getModelStatus())
+    else:
+        best.status = "LP only" if lp_values is not None else "greedy only"
+
+    best.lower_bound = lower_bound
+    best.mip_bound = mip_bound
+    best.seconds = time.perf_counter() - started
+    best.log = notes
+    return best
+
+
+def _per_agent(
+    problem: SchedulingProblem, groups: list[AgentGroup]
+) -> tuple[list, list[WeeklyLimits]]:
+    allowed_of: list = [None] * len(problem.agents)
+    limits_of: list = [None] * len(problem.agents)
+    for group in groups:
+        for member in group.members:
+            allowed_of[member] = group.options
+            limits_of[member] = group.limits
+    return allowed_of, limits_of
+
+
+def _reserve(problem: SchedulingProblem) -> float:
+    """Seconds kept back after the MIP for splitting groups and assigning queues."""
+    return 1.0 + 0.01 * len(problem.agents)
+
+
+def _lp_bound(
+    model: AggregatedModel, deadline: float, threads: int, seed: int, verbose: bool
+) -> tuple[float, np.ndarray | None]:
+    """Optimal value of the LP relaxation (0 and None if it does not finish in time)."""
+    remaining = deadline - time.perf_counter()
+    if remaining <= 0.5:
+        return 0.0, None
+    highs = to_highs(
+        model, integer=False, time_limit=0.6 * remaining, threads=threads, seed=seed, log=verbose
+    )
+    highs.run()
+    if highs.getModelStatus() != OPTIMAL:
+        return 0.0, None
+    return float(highs.getInfo().objective_function_value), np.asarray(
+        highs.getSolution().col_value
+    )
+
+
+def _aggregated_point(
+    model: AggregatedModel,
+    groups: list[AgentGroup],
+    plan: ShiftPlan,
+    options: ShiftOptions,
+    problem: SchedulingProblem,
+    classes: list[frozenset[str]],
+) -> np.ndarray:
+    """The plan's x counts in the aggregated model's columns (HiGHS completes the rest)."""
+    column = {(int(g), int(o)): c for c, (g, o) in enumerate(zip(model.x_group, model.x_option))}
+    values = np.zeros(model.num_col)
+    lookup = _option_lookup(options)
+    for g, group in enumerate(groups):
+        for member in group.members:
+            for shift in plan.shifts[member]:
+                if shift is not None:
+                    o = lookup[(shift.template, shift.day, shift.start)]
+                    values[column[(g, o)]] += 1
+    values[model.x_count :] = np.nan
+    return values
+
+
+def _option_lookup(options: ShiftOptions) -> dict[tuple[str, int, int], int]:
+    return {
+        (options.template[o], int(options.day[o]), int(options.start[o])): o
+        for o in range(options.count)
+    }
+
+
+__all__: list[Callable | str] = ["solve_schedule"]

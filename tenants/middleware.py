@@ -1,0 +1,39 @@
+"""Resolves a request to its client before any view runs.
+
+Clients are addressed by path, so one host, one session cookie and a browser on a fresh
+machine suffice: ``/c/<slug>/...`` for pages and ``/api/v1/clients/<slug>/...`` for the API.
+Every other path runs in the public schema. An unknown slug is a 404 here; whether the user
+may see a known client is decided by ``bpo.accounts.permissions`` in the view layer (the API
+authenticates tokens only there).
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django.http import Http404
+
+from tenants.selectors import get_client_by_slug
+
+CLIENT_PATH = re.compile(r"^/(?:c|api/v1/clients)/(?P<slug>[a-z0-9][a-z0-9-]*)(?:/|$)")
+
+
+class ClientFromPathMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        connection.set_schema_to_public()
+        request.tenant = None
+        match = CLIENT_PATH.match(request.path_info)
+        if match:
+            client = get_client_by_slug(slug=match["slug"])
+            if client is None:
+                raise Http404("No such client")
+            request.tenant = client
+            connection.set_tenant(client)
+        try:
+            return self.get_response(request)
+        finally:
+            connection.set_schema_to_public()

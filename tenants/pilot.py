@@ -1,0 +1,60 @@
+"""The pilot checklist: what a client needs before it can go live.
+
+Each item asks the app that owns it (through ``PILOT_ITEMS``); an app that does not exist yet
+answers "not available yet", so the checklist shows from the first day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+
+
+@dataclass(frozen=True)
+class PilotItem:
+    key: str
+    label: str
+    app_label: str
+    model_name: str
+    filter: dict
+
+
+@dataclass(frozen=True)
+class PilotItemState:
+    key: str
+    label: str
+    is_done: bool
+    is_available: bool
+
+
+PILOT_ITEMS = (
+    PilotItem("service_line", "A service line", "catalog", "ServiceLine", {}),
+    PilotItem(
+        "published_script", "A published script", "catalog", "ScriptVersion", {"status": "published"}
+    ),
+    PilotItem("escalation_path", "An escalation path", "catalog", "EscalationPath", {}),
+    PilotItem("qa_scorecard", "A QA scorecard", "quality", "Scorecard", {}),
+)
+
+
+def pilot_checklist(*, client) -> list[PilotItemState]:
+    """Reads the current schema: call it with ``client``'s schema active."""
+    from django.db import connection
+
+    if connection.schema_name != client.schema_name:
+        raise RuntimeError("pilot_checklist must run in the client's schema")
+    states = []
+    for item in PILOT_ITEMS:
+        try:
+            model = apps.get_model(item.app_label, item.model_name)
+        except LookupError:
+            states.append(PilotItemState(item.key, item.label, False, False))
+            continue
+        done = model._default_manager.filter(**item.filter).exists()
+        states.append(PilotItemState(item.key, item.label, done, True))
+    return states
+
+
+def is_pilot_complete(*, client) -> bool:
+    return all(state.is_done for state in pilot_checklist(client=client))

@@ -1,0 +1,53 @@
+"""Reads of the tenant registry."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from bpo.accounts.permissions import accessible_clients, can_access_client, is_provider_admin
+from tenants.models import Client, OnboardingRun
+
+
+def get_client_by_slug(*, slug: str) -> Client | None:
+    return Client.objects.exclude(schema_name="public").filter(slug=slug).first()
+
+
+def access_client(*, user, slug: str) -> Client:
+    """The client, if ``user`` may see it; otherwise not found (never 'forbidden')."""
+    client = get_client_by_slug(slug=slug)
+    if client is None or not can_access_client(user, client):
+        raise Http404("No such client")
+    return client
+
+
+def list_clients(*, user, search: str = "", status: str = "") -> QuerySet[Client]:
+    clients = accessible_clients(user).select_related("created_by")
+    if search:
+        clients = clients.filter(
+            Q(name__icontains=search) | Q(legal_name__icontains=search) | Q(slug__icontains=search)
+        )
+    if status:
+        clients = clients.filter(status=status)
+    return clients.order_by("name")
+
+
+def list_onboarding_runs(*, user) -> QuerySet[OnboardingRun]:
+    runs = OnboardingRun.objects.select_related("job", "client", "requested_by")
+    if is_provider_admin(user):
+        return runs
+    visible_clients = accessible_clients(user).values("pk")
+    return runs.filter(Q(requested_by=user) | Q(client__in=visible_clients))
+
+
+def access_onboarding_run(*, user, run_id) -> OnboardingRun:
+    try:
+        run_uuid = uuid.UUID(str(run_id))
+    except ValueError as exc:
+        raise Http404("No such onboarding run") from exc
+    run = list_onboarding_runs(user=user).filter(pk=run_uuid).first()
+    if run is None:
+        raise Http404("No such onboarding run")
+    return run

@@ -1,0 +1,357 @@
+"""Writes to the tenant registry: onboarding, provisioning and the client lifecycle."""
+
+from __future__ import annotations
+
+import logging
+import re
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date
+
+import pycountry
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django_tenants.models import TenantMixin
+from django_tenants.signals import post_schema_sync
+from django_tenants.utils import schema_context
+
+from bpo.accounts import services as account_services
+from bpo.accounts.roles import Role
+from bpo.errors import ConflictError, DomainError
+from bpo.jobs import services as job_services
+from tenants import provisioning
+from tenants.models import BillingModel, Client, ClientEvent, ClientStatus, Industry, OnboardingRun
+
+logger = logging.getLogger(__name__)
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")
+RESERVED_SLUGS = frozenset({"public", "admin", "api", "new", "template", "www", "static"})
+
+
+@dataclass(frozen=True)
+class OnboardingAnswers:
+    """What the wizard (or the API) collects. ``validate_answers`` builds it."""
+
+    name: str
+    legal_name: str
+    slug: str
+    industry: str
+    country: str
+    time_zone: str
+    currency: str
+    billing_model: str
+    billing_contact_name: str
+    billing_contact_email: str
+    admin_full_name: str
+    admin_email: str
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def suggest_slug(name: str) -> str:
+    return slugify(name)[:40].strip("-") or "client"
+
+
+def validate_answers(data: dict, *, check_unique: bool = True) -> OnboardingAnswers:
+    """Check every answer; raise one DomainError listing each bad field."""
+    errors: dict[str, list[str]] = {}
+
+    def text(key: str, label: str, max_length: int = 200) -> str:
+        value = str(data.get(key) or "").strip()
+        if not value:
+            errors.setdefault(key, []).append(f"{label} is required.")
+        elif len(value) > max_length:
+            errors.setdefault(key, []).append(f"{label} is longer than {max_length} characters.")
+        return value
+
+    name = text("name", "Company name")
+    legal_name = text("legal_name", "Legal name")
+    slug = str(data.get("slug") or "").strip().lower() or suggest_slug(name)
+    if not SLUG_PATTERN.match(slug):
+        errors.setdefault("slug", []).append(
+            "Use 3 to 40 lowercase letters, digits and hyphens, starting and ending with a "
+            "letter or digit."
+        )
+    elif slug in RESERVED_SLUGS:
+        errors.setdefault("slug", []).append(f"'{slug}' is reserved.")
+    elif check_unique and (
+        Client.objects.filter(slug=slug).exists()
+        or Client.objects.filter(schema_name=schema_name_for(slug)).exists()
+    ):
+        errors.setdefault("slug", []).append(f"The address '{slug}' is taken by another client.")
+
+    industry = str(data.get("industry") or Industry.OTHER)
+    if industry not in Industry.values:
+        errors.setdefault("industry", []).append(f"Unknown industry {industry!r}.")
+
+    country = str(data.get("country") or "").strip().upper()
+    if not country:
+        errors.setdefault("country", []).append("Country is required.")
+    elif pycountry.countries.get(alpha_2=country) is None:
+        errors.setdefault("country", []).append(
+            f"{country!r} is not an ISO 3166 country code (e.g. US, DE, MX)."
+        )
+
+    time_zone = str(data.get("time_zone") or "").strip()
+    if not time_zone:
+        errors.setdefault("time_zone", []).append("Time zone is required.")
+    elif time_zone not in zoneinfo.available_timezones():
+        errors.setdefault("time_zone", []).append(
+            f"{time_zone!r} is not an IANA time zone (e.g. Europe/Berlin)."
+        )
+
+    currency = str(data.get("currency") or "").strip().upper()
+    if not currency:
+        errors.setdefault("currency", []).append("Currency is required.")
+    elif pycountry.currencies.get(alpha_3=currency) is None:
+        errors.setdefault("currency", []).append(
+            f"{currency!r} is not an ISO 4217 currency code (e.g. USD, EUR, MXN)."
+        )
+
+    billing_model = str(data.get("billing_model") or "")
+    if billing_model not in BillingModel.values:
+        errors.setdefault("billing_model", []).append(
+            "Choose a billing model: " + ", ".join(BillingModel.values) + "."
+        )
+
+    billing_contact_name = text("billing_contact_name", "Billing contact name")
+    billing_contact_email = _email(data, "billing_contact_email", "Billing contact e-mail", errors)
+    admin_full_name = text("admin_full_name", "Client admin name")
+    admin_email = _email(data, "admin_email", "Client admin e-mail", errors)
+    if admin_email and not errors.get("admin_email"):
+        from bpo.accounts.models import User
+        from bpo.accounts.roles import STAFF_ROLES
+
+        existing = User.objects.filter(email__iexact=admin_email).first()
+        if existing and existing.memberships.exists():
+            roles = set(existing.memberships.values_list("role", flat=True))
+            reason = "provider staff" if roles & STAFF_ROLES else "a user of another client"
+            errors.setdefault("admin_email", []).append(
+                f"{admin_email} belongs to {reason}; a client admin needs their own account."
+            )
+
+    if errors:
+        first_field = next(iter(errors))
+        raise DomainError(errors[first_field][0], fields=errors)
+    return OnboardingAnswers(
+        name=name,
+        legal_name=legal_name,
+        slug=slug,
+        industry=industry,
+        country=country,
+        time_zone=time_zone,
+        currency=currency,
+        billing_model=billing_model,
+        billing_contact_name=billing_contact_name,
+        billing_contact_email=billing_contact_email,
+        admin_full_name=admin_full_name,
+        admin_email=admin_email,
+    )
+
+
+def _email(data: dict, key: str, label: str, errors: dict) -> str:
+    from django.core.validators import validate_email
+    from django.core.exceptions import ValidationError
+
+    value = str(data.get(key) or "").strip().lower()
+    if not value:
+        errors.setdefault(key, []).append(f"{label} is required.")
+        return value
+    try:
+        validate_email(value)
+    except ValidationError:
+        errors.setdefault(key, []).append(f"{label} {value!r} is not a valid e-mail address.")
+    return value
+
+
+def schema_name_for(slug: str) -> str:
+    return "c_" + slug.replace("-", "_")
+
+
+@transaction.atomic
+def start_onboarding(*, data: dict, requested_by) -> OnboardingRun:
+    """Validate the answers, record the run and enqueue provisioning (after commit)."""
+    from bpo.accounts.permissions import can_onboard_clients
+
+    if not can_onboard_clients(requested_by):
+        raise DomainError("Only account managers and provider admins onboard clients.",
+                          code="permission_denied")
+    answers = validate_answers(data)
+    in_flight = OnboardingRun.objects.filter(
+        slug=answers.slug, client__isnull=True, job__status__in=["queued", "running"]
+    )
+    if in_flight.exists():
+        raise ConflictError(f"'{answers.slug}' is being onboarded already.", field="slug")
+    job = job_services.create_job(kind="onboarding", created_by=requested_by)
+    run = OnboardingRun.objects.create(
+        requested_by=requested_by, slug=answers.slug, answers=answers.as_dict(), job=job
+    )
+    transaction.on_commit(lambda: _enqueue_provisioning(run.pk))
+    return run
+
+
+def _enqueue_provisioning(run_id) -> None:
+    from tenants.tasks import provision_client_task
+
+    provision_client_task.delay(str(run_id))
+
+
+def retry_onboarding(*, run: OnboardingRun, actor) -> OnboardingRun:
+    if run.client_id:
+        raise ConflictError("This client is provisioned already.", field="run")
+    if run.job.status != "failed":
+        raise ConflictError("Only a failed onboarding can be retried.", field="run")
+    job_services.requeue_job(job_id=run.job_id)
+    transaction.on_commit(lambda: _enqueue_provisioning(run.pk))
+    return run
+
+
+def run_provisioning(*, run_id) -> Client:
+    """The background work of onboarding; idempotent (a provisioned run returns its client).
+
+    Progress is reported between steps; the registry row, the schema, the client's initial
+    data, the staff assignment and the admin invitation are one transaction.
+    """
+    run = OnboardingRun.objects.select_related("job", "client").get(pk=run_id)
+    if run.client_id:
+        return run.client
+    job_id = run.job_id
+    job_services.start_job(job_id=job_id)
+    try:
+        job_services.report_progress(job_id=job_id, progress=10, message="Checking the answers")
+        answers = validate_answers(run.answers)
+        job_services.report_progress(job_id=job_id, progress=30, message="Preparing the schema")
+        snapshot = provisioning.current_snapshot(capture=True)
+        job_services.report_progress(job_id=job_id, progress=50, message="Creating the client")
+        started = timezone.now()
+        client, method = _create_client(answers=answers, run=run)
+        seconds = (timezone.now() - started).total_seconds()
+    except Exception as exc:
+        connection.set_schema_to_public()
+        message = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
+        job_services.fail_job(job_id=job_id, error=message, message="Provisioning failed")
+        raise
+    # django-tenants' listeners expect this signal after a schema is created and synced.
+    post_schema_sync.send(sender=TenantMixin, tenant=client.serializable_fields())
+    job_services.finish_job(
+        job_id=job_id,
+        result={"client": client.slug, "method": method, "seconds": round(seconds, 3)},
+        message=f"{client.name} is ready",
+    )
+    return client
+
+
+@transaction.atomic
+def _create_client(*, answers: OnboardingAnswers, run: OnboardingRun | None) -> tuple[Client, str]:
+    requested_by = run.requested_by if run else None
+    snapshot = provisioning.current_snapshot(capture=False)
+    client = Client.objects.create(
+        schema_name=schema_name_for(answers.slug),
+        slug=answers.slug,
+        name=answers.name,
+        legal_name=answers.legal_name,
+        industry=answers.industry,
+        country=answers.country,
+        time_zone=answers.time_zone,
+        currency=answers.currency,
+        billing_model=answers.billing_model,
+        created_by=requested_by,
+    )
+    method = provisioning.create_client_schema(schema_name=client.schema_name, snapshot=snapshot)
+    with schema_context(client.schema_name):
+        _create_initial_client_data(answers=answers)
+    if requested_by is not None and requested_by.memberships.filter(
+        role=Role.ACCOUNT_MANAGER
+    ).exists():
+        account_services.grant_membership(
+            user=requested_by, role=Role.ACCOUNT_MANAGER, client=client, actor=requested_by
+        )
+    account_services.invite_user(
+        email=answers.admin_email,
+        role=Role.CLIENT_ADMIN,
+        client=client,
+        invited_by=requested_by,
+        full_name=answers.admin_full_name,
+    )
+    ClientEvent.objects.create(
+        client=client, actor=requested_by, action="onboarded", after={"method": method}
+    )
+    if run is not None:
+        run.client = client
+        run.provisioning_method = method
+        run.save(update_fields=["client", "provisioning_method"])
+    return client, method
+
+
+def _create_initial_client_data(*, answers: OnboardingAnswers) -> None:
+    from billing.contracts.models import BillingContact, Contract
+
+    BillingContact.objects.create(
+        name=answers.billing_contact_name, email=answers.billing_contact_email, is_primary=True
+    )
+    Contract.objects.create(
+        billing_model=answers.billing_model, currency=answers.currency, starts_on=date.today()
+    )
+
+
+def create_client_now(*, data: dict, requested_by=None) -> Client:
+    """Provision synchronously (demo data, tests, benchmarks): same path as the task."""
+    answers = validate_answers(data)
+    client, _ = _create_client(answers=answers, run=None)
+    post_schema_sync.send(sender=TenantMixin, tenant=client.serializable_fields())
+    return client
+
+
+# --- lifecycle -------------------------------------------------------------------------------
+
+ALLOWED_TRANSITIONS = {
+    ClientStatus.ONBOARDING: {ClientStatus.LIVE, ClientStatus.SUSPENDED, ClientStatus.OFFBOARDED},
+    ClientStatus.LIVE: {ClientStatus.SUSPENDED, ClientStatus.OFFBOARDED},
+    ClientStatus.SUSPENDED: {ClientStatus.LIVE, ClientStatus.OFFBOARDED},
+    ClientStatus.OFFBOARDED: set(),
+}
+
+
+@transaction.atomic
+def change_client_status(*, client: Client, status: str, actor, note: str = "") -> Client:
+    """Move a client through onboarding -> live -> suspended -> offboarded.
+
+    Going live needs the pilot checklist complete. Suspending locks the client's users out
+    (``bpo.accounts.permissions``); its data stays.
+    """
+    from tenants.pilot import is_pilot_complete
+
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if status not in ClientStatus.values:
+        raise DomainError(f"Unknown status {status!r}.", field="status")
+    if status == client.status:
+        raise ConflictError(f"The client is {client.get_status_display().lower()} already.",
+                            field="status")
+    if status not in ALLOWED_TRANSITIONS[ClientStatus(client.status)]:
+        raise DomainError(
+            f"A client cannot go from {client.status} to {status}.", field="status"
+        )
+    if status == ClientStatus.LIVE:
+        with schema_context(client.schema_name):
+            complete = is_pilot_complete(client=client)
+        if not complete:
+            raise DomainError(
+                "The pilot checklist is not complete: a service line, a published script, an "
+                "escalation path and a QA scorecard are needed first.",
+                field="status",
+            )
+    before = {"status": client.status}
+    client.status = status
+    stamp_field = {"live": "live_at", "suspended": "suspended_at", "offboarded": "offboarded_at"}
+    client_fields = ["status", "updated_at"]
+    if status in stamp_field:
+        setattr(client, stamp_field[status], timezone.now())
+        client_fields.append(stamp_field[status])
+    client.save(update_fields=client_fields)
+    ClientEvent.objects.create(
+        client=client, actor=actor, action="status_changed", before=before,
+        after={"status": status}, note=note,
+    )
+    return client

@@ -1,0 +1,569 @@
+"""Erlang B, C and A: published reference values, properties, stability and input errors."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import linalg
+
+from scheduling.engine import erlang
+from scheduling.engine.errors import EngineInputError
+
+FAST = settings(max_examples=60, deadline=None)
+
+traffics = st.floats(min_value=0.05, max_value=400.0, allow_nan=False)
+ahts = st.floats(min_value=10.0, max_value=1200.0, allow_nan=False)
+targets = st.floats(min_value=0.0, max_value=120.0, allow_nan=False)
+patiences = st.floats(min_value=5.0, max_value=2000.0, allow_nan=False)
+levels = st.floats(min_value=0.05, max_value=0.99, allow_nan=False)
+
+
+# ---------------------------------------------------------------------------- reference values
+
+
+def test_c1_reference_values():
+    # given 100 calls per 30 minutes, 180 s handle time, 14 agents, answer within 20 s
+    traffic = erlang.traffic_erlangs(volume=100, interval_seconds=1800, aht_seconds=180)
+
+    # when
+    metrics = erlang.erlang_c_metrics(
+        traffic=traffic, agents=14, aht_seconds=180, target_seconds=20
+    )
+
+    # then
+    assert traffic == pytest.approx(10.0)
+    assert metrics.probability_of_waiting == pytest.approx(0.174132, abs=1e-6)
+    assert metrics.service_level == pytest.approx(0.888350, abs=1e-6)
+    assert metrics.asa_seconds == pytest.approx(7.836, abs=1e-3)
+    assert metrics.occupancy == pytest.approx(0.7143, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("max_occupancy", "expected_agents", "expected_scheduled"),
+    [(0.85, 14, 20), (0.70, 15, 22)],
+    ids=["C2", "C3"],
+)
+def test_c2_c3_requirement_with_occupancy_cap_and_shrinkage(
+    max_occupancy, expected_agents, expected_scheduled
+):
+    # given the C1 interval with an 80/20 target and 30 % shrinkage
+
+    # when
+    agents = erlang.required_agents(
+        volume=100,
+        interval_seconds=1800,
+        aht_seconds=180,
+        target_level=0.8,
+        target_seconds=20,
+        max_occupancy=max_occupancy,
+    )
+    scheduled = erlang.scheduled_agents(agents=agents, shrinkage=0.3)
+
+    # then
+    assert agents == expected_agents
+    assert scheduled == expected_scheduled
+
+
+def test_c4_reference_values():
+    # given 360 calls per 30 minutes, 240 s handle time, 55 agents, answer within 15 s
+    traffic = erlang.traffic_erlangs(volume=360, interval_seconds=1800, aht_seconds=240)
+
+    # when
+    metrics = erlang.erlang_c_metrics(
+        traffic=traffic, agents=55, aht_seconds=240, target_seconds=15
+    )
+
+    # then
+    assert metrics.probability_of_waiting == pytest.approx(0.238701, abs=1e-6)
+    assert metrics.service_level == pytest.approx(0.845883, abs=1e-6)
+    assert metrics.asa_seconds == pytest.approx(8.184, abs=1e-3)
+
+
+def test_b1_erlang_b_traffic_for_15_lines_at_one_percent():
+    # given 15 lines and 1 % blocking
+
+    # when
+    traffic = erlang.erlang_b_traffic(servers=15, blocking=0.01)
+
+    # then
+    assert traffic == pytest.approx(8.108, abs=5e-4)
+    assert erlang.erlang_b(traffic=traffic, servers=15) == pytest.approx(0.01, rel=1e-9)
+
+
+# ---------------------------------------------------------------------------- edge cases
+
+
+def test_zero_volume_needs_zero_agents():
+    # given no contacts in the interval
+
+    # when
+    agents = erlang.required_agents(
+        volume=0, interval_seconds=1800, aht_seconds=180, target_level=0.8, target_seconds=20
+    )
+
+    # then
+    assert agents == 0
+
+
+def test_fewer_agents_than_erlangs_never_answers_under_erlang_c():
+    # given 10 erlangs and 10 agents: the queue grows without bound
+
+    # when
+    metrics = erlang.erlang_c_metrics(traffic=10, agents=10, aht_seconds=180, target_seconds=20)
+
+    # then
+    assert metrics.probability_of_waiting == 1.0
+    assert metrics.service_level == 0.0
+    assert math.isinf(metrics.asa_seconds)
+
+
+def test_erlang_a_stays_finite_with_fewer_agents_than_erlangs():
+    # given 10 erlangs, 8 agents and callers who wait 60 s on average
+
+    # when
+    metrics = erlang.erlang_a(
+        traffic=10, agents=8, aht_seconds=180, patience_seconds=60, target_seconds=20
+    )
+
+    # then abandonment keeps the queue finite: at least 2 of 10 erlangs leave unanswered
+    assert 0.2 <= metrics.probability_of_abandon < metrics.probability_of_waiting < 1.0
+    assert 0.0 < metrics.service_level < 1.0 - metrics.probability_of_abandon
+    assert metrics.asa_seconds == pytest.approx(metrics.probability_of_abandon * 60)
+
+
+@pytest.mark.parametrize(
+    ("agents", "shrinkage", "expected"),
+    [(14, 0.3, 20), (15, 0.3, 22), (0, 0.3, 0), (7, 0.0, 7), (10, 0.1, 12), (9, 0.1, 10)],
+)
+def test_scheduled_agents_grosses_up_without_float_noise(agents, shrinkage, expected):
+    # given a net requirement and a shrinkage
+
+    # when
+    scheduled = erlang.scheduled_agents(agents=agents, shrinkage=shrinkage)
+
+    # then
+    assert scheduled == expected
+
+
+def test_stable_at_three_thousand_erlangs():
+    # given 3000 erlangs and 3100 agents, far beyond what factorials could represent
+
+    # when
+    erlang_c = erlang.erlang_c_metrics(
+        traffic=3000, agents=3100, aht_seconds=300, target_seconds=20
+    )
+    erlang_a = erlang.erlang_a(
+        traffic=3000, agents=3100, aht_seconds=300, patience_seconds=120, target_seconds=20
+    )
+    requirement = erlang.required_agents(
+        volume=18_000, interval_seconds=1800, aht_seconds=300, target_level=0.8, target_seconds=20
+    )
+
+    # then
+    for metrics in (erlang_c, erlang_a):
+        assert 0.0 < metrics.probability_of_waiting < 0.1
+        assert 0.99 < metrics.service_level <= 1.0
+        assert 0.0 < metrics.asa_seconds < 1.0
+    assert 3000 < requirement < 3100
+
+
+# ---------------------------------------------------------------------------- Erlang A against
+# an independent computation: the stationary distribution of the truncated birth-death chain and
+# each waiting caller's fate from a matrix exponential of its own small Markov chain.
+
+
+def _erlang_a_by_brute_force(*, traffic, agents, aht, patience, target, states=400):
+    arrival = traffic / aht
+    service = 1.0 / aht
+    abandon = 1.0 / patience
+    weights = np.zeros(agents + states)
+    weights[0] = 1.0
+    for k in range(1, weights.size):
+        departures = min(k, agents) * service + max(k - agents, 0) * abandon
+        weights[k] = weights[k - 1] * arrival / departures
+    probability = weights / weights.sum()
+    queued = probability[agents:]  # arrival finds j = 0, 1, ... callers already queued
+    # The tagged caller with j ahead: states "j ahead" ... "0 ahead", then "answered"; it
+    # leaves (killed) at its own abandonment rate in every waiting state.
+    size = states + 1
+    generator = np.zeros((size, size))
+    for ahead in range(states):
+        rate_forward = agents * service + ahead * abandon
+        generator[ahead, ahead] = -(rate_forward + abandon)
+        generator[ahead, ahead - 1 if ahead > 0 else states] = rate_forward
+    transition = linalg.expm(generator * target)
+    answered_in_time = transition[:states, states]
+    answered_eventually = np.array(
+        [np.prod([(agents * service + i * abandon) for i in range(j + 1)])
+         / np.prod([(agents * service + (i + 1) * abandon) for i in range(j + 1)])
+         for j in range(states)]
+    )
+    waiting = queued.sum()
+    return {
+        "probability_of_waiting": waiting,
+        "service_level": (1.0 - waiting) + queued @ answered_in_time,
+        "probability_of_abandon": waiting - queued @ answered_eventually,
+    }
+
+
+@pytest.mark.parametrize(
+    ("traffic", "agents", "aht", "patience", "target"),
+    [(10.0, 14, 180.0, 100.0, 20.0), (10.0, 8, 180.0, 60.0, 20.0), (4.0, 5, 300.0, 900.0, 30.0)],
+    ids=["under-loaded", "over-loaded", "patient"],
+)
+def test_erlang_a_matches_brute_force(traffic, agents, aht, patience, target):
+    # given an interval and callers with exponential patience
+    expected = _erlang_a_by_brute_force(
+        traffic=traffic, agents=agents, aht=aht, patience=patience, target=target
+    )
+
+    # when
+    metrics = erlang.erlang_a(
+        traffic=traffic,
+        agents=agents,
+        aht_seconds=aht,
+        patience_seconds=patience,
+        target_seconds=target,
+    )
+
+    # then
+    assert metrics.probability_of_waiting == pytest.approx(
+        expected["probability_of_waiting"], abs=1e-8
+    )
+    assert metrics.probability_of_abandon == pytest.approx(
+        expected["probability_of_abandon"], abs=1e-8
+    )
+    assert metrics.service_level == pytest.approx(expected["service_level"], abs=1e-8)
+
+
+# ---------------------------------------------------------------------------- properties
+
+
+@FAST
+@given(traffic=traffics, aht=ahts, target=targets, extra=st.integers(0, 60))
+def test_more_agents_never_lower_service_level_nor_raise_waiting(traffic, aht, target, extra):
+    # given a stable interval and the same interval with one more agent
+    agents = math.floor(traffic) + 1 + extra
+
+    # when
+    fewer = erlang.erlang_c_metrics(
+        traffic=traffic, agents=agents, aht_seconds=aht, target_seconds=target
+    )
+    more = erlang.erlang_c_metrics(
+        traffic=traffic, agents=agents + 1, aht_seconds=aht, target_seconds=target
+    )
+
+    # then
+    assert more.service_level >= fewer.service_level
+    assert more.probability_of_waiting <= fewer.probability_of_waiting
+    assert more.asa_seconds <= fewer.asa_seconds
+
+
+@FAST
+@given(traffic=traffics, aht=ahts, target=targets, patience=patiences, agents=st.integers(0, 450))
+def test_erlang_a_more_agents_never_lower_service_level(traffic, aht, target, patience, agents):
+    # given an interval with abandonment, with any number of agents (even fewer than erlangs)
+
+    # when
+    fewer = erlang.erlang_a(
+        traffic=traffic, agents=agents, aht_seconds=aht, patience_seconds=patience,
+        target_seconds=target,
+    )
+    more = erlang.erlang_a(
+        traffic=traffic, agents=agents + 1, aht_seconds=aht, patience_seconds=patience,
+        target_seconds=target,
+    )
+
+    # then
+    tolerance = 1e-9
+    assert more.service_level >= fewer.service_level - tolerance
+    assert more.probability_of_waiting <= fewer.probability_of_waiting + tolerance
+    assert more.probability_of_abandon <= fewer.probability_of_abandon + tolerance
+    assert more.asa_seconds <= fewer.asa_seconds + tolerance * patience
+    assert more.occupancy <= fewer.occupancy + tolerance
+
+
+@FAST
+@given(traffic=traffics, aht=ahts, target=targets, extra=st.integers(1, 40))
+def test_erlang_a_with_endless_patience_approaches_erlang_c(traffic, aht, target, extra):
+    # given a stable interval and callers who practically never give up
+    agents = math.floor(traffic) + extra
+    if agents <= traffic:
+        agents += 1
+
+    # when
+    with_abandon = erlang.erlang_a(
+        traffic=traffic, agents=agents, aht_seconds=aht, patience_seconds=aht * 1e9,
+        target_seconds=target,
+    )
+    without = erlang.erlang_c_metrics(
+        traffic=traffic, agents=agents, aht_seconds=aht, target_seconds=target
+    )
+
+    # then
+    assert with_abandon.probability_of_waiting == pytest.approx(
+        without.probability_of_waiting, rel=1e-4, abs=1e-9
+    )
+    assert with_abandon.service_level == pytest.approx(without.service_level, rel=1e-4)
+    assert with_abandon.asa_seconds == pytest.approx(without.asa_seconds, rel=1e-3, abs=1e-6)
+    assert with_abandon.probability_of_abandon < 1e-6
+
+
+@FAST
+@given(
+    volume=st.floats(min_value=0.5, max_value=3000.0),
+    aht=ahts,
+    target=targets,
+    level=levels,
+    cap=st.floats(min_value=0.5, max_value=1.0),
+)
+def test_required_agents_is_minimal(volume, aht, target, level, cap):
+    # given an interval and a target
+
+    # when
+    agents = erlang.required_agents(
+        volume=volume,
+        interval_seconds=1800,
+        aht_seconds=aht,
+        target_level=level,
+        target_seconds=target,
+        max_occupancy=cap,
+    )
+
+    # then the requirement meets the target and one agent fewer does not
+    traffic = volume * aht / 1800
+
+    def meets(count):
+        metrics = erlang.erlang_c_metrics(
+            traffic=traffic, agents=count, aht_seconds=aht, target_seconds=target
+        )
+        return metrics.service_level >= level - 1e-12 and metrics.occupancy <= cap + 1e-12
+
+    assert meets(agents)
+    assert not meets(agents - 1)
+
+
+@FAST
+@given(
+    volume=st.floats(min_value=0.5, max_value=3000.0),
+    aht=ahts,
+    target=targets,
+    level=levels,
+    patience=patiences,
+)
+def test_required_agents_under_erlang_a_is_minimal(volume, aht, target, level, patience):
+    # given an interval with abandonment and a target
+
+    # when
+    agents = erlang.required_agents(
+        volume=volume,
+        interval_seconds=1800,
+        aht_seconds=aht,
+        target_level=level,
+        target_seconds=target,
+        max_occupancy=0.9,
+        patience_seconds=patience,
+    )
+
+    # then
+    traffic = volume * aht / 1800
+
+    def meets(count):
+        metrics = erlang.erlang_a(
+            traffic=traffic, agents=count, aht_seconds=aht, patience_seconds=patience,
+            target_seconds=target,
+        )
+        return metrics.service_level >= level - 1e-12 and metrics.occupancy <= 0.9 + 1e-12
+
+    assert meets(agents)
+    assert not meets(agents - 1)
+
+
+# ---------------------------------------------------------------------------- series
+
+
+def test_series_requirement_matches_one_interval_at_a_time():
+    # given a day of varied intervals, including empty ones, with handle time per interval
+    rng = np.random.default_rng(7)
+    volumes = np.concatenate([[0.0, 0.0], rng.uniform(0.1, 2500.0, size=46)])
+    aht = rng.uniform(120.0, 600.0, size=volumes.size)
+
+    for patience in (None, 90.0):
+        # when
+        series = erlang.required_agents_series(
+            volumes=volumes,
+            interval_seconds=1800,
+            aht_seconds=aht,
+            target_level=0.8,
+            target_seconds=20,
+            max_occupancy=0.85,
+            patience_seconds=patience,
+        )
+
+        # then
+        one_by_one = [
+            erlang.required_agents(
+                volume=volume,
+                interval_seconds=1800,
+                aht_seconds=handle,
+                target_level=0.8,
+                target_seconds=20,
+                max_occupancy=0.85,
+                patience_seconds=patience,
+            )
+            for volume, handle in zip(volumes, aht, strict=True)
+        ]
+        assert series.dtype == np.int64
+        assert series.tolist() == one_by_one
+        assert series[:2].tolist() == [0, 0]
+
+
+def test_interval_metrics_match_scalar_figures():
+    # given three intervals and a plan for them
+    volumes = [100.0, 360.0, 0.0]
+    agents = [14, 55, 3]
+    aht = [180.0, 240.0, 200.0]
+
+    # when
+    metrics = erlang.interval_metrics(
+        volumes=volumes, agents=agents, interval_seconds=1800, aht_seconds=aht, target_seconds=20
+    )
+
+    # then
+    assert metrics.probability_of_waiting[:2] == pytest.approx([0.174132, 0.238701], abs=1e-6)
+    assert metrics.service_level[0] == pytest.approx(0.888350, abs=1e-6)
+    assert metrics.service_level[2] == 1.0
+    assert metrics.occupancy[2] == 0.0
+
+
+def test_scheduled_agents_series_matches_scalar():
+    # given net requirements
+
+    # when
+    scheduled = erlang.scheduled_agents_series(agents=[0, 14, 15, 3], shrinkage=0.3)
+
+    # then
+    assert scheduled.tolist() == [0, 20, 22, 5]
+
+
+# ---------------------------------------------------------------------------- calculator
+
+
+def test_staffing_summary_searches_and_grosses_up():
+    # given the C2 interval
+
+    # when
+    summary = erlang.staffing_summary(
+        calls=100,
+        interval_minutes=30,
+        aht_seconds=180,
+        target_level=0.8,
+        target_seconds=20,
+        max_occupancy=0.85,
+        shrinkage=0.3,
+    )
+
+    # then
+    assert summary.as_dict() == pytest.approx(
+        {
+            "traffic_erlangs": 10.0,
+            "agents": 14,
+            "scheduled_agents": 20,
+            "service_level": 0.888350,
+            "probability_of_waiting": 0.174132,
+            "asa_seconds": 7.836,
+            "occupancy": 0.714286,
+        },
+        abs=1e-3,
+    )
+    assert summary.meets_target
+
+
+def test_staffing_summary_evaluates_given_agents_under_erlang_a():
+    # given 12 agents for the C1 interval and callers who wait 120 s on average
+
+    # when
+    summary = erlang.staffing_summary(
+        calls=100,
+        interval_minutes=30,
+        aht_seconds=180,
+        target_level=0.9,
+        target_seconds=20,
+        agents=12,
+        patience_seconds=120,
+    )
+
+    # then
+    payload = summary.as_dict()
+    assert payload["agents"] == 12
+    assert 0.0 < payload["probability_of_abandon"] < payload["probability_of_waiting"]
+    assert payload["asa_seconds"] == pytest.approx(payload["probability_of_abandon"] * 120)
+    assert summary.meets_target is False
+
+
+# ---------------------------------------------------------------------------- input errors
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"volume": -1.0}, "volume"),
+        ({"target_level": 1.2}, "target_level"),
+        ({"target_level": 0.0}, "target_level"),
+        ({"max_occupancy": 0.0}, "max_occupancy"),
+        ({"max_occupancy": 1.01}, "max_occupancy"),
+        ({"aht_seconds": 0.0}, "aht_seconds"),
+        ({"interval_seconds": -1800.0}, "interval_seconds"),
+        ({"target_seconds": -5.0}, "target_seconds"),
+        ({"patience_seconds": 0.0}, "patience_seconds"),
+        ({"volume": float("nan")}, "volume"),
+    ],
+)
+def test_invalid_requirement_input_names_the_field(overrides, field):
+    # given a valid request spoiled by one value
+    arguments = {
+        "volume": 100.0,
+        "interval_seconds": 1800.0,
+        "aht_seconds": 180.0,
+        "target_level": 0.8,
+        "target_seconds": 20.0,
+    } | overrides
+
+    # when
+    with pytest.raises(EngineInputError) as raised:
+        erlang.required_agents(**arguments)
+
+    # then
+    assert raised.value.field == field
+
+
+@pytest.mark.parametrize("shrinkage", [-0.1, 1.0, 1.5])
+def test_invalid_shrinkage_names_the_field(shrinkage):
+    # given a shrinkage outside [0, 1)
+
+    # when
+    with pytest.raises(EngineInputError) as raised:
+        erlang.scheduled_agents(agents=10, shrinkage=shrinkage)
+
+    # then
+    assert raised.value.field == "shrinkage"
+
+
+def test_series_rejects_negative_volume_and_mismatched_handle_times():
+    # given a week with one negative interval, and handle times of the wrong length
+
+    # when / then
+    with pytest.raises(EngineInputError) as negative:
+        erlang.required_agents_series(
+            volumes=[10.0, -1.0], interval_seconds=1800, aht_seconds=180,
+            target_level=0.8, target_seconds=20,
+        )
+    with pytest.raises(EngineInputError) as mismatched:
+        erlang.required_agents_series(
+            volumes=[10.0, 12.0], interval_seconds=1800, aht_seconds=[180.0, 200.0, 210.0],
+            target_level=0.8, target_seconds=20,
+        )
+    assert negative.value.field == "volumes"
+    assert mismatched.value.field == "aht_seconds"
