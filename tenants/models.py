@@ -134,3 +134,6 @@ class SchemaSnapshot(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Schema snapshot {self.migration_state[:12]}"

@@ -6,7 +6,6 @@ import logging
 import re
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date
 
 import pycountry
 from django.db import connection, transaction
@@ -152,8 +151,8 @@ def validate_answers(data: dict, *, check_unique: bool = True) -> OnboardingAnsw
 
 
 def _email(data: dict, key: str, label: str, errors: dict) -> str:
-    from django.core.validators import validate_email
     from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
 
     value = str(data.get(key) or "").strip().lower()
     if not value:
@@ -223,7 +222,7 @@ def run_provisioning(*, run_id) -> Client:
         job_services.report_progress(job_id=job_id, progress=10, message="Checking the answers")
         answers = validate_answers(run.answers)
         job_services.report_progress(job_id=job_id, progress=30, message="Preparing the schema")
-        snapshot = provisioning.current_snapshot(capture=True)
+        provisioning.current_snapshot(capture=True)  # capture outside the transaction
         job_services.report_progress(job_id=job_id, progress=50, message="Creating the client")
         started = timezone.now()
         client, method = _create_client(answers=answers, run=run)
@@ -292,7 +291,7 @@ def _create_initial_client_data(*, answers: OnboardingAnswers) -> None:
         name=answers.billing_contact_name, email=answers.billing_contact_email, is_primary=True
     )
     Contract.objects.create(
-        billing_model=answers.billing_model, currency=answers.currency, starts_on=date.today()
+        billing_model=answers.billing_model, currency=answers.currency, starts_on=timezone.localdate(timezone=zoneinfo.ZoneInfo(answers.time_zone))
     )
 
 

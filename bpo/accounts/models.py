@@ -164,6 +164,9 @@ class FailedLogin(models.Model):
     class Meta:
         ordering = ["-attempted_at"]
 
+    def __str__(self) -> str:
+        return f"Failed login of {self.email} at {self.attempted_at:%Y-%m-%d %H:%M}"
+
 
 def invitation_expiry() -> timezone.datetime:
     return timezone.now() + timezone.timedelta(days=settings.INVITATION_VALID_DAYS)

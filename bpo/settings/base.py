@@ -165,7 +165,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 600_000  # KiB: weasyprint keeps whole documents in memory
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "bpo")
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic work is enqueued in the public schema; a task that concerns clients fans out to the
+# live ones itself, so a client still being provisioned is never visited.
+CELERY_BEAT_SCHEDULE: dict = {
+    "purge-old-failed-logins": {
+        "task": "bpo.accounts.tasks.purge_old_failed_logins",
+        "schedule": 60 * 60,
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celery" / "beat-schedule")
 
 # --- REST API ---------------------------------------------------------------------------

@@ -23,9 +23,12 @@ class Command(MigrateSchemasCommand):
         )
 
     def handle(self, *args, **options):
-        if not options.get("executor") and not options.get("schema_name"):
-            if _client_count() >= PARALLEL_FROM_CLIENTS:
-                options["executor"] = "multiprocessing"
+        if (
+            not options.get("executor")
+            and not options.get("schema_name")
+            and _client_count() >= PARALLEL_FROM_CLIENTS
+        ):
+            options["executor"] = "multiprocessing"
         super().handle(*args, **options)
         migrating_all_tenants = not options.get("schema_name") and not options.get("shared")
         if migrating_all_tenants and not options.get("skip_template"):

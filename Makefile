@@ -1,0 +1,45 @@
+# Two commands for a fresh machine with only Python 3.11+:  make run  /  make test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint check format clean-data
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the portal: embedded PostgreSQL (unless DATABASE_URL), Celery worker + beat, web.
+run: install
+	$(BIN)/python -m bpo.launcher
+
+## The whole suite against a real PostgreSQL (embedded, or DATABASE_URL), after quick checks.
+test: install check
+	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; \
+	exit $$status
+
+## Static checks that CI runs before the tests.
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	DJANGO_SETTINGS_MODULE=bpo.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+lint: check
+	$(BIN)/mypy bpo tenants billing scheduling
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Remove the embedded database, broker queues and generated files (asks no questions).
+clean-data:
+	rm -rf var
