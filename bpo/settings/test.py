@@ -8,7 +8,11 @@ from bpo.settings.base import DATA_DIR, DATABASES
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_bpo")}
+# One test database per pytest process, so that two test sessions on one server never collide;
+# pytest-django drops it at the end of the session.
+DATABASES["default"]["TEST"] = {
+    "NAME": os.environ.get("TEST_DATABASE_NAME", f"test_bpo_{os.getpid()}")
+}
 # A real worker started by a test reads tasks from this queue only, so a developer's running
 # `make run` worker on the same broker never steals them.
 CELERY_TASK_DEFAULT_QUEUE = "bpo-test"
