@@ -10,4 +10,5 @@ app_name = "client"
 urlpatterns = [
     path("", include("tenants.client_urls")),
     path("", include("bpo.accounts.client_urls")),
+    path("", include("scheduling.planning.client_urls")),
 ]

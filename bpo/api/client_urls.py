@@ -6,4 +6,5 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("bpo.accounts.client_api_urls")),
+    path("", include("scheduling.planning.api_urls")),
 ]

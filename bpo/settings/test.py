@@ -24,3 +24,5 @@ if not os.environ.get("CELERY_BROKER_URL"):
         "control_folder": str(DATA_DIR / "test-celery" / "control"),
     }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

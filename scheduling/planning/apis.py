@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework.response import Response
+
+from bpo.accounts.roles import Action
+from bpo.api.base import ClientScopedAPIView
+from scheduling.planning.calculator import calculate, summary_payload
+from scheduling.planning.serializers import StaffingInputSerializer, StaffingResultSerializer
+
+
+class StaffingCalculatorApi(ClientScopedAPIView):
+    """Agents needed for one interval (Erlang C, or Erlang A with ``patience_seconds``)."""
+
+    read_action = Action.USE_STAFFING_CALCULATOR
+    write_action = Action.USE_STAFFING_CALCULATOR
+
+    @extend_schema(
+        operation_id="staffing_calculate",
+        request=StaffingInputSerializer,
+        responses={200: StaffingResultSerializer},
+        examples=[
+            OpenApiExample(
+                "80/20 for 100 calls in 30 minutes",
+                request_only=True,
+                value={
+                    "calls": 100,
+                    "interval_minutes": 30,
+                    "aht_seconds": 180,
+                    "target_level_percent": 80,
+                    "target_seconds": 20,
+                    "max_occupancy_percent": 85,
+                    "shrinkage_percent": 30,
+                },
+            ),
+            OpenApiExample(
+                "Result",
+                response_only=True,
+                value={
+                    "model": "erlang_c",
+                    "traffic_erlangs": 10.0,
+                    "agents": 14,
+                    "scheduled_agents": 20,
+                    "service_level": 0.88835,
+                    "probability_of_waiting": 0.174132,
+                    "asa_seconds": 7.836,
+                    "occupancy": 0.7143,
+                    "probability_of_abandon": None,
+                    "meets_target": True,
+                },
+            ),
+        ],
+    )
+    def post(self, request, client_slug: str):
+        serializer = StaffingInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        summary = calculate(serializer.to_scenario())
+        return Response(StaffingResultSerializer(summary_payload(summary)).data)
