@@ -59,8 +59,10 @@ __all__ = [
 # 0.7999999999999999 from float rounding must not cost one more agent.
 _TOLERANCE = 1e-12
 # Series terms before falling back to the incomplete-gamma form (only reached when the load is
-# within a hair of the agents and patience is enormous).
-_MAX_SERIES_TERMS = 20_000
+# within a hair of the agents and patience is enormous), and the largest block of terms held
+# in memory at once.
+_MAX_SERIES_TERMS = 10_000_000
+_MAX_BLOCK_CELLS = 1 << 18
 # Never search beyond this many agents for one interval: a requirement this large is an input
 # error (a volume typed with extra zeros), not a staffing answer.
 _MAX_AGENTS = 1_000_000
@@ -124,14 +126,18 @@ class StaffingSummary:
     shrinkage: float
 
     def as_dict(self) -> dict[str, Any]:
-        """The public JSON shape: the keys the command's ``--json`` and the API promise."""
+        """The public JSON shape: the keys the command's ``--json`` and the API promise.
+
+        An infinite ASA (Erlang C with no more agents than erlangs) becomes ``None``, since
+        JSON has no infinity.
+        """
         payload: dict[str, Any] = {
             "traffic_erlangs": self.traffic_erlangs,
             "agents": self.agents,
             "scheduled_agents": self.scheduled_agents,
             "service_level": self.service_level,
             "probability_of_waiting": self.probability_of_waiting,
-            "asa_seconds": self.asa_seconds,
+            "asa_seconds": self.asa_seconds if math.isfinite(self.asa_seconds) else None,
             "occupancy": self.occupancy,
         }
         if self.probability_of_abandon is not None:
@@ -387,33 +393,54 @@ def _series(
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """``S(a, z) = sum_k z^k / ((a+1)...(a+k))`` and ``W = sum_k t_k (k+1) / (a+k+1)``.
 
-    Only called where ``z < a + 1`` so every term ratio is below one and no term exceeds 1.
-    Elements that have not converged after ``_MAX_SERIES_TERMS`` come back as NaN.
+    Only called where ``z < a`` so every term ratio is below one and no term exceeds 1: the
+    sum has no cancellation. Terms are generated in blocks (a cumulative product per block)
+    because near-critical loads with huge patience need hundreds of thousands of them.
+    Elements not converged after ``_MAX_SERIES_TERMS`` come back as NaN.
     """
-    term = np.ones_like(a)
     total = np.ones_like(a)
     weighted = 1.0 / (a + 1.0)
+    last = np.ones_like(a)
     active = np.arange(a.size)
-    k = 0
-    while active.size and k < _MAX_SERIES_TERMS:
-        k += 1
-        ratio = z[active] / (a[active] + k)
-        term[active] = term[active] * ratio
-        total[active] += term[active]
-        weighted[active] += term[active] * (k + 1) / (a[active] + k + 1)
-        next_ratio = z[active] / (a[active] + k + 1)
-        tail = term[active] * next_ratio / np.maximum(1.0 - next_ratio, 1e-300)
-        converged = (next_ratio < 1.0) & (tail <= 1e-17 * total[active])
+    done = 0
+    block = 32
+    while active.size and done < _MAX_SERIES_TERMS:
+        block = min(block, max(32, _MAX_BLOCK_CELLS // active.size))
+        steps = done + np.arange(1, block + 1, dtype=np.float64)
+        a_active = a[active][:, None]
+        terms = last[active][:, None] * np.cumprod(z[active][:, None] / (a_active + steps), axis=1)
+        total[active] += terms.sum(axis=1)
+        weighted[active] += (terms * (steps + 1.0) / (a_active + steps + 1.0)).sum(axis=1)
+        last[active] = terms[:, -1]
+        done += block
+        next_ratio = z[active] / (a[active] + done + 1.0)
+        tail = last[active] * next_ratio / (1.0 - next_ratio)
+        converged = tail <= 1e-17 * total[active]
         active = active[~converged]
+        block *= 2
     total[active] = np.nan
     weighted[active] = np.nan
     return total, weighted
 
 
 def _log_series_gamma(a: NDArray[np.float64], z: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``log S(a, z)`` through the incomplete gamma function: ``S = a e^z z^-a gamma(a, z)``."""
+    """``log S(a, z)`` through the incomplete gamma function: ``S = a e^z z^-a gamma(a, z)``.
+
+    ``z - a log z + log Gamma(a+1)`` is written as ``a (d - log1p d)`` plus Stirling's
+    remainder (``d = z/a - 1``) so that large ``a`` does not cancel two huge numbers.
+    """
+    d = (z - a) / a
+    stirling = a * (d - np.log1p(d))
+    big = a > 1e4
+    remainder = np.where(
+        big,
+        0.5 * np.log(2.0 * np.pi * a) + 1.0 / (12.0 * a),
+        special.gammaln(a + 1.0) - a * np.log(a) + a,
+    )
     with np.errstate(divide="ignore"):
-        return z - a * np.log(z) + special.gammaln(a + 1.0) + np.log(special.gammainc(a, z))
+        log_total = stirling + remainder + np.log(special.gammainc(a, z))
+    # S >= 1 always; an underflowed incomplete gamma must not turn into log S = -inf.
+    return np.maximum(log_total, 0.0)
 
 
 def _log_series(
@@ -692,14 +719,15 @@ def required_agents_series(
     load = traffic[loaded]
     handle = aht[loaded]
 
-    # Lower bounds nobody can beat: the occupancy cap, Erlang C's stability, and (Erlang A)
-    # the service level, which cannot exceed the share of contacts the agents can carry.
-    low = np.ceil(np.round(load / max_occupancy, 9)).astype(np.int64)
+    # Lower bounds nobody can beat. Erlang C: stability, and the occupancy cap (occupancy is
+    # exactly traffic / agents). Erlang A: the service level cannot exceed the share of the
+    # traffic the agents can carry; occupancy counts only carried traffic, so no cap bound.
     if patience is None:
-        low = np.maximum(low, np.floor(load).astype(np.int64) + 1)
+        low = np.maximum(np.ceil(np.round(load / max_occupancy, 9)), np.floor(load) + 1.0).astype(
+            np.int64
+        )
     else:
-        low = np.maximum(low, np.ceil(np.round(target_level * load, 9)).astype(np.int64))
-    low = np.maximum(low, 1)
+        low = np.maximum(np.ceil(np.round(target_level * load, 9)), 1.0).astype(np.int64)
 
     def meets(columns: NDArray[np.int64], counts: NDArray[np.int64]) -> NDArray[np.bool_]:
         figures = _metrics_arrays(

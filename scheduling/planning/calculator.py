@@ -31,6 +31,15 @@ class StaffingScenario:
     patience_seconds: float | None = None
 
 
+_LABELS = {
+    "calls": "Contacts per interval",
+    "interval_minutes": "Interval length",
+    "aht_seconds": "Average handle time",
+    "target_seconds": "Target answer time",
+    "agents": "Agents",
+    "patience_seconds": "Average patience",
+}
+
 _PERCENT_RULES = {
     # field: (lowest allowed, is the lowest allowed itself, highest allowed, is it allowed)
     "target_level_percent": ("Target service level", 0.0, False, 100.0, True),
@@ -42,6 +51,13 @@ _PERCENT_RULES = {
 def _check_percentages(scenario: StaffingScenario) -> None:
     for field, (label, low, low_ok, high, high_ok) in _PERCENT_RULES.items():
         value = getattr(scenario, field)
+        if 0 < value < 1:
+            # 0.8 is far more likely a fraction typed by mistake than 0.8 %.
+            raise DomainError(
+                f"{label} is a percentage: give {value * 100:g} for {value * 100:g} %, "
+                f"not {value:g}.",
+                field=field,
+            )
         above_low = value >= low if low_ok else value > low
         below_high = value <= high if high_ok else value < high
         if not (above_low and below_high):
@@ -71,7 +87,7 @@ def calculate(scenario: StaffingScenario) -> StaffingSummary:
         )
     except EngineInputError as exc:
         field = _FIELD_NAMES.get(exc.field, exc.field)
-        label = field.replace("_", " ").capitalize()
+        label = _LABELS.get(field, field.replace("_", " ").capitalize())
         raise DomainError(f"{label} {exc.message}.", field=field) from exc
 
 

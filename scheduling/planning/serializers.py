@@ -35,7 +35,9 @@ class StaffingResultSerializer(serializers.Serializer):
     scheduled_agents = serializers.IntegerField()
     service_level = serializers.FloatField(help_text="Fraction answered within the target time.")
     probability_of_waiting = serializers.FloatField()
-    asa_seconds = serializers.FloatField()
+    asa_seconds = serializers.FloatField(
+        allow_null=True, help_text="null when the agents cannot keep up (the queue grows)."
+    )
     occupancy = serializers.FloatField()
     probability_of_abandon = serializers.FloatField(allow_null=True)
     meets_target = serializers.BooleanField()

@@ -8,7 +8,10 @@ from bpo.errors import DomainError
 from scheduling.planning.calculator import calculate
 from scheduling.planning.forms import StaffingCalculatorForm
 
-_COMPARE_FIELDS = {"target_level_percent": "compare_level_percent", "target_seconds": "compare_seconds"}
+_COMPARE_FIELDS = {
+    "target_level_percent": "compare_level_percent",
+    "target_seconds": "compare_seconds",
+}
 
 
 @client_page(Action.USE_STAFFING_CALCULATOR)

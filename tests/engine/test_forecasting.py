@@ -1,0 +1,216 @@
+"""Volume forecasting: a known seasonal series, the backtest, and refused inputs."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from scheduling.engine import forecasting, synthetic
+from scheduling.engine.errors import EngineInputError
+
+MONDAY = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _known_series(*, weeks, interval_minutes=30, growth=0.02, holidays=(), holiday_factor=0.4):
+    """Noise-free volume: weekday factor x intraday shape x weekly growth, holidays scaled."""
+    per_day = 24 * 60 // interval_minutes
+    volume = []
+    for day in range(weeks * 7):
+        current = MONDAY.date() + timedelta(days=day)
+        level = 1000.0 * synthetic.WEEKDAY_FACTORS[current.weekday()]
+        level *= (1.0 + growth) ** (day / 7)
+        if current in holidays:
+            level *= holiday_factor
+        shape = synthetic.intraday_shape(
+            interval_minutes=interval_minutes, weekend=current.weekday() >= 5
+        )
+        volume.append(level * shape / shape.sum())
+    return np.concatenate(volume), per_day
+
+
+def test_forecast_reproduces_a_known_seasonal_series_with_trend_and_holidays():
+    # given ten weeks of a clean series growing 2 % a week, two holidays in the history and
+    # one on the Wednesday of the forecast week
+    holidays = {date(2024, 1, 17), date(2024, 2, 13), date(2024, 3, 13)}
+    series, per_day = _known_series(weeks=11, holidays=holidays)
+    history = forecasting.IntervalHistory(
+        start=MONDAY, interval_minutes=30, volume=series[: 70 * per_day]
+    )
+
+    # when
+    forecast = forecasting.forecast_intervals(history=history, horizon_weeks=1, holidays=holidays)
+
+    # then every interval of the following week is right, the holiday included
+    truth = series[70 * per_day :]
+    assert forecast.start == MONDAY + timedelta(weeks=10)
+    assert forecast.volume.shape == truth.shape
+    assert forecasting.wape(actual=truth, forecast=forecast.volume) < 0.005
+    wednesday = slice(2 * per_day, 3 * per_day)
+    assert forecast.volume[wednesday].sum() == pytest.approx(truth[wednesday].sum(), rel=0.01)
+
+
+def test_forecast_follows_the_trend_across_a_longer_horizon():
+    # given eight weeks of a clean series growing 2 % a week
+    series, per_day = _known_series(weeks=8)
+    history = forecasting.IntervalHistory(start=MONDAY, interval_minutes=30, volume=series)
+
+    # when
+    forecast = forecasting.forecast_intervals(history=history, horizon_weeks=3)
+
+    # then each forecast week is 2 % above the one before
+    weekly = forecast.volume.reshape(3, -1).sum(axis=1)
+    assert weekly[1] / weekly[0] == pytest.approx(1.02, abs=1e-3)
+    assert weekly[2] / weekly[1] == pytest.approx(1.02, abs=1e-3)
+    assert weekly[0] / series[-7 * per_day :].sum() == pytest.approx(1.02, abs=1e-3)
+
+
+def test_forecast_of_15_minute_intervals_and_a_closed_weekday():
+    # given eight weeks of 15-minute intervals where Sundays are closed
+    series, per_day = _known_series(weeks=8, interval_minutes=15, growth=0.0)
+    days = series.reshape(-1, per_day).copy()
+    days[6::7] = 0.0
+    history = forecasting.IntervalHistory(start=MONDAY, interval_minutes=15, volume=days.ravel())
+
+    # when
+    forecast = forecasting.forecast_intervals(history=history)
+
+    # then
+    by_day = forecast.volume.reshape(7, per_day)
+    assert per_day == 96
+    assert by_day[6].sum() == 0.0
+    assert by_day[0].sum() == pytest.approx(days[0].sum(), rel=1e-3)
+
+
+def test_handle_time_forecast_keeps_the_interval_profile():
+    # given a handle time that is 400 s at night and 300 s by day, with no contacts at 03:00
+    series, per_day = _known_series(weeks=8, growth=0.0)
+    hours = np.tile(np.arange(per_day) / 2, 56)
+    aht = np.where((hours < 7) | (hours >= 22), 400.0, 300.0)
+    volume = np.where(hours == 3.0, 0.0, series)
+    history = forecasting.IntervalHistory(
+        start=MONDAY, interval_minutes=30, volume=volume, aht_seconds=aht
+    )
+
+    # when
+    forecast = forecasting.forecast_intervals(history=history)
+
+    # then intervals with contacts keep their handle time; the empty one borrows the mean
+    assert forecast.aht_seconds is not None
+    monday = forecast.aht_seconds[:per_day]
+    handled = hours[:per_day] != 3.0
+    assert monday[handled] == pytest.approx(aht[:per_day][handled])
+    assert 300.0 < monday[6] < 400.0
+
+
+def test_backtest_beats_seasonal_naive_on_the_benchmark_history():
+    # given sixteen weeks with growth, holidays and noise
+    generated = synthetic.generate_history(weeks=16, seed=3)
+
+    # when
+    result = forecasting.backtest(
+        history=generated.history, holidays=generated.holidays, horizon_weeks=1, folds=4
+    )
+
+    # then
+    assert len(result.folds) == 4
+    assert [fold.origin for fold in result.folds] == [
+        date(2024, 3, 25),
+        date(2024, 4, 1),
+        date(2024, 4, 8),
+        date(2024, 4, 15),
+    ]
+    assert result.ratio <= 0.85
+    assert abs(result.bias) < 0.03
+    assert result.aht_wape is not None and result.naive_aht_wape is not None
+    assert result.aht_wape < result.naive_aht_wape
+
+
+def test_seasonal_naive_repeats_the_last_week():
+    # given eight weeks numbered interval by interval
+    history = forecasting.IntervalHistory(
+        start=MONDAY, interval_minutes=60, volume=np.arange(8 * 7 * 24, dtype=float)
+    )
+
+    # when
+    naive = forecasting.seasonal_naive(history=history, horizon_weeks=2)
+
+    # then
+    last_week = np.arange(7 * 7 * 24, 8 * 7 * 24, dtype=float)
+    assert naive.volume.tolist() == np.tile(last_week, 2).tolist()
+
+
+def test_wape_and_bias():
+    # given
+    actual = [10.0, 20.0, 10.0]
+    forecast = [12.0, 16.0, 10.0]
+
+    # when / then
+    assert forecasting.wape(actual=actual, forecast=forecast) == pytest.approx(6 / 40)
+    assert forecasting.bias(actual=actual, forecast=forecast) == pytest.approx(-2 / 40)
+
+
+def test_generated_history_is_deterministic_from_its_seed():
+    # given / when
+    first = synthetic.generate_history(weeks=9, seed=11, interval_minutes=15)
+    again = synthetic.generate_history(weeks=9, seed=11, interval_minutes=15)
+    other = synthetic.generate_history(weeks=9, seed=12, interval_minutes=15)
+
+    # then
+    assert np.array_equal(first.history.volume, again.history.volume)
+    assert first.holidays == again.holidays
+    assert not np.array_equal(first.history.volume, other.history.volume)
+    assert first.history.volume.size == 9 * 7 * 96
+
+
+# ---------------------------------------------------------------------------- refused inputs
+
+
+def test_fewer_than_eight_weeks_is_refused():
+    # given seven weeks and six days
+    series, per_day = _known_series(weeks=8)
+    history = forecasting.IntervalHistory(
+        start=MONDAY, interval_minutes=30, volume=series[:-per_day]
+    )
+
+    # when
+    with pytest.raises(EngineInputError) as raised:
+        forecasting.forecast_intervals(history=history)
+
+    # then
+    assert raised.value.field == "volume"
+    assert "8 weeks" in str(raised.value)
+
+
+def test_backtest_needs_eight_weeks_before_its_first_origin():
+    # given ten weeks, asking for four folds of one week (needs 8 + 4 = 12)
+    generated = synthetic.generate_history(weeks=10, seed=1)
+
+    # when
+    with pytest.raises(EngineInputError) as raised:
+        forecasting.backtest(history=generated.history, folds=4)
+
+    # then
+    assert raised.value.field == "volume"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [
+        ({"start": MONDAY + timedelta(hours=1)}, "start"),
+        ({"interval_minutes": 7}, "interval_minutes"),
+        ({"volume": [1.0] * 47}, "volume"),
+        ({"volume": [1.0] * 47 + [-1.0]}, "volume"),
+        ({"volume": [1.0] * 47 + [float("nan")]}, "volume"),
+        ({"aht_seconds": [300.0] * 10}, "aht_seconds"),
+    ],
+)
+def test_invalid_history_names_the_field(arguments, field):
+    # given a one-day history spoiled by one argument
+    valid = {"start": MONDAY, "interval_minutes": 30, "volume": [1.0] * 48}
+
+    # when
+    with pytest.raises(EngineInputError) as raised:
+        forecasting.IntervalHistory(**(valid | arguments))
+
+    # then
+    assert raised.value.field == field
