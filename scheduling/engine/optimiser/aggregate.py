@@ -29,6 +29,7 @@ import highspy
 import numpy as np
 from scipy import sparse
 
+from scheduling.engine.optimiser.highs import new_highs
 from scheduling.engine.optimiser.model import SchedulingProblem
 from scheduling.engine.optimiser.options import AgentGroup, ShiftOptions
 
@@ -154,7 +155,7 @@ def build_model(
     group_rows[len(groups)] = row
 
     # working rows: per (class, interval): sum_q y - sum x*cover = 0
-    cover_csc = options.cover.tocsr()
+    cover_rows = options.cover.tocsr()
     work_row_base = row
     row += len(classes) * horizon
     for k in range(len(classes)):
@@ -166,7 +167,7 @@ def build_model(
                 vals.append(np.ones(horizon))
     if x_count:
         class_of_col = np.array([groups[g].skill_class for g in x_group], dtype=np.int64)
-        sub = cover_csc[x_option].tocoo()
+        sub = cover_rows[x_option].tocoo()
         rows.append(work_row_base + class_of_col[sub.row] * horizon + sub.col)
         cols.append(sub.row.astype(np.int64))
         vals.append(-np.ones(len(sub.row)))
@@ -218,7 +219,7 @@ def to_highs(
     threads: int = 1,
     seed: int = 0,
     log: bool = False,
-    extra_options: dict[str, object] | None = None,
+    extra_options: dict[str, bool | int | float | str] | None = None,
 ) -> highspy.Highs:
     """A configured HiGHS instance holding the model (integer x columns if ``integer``)."""
     lp = highspy.HighsLp()
@@ -239,10 +240,8 @@ def to_highs(
         for c in range(model.x_count):
             kinds[c] = highspy.HighsVarType.kInteger
         lp.integrality_ = kinds
-    highs = highspy.Highs()
+    highs = new_highs(threads=threads, time_limit=time_limit)
     highs.setOptionValue("output_flag", log)
-    highs.setOptionValue("time_limit", max(float(time_limit), 0.01))
-    highs.setOptionValue("threads", threads)
     highs.setOptionValue("random_seed", seed)
     for name, value in (extra_options or {}).items():
         highs.setOptionValue(name, value)

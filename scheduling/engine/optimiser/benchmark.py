@@ -210,8 +210,7 @@ def report_lines(problem: SchedulingProblem, plan: ShiftPlan) -> list[str]:
         f"requirement {int(requirement.sum())} agent-intervals, "
         f"peak {int(requirement.sum(axis=0).max())} agents",
         f"method: {plan.method}; status: {plan.status}",
-        f"weekend_days_beyond_one={plan.weekend_days_beyond_free} "
-        f"mip_bound={plan.mip_bound:.1f}",
+        f"weekend_days_beyond_one={plan.weekend_days_beyond_free} mip_bound={plan.mip_bound:.1f}",
     ]
     for q, queue in enumerate(problem.queues):
         lines.append(
@@ -231,7 +230,9 @@ def run_benchmark(
     started = time.perf_counter()
     problem = build_benchmark(agents, seed)
     built = time.perf_counter() - started
-    plan = solve_schedule(problem, time_limit=time_limit, threads=threads, seed=seed, verbose=verbose)
+    plan = solve_schedule(
+        problem, time_limit=time_limit, threads=threads, seed=seed, verbose=verbose
+    )
     seconds = time.perf_counter() - started
     lines = [f"instance built in {built:.1f} s", *report_lines(problem, plan)]
     lines.append(bench_line(agents, seed, plan, seconds))

@@ -10,6 +10,7 @@ import highspy
 import numpy as np
 from scipy import sparse
 
+from scheduling.engine.optimiser.highs import new_highs
 from scheduling.engine.optimiser.model import SchedulingProblem
 from scheduling.engine.optimiser.options import ShiftOptions, WeeklyLimits
 
@@ -32,11 +33,10 @@ def choice_is_valid(
 
 def limits_ok(options: ShiftOptions, limits: WeeklyLimits, chosen: list[int]) -> bool:
     """Whether the number of shifts and hours lie within the agent's weekly limits."""
-    contract = limits
     hours = float(options.hours[chosen].sum()) if chosen else 0.0
     return (
-        contract.min_shifts <= len(chosen) <= contract.max_shifts
-        and contract.min_hours - 1e-9 <= hours <= contract.max_hours + 1e-9
+        limits.min_shifts <= len(chosen) <= limits.max_shifts
+        and limits.min_hours - 1e-9 <= hours <= limits.max_hours + 1e-9
     )
 
 
@@ -54,7 +54,6 @@ def best_single_agent(
     """
     if len(allowed) == 0:
         return []
-    contract = limits
     n = len(allowed)
     position = {int(o): i for i, o in enumerate(allowed)}
     rows, cols, lower, upper = [], [], [], []
@@ -67,21 +66,13 @@ def best_single_agent(
             lower.append(-np.inf)
             upper.append(1.0)
             row += 1
-    ones_row = row
-    rows += [row] * n
-    cols += list(range(n))
-    lower.append(contract.min_shifts)
-    upper.append(contract.max_shifts)
-    row += 1
-    hours_row = row
-    rows += [row] * n
-    cols += list(range(n))
-    lower.append(contract.min_hours)
-    upper.append(contract.max_hours)
-    row += 1
+    rows += [row] * n + [row + 1] * n
+    cols += list(range(n)) * 2
+    lower += [limits.min_shifts, limits.min_hours]
+    upper += [limits.max_shifts, limits.max_hours]
+    row += 2
     values = np.ones(len(rows))
-    values[len(rows) - n :] = options.hours[allowed]
-    del ones_row, hours_row
+    values[len(rows) - n :] = options.hours[allowed]  # the last row counts hours
     matrix = sparse.csc_matrix((values, (rows, cols)), shape=(row, n))
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n, row
@@ -95,10 +86,7 @@ def best_single_agent(
     lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
     lp.a_matrix_.value_ = matrix.data
     lp.integrality_ = [highspy.HighsVarType.kInteger] * n
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("threads", 1)
-    highs.setOptionValue("time_limit", 5.0)
+    highs = new_highs(time_limit=5.0)
     highs.passModel(lp)
     highs.run()
     if highs.getInfo().primal_solution_status != 2:
@@ -138,9 +126,9 @@ def greedy_plan(
     for round_number in range(max_rounds):
         for a in order:
             agent = problem.agents[a]
-            contract = limits_of[a]
+            limits = limits_of[a]
             chosen = choices[a]
-            if len(chosen) >= contract.max_shifts:
+            if len(chosen) >= limits.max_shifts:
                 continue
             candidates = allowed_of[a]
             if chosen:
@@ -149,7 +137,7 @@ def greedy_plan(
                 candidates = candidates[~blocked & ~used_days]
             hours_now = float(options.hours[chosen].sum()) if chosen else 0.0
             candidates = candidates[
-                hours_now + options.hours[candidates] <= contract.max_hours + 1e-9
+                hours_now + options.hours[candidates] <= limits.max_hours + 1e-9
             ]
             if len(candidates) == 0:
                 continue
@@ -160,7 +148,7 @@ def greedy_plan(
             if weekend_worked >= problem.rules.free_weekend_days:
                 value = value - penalties.weekend_day * weekend[candidates]
             best = int(np.argmax(value))
-            mandatory = round_number < contract.min_shifts
+            mandatory = round_number < limits.min_shifts
             if not mandatory and value[best] <= 0:
                 continue
             option = int(candidates[best])

@@ -15,7 +15,8 @@ import highspy
 import numpy as np
 from scipy import sparse
 
-from scheduling.engine.optimiser.construct import choice_is_valid, limits_ok
+from scheduling.engine.optimiser.construct import best_single_agent, choice_is_valid, limits_ok
+from scheduling.engine.optimiser.highs import new_highs
 from scheduling.engine.optimiser.model import SchedulingProblem
 from scheduling.engine.optimiser.options import AgentGroup, ShiftOptions
 
@@ -45,8 +46,16 @@ def disaggregate(
         split = _split_group(problem, options, group, wanted, strict=True)
         if split is None:
             split = _split_group(problem, options, group, wanted, strict=False)
-            assert split is not None, "the relaxed split always has a solution"
-            placed = {}
+        if split is None:
+            # Not even a relaxed split (an agent whose own limits cannot be met): give each
+            # agent the best week it can work on its own, and let the plan figures show it.
+            value = np.ones(len(group.options))
+            split = [
+                best_single_agent(problem, options, group.options, group.limits, value)
+                for _ in group.members
+            ]
+        if not _exact(split, wanted):
+            placed: dict[int, int] = {}
             for chosen in split:
                 for o in chosen:
                     placed[o] = placed.get(o, 0) + 1
@@ -55,6 +64,14 @@ def disaggregate(
         for member, chosen in zip(group.members, split, strict=True):
             choices[member] = chosen
     return choices, moved
+
+
+def _exact(split: list[list[int]], wanted: dict[int, int]) -> bool:
+    placed: dict[int, int] = {}
+    for chosen in split:
+        for o in chosen:
+            placed[o] = placed.get(o, 0) + 1
+    return placed == {o: c for o, c in wanted.items() if c > 0}
 
 
 def _valid(
@@ -102,10 +119,10 @@ def _split_group(
     cliques = []
     seen: set[frozenset[int]] = set()
     for clique in options.cliques:
-        members = frozenset(position[int(o)] for o in clique if int(o) in position)
-        if len(members) > 1 and members not in seen:
-            seen.add(members)
-            cliques.append(sorted(members))
+        inside = frozenset(position[int(o)] for o in clique if int(o) in position)
+        if len(inside) > 1 and inside not in seen:
+            seen.add(inside)
+            cliques.append(sorted(inside))
     for a in range(n_agents):
         base = a * n_opt
         for members in cliques:
@@ -113,7 +130,7 @@ def _split_group(
         every = [base + i for i in range(n_opt)]
         add(every, [1.0] * n_opt, limits.min_shifts, limits.max_shifts)
         add(every, options.hours[usable].tolist(), limits.min_hours - 1e-9, limits.max_hours + 1e-9)
-        on_weekend = [base + i for i in np.flatnonzero(weekend)]
+        on_weekend = [base + int(i) for i in np.flatnonzero(weekend)]
         if on_weekend:
             add(
                 [*on_weekend, z_base + a],
@@ -153,13 +170,10 @@ def _split_group(
     lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
     lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
     lp.a_matrix_.value_ = matrix.data
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * n_x + [
-        highspy.HighsVarType.kContinuous
-    ] * (n_col - n_x)
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("threads", 1)
-    highs.setOptionValue("time_limit", 10.0)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * n_x + [highspy.HighsVarType.kContinuous] * (
+        n_col - n_x
+    )
+    highs = new_highs(time_limit=10.0)
     highs.passModel(lp)
     highs.run()
     if highs.getInfo().primal_solution_status != 2:

@@ -11,6 +11,7 @@ import highspy
 import numpy as np
 from scipy import sparse
 
+from scheduling.engine.optimiser.highs import new_highs
 from scheduling.engine.optimiser.model import AssignedShift, SchedulingProblem, ShiftPlan
 from scheduling.engine.optimiser.options import ShiftOptions
 
@@ -77,11 +78,14 @@ def assign_queue_counts(
     lp.integrality_ = [highspy.HighsVarType.kInteger] * y_cols + [
         highspy.HighsVarType.kContinuous
     ] * (2 * n_queue * horizon)
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("threads", 1)
+    highs = new_highs()
     highs.passModel(lp)
     highs.run()
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        # Always feasible (under/over absorb everything), so this is a solver failure.
+        raise RuntimeError(
+            f"queue assignment failed: {highs.modelStatusToString(highs.getModelStatus())}"
+        )
     values = np.rint(np.asarray(highs.getSolution().col_value)[:y_cols]).astype(np.int64)
     for p, (k, q) in enumerate(pairs):
         counts[k, q] = values[p * horizon : (p + 1) * horizon]

@@ -147,7 +147,7 @@ class ShiftPlan:
         """Gap of the objective to the LP lower bound, in % of the objective."""
         if self.objective <= 0:
             return 0.0
-        return 100.0 * (self.objective - self.lower_bound) / self.objective
+        return max(0.0, 100.0 * (self.objective - self.lower_bound) / self.objective)
 
 
 def check_problem(problem: SchedulingProblem) -> None:
@@ -157,31 +157,54 @@ def check_problem(problem: SchedulingProblem) -> None:
     """
     req = np.asarray(problem.requirement)
     if req.shape != (len(problem.queues), problem.intervals):
-        raise EngineInputError(field="requirement", message=f"requirement must have shape ({len(problem.queues)}, {problem.intervals}), "
-            f"got {req.shape}")
+        raise EngineInputError(
+            field="requirement",
+            message=f"requirement must have shape ({len(problem.queues)}, {problem.intervals}), "
+            f"got {req.shape}",
+        )
     if (req < 0).any() or not np.all(np.equal(np.round(req), req)):
-        raise EngineInputError(field="requirement", message="requirement must be non-negative whole agents")
+        raise EngineInputError(
+            field="requirement", message="requirement must be non-negative whole agents"
+        )
     names = set()
     for agent in problem.agents:
         if agent.name in names:
             raise EngineInputError(field="agents", message=f"duplicate agent name {agent.name!r}")
         names.add(agent.name)
         if agent.contract not in problem.contracts:
-            raise EngineInputError(field="contract", message=f"agent {agent.name!r} has unknown contract {agent.contract!r}")
+            raise EngineInputError(
+                field="contract",
+                message=f"agent {agent.name!r} has unknown contract {agent.contract!r}",
+            )
         if not agent.skills & set(problem.queues):
-            raise EngineInputError(field="skills", message=f"agent {agent.name!r} has no skill for any queue")
+            raise EngineInputError(
+                field="skills", message=f"agent {agent.name!r} has no skill for any queue"
+            )
         if agent.hourly_cost < 0:
             raise EngineInputError(field="hourly_cost", message="hourly cost must be non-negative")
     for contract in problem.contracts.values():
         if not 0 <= contract.min_shifts <= contract.max_shifts <= problem.days:
-            raise EngineInputError(field="min_shifts", message=f"contract {contract.name!r}: need 0 <= min_shifts <= max_shifts <= days")
+            raise EngineInputError(
+                field="min_shifts",
+                message=f"contract {contract.name!r}: need 0 <= min_shifts <= max_shifts <= days",
+            )
         if contract.min_hours > contract.max_hours:
-            raise EngineInputError(field="min_hours", message=f"contract {contract.name!r}: min_hours above max_hours")
+            raise EngineInputError(
+                field="min_hours", message=f"contract {contract.name!r}: min_hours above max_hours"
+            )
         for name in contract.templates:
             if name not in problem.templates:
-                raise EngineInputError(field="templates", message=f"contract {contract.name!r} has unknown template {name!r}")
+                raise EngineInputError(
+                    field="templates",
+                    message=f"contract {contract.name!r} has unknown template {name!r}",
+                )
     for template in problem.templates.values():
         if not 0 < template.length_intervals <= problem.intervals_per_day:
-            raise EngineInputError(field="length", message=f"template {template.name!r}: length must be within one day")
+            raise EngineInputError(
+                field="length", message=f"template {template.name!r}: length must be within one day"
+            )
         if any(not 0 <= s < problem.intervals_per_day for s in template.start_intervals):
-            raise EngineInputError(field="start_intervals", message=f"template {template.name!r}: start outside the day")
+            raise EngineInputError(
+                field="start_intervals",
+                message=f"template {template.name!r}: start outside the day",
+            )

@@ -183,7 +183,9 @@ def _conflicts(
     return conflict, cliques
 
 
-def allowed_options(problem: SchedulingProblem, options: ShiftOptions, agent_index: int) -> np.ndarray:
+def allowed_options(
+    problem: SchedulingProblem, options: ShiftOptions, agent_index: int
+) -> np.ndarray:
     """Option ids the agent may take: contract templates, availability and night restriction."""
     agent = problem.agents[agent_index]
     contract = problem.contracts[agent.contract]
@@ -197,8 +199,13 @@ def allowed_options(problem: SchedulingProblem, options: ShiftOptions, agent_ind
     return np.flatnonzero(allowed)
 
 
-def build_groups(problem: SchedulingProblem, options: ShiftOptions) -> tuple[list[AgentGroup], list[frozenset[str]]]:
-    """Group interchangeable agents; also return the distinct skill sets (skill classes)."""
+def build_groups(
+    problem: SchedulingProblem, options: ShiftOptions, *, aggregate: bool = True
+) -> tuple[list[AgentGroup], list[frozenset[str]]]:
+    """Group interchangeable agents; also return the distinct skill sets (skill classes).
+
+    ``aggregate=False`` puts each agent in a group of its own (the plain named-agent model).
+    """
     classes: list[frozenset[str]] = []
     keyed: dict[tuple, list[int]] = {}
     allowed_of: dict[tuple, np.ndarray] = {}
@@ -207,7 +214,9 @@ def build_groups(problem: SchedulingProblem, options: ShiftOptions) -> tuple[lis
         if skills not in classes:
             classes.append(skills)
         allowed = allowed_options(problem, options, index)
-        key = (tuple(sorted(skills)), agent.contract, agent.hourly_cost, allowed.tobytes())
+        key: tuple = (tuple(sorted(skills)), agent.contract, agent.hourly_cost, allowed.tobytes())
+        if not aggregate:
+            key = (*key, index)
         keyed.setdefault(key, []).append(index)
         allowed_of[key] = allowed
     classes.sort(key=lambda s: (len(s), sorted(s)))

@@ -7,8 +7,8 @@ shared by all stages; HiGHS stops at its own time limit and hands back its incum
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from collections.abc import Callable
 
 import highspy
 import numpy as np
@@ -36,11 +36,14 @@ def solve_schedule(
     threads: int = 1,
     seed: int = 0,
     verbose: bool = False,
+    aggregate: bool = True,
 ) -> ShiftPlan:
     """Best plan found within ``time_limit`` seconds, with the LP lower bound and the gap.
 
     Deterministic for the same input and seed when single-threaded and when no stage is cut
     short by the clock (a time limit is wall-clock, so a stage stopped by it can differ).
+    ``aggregate=False`` gives every agent its own group: the plain named-agent model, kept for
+    measurement and for tests that aggregation loses nothing.
     """
     started = time.perf_counter()
     deadline = started + time_limit
@@ -54,7 +57,7 @@ def solve_schedule(
             print(line, flush=True)
 
     options = build_options(problem)
-    groups, classes = build_groups(problem, options)
+    groups, classes = build_groups(problem, options, aggregate=aggregate)
     allowed_of, limits_of = _per_agent(problem, groups)
     note(f"{len(problem.agents)} agents in {len(groups)} groups, {options.count} shift options")
 
@@ -65,7 +68,9 @@ def solve_schedule(
     note(f"greedy objective {best.objective:.1f}")
 
     model = build_model(problem, options, groups, classes)
-    note(f"aggregated model: {model.num_col} columns ({model.x_count} integer), {model.num_row} rows")
+    note(
+        f"aggregated model: {model.num_col} columns ({model.x_count} integer), {model.num_row} rows"
+    )
 
     lower_bound, lp_values = _lp_bound(model, deadline, threads, seed, verbose)
     note(f"LP bound {lower_bound:.1f}" if lp_values is not None else "LP bound not reached")
@@ -81,6 +86,16 @@ def solve_schedule(
             plan.method = method
             best = plan
 
+    start = _aggregated_point(model, groups, best, options)
+    remaining = deadline - time.perf_counter()
+    if lp_values is not None and remaining > 2.0 and model.x_count:
+        rounded = _rounding_neighbourhood(model, lp_values, 0.3 * remaining, threads, seed, verbose)
+        if rounded is not None:
+            before = best.objective
+            consider(rounded, "LP-guided rounding")
+            if best.objective < before:
+                start = rounded[: model.x_count]
+
     mip_bound = lower_bound
     remaining = deadline - time.perf_counter()
     if remaining > 1.0 and model.x_count:
@@ -93,11 +108,8 @@ def solve_schedule(
             log=verbose,
             extra_options={"mip_rel_gap": 1e-5},
         )
-        start = _aggregated_point(model, groups, best, options, problem, classes)
-        solution = highspy.HighsSolution()
-        solution.col_value = start.tolist()
-        solution.value_valid = True
-        highs.setSolution(solution)
+        columns = np.arange(model.x_count, dtype=np.int32)
+        highs.setSolution(model.x_count, columns, start)
         highs.run()
         info = highs.getInfo()
         if info.primal_solution_status == 2:
@@ -149,17 +161,54 @@ def _lp_bound(
     )
 
 
+def _rounding_neighbourhood(
+    model: AggregatedModel,
+    lp_values: np.ndarray,
+    time_limit: float,
+    threads: int,
+    seed: int,
+    verbose: bool,
+) -> np.ndarray | None:
+    """Best integer point with every count within one rounding step of the LP optimum.
+
+    This is RENS (relaxation enforcing neighbourhood search): the LP optimum of this model is
+    nearly integral, so boxing each count between floor and ceiling of its LP value leaves a
+    small MIP that HiGHS solves in seconds, long before the full tree search finds as good a
+    plan. Returns None when the box holds no integer point within the time given.
+    """
+    x = lp_values[: model.x_count]
+    lower = model.col_lower.copy()
+    upper = model.col_upper.copy()
+    lower[: model.x_count] = np.floor(x + 1e-6)
+    upper[: model.x_count] = np.ceil(x - 1e-6)
+    boxed = dataclasses.replace(model, col_lower=lower, col_upper=upper)
+    highs = to_highs(
+        boxed,
+        integer=True,
+        time_limit=time_limit,
+        threads=threads,
+        seed=seed,
+        log=verbose,
+        extra_options={"mip_rel_gap": 1e-5},
+    )
+    highs.run()
+    if highs.getInfo().primal_solution_status != 2:
+        return None
+    return np.asarray(highs.getSolution().col_value)
+
+
 def _aggregated_point(
     model: AggregatedModel,
     groups: list[AgentGroup],
     plan: ShiftPlan,
     options: ShiftOptions,
-    problem: SchedulingProblem,
-    classes: list[frozenset[str]],
 ) -> np.ndarray:
     """The plan's x counts in the aggregated model's columns (HiGHS completes the rest)."""
-    column = {(int(g), int(o)): c for c, (g, o) in enumerate(zip(model.x_group, model.x_option))}
-    values = np.zeros(model.num_col)
+    column = {
+        (int(g), int(o)): c
+        for c, (g, o) in enumerate(zip(model.x_group, model.x_option, strict=True))
+    }
+    values = np.zeros(model.x_count)
     lookup = _option_lookup(options)
     for g, group in enumerate(groups):
         for member in group.members:
@@ -167,7 +216,6 @@ def _aggregated_point(
                 if shift is not None:
                     o = lookup[(shift.template, shift.day, shift.start)]
                     values[column[(g, o)]] += 1
-    values[model.x_count :] = np.nan
     return values
 
 
@@ -176,6 +224,3 @@ def _option_lookup(options: ShiftOptions) -> dict[tuple[str, int, int], int]:
         (options.template[o], int(options.day[o]), int(options.start[o])): o
         for o in range(options.count)
     }
-
-
-__all__: list[Callable | str] = ["solve_schedule"]

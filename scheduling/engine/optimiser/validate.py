@@ -61,7 +61,9 @@ def validate_plan(
                 found.append(Violation("one start per day", name, f"day {day} holds {shift}"))
             template = problem.templates.get(shift.template)
             if template is None or shift.template not in contract.templates:
-                found.append(Violation("contract", name, f"template {shift.template!r} not allowed"))
+                found.append(
+                    Violation("contract", name, f"template {shift.template!r} not allowed")
+                )
                 continue
             if shift.start not in template.start_intervals:
                 found.append(Violation("template", name, f"start {shift.start} not allowed"))
@@ -91,7 +93,9 @@ def validate_plan(
         if blocked:
             found.append(Violation("time off", name, f"works unavailable intervals {blocked[:3]}"))
         if not agent.works_nights:
-            nights = [t for t in np.flatnonzero(worked) if t % per_day in problem.night_intervals_of_day]
+            nights = [
+                t for t in np.flatnonzero(worked) if t % per_day in problem.night_intervals_of_day
+            ]
             if nights:
                 found.append(Violation("night", name, f"works night intervals {nights[:3]}"))
         shifts = len(spans)
@@ -117,7 +121,11 @@ def validate_plan(
         if (working != assigned).any():
             found.append(Violation("queue", name, "covers a queue exactly when working: broken"))
         for t in np.flatnonzero(assigned):
-            queue = problem.queues[int(queue_of[a, t])] if queue_of[a, t] < len(problem.queues) else None
+            queue = (
+                problem.queues[int(queue_of[a, t])]
+                if queue_of[a, t] < len(problem.queues)
+                else None
+            )
             if queue not in agent.skills:
                 found.append(Violation("skills", name, f"covers {queue!r} in interval {t}"))
                 break
@@ -144,15 +152,20 @@ def validate_plan(
     ):
         if np.asarray(reported).shape != actual.shape or (np.asarray(reported) != actual).any():
             found.append(Violation("figures", "plan", f"reported {label} does not add up"))
-    for label, reported, actual in (
+    for label, reported_figure, actual_figure in (
         ("cost", plan.cost, cost),
         ("weekend days", plan.weekend_days_beyond_free, beyond),
         ("objective", plan.objective, objective),
     ):
-        if abs(float(reported) - float(actual)) > tolerance * max(1.0, abs(float(actual))):
-            found.append(Violation("figures", "plan", f"{label} {reported} but recount {actual}"))
+        recount = float(actual_figure)
+        if abs(float(reported_figure) - recount) > tolerance * max(1.0, abs(recount)):
+            found.append(
+                Violation("figures", "plan", f"{label} {reported_figure} but recount {recount}")
+            )
     if plan.lower_bound > objective + tolerance * max(1.0, abs(float(objective))):
-        found.append(Violation("bound", "plan", f"lower bound {plan.lower_bound} above {objective}"))
+        found.append(
+            Violation("bound", "plan", f"lower bound {plan.lower_bound} above {objective}")
+        )
     return found
 
 
@@ -173,7 +186,9 @@ def _prorated_minimums(problem: SchedulingProblem, a: int) -> tuple[int, float]:
         for name in contract.templates:
             template = problem.templates[name]
             for start in template.start_intervals:
-                covered = [(day * per_day + start + i) % horizon for i in range(template.length_intervals)]
+                covered = [
+                    (day * per_day + start + i) % horizon for i in range(template.length_intervals)
+                ]
                 if any(t in agent.unavailable_intervals for t in covered):
                     continue
                 if not agent.works_nights and any(
