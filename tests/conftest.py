@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
-from bpo.accounts.roles import Role
-from tests.factories import DEMO_TEST_PASSWORD, MembershipFactory, UserFactory, client_answers
+# Model imports stay inside the fixtures: the pure engine tests then run even without Django
+# (`pytest -p no:django tests/engine`).
 
 SESSION_CLIENT_SLUGS = ("acme-a", "globex-b")
 
@@ -23,6 +21,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Migrate once (public, template) and provision the session's two client schemas."""
     from tenants import services
     from tenants.models import Client
+    from tests.factories import client_answers
 
     with django_db_blocker.unblock():
         for slug in SESSION_CLIENT_SLUGS:
@@ -34,6 +33,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _public_schema_around_each_test():
+    from django.conf import settings
+
+    if not settings.configured:  # pure tests run with `-p no:django`
+        yield
+        return
     connection.set_schema_to_public()
     yield
     connection.set_schema_to_public()
@@ -54,9 +58,13 @@ def client_b(db):
 
 
 def make_user(role: str, client=None, **kwargs):
+    from bpo.accounts.roles import Role
+    from tests.factories import MembershipFactory, UserFactory
+
     user = UserFactory(**kwargs)
-    MembershipFactory(user=user, role=role, client=None if role == Role.PROVIDER_ADMIN else client)
-    if role == Role.PROVIDER_ADMIN:
+    is_admin = role == Role.PROVIDER_ADMIN
+    MembershipFactory(user=user, role=role, client=None if is_admin else client)
+    if is_admin:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     return user
@@ -64,40 +72,47 @@ def make_user(role: str, client=None, **kwargs):
 
 @pytest.fixture
 def password():
+    from tests.factories import DEMO_TEST_PASSWORD
+
     return DEMO_TEST_PASSWORD
 
 
 @pytest.fixture
 def provider_admin(db):
-    return make_user(Role.PROVIDER_ADMIN, email="admin@provider.test")
+    return make_user("provider_admin", email="admin@provider.test")
 
 
 @pytest.fixture
 def account_manager(client_a):
-    return make_user(Role.ACCOUNT_MANAGER, client_a, email="am@provider.test")
+    return make_user("account_manager", client_a, email="am@provider.test")
 
 
 @pytest.fixture
 def client_a_admin(client_a):
-    return make_user(Role.CLIENT_ADMIN, client_a, email="admin@acme-a.test")
+    return make_user("client_admin", client_a, email="admin@acme-a.test")
 
 
 @pytest.fixture
 def client_a_viewer(client_a):
-    return make_user(Role.CLIENT_VIEWER, client_a, email="viewer@acme-a.test")
+    return make_user("client_viewer", client_a, email="viewer@acme-a.test")
 
 
 @pytest.fixture
 def client_b_admin(client_b):
-    return make_user(Role.CLIENT_ADMIN, client_b, email="admin@globex-b.test")
+    return make_user("client_admin", client_b, email="admin@globex-b.test")
 
 
 @pytest.fixture
 def api_client():
+    from rest_framework.test import APIClient
+
     return APIClient()
 
 
-def token_client(user) -> APIClient:
+def token_client(user):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
     api = APIClient()
     token, _ = Token.objects.get_or_create(user=user)
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
