@@ -8,6 +8,8 @@ to a user of client A opens nothing of client B (404). Subclasses cannot weaken 
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import permissions, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.exceptions import NotFound
@@ -37,7 +39,8 @@ class ClientScopedPermission(permissions.BasePermission):
 
 
 class _FixedSecurity:
-    permission_classes: tuple = ()
+    # Extra permissions a subclass may add; they can only narrow what the fixed ones allow.
+    permission_classes: Any = ()
 
     def get_authenticators(self):
         return [auth() for auth in AUTHENTICATION_CLASSES]
@@ -71,7 +74,7 @@ class _ClientScoped(_FixedSecurity):
 
     @property
     def client(self):
-        return self.request.tenant
+        return self.request.tenant  # type: ignore[attr-defined]
 
 
 class ClientScopedAPIView(_ClientScoped, APIView):

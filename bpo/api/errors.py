@@ -48,7 +48,7 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        http_status = status.HTTP_400_BAD_REQUEST
+        http_status: int = status.HTTP_400_BAD_REQUEST
         if isinstance(exc, NotFoundError):
             http_status = status.HTTP_404_NOT_FOUND
         elif isinstance(exc, ConflictError):

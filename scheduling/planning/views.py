@@ -25,7 +25,7 @@ def staffing_calculator(request):
             try:
                 results.append((label, scenario, calculate(scenario)))
             except DomainError as exc:
-                field = exc.field
+                field = exc.field or ""
                 if label == "B":
                     field = _COMPARE_FIELDS.get(field, field)
                 form.add_error(field if field in form.fields else None, exc.message)
