@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -45,7 +46,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
 
     class Meta:
         ordering = ["email"]
@@ -58,6 +59,22 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return (self.full_name or self.email).split(" ")[0]
+
+    # The Django admin is for provider admins (see bpo/accounts/admin.py): the role, not the
+    # superuser flag, opens every model there.
+    def has_perm(self, perm, obj=None) -> bool:
+        from bpo.accounts.permissions import is_provider_admin
+
+        if self.is_active and is_provider_admin(self):
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        from bpo.accounts.permissions import is_provider_admin
+
+        if self.is_active and is_provider_admin(self):
+            return True
+        return super().has_module_perms(app_label)
 
 
 class Membership(models.Model):
@@ -168,5 +185,49 @@ class FailedLogin(models.Model):
         return f"Failed login of {self.email} at {self.attempted_at:%Y-%m-%d %H:%M}"
 
 
-def invitation_expiry() -> timezone.datetime:
-    return timezone.now() + timezone.timedelta(days=settings.INVITATION_VALID_DAYS)
+class AccountEventAction(models.TextChoices):
+    INVITATION_SENT = "invitation_sent", "Invitation sent"
+    INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
+    INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+    MEMBERSHIP_GRANTED = "membership_granted", "Role granted"
+    MEMBERSHIP_REVOKED = "membership_revoked", "Role removed"
+    USER_DEACTIVATED = "user_deactivated", "Account disabled"
+    USER_ACTIVATED = "user_activated", "Account enabled"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PROFILE_UPDATED = "profile_updated", "Profile updated"
+
+
+class AccountEvent(models.Model):
+    """The audit trail of accounts and roles: who changed whose access, when, and how.
+
+    Rows keep the e-mail and role as text, so the trail survives deleted users and memberships.
+    """
+
+    action = models.CharField(max_length=32, choices=AccountEventAction.choices)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="account_events"
+    )
+    email = models.EmailField(blank=True, help_text="The person concerned.")
+    client = models.ForeignKey(
+        "tenants.Client",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="account_events",
+    )
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.email}"
+
+
+def invitation_expiry() -> datetime:
+    return timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)

@@ -13,7 +13,9 @@ from django.db.models import QuerySet
 from bpo.accounts.roles import (
     ACTION_ROLES,
     CLIENT_ROLES,
+    GRANTABLE_ROLES,
     LIST_ALL_CLIENTS,
+    MANAGE_STAFF,
     ONBOARD_CLIENTS,
     STAFF_ROLES,
     Role,
@@ -56,7 +58,7 @@ def is_provider_staff(user: User) -> bool:
 
 def roles_for(user: User, client: Client) -> frozenset[str]:
     """Roles the user holds in ``client`` (a provider admin holds it everywhere)."""
-    roles = set()
+    roles: set[str] = set()
     for membership in memberships_of(user):
         if membership.role == Role.PROVIDER_ADMIN:
             roles.add(Role.PROVIDER_ADMIN)
@@ -74,6 +76,23 @@ def can_access_client(user: User, client: Client) -> bool:
 
 def can(user: User, client: Client, action: str) -> bool:
     return bool(roles_for(user, client) & ACTION_ROLES[action])
+
+
+def grantable_roles(user: User, client: Client) -> frozenset[str]:
+    """Roles ``user`` may invite people to, assign or remove in ``client`` (empty: none)."""
+    granted: set[str] = set()
+    for role in roles_for(user, client):
+        granted |= GRANTABLE_ROLES.get(role, frozenset())
+    return frozenset(granted)
+
+
+def can_grant_role(user: User, client: Client, role: str) -> bool:
+    return role in grantable_roles(user, client)
+
+
+def can_manage_staff(user: User) -> bool:
+    """Provider-wide staff administration: invite staff, grant and revoke any role."""
+    return bool(provider_roles(user) & MANAGE_STAFF)
 
 
 def can_onboard_clients(user: User) -> bool:

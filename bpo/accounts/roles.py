@@ -57,3 +57,17 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
 # Provider-wide actions (no client in scope).
 ONBOARD_CLIENTS = frozenset({Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER})
 LIST_ALL_CLIENTS = frozenset({Role.PROVIDER_ADMIN})
+MANAGE_STAFF = frozenset({Role.PROVIDER_ADMIN})
+
+# Which roles a holder of a role may hand out (invite, assign) and take back inside one
+# client. Client admins manage their own people; the provider assigns its staff.
+GRANTABLE_ROLES: dict[str, frozenset[str]] = {
+    Role.PROVIDER_ADMIN: CLIENT_ROLES | ASSIGNABLE_STAFF_ROLES,
+    Role.ACCOUNT_MANAGER: CLIENT_ROLES | ASSIGNABLE_STAFF_ROLES,
+    Role.CLIENT_ADMIN: CLIENT_ROLES,
+}
+
+
+def ordered_roles(roles) -> list[str]:
+    """``roles`` in the order of :class:`Role` (for pickers and tables)."""
+    return [role for role in Role.values if role in roles]

@@ -1,4 +1,10 @@
-"""Writes for accounts: memberships, invitations, login throttling."""
+"""Writes for accounts: sign-in (throttled), memberships, invitations, profiles, API tokens.
+
+Every change of someone's access writes an :class:`AccountEvent` in the same transaction.
+Permission checks (who may do this?) happen in the views and APIs through
+``bpo.accounts.permissions``; the rules here are the business rules that hold for everyone
+(a client user belongs to one client, a client keeps a client admin, ...).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -13,13 +20,47 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
-from bpo.accounts.models import FailedLogin, Invitation, Membership, User, invitation_expiry
-
-__all__ = ["User"]
+from bpo.accounts.models import (
+    AccountEvent,
+    AccountEventAction,
+    FailedLogin,
+    Invitation,
+    Membership,
+    User,
+    invitation_expiry,
+)
 from bpo.accounts.permissions import forget_memberships, memberships_of
 from bpo.accounts.roles import CLIENT_ROLES, STAFF_ROLES, Role
 from bpo.errors import ConflictError, DomainError
+
+__all__ = ["User"]
+
+
+def record_account_event(
+    *,
+    action: str,
+    actor: User | None,
+    user: User | None = None,
+    email: str = "",
+    client=None,
+    role: str = "",
+    details: dict | None = None,
+) -> AccountEvent:
+    """Append to the audit trail; call it inside the transaction of the change."""
+    return AccountEvent.objects.create(
+        action=action,
+        actor=actor if actor is not None and actor.pk else None,
+        user=user,
+        email=email or (user.email if user else ""),
+        client=client,
+        role=role,
+        details=details or {},
+    )
+
+
+# --- memberships ----------------------------------------------------------------------------
 
 
 def _check_role_fits(*, user: User | None, role: str, client) -> None:
@@ -48,7 +89,11 @@ def _check_role_fits(*, user: User | None, role: str, client) -> None:
 
 
 @transaction.atomic
-def grant_membership(*, user: User, role: str, client=None, actor: User | None = None) -> Membership:
+def grant_membership(
+    *, user: User, role: str, client=None, actor: User | None = None
+) -> Membership:
+    """Give ``user`` the ``role`` (in ``client``). A provider admin also gets ``is_staff``."""
+    forget_memberships(user)
     _check_role_fits(user=user, role=role, client=client)
     try:
         with transaction.atomic():
@@ -60,25 +105,129 @@ def grant_membership(*, user: User, role: str, client=None, actor: User | None =
     if role == Role.PROVIDER_ADMIN and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
+    record_account_event(
+        action=AccountEventAction.MEMBERSHIP_GRANTED,
+        actor=actor,
+        user=user,
+        client=client,
+        role=role,
+    )
     forget_memberships(user)
     return membership
 
 
 @transaction.atomic
 def revoke_membership(*, membership: Membership, actor: User | None = None) -> None:
-    if membership.role == Role.PROVIDER_ADMIN and (
-        Membership.objects.filter(role=Role.PROVIDER_ADMIN).count() <= 1
-    ):
-        raise DomainError("The last provider admin cannot be removed.", field="role")
+    """Take a role away. Refused for the last provider admin and for the last client admin
+    of a client (someone must be able to manage its people; invite a new admin first)."""
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "client")
+        .get(pk=membership.pk)
+    )
+    if membership.role == Role.PROVIDER_ADMIN:
+        admins = Membership.objects.select_for_update().filter(role=Role.PROVIDER_ADMIN)
+        if len(admins) <= 1:
+            raise ConflictError("The last provider admin cannot be removed.", field="role")
+    if membership.role == Role.CLIENT_ADMIN:
+        admins = Membership.objects.select_for_update().filter(
+            role=Role.CLIENT_ADMIN, client=membership.client
+        )
+        if len(admins) <= 1:
+            raise ConflictError(
+                f"{membership.user} is the last client admin of {membership.client}. "
+                "Invite another client admin before removing this one.",
+                field="membership",
+            )
+    user = membership.user
     membership.delete()
-    forget_memberships(membership.user)
+    if membership.role == Role.PROVIDER_ADMIN and user.is_staff:
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])
+    record_account_event(
+        action=AccountEventAction.MEMBERSHIP_REVOKED,
+        actor=actor,
+        user=user,
+        client=membership.client,
+        role=membership.role,
+    )
+    forget_memberships(user)
 
 
 def create_user(*, email: str, password: str | None, full_name: str = "") -> User:
-    email = User.objects.normalize_email(email).lower()
+    email = User.objects.normalize_email(email).strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ConflictError("An account with this e-mail address exists.", field="email")
     return User.objects.create_user(email=email, password=password, full_name=full_name)
+
+
+@transaction.atomic
+def set_user_active(*, user: User, is_active: bool, actor: User | None) -> User:
+    """Enable or disable an account. A disabled account cannot sign in and its API token is
+    deleted. Nobody disables themselves, and the last active provider admin stays."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == is_active:
+        raise ConflictError(
+            f"The account is {'enabled' if is_active else 'disabled'} already.", field="is_active"
+        )
+    if not is_active:
+        if actor is not None and actor.pk == user.pk:
+            raise DomainError("You cannot disable your own account.", field="is_active")
+        is_admin = Membership.objects.filter(user=user, role=Role.PROVIDER_ADMIN).exists()
+        other_admins = Membership.objects.filter(
+            role=Role.PROVIDER_ADMIN, user__is_active=True
+        ).exclude(user=user)
+        if is_admin and not other_admins.exists():
+            raise ConflictError(
+                "The last active provider admin cannot be disabled.", field="is_active"
+            )
+        Token.objects.filter(user=user).delete()
+    user.is_active = is_active
+    user.save(update_fields=["is_active"])
+    record_account_event(
+        action=AccountEventAction.USER_ACTIVATED
+        if is_active
+        else AccountEventAction.USER_DEACTIVATED,
+        actor=actor,
+        user=user,
+    )
+    return user
+
+
+@transaction.atomic
+def update_profile(*, user: User, full_name: str) -> User:
+    full_name = (full_name or "").strip()
+    if len(full_name) > 200:
+        raise DomainError("The name is longer than 200 characters.", field="full_name")
+    if full_name != user.full_name:
+        before = user.full_name
+        user.full_name = full_name
+        user.save(update_fields=["full_name"])
+        record_account_event(
+            action=AccountEventAction.PROFILE_UPDATED,
+            actor=user,
+            user=user,
+            details={"full_name": [before, full_name]},
+        )
+    return user
+
+
+@transaction.atomic
+def set_password(*, user: User, password: str, actor: User | None) -> User:
+    """Store a new password (already validated by the form) and forget failed logins."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    clear_failed_logins(email=user.email)
+    record_account_event(
+        action=AccountEventAction.PASSWORD_CHANGED,
+        actor=actor,
+        user=user,
+        details={"via": "change" if actor is not None else "reset"},
+    )
+    return user
+
+
+# --- invitations ----------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -89,14 +238,24 @@ def invite_user(
 
     Returns the invitation and the raw token (only its hash is stored).
     """
-    email = User.objects.normalize_email(email).strip().lower()
+    email = User.objects.normalize_email((email or "").strip()).lower()
     if not email:
         raise DomainError("An e-mail address is required.", field="email")
+    full_name = (full_name or "").strip()
+    if len(full_name) > 200:
+        raise DomainError("The name is longer than 200 characters.", field="full_name")
     existing_user = User.objects.filter(email__iexact=email).first()
+    if existing_user is not None:
+        forget_memberships(existing_user)
+        if not existing_user.is_active:
+            raise DomainError(
+                "This account is disabled; a provider admin must enable it first.", field="email"
+            )
     _check_role_fits(user=existing_user, role=role, client=client)
-    if existing_user and Membership.objects.filter(
-        user=existing_user, role=role, client=client
-    ).exists():
+    if (
+        existing_user
+        and Membership.objects.filter(user=existing_user, role=role, client=client).exists()
+    ):
         raise ConflictError("This person already has that role.", field="email")
     pending = Invitation.objects.filter(
         email__iexact=email,
@@ -117,6 +276,15 @@ def invite_user(
         invited_by=invited_by,
         token_hash=Invitation.hash_token(token),
         expires_at=invitation_expiry(),
+    )
+    record_account_event(
+        action=AccountEventAction.INVITATION_SENT,
+        actor=invited_by,
+        user=existing_user,
+        email=email,
+        client=client,
+        role=role,
+        details={"invitation": invitation.pk},
     )
     transaction.on_commit(lambda: send_invitation_email(invitation=invitation, token=token))
     return invitation, token
@@ -151,9 +319,10 @@ def accept_invitation(
     *, token: str, password: str | None = None, full_name: str = "", user: User | None = None
 ) -> User:
     """Redeem an invitation once: create the account (or use the signed-in one) and grant
-    the role. Expired, revoked and used links are refused."""
+    the role. Expired, revoked and used links are refused, and so is a signed-in user whose
+    e-mail address is not the invited one."""
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("client")
         .filter(token_hash=Invitation.hash_token(token))
         .first()
@@ -163,8 +332,12 @@ def accept_invitation(
     if not invitation.is_usable:
         raise DomainError(f"This invitation is {invitation.status}.", field="token")
     account = User.objects.filter(email__iexact=invitation.email).first()
-    if user is not None and account is not None and user.pk != account.pk:
-        raise DomainError("This invitation is for another e-mail address.", field="token")
+    if user is not None and (account is None or user.pk != account.pk):
+        raise DomainError(
+            f"This invitation is for {invitation.email}; you are signed in as {user.email}. "
+            "Log out and open the link again.",
+            field="token",
+        )
     if account is None:
         if not password:
             raise DomainError("Choose a password.", field="password")
@@ -176,25 +349,76 @@ def accept_invitation(
         account = create_user(
             email=invitation.email,
             password=password,
-            full_name=full_name or invitation.full_name,
+            full_name=(full_name or invitation.full_name).strip(),
         )
+    elif not account.is_active:
+        raise DomainError("This account is disabled; ask a provider admin.", field="token")
+    return _redeem(invitation=invitation, account=account)
+
+
+def _redeem(*, invitation: Invitation, account: User) -> User:
     grant_membership(
         user=account, role=invitation.role, client=invitation.client, actor=invitation.invited_by
     )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = account
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    record_account_event(
+        action=AccountEventAction.INVITATION_ACCEPTED,
+        actor=account,
+        user=account,
+        client=invitation.client,
+        role=invitation.role,
+        details={"invitation": invitation.pk},
+    )
     return account
 
 
-def revoke_invitation(*, invitation: Invitation) -> None:
-    if invitation.accepted_at:
-        raise DomainError("An accepted invitation cannot be revoked.", field="invitation")
+@transaction.atomic
+def accept_invitation_for(*, invitation: Invitation, user: User) -> User:
+    """Redeem a pending invitation for the account it names, without the link (demo data and
+    administration: the person's account exists already)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise DomainError(f"This invitation is {invitation.status}.", field="invitation")
+    if invitation.email.lower() != user.email.lower():
+        raise DomainError(f"This invitation is for {invitation.email}.", field="invitation")
+    return _redeem(invitation=invitation, account=user)
+
+
+@transaction.atomic
+def revoke_invitation(*, invitation: Invitation, actor: User | None = None) -> Invitation:
+    """Make a pending invitation's link useless. Used, revoked and expired ones stay as they
+    are (409)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ConflictError(
+            f"This invitation is {invitation.status}; only a pending invitation can be revoked.",
+            field="invitation",
+        )
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    record_account_event(
+        action=AccountEventAction.INVITATION_REVOKED,
+        actor=actor,
+        email=invitation.email,
+        client=invitation.client,
+        role=invitation.role,
+        details={"invitation": invitation.pk},
+    )
+    return invitation
 
 
-# --- login throttling -----------------------------------------------------------------------
+# --- sign-in: login page and API token, throttled alike --------------------------------------
+
+
+class SignInRefused(DomainError):
+    """Why a sign-in failed: ``invalid_credentials``, ``throttled`` (see
+    ``retry_after_seconds``), ``account_disabled`` or ``account_locked``."""
+
+    def __init__(self, message: str, *, code: str, retry_after_seconds: int = 0) -> None:
+        super().__init__(message, code=code)
+        self.retry_after_seconds = retry_after_seconds
 
 
 def login_throttle_remaining_seconds(*, email: str, ip_address: str | None) -> int:
@@ -206,9 +430,11 @@ def login_throttle_remaining_seconds(*, email: str, ip_address: str | None) -> i
         by_ip = FailedLogin.objects.filter(ip_address=ip_address, attempted_at__gte=since)
         if by_ip.count() >= settings.LOGIN_FAILURE_LIMIT * 4:
             failures = by_ip
-    recent = list(failures.order_by("-attempted_at").values_list("attempted_at", flat=True)[
-        : settings.LOGIN_FAILURE_LIMIT * 4
-    ])
+    recent = list(
+        failures.order_by("-attempted_at").values_list("attempted_at", flat=True)[
+            : settings.LOGIN_FAILURE_LIMIT * 4
+        ]
+    )
     if len(recent) < settings.LOGIN_FAILURE_LIMIT:
         return 0
     oldest_counted = recent[settings.LOGIN_FAILURE_LIMIT - 1]
@@ -221,3 +447,66 @@ def record_failed_login(*, email: str, ip_address: str | None) -> None:
 
 def clear_failed_logins(*, email: str) -> None:
     FailedLogin.objects.filter(email=(email or "").lower()).delete()
+
+
+def check_sign_in_allowed(*, user: User) -> None:
+    """A client user whose client is suspended or offboarded is locked out (data kept)."""
+    memberships = list(user.memberships.select_related("client"))
+    client_memberships = [m for m in memberships if m.role in CLIENT_ROLES]
+    only_client_roles = bool(client_memberships) and len(client_memberships) == len(memberships)
+    clients = [m.client for m in client_memberships if m.client is not None]
+    if only_client_roles and all(client.is_locked for client in clients):
+        client = clients[0]
+        raise SignInRefused(
+            f"The portal of {client} is {client.get_status_display().lower()}; "
+            "contact your account manager.",
+            code="account_locked",
+        )
+
+
+def authenticate_user(*, email: str, password: str, ip_address: str | None, request=None) -> User:
+    """Check an e-mail and password for the login page and the API token alike.
+
+    After ``LOGIN_FAILURE_LIMIT`` failures within ``LOGIN_FAILURE_WINDOW_SECONDS`` every
+    attempt is refused (even with the right password) until the window has passed. Raises
+    :class:`SignInRefused`; a success clears the failures.
+    """
+    email = (email or "").strip().lower()
+    wait = login_throttle_remaining_seconds(email=email, ip_address=ip_address)
+    if wait:
+        minutes = max(1, round(wait / 60))
+        raise SignInRefused(
+            f"Too many failed attempts. Try again in about {minutes} minute(s).",
+            code="throttled",
+            retry_after_seconds=wait,
+        )
+    user = authenticate(request, username=email, password=password) if email else None
+    if user is None:
+        disabled = User.objects.filter(email__iexact=email, is_active=False).first()
+        if disabled is not None and disabled.check_password(password or ""):
+            raise SignInRefused(
+                "This account is disabled. Ask a provider admin to enable it.",
+                code="account_disabled",
+            )
+        record_failed_login(email=email, ip_address=ip_address)
+        raise SignInRefused(
+            "The e-mail address and password do not match an account.",
+            code="invalid_credentials",
+        )
+    check_sign_in_allowed(user=user)
+    clear_failed_logins(email=email)
+    return user
+
+
+@transaction.atomic
+def issue_api_token(*, user: User) -> Token:
+    """The user's API token (one per user; created on first request)."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return token
+
+
+@transaction.atomic
+def revoke_api_token(*, user: User) -> bool:
+    """Log out every API client of ``user``. Returns whether a token existed."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return bool(deleted)

@@ -5,6 +5,7 @@ checks each route from the OpenAPI schema."""
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("tenants.client_api_urls")),
     path("", include("bpo.accounts.client_api_urls")),
     path("", include("scheduling.planning.api_urls")),
 ]

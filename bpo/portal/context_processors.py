@@ -1,5 +1,6 @@
 from bpo.accounts.permissions import (
     accessible_clients,
+    can_access_client,
     can_onboard_clients,
     is_provider_admin,
     is_provider_staff,
@@ -11,7 +12,10 @@ def portal(request) -> dict:
     user = getattr(request, "user", None)
     client = getattr(request, "tenant", None)
     if user is None or not user.is_authenticated:
-        return {"current_client": client}
+        return {"current_client": None}
+    if client is not None and not can_access_client(user, client):
+        # The 404 page of another client's URL must not name that client in the navigation.
+        client = None
     return {
         "current_client": client,
         "current_roles": roles_for(user, client) if client else frozenset(),

@@ -202,6 +202,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several resources have a `status`; name each choice set after what it is.
+    "ENUM_NAME_OVERRIDES": {
+        "ClientStatusEnum": "tenants.models.ClientStatus",
+        "JobStatusEnum": "bpo.jobs.models.JobStatus",
+    },
 }
 
 LOGGING = {

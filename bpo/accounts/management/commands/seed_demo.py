@@ -1,0 +1,224 @@
+"""``python manage.py seed_demo``: demo staff, three demo clients and their users.
+
+Idempotent: what exists is left alone (passwords included); a second run changes nothing and
+says so. Every demo account uses one password, :data:`DEMO_PASSWORD` (or ``$DEMO_PASSWORD``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from bpo.accounts import services
+from bpo.accounts.models import Invitation, Membership, User
+from bpo.accounts.roles import Role
+from bpo.errors import DomainError
+
+DEMO_PASSWORD = "demo-portal-2026"
+
+
+def demo_password() -> str:
+    return os.environ.get("DEMO_PASSWORD") or DEMO_PASSWORD
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    full_name: str
+    role: str
+    clients: tuple[str, ...] = ()  # client slugs; empty for the provider admin
+
+
+@dataclass(frozen=True)
+class DemoClient:
+    answers: dict
+
+
+DEMO_STAFF = (
+    DemoPerson("admin@bpo.example", "Alex Morgan", Role.PROVIDER_ADMIN),
+    DemoPerson(
+        "am@bpo.example",
+        "Sam Rivera",
+        Role.ACCOUNT_MANAGER,
+        ("shopright", "cloudlane", "viajes-sol"),
+    ),
+    DemoPerson("scheduler@bpo.example", "Jordan Lee", Role.SCHEDULER, ("shopright", "cloudlane")),
+    DemoPerson(
+        "finance@bpo.example",
+        "Taylor Brooks",
+        Role.FINANCE,
+        ("shopright", "cloudlane", "viajes-sol"),
+    ),
+    DemoPerson(
+        "qa@bpo.example", "Casey Nguyen", Role.QA_ANALYST, ("shopright", "cloudlane", "viajes-sol")
+    ),
+    DemoPerson("agent@bpo.example", "Diego Hernández", Role.AGENT, ("shopright", "viajes-sol")),
+)
+
+DEMO_CLIENTS = (
+    DemoClient(
+        {
+            "name": "ShopRight Online",
+            "legal_name": "ShopRight Online Inc.",
+            "slug": "shopright",
+            "industry": "ecommerce",
+            "country": "US",
+            "time_zone": "America/New_York",
+            "currency": "USD",
+            "billing_model": "per_hour",
+            "billing_contact_name": "Rachel Green",
+            "billing_contact_email": "billing@shopright.example",
+            "admin_full_name": "Olivia Carter",
+            "admin_email": "admin@shopright.example",
+        }
+    ),
+    DemoClient(
+        {
+            "name": "Cloudlane Software",
+            "legal_name": "Cloudlane Software GmbH",
+            "slug": "cloudlane",
+            "industry": "saas",
+            "country": "DE",
+            "time_zone": "Europe/Berlin",
+            "currency": "EUR",
+            "billing_model": "per_agent",
+            "billing_contact_name": "Katrin Schulz",
+            "billing_contact_email": "rechnungen@cloudlane.example",
+            "admin_full_name": "Jonas Weber",
+            "admin_email": "admin@cloudlane.example",
+        }
+    ),
+    DemoClient(
+        {
+            "name": "Viajes Sol",
+            "legal_name": "Viajes Sol S.A. de C.V.",
+            "slug": "viajes-sol",
+            "industry": "travel",
+            "country": "MX",
+            "time_zone": "America/Mexico_City",
+            "currency": "MXN",
+            "billing_model": "per_hour",
+            "billing_contact_name": "Fernanda Ruiz",
+            "billing_contact_email": "facturacion@viajes-sol.example",
+            "admin_full_name": "María López",
+            "admin_email": "admin@viajes-sol.example",
+        }
+    ),
+)
+
+DEMO_CLIENT_USERS = (
+    DemoPerson("admin@shopright.example", "Olivia Carter", Role.CLIENT_ADMIN, ("shopright",)),
+    DemoPerson("viewer@shopright.example", "Ethan Walker", Role.CLIENT_VIEWER, ("shopright",)),
+    DemoPerson("admin@cloudlane.example", "Jonas Weber", Role.CLIENT_ADMIN, ("cloudlane",)),
+    DemoPerson("viewer@cloudlane.example", "Lena Fischer", Role.CLIENT_VIEWER, ("cloudlane",)),
+    DemoPerson("admin@viajes-sol.example", "María López", Role.CLIENT_ADMIN, ("viajes-sol",)),
+    DemoPerson("viewer@viajes-sol.example", "Carlos Ramírez", Role.CLIENT_VIEWER, ("viajes-sol",)),
+)
+
+# Every demo login, for the README and the launcher.
+DEMO_EMAILS = [person.email for person in DEMO_STAFF + DEMO_CLIENT_USERS]
+
+
+class Command(BaseCommand):
+    help = "Load the demo staff, clients and client users (idempotent) and print the logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-table", action="store_true", help="Do not print the table of demo logins."
+        )
+
+    def handle(self, *args, no_table: bool = False, **options):
+        self.changes: list[str] = []
+        try:
+            with transaction.atomic():
+                self._seed()
+        except DomainError as exc:
+            raise CommandError(
+                f"Demo data not loaded (nothing was written): {exc.message}"
+            ) from exc
+        if self.changes:
+            for change in self.changes:
+                self.stdout.write(f"  + {change}")
+            self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {len(self.changes)} changes."))
+        else:
+            self.stdout.write(self.style.SUCCESS("Nothing to do: the demo data is loaded already."))
+        if not no_table:
+            self._print_logins()
+
+    # --- steps -----------------------------------------------------------------------------
+
+    def _seed(self) -> None:
+        from tenants.models import Client
+
+        password = demo_password()
+        staff = {person.email: self._user(person, password) for person in DEMO_STAFF}
+        admin_person = DEMO_STAFF[0]
+        self._role(staff[admin_person.email], Role.PROVIDER_ADMIN, None, actor=None)
+        account_manager = staff["am@bpo.example"]
+        clients = {}
+        for demo in DEMO_CLIENTS:
+            slug = demo.answers["slug"]
+            client = Client.objects.filter(slug=slug).first()
+            if client is None:
+                from tenants.services import create_client_now
+
+                client = create_client_now(data=demo.answers, requested_by=account_manager)
+                self.changes.append(f"client {client.name} ({slug}, schema {client.schema_name})")
+            clients[slug] = client
+        actor = staff[admin_person.email]
+        for person in DEMO_STAFF[1:]:
+            for slug in person.clients:
+                self._role(staff[person.email], person.role, clients[slug], actor=actor)
+        for person in DEMO_CLIENT_USERS:
+            user = self._user(person, password)
+            self._role(user, person.role, clients[person.clients[0]], actor=account_manager)
+
+    def _user(self, person: DemoPerson, password: str) -> User:
+        user = User.objects.filter(email__iexact=person.email).first()
+        if user is None:
+            user = services.create_user(
+                email=person.email, password=password, full_name=person.full_name
+            )
+            self.changes.append(f"account {person.email}")
+        return user
+
+    def _role(self, user: User, role: str, client, *, actor: User | None) -> None:
+        if Membership.objects.filter(user=user, role=role, client=client).exists():
+            return
+        # Onboarding invited the client's first admin: redeem that invitation, so the demo
+        # shows it accepted instead of pending for someone who has the role.
+        invitation = Invitation.objects.filter(
+            email__iexact=user.email,
+            role=role,
+            client=client,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).first()
+        if invitation is not None:
+            services.accept_invitation_for(invitation=invitation, user=user)
+        else:
+            services.grant_membership(user=user, role=role, client=client, actor=actor)
+        where = f" for {client.slug}" if client else ""
+        self.changes.append(f"{user.email} is {Role(role).label}{where}")
+
+    def _print_logins(self) -> None:
+        base = settings.PORTAL_BASE_URL.rstrip("/")
+        rows = []
+        for person in DEMO_STAFF + DEMO_CLIENT_USERS:
+            where = ", ".join(person.clients) if person.clients else "all clients"
+            rows.append((person.email, Role(person.role).label, where))
+        width_email = max(len(r[0]) for r in rows)
+        width_role = max(len(r[1]) for r in rows)
+        self.stdout.write("")
+        self.stdout.write(
+            f"Demo logins at {base}/accounts/login/ — password for all: {demo_password()}"
+        )
+        self.stdout.write(f"  {'E-mail'.ljust(width_email)}  {'Role'.ljust(width_role)}  Clients")
+        for email, role, where in rows:
+            self.stdout.write(f"  {email.ljust(width_email)}  {role.ljust(width_role)}  {where}")

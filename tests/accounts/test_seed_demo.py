@@ -1,0 +1,115 @@
+"""``manage.py seed_demo``: every role, three clients, one password, idempotent.
+
+Runs inside the test's transaction: the three client schemas it creates are rolled back with
+it (PostgreSQL DDL is transactional), so nothing is left for the other tests.
+"""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django_tenants.utils import schema_context
+
+from bpo.accounts.management.commands import seed_demo
+from bpo.accounts.models import Invitation, Membership, User
+from bpo.accounts.roles import STAFF_ROLES, Role
+from tenants.models import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(**kwargs) -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **kwargs)
+    return out.getvalue()
+
+
+def _snapshot():
+    return (
+        sorted(User.objects.values_list("email", "password", "full_name", "is_active")),
+        sorted(Membership.objects.values_list("user__email", "role", "client__slug")),
+        sorted(Client.objects.values_list("slug", "status")),
+        Invitation.objects.count(),
+    )
+
+
+def test_seed_demo_loads_everything_once(monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    # when
+    first = _run()
+    # then: three clients in three countries, zones and currencies, each with its schema
+    clients = {
+        c.slug: c for c in Client.objects.filter(slug__in=["shopright", "cloudlane", "viajes-sol"])
+    }
+    assert {(c.industry, c.country, c.time_zone, c.currency) for c in clients.values()} == {
+        ("ecommerce", "US", "America/New_York", "USD"),
+        ("saas", "DE", "Europe/Berlin", "EUR"),
+        ("travel", "MX", "America/Mexico_City", "MXN"),
+    }
+    for client in clients.values():
+        with schema_context(client.schema_name):
+            from billing.contracts.models import Contract
+
+            assert Contract.objects.get().currency == client.currency
+    # provider staff for every staff role
+    demo_users = User.objects.filter(email__in=seed_demo.DEMO_EMAILS)
+    assert demo_users.count() == len(seed_demo.DEMO_EMAILS) == 12
+    staff_roles = set(
+        Membership.objects.filter(user__in=demo_users, role__in=STAFF_ROLES).values_list(
+            "role", flat=True
+        )
+    )
+    assert staff_roles == set(STAFF_ROLES)
+    # each client: one admin and one viewer, who are real users with memberships
+    for client in clients.values():
+        client_roles = sorted(
+            Membership.objects.filter(
+                client=client, role__in=[Role.CLIENT_ADMIN, Role.CLIENT_VIEWER]
+            ).values_list("role", flat=True)
+        )
+        assert client_roles == [Role.CLIENT_ADMIN, Role.CLIENT_VIEWER]
+        # the onboarding invitation of the first admin is accepted, not left pending
+        assert not Invitation.objects.filter(client=client, accepted_at__isnull=True).exists()
+    # staff assigned sensibly: the account manager to all three, the agent to two
+    am = User.objects.get(email="am@bpo.example")
+    assert set(am.memberships.values_list("client__slug", flat=True)) == set(clients)
+    assert Membership.objects.filter(user__email="agent@bpo.example").count() == 2
+    # one password for everyone
+    assert all(user.check_password(seed_demo.DEMO_PASSWORD) for user in demo_users)
+    # and the logins are printed
+    assert "Demo data loaded" in first
+    for email in seed_demo.DEMO_EMAILS:
+        assert email in first
+    assert f"password for all: {seed_demo.DEMO_PASSWORD}" in first
+
+    # when run again
+    before = _snapshot()
+    second = _run()
+    # then nothing changes, and it says so
+    assert _snapshot() == before
+    assert "Nothing to do: the demo data is loaded already." in second
+    assert "+ " not in second
+
+
+def test_demo_password_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "another-demo-secret")
+    out = _run(no_table=True)
+    assert "Demo data loaded" in out and "E-mail" not in out
+    assert User.objects.get(email="admin@bpo.example").check_password("another-demo-secret")
+
+
+def test_the_demo_logins_work(client):
+    _run(no_table=True)
+    for email, landing in [
+        ("admin@bpo.example", "/"),
+        ("admin@cloudlane.example", "/c/cloudlane/"),
+    ]:
+        response = client.post(
+            "/accounts/login/",
+            {"username": email, "password": seed_demo.DEMO_PASSWORD},
+            follow=True,
+        )
+        assert response.redirect_chain[-1][0] == landing, email
+        client.logout()

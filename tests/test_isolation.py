@@ -1,0 +1,285 @@
+"""Tenant isolation over every client-scoped page and API route.
+
+Generated from the URL configuration (pages under ``/c/<slug>/``) and the OpenAPI schema (API
+under ``/api/v1/clients/{client_slug}/``): a route added without the rule fails here, each route
+being its own test. The rule: the client's own users are served (or refused for their role,
+403), users of another client and staff not assigned to the client get 404 (existence is not
+leaked, even with a valid API token issued elsewhere), anonymous callers are sent to the login
+page (pages) or get 401 (API).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from drf_spectacular.generators import SchemaGenerator
+
+from bpo.accounts import services
+from bpo.accounts.roles import Role
+from bpo.api import base as api_base
+from tests.conftest import make_user, token_client
+
+CLIENT_PAGE_PREFIX = "c/<slug:client_slug>/"
+CLIENT_API_PREFIX = "api/v1/clients/<slug:client_slug>/"
+SCHEMA_CLIENT_PREFIX = "/api/v1/clients/{client_slug}/"
+PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+DUMMY_BY_CONVERTER = {
+    "int": "987654",
+    "slug": "no-such-thing",
+    "str": "no-such-thing",
+    "uuid": str(uuid.UUID(int=1)),
+    "path": "no/such/thing",
+}
+
+
+# --- walking the URL configuration --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str  # below the client prefix, e.g. "members/<int:membership_id>/remove/"
+    callback: object
+    name: str
+
+    def __str__(self) -> str:
+        return self.route or "(client home)"
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern
+
+
+def _routes_under(prefix: str) -> list[Route]:
+    """Every URL pattern mounted below the resolver whose route is ``prefix``."""
+    for pattern in get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver) and str(pattern.pattern) == prefix:
+            return [
+                Route(route, p.callback, p.name or "") for route, p in _walk(pattern.url_patterns)
+            ]
+    for pattern in get_resolver().url_patterns:  # nested includes, e.g. api/v1/ -> clients/
+        if isinstance(pattern, URLResolver) and prefix.startswith(str(pattern.pattern)):
+            rest = prefix[len(str(pattern.pattern)) :]
+            for inner in pattern.url_patterns:
+                if isinstance(inner, URLResolver) and str(inner.pattern) == rest:
+                    return [
+                        Route(route, p.callback, p.name or "")
+                        for route, p in _walk(inner.url_patterns)
+                    ]
+    raise AssertionError(f"No URL resolver mounted at {prefix!r}")
+
+
+CLIENT_PAGES = _routes_under(CLIENT_PAGE_PREFIX)
+CLIENT_API_ROUTES = _routes_under(CLIENT_API_PREFIX)
+
+
+def _client_objects(client) -> dict[str, str]:
+    """Objects of ``client`` for the path parameters this suite knows how to fill."""
+    member = make_user(Role.CLIENT_VIEWER, client, email=f"member-{uuid.uuid4().hex[:8]}@iso.test")
+    invitation, _ = services.invite_user(
+        email=f"invitee-{uuid.uuid4().hex[:8]}@iso.test",
+        role=Role.CLIENT_VIEWER,
+        client=client,
+        invited_by=None,
+    )
+    return {
+        "membership_id": str(member.memberships.get().pk),
+        "invitation_id": str(invitation.pk),
+    }
+
+
+def _page_path(route: Route, client, objects: dict[str, str]) -> tuple[str, bool]:
+    """The concrete path, and whether every parameter was filled with a real object."""
+    all_real = True
+
+    def fill(match: re.Match) -> str:
+        nonlocal all_real
+        name, converter = match["name"], match["converter"] or "str"
+        if name in objects:
+            return objects[name]
+        all_real = False
+        return DUMMY_BY_CONVERTER.get(converter, "x")
+
+    return f"/c/{client.slug}/" + PARAMETER.sub(fill, route.route), all_real
+
+
+# --- (a) pages -----------------------------------------------------------------------------------
+
+
+def test_client_pages_exist():
+    assert CLIENT_PAGES, "no page under /c/<slug>/ found: the walk is broken"
+
+
+def test_every_client_page_carries_an_access_rule():
+    offenders = [
+        f"/c/<slug>/{route} ({route.name or 'unnamed'})"
+        for route in CLIENT_PAGES
+        if not hasattr(route.callback, "client_action")
+    ]
+    assert not offenders, (
+        "Pages under /c/<slug>/ without bpo.accounts.decorators.client_page: "
+        + ", ".join(offenders)
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", CLIENT_PAGES, ids=str)
+def test_client_page_isolation(
+    route, client, client_a, client_b, client_a_admin, client_b_admin, account_manager
+):
+    objects = _client_objects(client_a)
+    path, all_real = _page_path(route, client_a, objects)
+    staff_of_b = make_user(Role.ACCOUNT_MANAGER, client_b, email="am-b@provider.test")
+
+    # anonymous -> the login page, for reading and writing alike
+    for method in ("get", "post"):
+        response = getattr(client, method)(path)
+        assert response.status_code == 302, f"anonymous {method.upper()} {path}"
+        assert response.url.startswith("/accounts/login/"), response.url
+
+    # another client's user, and staff not assigned to this client -> 404, and the page says
+    # nothing about the client (not even its name in the navigation)
+    for outsider in (client_b_admin, staff_of_b):
+        client.force_login(outsider)
+        for method in ("get", "post"):
+            response = getattr(client, method)(path)
+            assert response.status_code == 404, f"{outsider.email} {method.upper()} {path}"
+            assert client_a.name not in response.content.decode(), f"{path} leaks the name"
+        client.logout()
+
+    # the client's own people -> served or refused for their role, never 404 or 500
+    if all_real:
+        for insider in (client_a_admin, account_manager):
+            client.force_login(insider)
+            response = client.get(path)
+            assert response.status_code < 500 and response.status_code != 404, (
+                f"{insider.email} GET {path} -> {response.status_code}"
+            )
+            client.logout()
+
+
+@pytest.mark.django_db
+def test_an_unknown_client_is_404_for_pages_and_api(client, client_a, provider_admin):
+    # an unknown page of a real client tells an anonymous visitor nothing either
+    response = client.get(f"/c/{client_a.slug}/no-such-page/")
+    assert response.status_code == 404
+    assert client_a.name not in response.content.decode()
+    client.force_login(provider_admin)
+    assert client.get("/c/no-such-client/members/").status_code == 404
+    response = token_client(provider_admin).get("/api/v1/clients/no-such-client/memberships/")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+# --- (b) API, from the OpenAPI schema -------------------------------------------------------------
+
+
+def _client_api_operations() -> list[tuple[str, str]]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operations = []
+    for path, item in schema["paths"].items():
+        if path.startswith(SCHEMA_CLIENT_PREFIX):
+            for method in item:
+                if method in {"get", "post", "put", "patch", "delete"}:
+                    operations.append((method.upper(), path))
+    return sorted(operations)
+
+
+CLIENT_API_OPERATIONS = _client_api_operations()
+SCHEMA_PARAMETER = re.compile(r"\{(?P<name>[^}]+)\}")
+OBJECT_FOR_COLLECTION = {"memberships": "membership_id", "invitations": "invitation_id"}
+
+
+def _api_path(template: str, client, objects: dict[str, str]) -> tuple[str, bool]:
+    all_real = True
+
+    def fill(match: re.Match) -> str:
+        nonlocal all_real
+        name = match["name"]
+        if name == "client_slug":
+            return client.slug
+        collection = template[: match.start()].rstrip("/").rsplit("/", 1)[-1]
+        key = OBJECT_FOR_COLLECTION.get(collection)
+        if key and key in objects:
+            return objects[key]
+        all_real = False
+        return "987654"
+
+    return SCHEMA_PARAMETER.sub(fill, template), all_real
+
+
+def test_client_api_routes_exist_and_are_all_in_the_schema():
+    from django.urls import resolve
+
+    assert CLIENT_API_OPERATIONS, "no API route under /api/v1/clients/{client_slug}/"
+    documented = set()
+    for _, template in CLIENT_API_OPERATIONS:
+        path = SCHEMA_PARAMETER.sub(
+            lambda m: "any-client" if m["name"] == "client_slug" else "1", template
+        )
+        documented.add(resolve(path).func)
+    hidden = [str(route) for route in CLIENT_API_ROUTES if route.callback not in documented]
+    assert not hidden, "Client API routes missing from the OpenAPI schema: " + ", ".join(hidden)
+
+
+def test_every_client_api_view_derives_from_the_client_scoped_bases():
+    offenders = []
+    for route in CLIENT_API_ROUTES:
+        view_class = getattr(route.callback, "cls", None) or getattr(
+            route.callback, "view_class", None
+        )
+        if view_class is None or not issubclass(
+            view_class, (api_base.ClientScopedAPIView, api_base.ClientScopedViewSet)
+        ):
+            offenders.append(f"{route} ({view_class or route.callback})")
+            continue
+        # and it keeps the fixed security of the base classes
+        for attribute in ("get_permissions", "get_authenticators", "fixed_permissions"):
+            if getattr(view_class, attribute) is not getattr(api_base._ClientScoped, attribute):
+                offenders.append(f"{route} overrides {attribute}")
+    assert not offenders, "Client API views outside the client-scoped base classes: " + ", ".join(
+        offenders
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "template"), CLIENT_API_OPERATIONS, ids=lambda v: v)
+def test_client_api_isolation(
+    method, template, api_client, client_a, client_b, client_a_admin, client_b_admin
+):
+    objects = _client_objects(client_a)
+    path, all_real = _api_path(template, client_a, objects)
+    call = method.lower()
+
+    # anonymous -> 401
+    response = getattr(api_client, call)(path, {}, format="json")
+    assert response.status_code == 401, f"anonymous {method} {path}"
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+    # a valid token issued elsewhere (client B's admin, staff of B) -> 404, for every method
+    staff_of_b = make_user(Role.ACCOUNT_MANAGER, client_b, email="am-b@provider.test")
+    for outsider in (client_b_admin, staff_of_b):
+        response = getattr(token_client(outsider), call)(path, {}, format="json")
+        assert response.status_code == 404, f"{outsider.email} {method} {path}"
+        assert response.json()["error"]["code"] == "not_found"
+
+    # the client's own admin with a token -> not 404 when reading
+    if method == "GET" and all_real:
+        response = token_client(client_a_admin).get(path)
+        assert response.status_code < 500 and response.status_code != 404, (
+            f"{client_a_admin.email} GET {path} -> {response.status_code}"
+        )
+
+    # nothing of A was touched by the refused writes
+    if method in {"POST", "DELETE", "PUT", "PATCH"}:
+        from bpo.accounts.models import Invitation, Membership
+
+        assert Membership.objects.filter(pk=objects["membership_id"]).exists()
+        assert Invitation.objects.get(pk=objects["invitation_id"]).status == "pending"
