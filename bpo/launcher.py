@@ -34,35 +34,46 @@ def main() -> int:
 
     print("• Migrating the public schema, every client schema and the template…", flush=True)
     _manage("migrate_schemas", "--noinput", "-v", "0")
-    print("• Loading the demo data (only what is missing)…", flush=True)
-    _manage("seed_demo")
-
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
+    os.environ.setdefault("PORTAL_BASE_URL", f"http://{host}:{port}")
+    print("• Loading the demo data (only what is missing)…", flush=True)
+    _manage("seed_demo", "--no-table")
+
     children = {
         "web": [sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
         "worker": [
-            str(BIN / "celery"), "-A", "bpo", "worker", "-l", "warning",
-            "--concurrency", os.environ.get("WORKER_CONCURRENCY", "2"),
+            str(BIN / "celery"),
+            "-A",
+            "bpo",
+            "worker",
+            "-l",
+            "warning",
+            "--concurrency",
+            os.environ.get("WORKER_CONCURRENCY", "2"),
         ],
         "beat": [
-            str(BIN / "celery"), "-A", "bpo", "beat", "-l", "warning",
-            "--schedule", str(DATA_DIR / "celery" / "beat-schedule"),
+            str(BIN / "celery"),
+            "-A",
+            "bpo",
+            "beat",
+            "-l",
+            "warning",
+            "--schedule",
+            str(DATA_DIR / "celery" / "beat-schedule"),
         ],
     }
     processes = {name: subprocess.Popen(command, cwd=ROOT) for name, command in children.items()}
 
-    from bpo.accounts.demo import DEMO_ACCOUNTS, demo_password
-
+    time.sleep(1.5)  # let the children print their banners first
+    print(f"\n  BPO Portal is running at http://{host}:{port}/", flush=True)
     print(
-        f"\n  BPO Portal is running at http://{host}:{port}/\n"
         f"  database: {'embedded PostgreSQL (var/postgres)' if embedded else 'DATABASE_URL'}"
-        f" · broker: {broker}\n  Demo logins (password: {demo_password()}):",
+        f" · broker: {broker}",
         flush=True,
     )
-    for email, description in DEMO_ACCOUNTS:
-        print(f"    {email:<34} {description}")
-    print("  Press Ctrl-C to stop.\n", flush=True)
+    _manage("seed_demo", "--logins-only")
+    print("\n  Press Ctrl-C to stop.\n", flush=True)
 
     stopping = False
 

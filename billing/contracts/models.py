@@ -41,7 +41,8 @@ class Contract(models.Model):
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
                 name="contract_ends_after_start",
             )
         ]

@@ -68,8 +68,10 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
         first = next(iter(fields.values()), ["Invalid input."])[0]
-        message = first if list(fields) == ["non_field_errors"] else "Invalid input: " + ", ".join(
-            sorted(fields)
+        message = (
+            first
+            if list(fields) == ["non_field_errors"]
+            else "Invalid input: " + ", ".join(sorted(fields))
         )
         response.data = error_body("invalid", message, fields)
     else:

@@ -1,11 +1,13 @@
 from bpo.accounts.permissions import (
     accessible_clients,
+    can,
     can_access_client,
     can_onboard_clients,
     is_provider_admin,
     is_provider_staff,
     roles_for,
 )
+from bpo.accounts.roles import Action
 
 
 def portal(request) -> dict:
@@ -19,6 +21,10 @@ def portal(request) -> dict:
     return {
         "current_client": client,
         "current_roles": roles_for(user, client) if client else frozenset(),
+        # What the user may do in the current client, for navigation: {"view_members": True, ...}
+        "client_can": {action.value: can(user, client, action) for action in Action}
+        if client
+        else {},
         "switchable_clients": accessible_clients(user).only("name", "slug", "status")[:50],
         "is_provider_staff": is_provider_staff(user),
         "is_provider_admin": is_provider_admin(user),

@@ -101,13 +101,25 @@ def test_json_has_no_infinity_when_the_queue_never_empties():
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--target-level=0.8"], "--target-level: Target service level is a percentage: give 80 for 80 %"),
-        (["--target-level=120"], "--target-level: Target service level must be above 0 % and at most 100 %"),
-        (["--max-occupancy=0"], "--max-occupancy: Maximum occupancy must be above 0 % and at most 100 %"),
+        (
+            ["--target-level=0.8"],
+            "--target-level: Target service level is a percentage: give 80 for 80 %",
+        ),
+        (
+            ["--target-level=120"],
+            "--target-level: Target service level must be above 0 % and at most 100 %",
+        ),
+        (
+            ["--max-occupancy=0"],
+            "--max-occupancy: Maximum occupancy must be above 0 % and at most 100 %",
+        ),
         (["--shrinkage=100"], "--shrinkage: Shrinkage must be at least 0 % and below 100 %"),
         (["--calls=-5"], "--calls: Contacts per interval must not be negative"),
         (["--aht-seconds=0"], "--aht-seconds: Average handle time must be greater than zero"),
-        (["--patience-seconds=0"], "--patience-seconds: Average patience must be greater than zero"),
+        (
+            ["--patience-seconds=0"],
+            "--patience-seconds: Average patience must be greater than zero",
+        ),
         (["--agents=-1"], "--agents: Agents must not be negative"),
     ],
 )

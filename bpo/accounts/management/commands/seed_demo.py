@@ -131,8 +131,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-table", action="store_true", help="Do not print the table of demo logins."
         )
+        parser.add_argument(
+            "--logins-only", action="store_true", help="Only print the table of demo logins."
+        )
 
-    def handle(self, *args, no_table: bool = False, **options):
+    def handle(self, *args, no_table: bool = False, logins_only: bool = False, **options):
+        if logins_only:
+            self._print_logins()
+            return
         self.changes: list[str] = []
         try:
             with transaction.atomic():
