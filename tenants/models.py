@@ -110,9 +110,7 @@ class OnboardingRun(models.Model):
     client = models.OneToOneField(
         Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="onboarding_run"
     )
-    job = models.OneToOneField(
-        "jobs.Job", on_delete=models.PROTECT, related_name="onboarding_run"
-    )
+    job = models.OneToOneField("jobs.Job", on_delete=models.PROTECT, related_name="onboarding_run")
     provisioning_method = models.CharField(
         max_length=16, blank=True, help_text="clone (template replay) or migrate (fallback)."
     )

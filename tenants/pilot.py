@@ -31,7 +31,11 @@ class PilotItemState:
 PILOT_ITEMS = (
     PilotItem("service_line", "A service line", "catalog", "ServiceLine", {}),
     PilotItem(
-        "published_script", "A published script", "catalog", "ScriptVersion", {"status": "published"}
+        "published_script",
+        "A published script",
+        "catalog",
+        "ScriptVersion",
+        {"status": "published"},
     ),
     PilotItem("escalation_path", "An escalation path", "catalog", "EscalationPath", {}),
     PilotItem("qa_scorecard", "A QA scorecard", "quality", "Scorecard", {}),

@@ -90,7 +90,10 @@ def migrate_template(*, verbosity: int = 0) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f'CREATE SCHEMA "{name}"')
     call_command(
-        "migrate_schemas", schema_name=name, interactive=False, verbosity=verbosity,
+        "migrate_schemas",
+        schema_name=name,
+        interactive=False,
+        verbosity=verbosity,
         skip_template=True,
     )
     connection.set_schema_to_public()
@@ -178,7 +181,10 @@ def create_client_schema(*, schema_name: str, snapshot: SchemaSnapshot | None) -
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA "{schema_name}"')
     call_command(
-        "migrate_schemas", schema_name=schema_name, interactive=False, verbosity=0,
+        "migrate_schemas",
+        schema_name=schema_name,
+        interactive=False,
+        verbosity=0,
         skip_template=True,
     )
     connection.set_schema_to_public()

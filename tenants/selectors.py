@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from bpo.accounts.permissions import accessible_clients, can_access_client, is_provider_admin
-from tenants.models import Client, OnboardingRun
+from tenants.models import Client, ClientEvent, OnboardingRun
 
 
 def get_client_by_slug(*, slug: str) -> Client | None:
@@ -23,15 +23,26 @@ def access_client(*, user, slug: str) -> Client:
     return client
 
 
+def search_clients(clients: QuerySet[Client], *, search: str) -> QuerySet[Client]:
+    """Clients whose name, legal name or address contains ``search``."""
+    search = search.strip()
+    if not search:
+        return clients
+    return clients.filter(
+        Q(name__icontains=search) | Q(legal_name__icontains=search) | Q(slug__icontains=search)
+    )
+
+
 def list_clients(*, user, search: str = "", status: str = "") -> QuerySet[Client]:
-    clients = accessible_clients(user).select_related("created_by")
-    if search:
-        clients = clients.filter(
-            Q(name__icontains=search) | Q(legal_name__icontains=search) | Q(slug__icontains=search)
-        )
+    clients = search_clients(accessible_clients(user).select_related("created_by"), search=search)
     if status:
         clients = clients.filter(status=status)
-    return clients.order_by("name")
+    return clients.order_by("name", "pk")
+
+
+def list_client_events(*, client: Client) -> QuerySet[ClientEvent]:
+    """The client's audit trail, newest first."""
+    return client.events.select_related("actor").order_by("-created_at", "-id")
 
 
 def list_onboarding_runs(*, user) -> QuerySet[OnboardingRun]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import re
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pycountry
 from django.db import connection, transaction
@@ -20,7 +22,15 @@ from bpo.accounts.roles import Role
 from bpo.errors import ConflictError, DomainError
 from bpo.jobs import services as job_services
 from tenants import provisioning
-from tenants.models import BillingModel, Client, ClientEvent, ClientStatus, Industry, OnboardingRun
+from tenants.models import (
+    BillingModel,
+    Client,
+    ClientEvent,
+    ClientStatus,
+    Industry,
+    OnboardingRun,
+    SchemaSnapshot,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +63,40 @@ def suggest_slug(name: str) -> str:
     return slugify(name)[:40].strip("-") or "client"
 
 
+ANSWER_FIELDS = tuple(OnboardingAnswers.__dataclass_fields__)
+
+
+@lru_cache(maxsize=1)
+def available_time_zones() -> frozenset[str]:
+    # Scanning the zone database costs milliseconds per call; it does not change at runtime.
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_answers(data: dict, *, check_unique: bool = True) -> OnboardingAnswers:
     """Check every answer; raise one DomainError listing each bad field."""
+    values, errors = _check_answers(data, check_unique=check_unique)
+    if errors:
+        first_field = next(iter(errors))
+        raise DomainError(errors[first_field][0], fields=errors)
+    return OnboardingAnswers(**values)
+
+
+def validate_answer_fields(data: dict, *, fields: Iterable[str]) -> dict[str, str]:
+    """Check only ``fields`` of the answers (one wizard step) with the rules of
+    :func:`validate_answers`; return their normalised values or raise one DomainError with
+    the messages of those fields only."""
+    asked = set(fields)
+    wanted = [field for field in ANSWER_FIELDS if field in asked]
+    values, errors = _check_answers(data, check_unique=True)
+    step_errors = {field: errors[field] for field in wanted if field in errors}
+    if step_errors:
+        first_field = next(iter(step_errors))
+        raise DomainError(step_errors[first_field][0], fields=step_errors)
+    return {field: values[field] for field in wanted}
+
+
+def _check_answers(data: dict, *, check_unique: bool) -> tuple[dict, dict[str, list[str]]]:
+    """The onboarding rules, in one place: normalised values and messages per field."""
     errors: dict[str, list[str]] = {}
 
     def text(key: str, label: str, max_length: int = 200) -> str:
@@ -96,7 +138,7 @@ def validate_answers(data: dict, *, check_unique: bool = True) -> OnboardingAnsw
     time_zone = str(data.get("time_zone") or "").strip()
     if not time_zone:
         errors.setdefault("time_zone", []).append("Time zone is required.")
-    elif time_zone not in zoneinfo.available_timezones():
+    elif time_zone not in available_time_zones():
         errors.setdefault("time_zone", []).append(
             f"{time_zone!r} is not an IANA time zone (e.g. Europe/Berlin)."
         )
@@ -131,23 +173,21 @@ def validate_answers(data: dict, *, check_unique: bool = True) -> OnboardingAnsw
                 f"{admin_email} belongs to {reason}; a client admin needs their own account."
             )
 
-    if errors:
-        first_field = next(iter(errors))
-        raise DomainError(errors[first_field][0], fields=errors)
-    return OnboardingAnswers(
-        name=name,
-        legal_name=legal_name,
-        slug=slug,
-        industry=industry,
-        country=country,
-        time_zone=time_zone,
-        currency=currency,
-        billing_model=billing_model,
-        billing_contact_name=billing_contact_name,
-        billing_contact_email=billing_contact_email,
-        admin_full_name=admin_full_name,
-        admin_email=admin_email,
-    )
+    values = {
+        "name": name,
+        "legal_name": legal_name,
+        "slug": slug,
+        "industry": industry,
+        "country": country,
+        "time_zone": time_zone,
+        "currency": currency,
+        "billing_model": billing_model,
+        "billing_contact_name": billing_contact_name,
+        "billing_contact_email": billing_contact_email,
+        "admin_full_name": admin_full_name,
+        "admin_email": admin_email,
+    }
+    return values, errors
 
 
 def _email(data: dict, key: str, label: str, errors: dict) -> str:
@@ -175,8 +215,9 @@ def start_onboarding(*, data: dict, requested_by) -> OnboardingRun:
     from bpo.accounts.permissions import can_onboard_clients
 
     if not can_onboard_clients(requested_by):
-        raise DomainError("Only account managers and provider admins onboard clients.",
-                          code="permission_denied")
+        raise DomainError(
+            "Only account managers and provider admins onboard clients.", code="permission_denied"
+        )
     answers = validate_answers(data)
     in_flight = OnboardingRun.objects.filter(
         slug=answers.slug, client__isnull=True, job__status__in=["queued", "running"]
@@ -197,13 +238,29 @@ def _enqueue_provisioning(run_id) -> None:
     provision_client_task.delay(str(run_id))
 
 
+@transaction.atomic
 def retry_onboarding(*, run: OnboardingRun, actor) -> OnboardingRun:
+    """Queue a failed onboarding again (after commit). The task validates the stored answers
+    anew, so a retry after the cause was fixed elsewhere (e.g. a freed address) succeeds.
+
+    The job row is locked so that two retries at once enqueue one task.
+    """
+    from bpo.accounts.permissions import can_onboard_clients
+    from bpo.jobs.models import Job, JobStatus
+
+    if not can_onboard_clients(actor):
+        raise DomainError(
+            "Only account managers and provider admins onboard clients.", code="permission_denied"
+        )
+    job = Job.objects.select_for_update().get(pk=run.job_id)
+    run = OnboardingRun.objects.select_related("client").get(pk=run.pk)
     if run.client_id:
         raise ConflictError("This client is provisioned already.", field="run")
-    if run.job.status != "failed":
+    if job.status != JobStatus.FAILED:
         raise ConflictError("Only a failed onboarding can be retried.", field="run")
-    job_services.requeue_job(job_id=run.job_id)
+    job_services.requeue_job(job_id=job.pk)
     transaction.on_commit(lambda: _enqueue_provisioning(run.pk))
+    run.job = Job.objects.get(pk=job.pk)
     return run
 
 
@@ -214,7 +271,7 @@ def run_provisioning(*, run_id) -> Client:
     data, the staff assignment and the admin invitation are one transaction.
     """
     run = OnboardingRun.objects.select_related("job", "client").get(pk=run_id)
-    if run.client_id:
+    if run.client is not None:
         return run.client
     job_id = run.job_id
     job_services.start_job(job_id=job_id)
@@ -222,13 +279,21 @@ def run_provisioning(*, run_id) -> Client:
         job_services.report_progress(job_id=job_id, progress=10, message="Checking the answers")
         answers = validate_answers(run.answers)
         job_services.report_progress(job_id=job_id, progress=30, message="Preparing the schema")
-        provisioning.current_snapshot(capture=True)  # capture outside the transaction
+        snapshot = _snapshot_for(method=None)  # captured outside the transaction
         job_services.report_progress(job_id=job_id, progress=50, message="Creating the client")
         started = timezone.now()
-        client, method = _create_client(answers=answers, run=run)
+        client, method = _create_client(answers=answers, run=run, snapshot=snapshot)
         seconds = (timezone.now() - started).total_seconds()
     except Exception as exc:
         connection.set_schema_to_public()
+        concurrent = (
+            OnboardingRun.objects.select_related("client")
+            .filter(pk=run_id, client__isnull=False)
+            .first()
+        )
+        if concurrent is not None and concurrent.client is not None:
+            # A second delivery of the same task lost the race to the first: not a failure.
+            return concurrent.client
         message = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
         job_services.fail_job(job_id=job_id, error=message, message="Provisioning failed")
         raise
@@ -242,10 +307,36 @@ def run_provisioning(*, run_id) -> Client:
     return client
 
 
+PROVISIONING_METHODS = ("clone", "migrate")
+
+
+def _snapshot_for(*, method: str | None) -> SchemaSnapshot | None:
+    """The template snapshot to replay, or ``None`` to run migrations.
+
+    By default the template is replayed unless it drifted from the code; ``method`` forces
+    ``clone`` or ``migrate`` (the benchmark). Captures a missing snapshot, so call it outside
+    the provisioning transaction.
+    """
+    if method is not None and method not in PROVISIONING_METHODS:
+        raise ValueError(f"Unknown provisioning method {method!r}")
+    if method == "migrate":
+        return None
+    snapshot = provisioning.current_snapshot(capture=True)
+    if method == "clone" and snapshot is None:
+        raise RuntimeError(
+            "No template snapshot at the code's migration state; run migrate_schemas first."
+        )
+    return snapshot
+
+
 @transaction.atomic
-def _create_client(*, answers: OnboardingAnswers, run: OnboardingRun | None) -> tuple[Client, str]:
+def _create_client(
+    *,
+    answers: OnboardingAnswers,
+    run: OnboardingRun | None,
+    snapshot: SchemaSnapshot | None,
+) -> tuple[Client, str]:
     requested_by = run.requested_by if run else None
-    snapshot = provisioning.current_snapshot(capture=False)
     client = Client.objects.create(
         schema_name=schema_name_for(answers.slug),
         slug=answers.slug,
@@ -261,9 +352,10 @@ def _create_client(*, answers: OnboardingAnswers, run: OnboardingRun | None) -> 
     method = provisioning.create_client_schema(schema_name=client.schema_name, snapshot=snapshot)
     with schema_context(client.schema_name):
         _create_initial_client_data(answers=answers)
-    if requested_by is not None and requested_by.memberships.filter(
-        role=Role.ACCOUNT_MANAGER
-    ).exists():
+    if (
+        requested_by is not None
+        and requested_by.memberships.filter(role=Role.ACCOUNT_MANAGER).exists()
+    ):
         account_services.grant_membership(
             user=requested_by, role=Role.ACCOUNT_MANAGER, client=client, actor=requested_by
         )
@@ -291,14 +383,20 @@ def _create_initial_client_data(*, answers: OnboardingAnswers) -> None:
         name=answers.billing_contact_name, email=answers.billing_contact_email, is_primary=True
     )
     Contract.objects.create(
-        billing_model=answers.billing_model, currency=answers.currency, starts_on=timezone.localdate(timezone=zoneinfo.ZoneInfo(answers.time_zone))
+        billing_model=answers.billing_model,
+        currency=answers.currency,
+        starts_on=timezone.localdate(timezone=zoneinfo.ZoneInfo(answers.time_zone)),
     )
 
 
-def create_client_now(*, data: dict, requested_by=None) -> Client:
-    """Provision synchronously (demo data, tests, benchmarks): same path as the task."""
+def create_client_now(*, data: dict, requested_by=None, method: str | None = None) -> Client:
+    """Provision synchronously (demo data, tests, benchmarks): same path as the task.
+
+    ``method`` (``clone`` or ``migrate``) overrides the choice, for the benchmark only.
+    """
     answers = validate_answers(data)
-    client, _ = _create_client(answers=answers, run=None)
+    snapshot = _snapshot_for(method=method)
+    client, _ = _create_client(answers=answers, run=None, snapshot=snapshot)
     post_schema_sync.send(sender=TenantMixin, tenant=client.serializable_fields())
     return client
 
@@ -308,7 +406,8 @@ def create_client_now(*, data: dict, requested_by=None) -> Client:
 ALLOWED_TRANSITIONS = {
     ClientStatus.ONBOARDING: {ClientStatus.LIVE, ClientStatus.SUSPENDED, ClientStatus.OFFBOARDED},
     ClientStatus.LIVE: {ClientStatus.SUSPENDED, ClientStatus.OFFBOARDED},
-    ClientStatus.SUSPENDED: {ClientStatus.LIVE, ClientStatus.OFFBOARDED},
+    # Back to onboarding only for a client that never went live (see change_client_status).
+    ClientStatus.SUSPENDED: {ClientStatus.LIVE, ClientStatus.ONBOARDING, ClientStatus.OFFBOARDED},
     ClientStatus.OFFBOARDED: set(),
 }
 
@@ -318,7 +417,8 @@ def change_client_status(*, client: Client, status: str, actor, note: str = "") 
     """Move a client through onboarding -> live -> suspended -> offboarded.
 
     Going live needs the pilot checklist complete. Suspending locks the client's users out
-    (``bpo.accounts.permissions``); its data stays.
+    (``bpo.accounts.permissions``); its data stays. A suspended client is reactivated to live,
+    or to onboarding if it never went live (:func:`reactivation_status`). Offboarded is final.
     """
     from tenants.pilot import is_pilot_complete
 
@@ -326,11 +426,20 @@ def change_client_status(*, client: Client, status: str, actor, note: str = "") 
     if status not in ClientStatus.values:
         raise DomainError(f"Unknown status {status!r}.", field="status")
     if status == client.status:
-        raise ConflictError(f"The client is {client.get_status_display().lower()} already.",
-                            field="status")
+        raise ConflictError(
+            f"The client is {client.get_status_display().lower()} already.", field="status"
+        )
     if status not in ALLOWED_TRANSITIONS[ClientStatus(client.status)]:
+        if client.status == ClientStatus.OFFBOARDED:
+            raise DomainError("An offboarded client cannot change status.", field="status")
         raise DomainError(
-            f"A client cannot go from {client.status} to {status}.", field="status"
+            f"A client cannot go from {client.get_status_display().lower()} to "
+            f"{ClientStatus(status).label.lower()}.",
+            field="status",
+        )
+    if status == ClientStatus.ONBOARDING and client.live_at is not None:
+        raise DomainError(
+            "This client has been live; reactivate it as live, not onboarding.", field="status"
         )
     if status == ClientStatus.LIVE:
         with schema_context(client.schema_name):
@@ -350,7 +459,16 @@ def change_client_status(*, client: Client, status: str, actor, note: str = "") 
         client_fields.append(stamp_field[status])
     client.save(update_fields=client_fields)
     ClientEvent.objects.create(
-        client=client, actor=actor, action="status_changed", before=before,
-        after={"status": status}, note=note,
+        client=client,
+        actor=actor,
+        action="status_changed",
+        before=before,
+        after={"status": status},
+        note=note,
     )
     return client
+
+
+def reactivation_status(client: Client) -> str:
+    """The status a suspended client returns to: live if it has been live, else onboarding."""
+    return ClientStatus.LIVE if client.live_at else ClientStatus.ONBOARDING

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 from django.db import OperationalError
 
+from bpo.errors import DomainError
 from tenants import services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -14,6 +19,12 @@ from tenants import services
     retry_backoff=True,
     max_retries=3,
 )
-def provision_client_task(self, run_id: str) -> str:
-    client = services.run_provisioning(run_id=run_id)
+def provision_client_task(self, run_id: str) -> str | None:
+    try:
+        client = services.run_provisioning(run_id=run_id)
+    except DomainError as exc:
+        # A business rule refused (e.g. the address was taken meanwhile): the job records it
+        # as failed with the message, and only a retry after a fix can help.
+        logger.info("Onboarding run %s refused: %s", run_id, exc.message)
+        return None
     return client.slug

@@ -1,0 +1,381 @@
+"""The tenant registry's API: clients (provider side), their lifecycle and audit trail, and
+onboarding runs with their progress.
+
+Provider-side endpoints sit at ``/api/v1/``; one client's endpoints at
+``/api/v1/clients/<slug>/`` (resolved to the client by ``tenants.middleware``). Every view
+derives from ``bpo.api.base``; reads come from ``tenants.selectors`` (which filter by what the
+user may see) and writes go through ``tenants.services``.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, permissions, status
+from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
+from rest_framework.response import Response
+
+from bpo.accounts.permissions import can_onboard_clients
+from bpo.accounts.roles import Action
+from bpo.api.base import ClientScopedAPIView, ClientScopedViewSet, ProviderViewSet
+from bpo.api.errors import error_body
+from bpo.jobs.models import JobStatus
+from tenants import selectors, services
+from tenants.models import ClientEvent, ClientStatus, OnboardingRun
+from tenants.serializers import (
+    ApiErrorSerializer,
+    ClientDetailSerializer,
+    ClientEventSerializer,
+    ClientSerializer,
+    ClientStatusChangeSerializer,
+    OnboardingRequestSerializer,
+    OnboardingRunSerializer,
+)
+
+# --- documentation pieces ----------------------------------------------------------------------
+
+
+def _error(description: str, code: str, message: str, fields: dict | None = None):
+    return OpenApiResponse(
+        response=ApiErrorSerializer,
+        description=description,
+        examples=[OpenApiExample(code, value=error_body(code, message, fields))],
+    )
+
+
+NOT_AUTHENTICATED = _error(
+    "No or bad credentials.", "not_authenticated", "Authentication credentials were not provided."
+)
+NOT_FOUND = _error(
+    "Not found, or not yours to see (another client's objects answer 404, never 403).",
+    "not_found",
+    "Not found.",
+)
+FORBIDDEN = _error(
+    "Your role does not allow this.",
+    "permission_denied",
+    "Only account managers and provider admins onboard clients.",
+)
+
+ONBOARDING_REQUEST_EXAMPLE = {
+    "name": "Alpine Travel",
+    "legal_name": "Alpine Travel GmbH",
+    "slug": "alpine-travel",
+    "industry": "travel",
+    "country": "DE",
+    "time_zone": "Europe/Berlin",
+    "currency": "EUR",
+    "billing_model": "per_hour",
+    "billing_contact_name": "Berta Buchhaltung",
+    "billing_contact_email": "billing@alpine-travel.example",
+    "admin_full_name": "Anna Admin",
+    "admin_email": "anna@alpine-travel.example",
+}
+ONBOARDING_RUN_EXAMPLE = {
+    "id": "0b6f3c1e-5a7d-4a39-9c39-3f4f0f6f4b11",
+    "slug": "alpine-travel",
+    "status": "queued",
+    "progress": 0,
+    "message": "",
+    "error": "",
+    "attempts": 0,
+    "client": None,
+    "provisioning_method": "",
+    "answers": ONBOARDING_REQUEST_EXAMPLE,
+    "requested_by": {"id": 2, "email": "am@provider.example", "full_name": "Alex Manager"},
+    "created_at": "2026-03-02T09:15:00Z",
+    "started_at": None,
+    "finished_at": None,
+    "url": "/api/v1/onboarding-runs/0b6f3c1e-5a7d-4a39-9c39-3f4f0f6f4b11/",
+    "page_url": "/clients/onboarding/0b6f3c1e-5a7d-4a39-9c39-3f4f0f6f4b11/",
+}
+CLIENT_EXAMPLE = {
+    "slug": "alpine-travel",
+    "name": "Alpine Travel",
+    "legal_name": "Alpine Travel GmbH",
+    "industry": "travel",
+    "country": "DE",
+    "time_zone": "Europe/Berlin",
+    "currency": "EUR",
+    "billing_model": "per_hour",
+    "status": "onboarding",
+    "created_at": "2026-03-02T09:15:01Z",
+    "live_at": None,
+    "suspended_at": None,
+    "offboarded_at": None,
+    "url": "/api/v1/clients/alpine-travel/",
+    "portal_url": "/c/alpine-travel/",
+}
+
+# --- clients -----------------------------------------------------------------------------------
+
+
+class ClientFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(
+        method="filter_search", help_text="Part of the name, legal name or address."
+    )
+    status = django_filters.ChoiceFilter(choices=ClientStatus.choices)
+
+    def filter_search(self, queryset, name, value):
+        return selectors.search_clients(queryset, search=value)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the clients you may open",
+        description="Provider admins see every client; other staff their assigned clients; "
+        "a client user its own client.",
+        tags=["clients"],
+        responses={
+            200: ClientSerializer(many=True),
+            400: OpenApiResponse(ApiErrorSerializer),
+            401: NOT_AUTHENTICATED,
+        },
+        examples=[OpenApiExample("A page of clients", value=CLIENT_EXAMPLE, response_only=True)],
+    )
+)
+class ClientViewSet(mixins.ListModelMixin, ProviderViewSet):
+    serializer_class = ClientSerializer
+    filterset_class = ClientFilter
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, OrderingFilter]
+    ordering_fields = ["name", "created_at", "status"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return selectors.list_clients(user=self.request.user)
+
+
+class ClientDetailAPI(ClientScopedAPIView):
+    read_action = Action.VIEW_CLIENT
+
+    @extend_schema(
+        summary="One client: registry facts and pilot checklist",
+        tags=["clients"],
+        responses={200: ClientDetailSerializer, 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
+    )
+    def get(self, request, client_slug: str):
+        return Response(ClientDetailSerializer(self.client).data)
+
+
+class ClientStatusAPI(ClientScopedAPIView):
+    write_action = Action.MANAGE_CLIENT
+
+    @extend_schema(
+        summary="Change a client's status",
+        description="onboarding -> live (needs the pilot checklist complete) -> suspended "
+        "(its users are locked out, data kept) -> live again, or offboarded (final). "
+        "Account managers and provider admins only.",
+        tags=["clients"],
+        request=ClientStatusChangeSerializer,
+        responses={
+            200: ClientDetailSerializer,
+            400: _error(
+                "The move is not allowed.",
+                "invalid",
+                "The pilot checklist is not complete: a service line, a published script, an "
+                "escalation path and a QA scorecard are needed first.",
+                {"status": ["The pilot checklist is not complete: ..."]},
+            ),
+            401: NOT_AUTHENTICATED,
+            403: _error("Your role does not allow this.", "permission_denied", "..."),
+            404: NOT_FOUND,
+            409: _error("The client has that status already.", "conflict", "..."),
+        },
+        examples=[
+            OpenApiExample(
+                "Suspend",
+                value={"status": "suspended", "note": "Unpaid invoices"},
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request, client_slug: str):
+        serializer = ClientStatusChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        client = services.change_client_status(
+            client=self.client,
+            status=serializer.validated_data["status"],
+            note=serializer.validated_data["note"],
+            actor=request.user,
+        )
+        return Response(ClientDetailSerializer(client).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="A client's audit trail",
+        description="Who changed what about the client, and when; newest first.",
+        tags=["clients"],
+        responses={200: ClientEventSerializer(many=True), 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
+    )
+)
+class ClientEventViewSet(mixins.ListModelMixin, ClientScopedViewSet):
+    read_action = Action.VIEW_CLIENT
+    serializer_class = ClientEventSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # OpenAPI schema generation
+            return ClientEvent.objects.none()
+        return selectors.list_client_events(client=self.client)
+
+
+# --- onboarding runs ------------------------------------------------------------------------------
+
+
+class CanOnboardClients(permissions.BasePermission):
+    message = "Only account managers and provider admins onboard clients."
+
+    def has_permission(self, request, view) -> bool:
+        return can_onboard_clients(request.user)
+
+
+class OnboardingRunFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(field_name="job__status", choices=JobStatus.choices)
+
+
+RUN_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Recent onboarding runs",
+        tags=["onboarding"],
+        responses={200: OnboardingRunSerializer(many=True), 401: NOT_AUTHENTICATED, 403: FORBIDDEN},
+    ),
+    retrieve=extend_schema(
+        summary="One onboarding run and its progress",
+        description="Poll it: `status` goes queued -> running -> succeeded (then `client` is "
+        "the new client's slug) or failed (then `error` says why and it can be retried).",
+        tags=["onboarding"],
+        parameters=[RUN_ID],
+        responses={
+            200: OnboardingRunSerializer,
+            401: NOT_AUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        examples=[
+            OpenApiExample(
+                "Provisioned",
+                value={
+                    **ONBOARDING_RUN_EXAMPLE,
+                    "status": "succeeded",
+                    "progress": 100,
+                    "message": "Alpine Travel is ready",
+                    "client": "alpine-travel",
+                    "provisioning_method": "clone",
+                    "attempts": 1,
+                },
+                response_only=True,
+            ),
+            OpenApiExample(
+                "Failed",
+                value={
+                    **ONBOARDING_RUN_EXAMPLE,
+                    "status": "failed",
+                    "progress": 50,
+                    "message": "Provisioning failed",
+                    "error": "The address 'alpine-travel' is taken by another client.",
+                    "attempts": 1,
+                },
+                response_only=True,
+            ),
+        ],
+    ),
+)
+class OnboardingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProviderViewSet):
+    permission_classes = (CanOnboardClients,)
+    serializer_class = OnboardingRunSerializer
+    filterset_class = OnboardingRunFilter
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # OpenAPI schema generation
+            return OnboardingRun.objects.none()
+        return selectors.list_onboarding_runs(user=self.request.user)
+
+    def get_object(self):
+        return selectors.access_onboarding_run(user=self.request.user, run_id=self.kwargs["pk"])
+
+    @extend_schema(
+        summary="Onboard a client",
+        description="Checks every answer (all bad fields at once), records the run and "
+        "provisions the client in the background; poll the run for its progress. The first "
+        "client admin is invited by e-mail when the client is ready.",
+        tags=["onboarding"],
+        request=OnboardingRequestSerializer,
+        responses={
+            201: OnboardingRunSerializer,
+            400: _error(
+                "Bad answers; nothing was written.",
+                "invalid",
+                "'Europe/Berlln' is not an IANA time zone (e.g. Europe/Berlin).",
+                {
+                    "time_zone": ["'Europe/Berlln' is not an IANA time zone (e.g. Europe/Berlin)."],
+                    "admin_email": ["Client admin e-mail is required."],
+                },
+            ),
+            401: NOT_AUTHENTICATED,
+            403: FORBIDDEN,
+            409: _error(
+                "The same address is being onboarded already.",
+                "conflict",
+                "'alpine-travel' is being onboarded already.",
+                {"slug": ["'alpine-travel' is being onboarded already."]},
+            ),
+        },
+        examples=[
+            OpenApiExample(
+                "Onboard a travel company", value=ONBOARDING_REQUEST_EXAMPLE, request_only=True
+            ),
+            OpenApiExample(
+                "Queued", value=ONBOARDING_RUN_EXAMPLE, response_only=True, status_codes=["201"]
+            ),
+        ],
+    )
+    def create(self, request):
+        serializer = OnboardingRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        run = services.start_onboarding(data=serializer.validated_data, requested_by=request.user)
+        run = selectors.access_onboarding_run(user=request.user, run_id=run.pk)
+        body = OnboardingRunSerializer(run).data
+        return Response(
+            body,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": reverse("api:onboarding-run-detail", args=[run.pk])},
+        )
+
+    @extend_schema(
+        summary="Retry a failed onboarding",
+        description="Queues provisioning again with the stored answers (checked anew).",
+        tags=["onboarding"],
+        request=None,
+        parameters=[RUN_ID],
+        responses={
+            202: OnboardingRunSerializer,
+            401: NOT_AUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: _error(
+                "Only a failed run can be retried.",
+                "conflict",
+                "Only a failed onboarding can be retried.",
+                {"run": ["Only a failed onboarding can be retried."]},
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        run = services.retry_onboarding(run=self.get_object(), actor=request.user)
+        run = selectors.access_onboarding_run(user=request.user, run_id=run.pk)
+        return Response(OnboardingRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)

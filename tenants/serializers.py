@@ -1,0 +1,190 @@
+"""API representations of the tenant registry.
+
+Input serializers only check the shape of a request; the business rules (what an answer
+must look like, which status change is allowed) live in ``tenants.services`` and answer in
+the project's error format.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tenants.models import Client, ClientEvent, OnboardingRun
+from tenants.pilot import pilot_checklist
+
+
+class ApiErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="A stable machine-readable word, e.g. `invalid`.")
+    message = serializers.CharField()
+    fields = serializers.DictField(  # type: ignore[assignment]  # a body key, popped by DRF
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Messages per input field (`non_field_errors` for the whole body).",
+    )
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    """The one error format of the API (documentation only)."""
+
+    error = ApiErrorDetailSerializer()
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+
+
+class ClientSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="This client in the API.")
+    portal_url = serializers.SerializerMethodField(help_text="The client's portal page.")
+
+    class Meta:
+        model = Client
+        fields = [
+            "slug",
+            "name",
+            "legal_name",
+            "industry",
+            "country",
+            "time_zone",
+            "currency",
+            "billing_model",
+            "status",
+            "created_at",
+            "live_at",
+            "suspended_at",
+            "offboarded_at",
+            "url",
+            "portal_url",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, client: Client) -> str:
+        return reverse("api:client-detail", args=[client.slug])
+
+    def get_portal_url(self, client: Client) -> str:
+        return reverse("client:overview", args=[client.slug])
+
+
+class PilotItemSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a body key, popped by DRF
+    is_done = serializers.BooleanField()
+    is_available = serializers.BooleanField(
+        help_text="False while the feature behind the item does not exist yet."
+    )
+
+
+class ClientDetailSerializer(ClientSerializer):
+    created_by = UserRefSerializer(allow_null=True, read_only=True)
+    pilot_checklist = serializers.SerializerMethodField()
+
+    class Meta(ClientSerializer.Meta):
+        fields = [*ClientSerializer.Meta.fields, "created_by", "pilot_checklist"]
+        read_only_fields = fields
+
+    @extend_schema_field(PilotItemSerializer(many=True))
+    def get_pilot_checklist(self, client: Client) -> list:
+        # Client-scoped requests run in the client's schema (tenants.middleware).
+        return list(PilotItemSerializer(pilot_checklist(client=client), many=True).data)
+
+
+class ClientStatusChangeSerializer(serializers.Serializer):
+    status = serializers.CharField(
+        max_length=16,
+        help_text="`live`, `suspended`, `onboarding` (from suspended) or `offboarded`.",
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, default="", help_text="Why."
+    )
+
+
+class ClientEventSerializer(serializers.ModelSerializer):
+    actor = UserRefSerializer(allow_null=True, read_only=True)
+
+    class Meta:
+        model = ClientEvent
+        fields = ["id", "action", "actor", "before", "after", "note", "created_at"]
+        read_only_fields = fields
+
+
+class OnboardingRequestSerializer(serializers.Serializer):
+    """The wizard's questions. Every rule is checked by ``services.validate_answers``."""
+
+    name = serializers.CharField(required=False, allow_blank=True, help_text="Company name.")
+    legal_name = serializers.CharField(required=False, allow_blank=True)
+    slug = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Portal address (3-40 lowercase letters, digits, hyphens); "
+        "suggested from the name when blank.",
+    )
+    industry = serializers.CharField(
+        required=False, allow_blank=True, help_text="e.g. `ecommerce`, `saas`, `travel`."
+    )
+    country = serializers.CharField(
+        required=False, allow_blank=True, help_text="ISO 3166-1 alpha-2, e.g. `DE`."
+    )
+    time_zone = serializers.CharField(
+        required=False, allow_blank=True, help_text="IANA zone, e.g. `Europe/Berlin`."
+    )
+    currency = serializers.CharField(
+        required=False, allow_blank=True, help_text="ISO 4217, e.g. `EUR`."
+    )
+    billing_model = serializers.CharField(
+        required=False, allow_blank=True, help_text="`per_hour` or `per_agent`."
+    )
+    billing_contact_name = serializers.CharField(required=False, allow_blank=True)
+    billing_contact_email = serializers.CharField(required=False, allow_blank=True)
+    admin_full_name = serializers.CharField(
+        required=False, allow_blank=True, help_text="The first client admin, invited by e-mail."
+    )
+    admin_email = serializers.CharField(required=False, allow_blank=True)
+
+
+class OnboardingRunSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(
+        source="job.status", help_text="queued, running, succeeded, failed."
+    )
+    progress = serializers.IntegerField(source="job.progress", help_text="0 to 100.")
+    message = serializers.CharField(source="job.message")
+    error = serializers.CharField(source="job.error")
+    attempts = serializers.IntegerField(source="job.attempts")
+    started_at = serializers.DateTimeField(source="job.started_at", allow_null=True)
+    finished_at = serializers.DateTimeField(source="job.finished_at", allow_null=True)
+    client: serializers.SlugRelatedField[Client] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The client's slug once provisioned."
+    )
+    requested_by = UserRefSerializer(allow_null=True, read_only=True)
+    url = serializers.SerializerMethodField()
+    page_url = serializers.SerializerMethodField(help_text="The progress page.")
+
+    class Meta:
+        model = OnboardingRun
+        fields = [
+            "id",
+            "slug",
+            "status",
+            "progress",
+            "message",
+            "error",
+            "attempts",
+            "client",
+            "provisioning_method",
+            "answers",
+            "requested_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "url",
+            "page_url",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, run: OnboardingRun) -> str:
+        return reverse("api:onboarding-run-detail", args=[run.pk])
+
+    def get_page_url(self, run: OnboardingRun) -> str:
+        return reverse("tenants:onboarding_run", args=[run.pk])
