@@ -143,8 +143,11 @@ class StaffInviteForm(forms.Form):
             label="Client",
             queryset=clients,
             required=False,
-            empty_label="— (provider admins only)",
-            help_text="Every role except provider admin is held for one client.",
+            empty_label="— none: provider level",
+            help_text=(
+                "A staff role for one client opens that client. Without a client it is held at "
+                "provider level (an account manager can then onboard new clients) and opens none."
+            ),
         )
 
     def clean(self):
@@ -152,8 +155,6 @@ class StaffInviteForm(forms.Form):
         role, client = cleaned.get("role"), cleaned.get("client")
         if role == Role.PROVIDER_ADMIN and client is not None:
             self.add_error("client", "A provider admin is not tied to one client; leave it empty.")
-        elif role and role != Role.PROVIDER_ADMIN and client is None:
-            self.add_error("client", "Choose the client this role is for.")
         return cleaned
 
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from bpo.accounts.roles import CLIENT_ROLES, Role
+from bpo.accounts.roles import ASSIGNABLE_STAFF_ROLES, CLIENT_ROLES, Role
 
 
 class UserManager(BaseUserManager["User"]):
@@ -78,8 +78,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Membership(models.Model):
-    """A role a user holds: provider admin (global), a staff role for one assigned client,
-    or a client role (admin or viewer) in exactly one client."""
+    """A role a user holds: provider admin (global); a staff role for one assigned client, or
+    the same role at provider level (``client`` empty: provider-wide abilities such as
+    onboarding a new client, but no client's data); or a client role in exactly one client."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     client = models.ForeignKey(
@@ -101,15 +102,19 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["user", "client", "role"], name="membership_unique_role_per_client"
             ),
+            # NULLs are distinct in a unique index: one provider-level row per user and role.
             models.UniqueConstraint(
-                fields=["user"],
-                condition=Q(role=Role.PROVIDER_ADMIN),
-                name="membership_one_provider_admin_row",
+                fields=["user", "role"],
+                condition=Q(client__isnull=True),
+                name="membership_unique_provider_level_role",
             ),
+            # Provider admin: never tied to a client. Client roles: always. Other staff roles:
+            # either a client assignment or a provider-level role with no client access.
             models.CheckConstraint(
                 condition=(Q(role=Role.PROVIDER_ADMIN) & Q(client__isnull=True))
-                | (~Q(role=Role.PROVIDER_ADMIN) & Q(client__isnull=False)),
-                name="membership_client_iff_not_provider_admin",
+                | (Q(role__in=sorted(CLIENT_ROLES)) & Q(client__isnull=False))
+                | Q(role__in=sorted(ASSIGNABLE_STAFF_ROLES)),
+                name="membership_client_fits_role",
             ),
         ]
 

@@ -27,7 +27,8 @@ STAFF_ROLES = frozenset(
     }
 )
 CLIENT_ROLES = frozenset({Role.CLIENT_ADMIN, Role.CLIENT_VIEWER})
-# Staff roles held per assigned client; only the provider admin role is global.
+# Staff roles held per assigned client (or at provider level, with no client's data); only the
+# provider admin role opens every client.
 ASSIGNABLE_STAFF_ROLES = STAFF_ROLES - {Role.PROVIDER_ADMIN}
 
 

@@ -68,7 +68,7 @@ def _check_role_fits(*, user: User | None, role: str, client) -> None:
         raise DomainError(f"Unknown role {role!r}.", field="role")
     if role == Role.PROVIDER_ADMIN and client is not None:
         raise DomainError("A provider admin is not tied to one client.", field="client")
-    if role != Role.PROVIDER_ADMIN and client is None:
+    if role in CLIENT_ROLES and client is None:
         raise DomainError("This role needs a client.", field="client")
     if user is None:
         return

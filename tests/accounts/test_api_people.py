@@ -88,7 +88,7 @@ def test_provider_admin_grants_a_role_and_read_only_fields_are_ignored(
         ({"user": 0, "role": "scheduler", "client": "acme-a"}, "user"),
         ({"user": "me", "role": "wizard", "client": "acme-a"}, "role"),
         ({"user": "me", "role": "scheduler", "client": "no-such-client"}, "client"),
-        ({"user": "me", "role": "scheduler"}, "client"),
+        ({"user": "me", "role": "client_viewer"}, "client"),
         ({"user": "me", "role": "provider_admin", "client": "acme-a"}, "client"),
     ],
 )
@@ -167,18 +167,26 @@ def test_provider_admin_invites_staff(
     assert again.status_code == 409
 
 
-def test_staff_invitation_api_refuses_client_roles_and_missing_clients(provider_admin):
+def test_staff_invitation_api_refuses_client_roles(provider_admin):
     api = token_client(provider_admin)
     client_role = api.post(
         "/api/v1/invitations/", {"email": "c@x.test", "role": "client_admin"}, format="json"
     )
     assert client_role.status_code == 400 and "role" in client_role.json()["error"]["fields"]
-    no_client = api.post(
-        "/api/v1/invitations/", {"email": "c@x.test", "role": "scheduler"}, format="json"
-    )
-    assert no_client.status_code == 400
-    assert no_client.json()["error"]["fields"] == {"client": ["This role needs a client."]}
     assert not Invitation.objects.filter(email="c@x.test").exists()
+
+
+def test_staff_invitation_without_client_is_provider_level(provider_admin):
+    # given a staff invitation with no client
+    api = token_client(provider_admin)
+    # when
+    response = api.post(
+        "/api/v1/invitations/", {"email": "new-am@x.test", "role": "account_manager"}, format="json"
+    )
+    # then it is stored as a provider-level role
+    assert response.status_code == 201, response.content
+    invitation = Invitation.objects.get(email="new-am@x.test")
+    assert (invitation.role, invitation.client) == ("account_manager", None)
 
 
 def test_staff_invitations_are_for_provider_admins_only(account_manager, client_a_admin):

@@ -74,7 +74,6 @@ def test_invite_a_scheduler_for_a_client(client, provider_admin, client_a):
 @pytest.mark.parametrize(
     ("role", "with_client", "message"),
     [
-        ("scheduler", False, "Choose the client this role is for."),
         ("provider_admin", True, "A provider admin is not tied to one client; leave it empty."),
     ],
 )
@@ -206,3 +205,25 @@ def test_every_admin_changelist_opens_for_a_provider_admin(client, provider_admi
     for model in admin.site._registry:
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 200, url
+
+
+def test_provider_level_account_manager_onboards_without_any_client(provider_admin, client_a):
+    # given an account manager who holds the role at provider level only (no client yet)
+    from bpo.accounts import services
+    from bpo.accounts.permissions import accessible_clients, can_onboard_clients
+    from tenants import services as tenant_services
+    from tests.factories import UserFactory, client_answers
+
+    manager = UserFactory(email="fresh-am@provider.test")
+    services.grant_membership(user=manager, role="account_manager", client=None)
+    services.forget_memberships(manager)
+    # then they may onboard but open no client
+    assert can_onboard_clients(manager)
+    assert list(accessible_clients(manager)) == []
+    assert client_a.pk not in set(accessible_clients(manager).values_list("pk", flat=True))
+    # when they onboard a client
+    run = tenant_services.start_onboarding(data=client_answers("fresh-co"), requested_by=manager)
+    tenant_services.run_provisioning(run_id=run.pk)
+    services.forget_memberships(manager)
+    # then they are assigned to it, and to it only
+    assert list(accessible_clients(manager).values_list("slug", flat=True)) == ["fresh-co"]
