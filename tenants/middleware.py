@@ -2,9 +2,10 @@
 
 Clients are addressed by path, so one host, one session cookie and a browser on a fresh
 machine suffice: ``/c/<slug>/...`` for pages and ``/api/v1/clients/<slug>/...`` for the API.
-Every other path runs in the public schema. An unknown slug is a 404 here; whether the user
-may see a known client is decided by ``bpo.accounts.permissions`` in the view layer (the API
-authenticates tokens only there).
+Every other path runs in the public schema and has no ``request.tenant`` (django-tenants'
+admin templates read its presence as "inside a client"). An unknown slug is a 404 here, in the
+API's error format on API paths; whether the user may see a known client is decided by
+``bpo.accounts.permissions`` in the view layer (the API authenticates tokens only there).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.http import Http404
 
+from bpo.portal.views import not_found
 from tenants.selectors import get_client_by_slug
 
 CLIENT_PATH = re.compile(r"^/(?:c|api/v1/clients)/(?P<slug>[a-z0-9][a-z0-9-]*)(?:/|$)")
@@ -25,12 +26,11 @@ class ClientFromPathMiddleware:
 
     def __call__(self, request):
         connection.set_schema_to_public()
-        request.tenant = None
         match = CLIENT_PATH.match(request.path_info)
         if match:
             client = get_client_by_slug(slug=match["slug"])
             if client is None:
-                raise Http404("No such client")
+                return not_found(request)
             request.tenant = client
             connection.set_tenant(client)
         try:

@@ -9,7 +9,6 @@ and the audit trail; here they are read-only.
 from __future__ import annotations
 
 import types
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import admin
@@ -36,26 +35,8 @@ def _login(self, request, extra_context=None):
     return HttpResponseRedirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
 
 
-_library_admin_view = admin.site.admin_view
-
-
-def _admin_view(self, view, cacheable=False):
-    """django-tenants' admin templates test ``hasattr(request, "tenant")`` to hide the
-    client-only apps on the provider's (public) side; our path middleware sets ``None`` there."""
-    inner = _library_admin_view(view, cacheable)
-
-    @wraps(inner)
-    def wrapped(request, *args, **kwargs):
-        if getattr(request, "tenant", False) is None:
-            del request.tenant
-        return inner(request, *args, **kwargs)
-
-    return wrapped
-
-
 admin.site.has_permission = types.MethodType(_has_permission, admin.site)  # type: ignore[method-assign]
 admin.site.login = types.MethodType(_login, admin.site)  # type: ignore[method-assign]
-admin.site.admin_view = types.MethodType(_admin_view, admin.site)  # type: ignore[method-assign]
 admin.site.site_header = "BPO Portal administration"
 admin.site.site_title = "BPO Portal admin"
 admin.site.index_title = "Provider administration"

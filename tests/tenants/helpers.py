@@ -33,7 +33,7 @@ def client_schemas() -> set[str]:
 def field_block(html: str, field: str) -> str:
     """The HTML of one wizard field: its input, help and errors (see _field.html)."""
     match = re.search(
-        rf'<div class="[^"]*" id="field-{field}">(.*?)</div>\s*(?=<div class="[^"]*" id="field-|<div class="toolbar")',
+        rf'<div class="[^"]*" id="field-{field}">(.*?)</div>\s*(?=<div class="[^"]*" id="field-|<div class="toolbar)',
         html,
         re.S,
     )

@@ -1,0 +1,53 @@
+"""The path middleware: client routes select the client's schema; unknown clients are 404."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_unknown_client_in_the_api_answers_the_error_format(client, settings, debug):
+    # given any debug setting (Django's technical 404 page must not replace our format)
+    settings.DEBUG = debug
+    # when
+    response = client.get("/api/v1/clients/no-such-client/")
+    # then
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": {"code": "not_found", "message": "Not found.", "fields": {}}
+    }
+
+
+def test_unknown_client_page_is_the_friendly_404(client):
+    response = client.get("/c/no-such-client/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_public_paths_have_no_tenant_and_run_in_public(client, provider_admin):
+    # given
+    client.force_login(provider_admin)
+    # when a provider page is served
+    response = client.get("/clients/")
+    # then
+    assert response.status_code == 200
+    assert not hasattr(response.wsgi_request, "tenant")
+    assert connection.schema_name == "public"
+
+
+def test_client_paths_select_the_client_schema(client, client_a, client_a_admin):
+    client.force_login(client_a_admin)
+    response = client.get(f"/c/{client_a.slug}/")
+    assert response.status_code == 200
+    assert response.wsgi_request.tenant == client_a
+    # and the connection is back in public once the response is out
+    assert connection.schema_name == "public"
+
+
+def test_admin_index_for_provider_admin(client, provider_admin):
+    client.force_login(provider_admin)
+    response = client.get("/admin/")
+    assert response.status_code == 200
