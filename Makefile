@@ -32,6 +32,7 @@ check: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=bpo.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=bpo.settings.test $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 lint: check
 	$(BIN)/mypy bpo tenants billing scheduling

@@ -19,7 +19,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import permissions, serializers, status
+from rest_framework import mixins, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -416,7 +416,7 @@ class _CanManageStaff(permissions.BasePermission):
         },
     ),
 )
-class MembershipViewSet(ProviderViewSet):
+class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProviderViewSet):
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
     search_fields = ["user__email", "user__full_name"]
@@ -433,13 +433,6 @@ class MembershipViewSet(ProviderViewSet):
         return selectors.access_membership(
             user=cast(User, self.request.user), membership_id=self.kwargs["pk"]
         )
-
-    def list(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, pk=None):
-        return Response(self.get_serializer(self.get_object()).data)
 
     def create(self, request):
         if not can_manage_staff(request.user):
@@ -526,7 +519,7 @@ class MembershipViewSet(ProviderViewSet):
         },
     ),
 )
-class InvitationViewSet(ProviderViewSet):
+class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProviderViewSet):
     permission_classes = (_CanManageStaff,)
     serializer_class = InvitationSerializer
     filterset_class = StaffInvitationFilter
@@ -540,13 +533,6 @@ class InvitationViewSet(ProviderViewSet):
 
     def get_object(self):
         return selectors.access_staff_invitation(invitation_id=self.kwargs["pk"])
-
-    def list(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, pk=None):
-        return Response(self.get_serializer(self.get_object()).data)
 
     def create(self, request):
         serializer = StaffInvitationInputSerializer(data=request.data)
@@ -574,7 +560,7 @@ CLIENT_SLUG = OpenApiParameter(
 )
 
 
-class _ClientPeopleViewSet(ClientScopedViewSet):
+class _ClientPeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientScopedViewSet):
     read_action = Action.VIEW_MEMBERS
     write_action = Action.MANAGE_MEMBERS
     lookup_value_regex = r"\d+"
@@ -653,13 +639,6 @@ class ClientMembershipViewSet(_ClientPeopleViewSet):
         return selectors.access_client_membership(
             client=self.client, membership_id=self.kwargs["pk"]
         )
-
-    def list(self, request, client_slug: str):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, client_slug: str, pk=None):
-        return Response(self.get_serializer(self.get_object()).data)
 
     def create(self, request, client_slug: str):
         serializer = ClientMembershipInputSerializer(data=request.data)
@@ -756,13 +735,6 @@ class ClientInvitationViewSet(_ClientPeopleViewSet):
         return selectors.access_client_invitation(
             client=self.client, invitation_id=self.kwargs["pk"]
         )
-
-    def list(self, request, client_slug: str):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, client_slug: str, pk=None):
-        return Response(self.get_serializer(self.get_object()).data)
 
     def create(self, request, client_slug: str):
         serializer = InvitationInputSerializer(data=request.data)
