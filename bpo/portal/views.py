@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse
 
 from bpo.accounts.permissions import accessible_clients, is_provider_staff
@@ -46,7 +47,13 @@ def permission_denied(request, exception=None):
 
 
 def server_error(request):
-    return _error(request, "errors/500.html", 500, "server_error", "Something went wrong.")
+    """Rendered without the request context: its context processor reads the database, which
+    may be exactly what failed."""
+    message = "Something went wrong. It has been logged; please try again."
+    if request.path.startswith("/api/"):
+        return json_error_response("server_error", message, 500)
+    html = loader.get_template("errors/500.html").render({"message": message})
+    return HttpResponseServerError(html)
 
 
 def bad_request(request, exception=None):
