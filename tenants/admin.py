@@ -13,7 +13,14 @@ from django.utils.html import format_html
 from bpo.accounts.permissions import is_provider_admin
 from bpo.errors import DomainError
 from tenants import services
-from tenants.models import Client, ClientEvent, ClientStatus, OnboardingRun, SchemaSnapshot
+from tenants.models import (
+    Client,
+    ClientEvent,
+    ClientExport,
+    ClientStatus,
+    OnboardingRun,
+    SchemaSnapshot,
+)
 
 
 class ProviderAdminOnly(admin.ModelAdmin):
@@ -197,3 +204,48 @@ class SchemaSnapshotAdmin(ProviderAdminOnly):
     def has_delete_permission(self, request, obj=None) -> bool:
         # Harmless: the next provisioning captures the template again.
         return is_provider_admin(request.user)
+
+
+@admin.action(description="Retry failed exports")
+def retry_export(modeladmin, request, queryset):
+    for export in queryset.select_related("client", "job"):
+        try:
+            services.retry_client_export(export=export, actor=request.user)
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{export}: {exc.message}", messages.ERROR)
+        else:
+            modeladmin.message_user(request, f"{export}: queued again.", messages.SUCCESS)
+
+
+@admin.register(ClientExport)
+class ClientExportAdmin(ProviderAdminOnly):
+    """Data exports are requested in the portal (or by offboarding) and downloaded there."""
+
+    list_display = ("created_at", "client", "reason", "job_status", "size_bytes", "requested_by")
+    list_filter = ("reason", "job__status")
+    search_fields = ("client__name", "client__slug", "requested_by__email")
+    list_select_related = ("client", "job", "requested_by")
+    readonly_fields = (
+        "client",
+        "reason",
+        "requested_by",
+        "created_at",
+        "job",
+        "job_status",
+        "job_error",
+        "generated_at",
+        "file_path",
+        "size_bytes",
+        "sha256",
+        "row_counts",
+    )
+    fields = readonly_fields
+    actions = (retry_export,)
+
+    @admin.display(description="Status", ordering="job__status")
+    def job_status(self, export: ClientExport) -> str:
+        return export.job.get_status_display()
+
+    @admin.display(description="Error")
+    def job_error(self, export: ClientExport) -> str:
+        return export.job.error or "—"

@@ -19,7 +19,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, permissions, status
+from rest_framework import mixins, permissions, renderers, status
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
@@ -29,12 +29,13 @@ from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedAPIView, ClientScopedViewSet, ProviderViewSet
 from bpo.api.errors import error_body
 from bpo.jobs.models import JobStatus
-from tenants import selectors, services
-from tenants.models import ClientEvent, ClientStatus, OnboardingRun
+from tenants import exports, selectors, services
+from tenants.models import ClientEvent, ClientExport, ClientStatus, ExportReason, OnboardingRun
 from tenants.serializers import (
     ApiErrorSerializer,
     ClientDetailSerializer,
     ClientEventSerializer,
+    ClientExportSerializer,
     ClientSerializer,
     ClientStatusChangeSerializer,
     OnboardingRequestSerializer,
@@ -379,3 +380,236 @@ class OnboardingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pro
         run = services.retry_onboarding(run=self.get_object(), actor=request.user)
         run = selectors.access_onboarding_run(user=request.user, run_id=run.pk)
         return Response(OnboardingRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+# --- data exports ----------------------------------------------------------------------------------
+
+EXPORT_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+EXPORT_FORBIDDEN = _error(
+    "Your role does not allow this (client viewers and staff other than provider admins and "
+    "account managers).",
+    "permission_denied",
+    "Your role in this client does not allow this.",
+)
+EXPORT_JOB_EXAMPLE = {
+    "id": "5d1c9a3e-2f4b-4c8e-9a71-0c2b6f1e8d44",
+    "kind": "client_export",
+    "status": "queued",
+    "progress": 0,
+    "message": "",
+    "error": "",
+    "attempts": 0,
+    "created_at": "2026-03-02T09:15:00Z",
+    "started_at": None,
+    "finished_at": None,
+}
+EXPORT_EXAMPLE = {
+    "id": 12,
+    "reason": "on_request",
+    "status": "queued",
+    "requested_by": {"id": 7, "email": "anna@alpine-travel.example", "full_name": "Anna Admin"},
+    "created_at": "2026-03-02T09:15:00Z",
+    "generated_at": None,
+    "size_bytes": None,
+    "sha256": "",
+    "row_counts": {},
+    "file_name": None,
+    "url": "/api/v1/clients/alpine-travel/exports/12/",
+    "download_url": None,
+    "job": EXPORT_JOB_EXAMPLE,
+}
+EXPORT_DONE_EXAMPLE = {
+    **EXPORT_EXAMPLE,
+    "status": "succeeded",
+    "generated_at": "2026-03-02T09:15:02Z",
+    "size_bytes": 48213,
+    "sha256": "9f2c4e0b7d1a5c3e8b6f0a2d4c6e8b1a3c5e7f9b0d2f4a6c8e0b2d4f6a8c0e2b",
+    "row_counts": {
+        "contracts_billingcontact": 1,
+        "contracts_contract": 1,
+        "django_migrations": 4,
+    },
+    "file_name": "alpine-travel-export-20260302-0915.zip",
+    "download_url": "/api/v1/clients/alpine-travel/exports/12/download/",
+    "job": {
+        **EXPORT_JOB_EXAMPLE,
+        "status": "succeeded",
+        "progress": 100,
+        "message": "Export of Alpine Travel is ready",
+        "attempts": 1,
+        "started_at": "2026-03-02T09:15:01Z",
+        "finished_at": "2026-03-02T09:15:03Z",
+    },
+}
+EXPORT_CONFLICT = _error(
+    "Another export of the client is in progress.",
+    "conflict",
+    "An export of this client is in progress already; it can be downloaded when it is done.",
+    {
+        "export": [
+            "An export of this client is in progress already; it can be downloaded when it is done."
+        ]
+    },
+)
+
+
+class ZipRenderer(renderers.BaseRenderer):
+    """Lets a client ask for ``Accept: application/zip``; the file itself is a FileResponse
+    and an error body is rendered as JSON."""
+
+    media_type = "application/zip"
+    format = "zip"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return renderers.JSONRenderer().render(data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="A client's data exports",
+        description="Full data exports of the client's schema, newest first. Provider admins, "
+        "the client's account managers and its client admins (while the client is not "
+        "suspended or offboarded).",
+        tags=["exports"],
+        responses={
+            200: ClientExportSerializer(many=True),
+            401: NOT_AUTHENTICATED,
+            403: EXPORT_FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        examples=[OpenApiExample("A done export", value=EXPORT_DONE_EXAMPLE, response_only=True)],
+    ),
+    retrieve=extend_schema(
+        summary="One data export and its progress",
+        description="Poll it: `status` goes queued -> running (`job.progress`, `job.message` "
+        "name the table being exported) -> succeeded (then `download_url` is set) or failed "
+        "(then `job.error` says why; `POST .../retry/` queues it again).",
+        tags=["exports"],
+        parameters=[EXPORT_ID],
+        responses={
+            200: ClientExportSerializer,
+            401: NOT_AUTHENTICATED,
+            403: EXPORT_FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        examples=[
+            OpenApiExample(
+                "Running",
+                value={
+                    **EXPORT_EXAMPLE,
+                    "status": "running",
+                    "job": {
+                        **EXPORT_JOB_EXAMPLE,
+                        "status": "running",
+                        "progress": 47,
+                        "message": "Exported contracts_contract (2 of 4 tables)",
+                        "attempts": 1,
+                        "started_at": "2026-03-02T09:15:01Z",
+                    },
+                },
+                response_only=True,
+            ),
+            OpenApiExample("Done", value=EXPORT_DONE_EXAMPLE, response_only=True),
+        ],
+    ),
+)
+class ClientExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientScopedViewSet):
+    read_action = Action.EXPORT_CLIENT_DATA
+    write_action = Action.EXPORT_CLIENT_DATA
+    serializer_class = ClientExportSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # OpenAPI schema generation
+            return ClientExport.objects.none()
+        return selectors.list_client_exports(client=self.client)
+
+    def get_object(self):
+        return selectors.access_client_export(client=self.client, export_id=self.kwargs["pk"])
+
+    def get_renderers(self):
+        if getattr(self, "action", None) == "download":
+            # `Accept: application/zip` must not be refused; errors still answer JSON.
+            return [renderers.JSONRenderer(), ZipRenderer()]
+        return super().get_renderers()
+
+    @extend_schema(
+        summary="Export the client's data now",
+        description="Queues a full data export of the client's schema (every table as CSV, "
+        "`schema.sql`, and `manifest.json` with row counts and SHA-256 checksums, in one zip); "
+        "poll the export for its progress, then download it. One export at a time per client. "
+        "Offboarding a client makes one automatically.",
+        tags=["exports"],
+        request=None,
+        responses={
+            202: ClientExportSerializer,
+            401: NOT_AUTHENTICATED,
+            403: EXPORT_FORBIDDEN,
+            404: NOT_FOUND,
+            409: EXPORT_CONFLICT,
+        },
+        examples=[
+            OpenApiExample("Queued", value=EXPORT_EXAMPLE, response_only=True, status_codes=["202"])
+        ],
+    )
+    def create(self, request, client_slug: str):
+        export = services.request_client_export(
+            client=self.client, actor=request.user, reason=ExportReason.ON_REQUEST
+        )
+        export = selectors.access_client_export(client=self.client, export_id=export.pk)
+        return Response(
+            ClientExportSerializer(export).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": ClientExportSerializer().get_url(export)},
+        )
+
+    @extend_schema(
+        summary="Download a data export",
+        description="The zip, as an attachment named `<slug>-export-<YYYYmmdd-HHMM>.zip` "
+        "(UTC). Compare its SHA-256 with the export's `sha256`.",
+        tags=["exports"],
+        parameters=[EXPORT_ID],
+        responses={
+            (200, "application/zip"): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="The zip."
+            ),
+            401: NOT_AUTHENTICATED,
+            403: EXPORT_FORBIDDEN,
+            404: NOT_FOUND,
+            409: _error(
+                "The export is not done yet.",
+                "conflict",
+                "The export is not done yet.",
+                {"export": ["The export is not done yet."]},
+            ),
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, client_slug: str, pk=None):
+        return exports.export_file_response(self.get_object())
+
+    @extend_schema(
+        summary="Retry a failed data export",
+        tags=["exports"],
+        request=None,
+        parameters=[EXPORT_ID],
+        responses={
+            202: ClientExportSerializer,
+            401: NOT_AUTHENTICATED,
+            403: EXPORT_FORBIDDEN,
+            404: NOT_FOUND,
+            409: _error(
+                "Only a failed export can be retried.",
+                "conflict",
+                "Only a failed export can be retried.",
+                {"export": ["Only a failed export can be retried."]},
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request, client_slug: str, pk=None):
+        export = services.retry_client_export(export=self.get_object(), actor=request.user)
+        return Response(ClientExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)

@@ -12,4 +12,24 @@ urlpatterns = [
     path("", apis.ClientDetailAPI.as_view(), name="client-detail"),
     path("status/", apis.ClientStatusAPI.as_view(), name="client-status"),
     path("events/", apis.ClientEventViewSet.as_view({"get": "list"}), name="client-events"),
+    path(
+        "exports/",
+        apis.ClientExportViewSet.as_view({"get": "list", "post": "create"}),
+        name="client-export-list",
+    ),
+    path(
+        "exports/<int:pk>/",
+        apis.ClientExportViewSet.as_view({"get": "retrieve"}),
+        name="client-export-detail",
+    ),
+    path(
+        "exports/<int:pk>/download/",
+        apis.ClientExportViewSet.as_view({"get": "download"}),
+        name="client-export-download",
+    ),
+    path(
+        "exports/<int:pk>/retry/",
+        apis.ClientExportViewSet.as_view({"post": "retry"}),
+        name="client-export-retry",
+    ),
 ]

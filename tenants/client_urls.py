@@ -8,4 +8,8 @@ urlpatterns = [
     path("", views.client_overview, name="overview"),
     path("status/", views.client_change_status, name="change_status"),
     path("offboard/", views.client_offboard, name="offboard"),
+    path("exports/", views.client_export_request, name="export_request"),
+    path("exports/<int:export_id>/progress/", views.client_export_progress, name="export_progress"),
+    path("exports/<int:export_id>/retry/", views.client_export_retry, name="export_retry"),
+    path("exports/<int:export_id>/download/", views.client_export_download, name="export_download"),
 ]

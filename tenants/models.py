@@ -135,3 +135,69 @@ class SchemaSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Schema snapshot {self.migration_state[:12]}"
+
+
+class ExportReason(models.TextChoices):
+    OFFBOARDING = "offboarding", "Offboarding"
+    ON_REQUEST = "on_request", "On request"
+
+
+class ClientExport(models.Model):
+    """A full data export of one client's schema: a zip in the default storage.
+
+    In the public schema because the export must outlive the client's schema. An export is
+    done exactly when ``file_path`` is set; the job (``bpo.jobs``) carries its progress and,
+    after a failure, the error (a failed export keeps no file and can be retried).
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="exports")
+    job = models.OneToOneField("jobs.Job", on_delete=models.PROTECT, related_name="client_export")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=16, choices=ExportReason.choices)
+    file_path = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The zip, relative to MEDIA_ROOT (under exports/<client slug>/); "
+        "empty until the export is done.",
+    )
+    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    row_counts = models.JSONField(default=dict, blank=True, help_text="Rows per table.")
+    generated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the snapshot of the schema was taken."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(file_path="")
+                | (
+                    models.Q(size_bytes__isnull=False)
+                    & ~models.Q(sha256="")
+                    & models.Q(generated_at__isnull=False)
+                ),
+                name="client_export_file_has_its_facts",
+            ),
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=models.Q(reason="offboarding"),
+                name="client_export_one_per_offboarding",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Export of {self.client} ({self.get_reason_display().lower()})"
+
+    @property
+    def is_done(self) -> bool:
+        return bool(self.file_path)
+
+    @property
+    def download_name(self) -> str:
+        """``<slug>-export-<YYYYmmdd-HHMM>.zip`` (UTC, the moment of the snapshot)."""
+        stamp = self.generated_at or self.created_at
+        return f"{self.client.slug}-export-{stamp:%Y%m%d-%H%M}.zip"

@@ -100,7 +100,9 @@ def migrate_template(*, verbosity: int = 0) -> None:
     current_snapshot(capture=True)
 
 
-def _dump_template() -> str:
+def pg_environment() -> dict[str, str]:
+    """The environment for PostgreSQL's client programs (``pg_dump``): the ``PG*`` variables
+    of the default database."""
     db = settings.DATABASES["default"]
     env = {
         **os.environ,
@@ -110,7 +112,11 @@ def _dump_template() -> str:
         "PGPASSWORD": db.get("PASSWORD") or "",
         "PGDATABASE": db["NAME"],
     }
-    env = {key: value for key, value in env.items() if value != ""}
+    return {key: value for key, value in env.items() if value != ""}
+
+
+def _dump_template() -> str:
+    env = pg_environment()
     result = subprocess.run(
         [
             pg_bin("pg_dump"),

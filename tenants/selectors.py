@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from bpo.accounts.permissions import accessible_clients, can_access_client, is_provider_admin
-from tenants.models import Client, ClientEvent, OnboardingRun
+from tenants.models import Client, ClientEvent, ClientExport, OnboardingRun
 
 
 def get_client_by_slug(*, slug: str) -> Client | None:
@@ -62,3 +62,24 @@ def access_onboarding_run(*, user, run_id) -> OnboardingRun:
     if run is None:
         raise Http404("No such onboarding run")
     return run
+
+
+def list_client_exports(*, client: Client) -> QuerySet[ClientExport]:
+    """The client's data exports, newest first. Callers check ``Action.EXPORT_CLIENT_DATA``."""
+    return (
+        ClientExport.objects.filter(client=client)
+        .select_related("client", "job", "requested_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def access_client_export(*, client: Client, export_id) -> ClientExport:
+    """One export of ``client``; another client's export is not found (never 'forbidden')."""
+    try:
+        pk = int(export_id)
+    except (TypeError, ValueError) as exc:
+        raise Http404("No such export") from exc
+    export = list_client_exports(client=client).filter(pk=pk).first()
+    if export is None:
+        raise Http404("No such export")
+    return export

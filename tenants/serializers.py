@@ -11,7 +11,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tenants.models import Client, ClientEvent, OnboardingRun
+from bpo.jobs.models import Job
+from tenants.models import Client, ClientEvent, ClientExport, OnboardingRun
 from tenants.pilot import pilot_checklist
 
 
@@ -188,3 +189,74 @@ class OnboardingRunSerializer(serializers.ModelSerializer):
 
     def get_page_url(self, run: OnboardingRun) -> str:
         return reverse("tenants:onboarding_run", args=[run.pk])
+
+
+class JobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "progress",
+            "message",
+            "error",
+            "attempts",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "status": {"help_text": "queued, running, succeeded, failed."},
+            "progress": {"help_text": "0 to 100."},
+            "error": {"help_text": "Why the job failed (empty otherwise)."},
+        }
+
+
+class ClientExportSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(
+        source="job.status",
+        help_text="queued, running, succeeded (then `download_url` is set) or failed (then "
+        "`job.error` says why and it can be retried).",
+    )
+    job = JobSerializer(read_only=True)
+    requested_by = UserRefSerializer(allow_null=True, read_only=True)
+    file_name = serializers.SerializerMethodField(help_text="The download's file name.")
+    url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField(help_text="Set once the export is done.")
+
+    class Meta:
+        model = ClientExport
+        fields = [
+            "id",
+            "reason",
+            "status",
+            "requested_by",
+            "created_at",
+            "generated_at",
+            "size_bytes",
+            "sha256",
+            "row_counts",
+            "file_name",
+            "url",
+            "download_url",
+            "job",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "generated_at": {"help_text": "When the snapshot of the data was taken (UTC)."},
+            "sha256": {"help_text": "SHA-256 of the whole zip."},
+            "row_counts": {"help_text": "Rows per table, as in the zip's manifest."},
+        }
+
+    def get_file_name(self, export: ClientExport) -> str | None:
+        return export.download_name if export.is_done else None
+
+    def get_url(self, export: ClientExport) -> str:
+        return reverse("api:client-export-detail", args=[export.client.slug, export.pk])
+
+    def get_download_url(self, export: ClientExport) -> str | None:
+        if not export.is_done:
+            return None
+        return reverse("api:client-export-download", args=[export.client.slug, export.pk])

@@ -1,16 +1,23 @@
-"""Writes to the tenant registry: onboarding, provisioning and the client lifecycle."""
+"""Writes to the tenant registry: onboarding, provisioning, the client lifecycle and data
+exports."""
 
 from __future__ import annotations
 
 import logging
 import re
+import tempfile
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC
 from functools import lru_cache
 
 import pycountry
-from django.db import connection, transaction
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django_tenants.models import TenantMixin
@@ -18,15 +25,17 @@ from django_tenants.signals import post_schema_sync
 from django_tenants.utils import schema_context
 
 from bpo.accounts import services as account_services
-from bpo.accounts.roles import Role
+from bpo.accounts.roles import Action, Role
 from bpo.errors import ConflictError, DomainError
 from bpo.jobs import services as job_services
-from tenants import provisioning
+from tenants import exports, provisioning
 from tenants.models import (
     BillingModel,
     Client,
     ClientEvent,
+    ClientExport,
     ClientStatus,
+    ExportReason,
     Industry,
     OnboardingRun,
     SchemaSnapshot,
@@ -418,7 +427,9 @@ def change_client_status(*, client: Client, status: str, actor, note: str = "") 
 
     Going live needs the pilot checklist complete. Suspending locks the client's users out
     (``bpo.accounts.permissions``); its data stays. A suspended client is reactivated to live,
-    or to onboarding if it never went live (:func:`reactivation_status`). Offboarded is final.
+    or to onboarding if it never went live (:func:`reactivation_status`). Offboarded is final
+    and queues a full data export of the client's schema (after commit; an export already in
+    progress is not duplicated).
     """
     from tenants.pilot import is_pilot_complete
 
@@ -458,6 +469,8 @@ def change_client_status(*, client: Client, status: str, actor, note: str = "") 
         setattr(client, stamp_field[status], timezone.now())
         client_fields.append(stamp_field[status])
     client.save(update_fields=client_fields)
+    if status == ClientStatus.OFFBOARDED:
+        _request_offboarding_export(client=client, actor=actor)
     ClientEvent.objects.create(
         client=client,
         actor=actor,
@@ -472,3 +485,259 @@ def change_client_status(*, client: Client, status: str, actor, note: str = "") 
 def reactivation_status(client: Client) -> str:
     """The status a suspended client returns to: live if it has been live, else onboarding."""
     return ClientStatus.LIVE if client.live_at else ClientStatus.ONBOARDING
+
+
+# --- data exports ------------------------------------------------------------------------------
+
+EXPORT_FOLDER = "exports"
+EXPORT_JOB_KIND = "client_export"
+# pg_try_advisory_lock(namespace, export id): one worker at a time per export.
+EXPORT_LOCK_NAMESPACE = 0x45585054
+
+
+def _may_export(actor, client: Client) -> bool:
+    from bpo.accounts.permissions import can
+
+    return can(actor, client, Action.EXPORT_CLIENT_DATA)
+
+
+def _export_in_progress(client: Client) -> ClientExport | None:
+    from bpo.jobs.models import JobStatus
+
+    return (
+        ClientExport.objects.filter(
+            client=client, job__status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _create_export(*, client: Client, actor, reason: str) -> ClientExport:
+    job = job_services.create_job(kind=EXPORT_JOB_KIND, created_by=actor, client=client)
+    export = ClientExport.objects.create(client=client, job=job, requested_by=actor, reason=reason)
+    ClientEvent.objects.create(
+        client=client,
+        actor=actor,
+        action="export_requested",
+        after={"export": export.pk, "reason": reason},
+    )
+    transaction.on_commit(lambda: _enqueue_export(export.pk))
+    return export
+
+
+def _enqueue_export(export_id: int) -> None:
+    from tenants.tasks import export_client_task
+
+    export_client_task.delay(export_id)
+
+
+@transaction.atomic
+def request_client_export(
+    *, client: Client, actor, reason: str = ExportReason.ON_REQUEST
+) -> ClientExport:
+    """Queue a full data export of the client's schema; a worker produces it after commit.
+
+    Who may: ``Action.EXPORT_CLIENT_DATA`` (provider admins, the client's account managers,
+    and its client admins while the client is not suspended or offboarded). One export at a
+    time per client: a ``ConflictError`` while another is queued or running. The offboarding
+    export is requested by :func:`change_client_status` itself; ``reason="offboarding"`` is
+    accepted here only for an offboarded client that has none yet.
+    """
+    if reason not in ExportReason.values:
+        raise DomainError(f"Unknown export reason {reason!r}.", field="reason")
+    if not _may_export(actor, client):
+        raise DomainError(
+            "Only provider admins, the client's account managers and client admins export "
+            "a client's data.",
+            code="permission_denied",
+        )
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if reason == ExportReason.OFFBOARDING and (
+        client.status != ClientStatus.OFFBOARDED
+        or ClientExport.objects.filter(client=client, reason=ExportReason.OFFBOARDING).exists()
+    ):
+        raise ConflictError(
+            "An offboarding export is made once, when the client is offboarded.", field="reason"
+        )
+    if _export_in_progress(client) is not None:
+        raise ConflictError(
+            "An export of this client is in progress already; it can be downloaded when it "
+            "is done.",
+            field="export",
+        )
+    return _create_export(client=client, actor=actor, reason=reason)
+
+
+def _request_offboarding_export(*, client: Client, actor) -> ClientExport:
+    """Inside :func:`change_client_status` (its caller decided who may offboard; the client
+    row is locked): one export per offboarding, none if one is in progress already."""
+    in_progress = _export_in_progress(client)
+    if in_progress is not None:
+        return in_progress
+    return _create_export(client=client, actor=actor, reason=ExportReason.OFFBOARDING)
+
+
+@transaction.atomic
+def retry_client_export(*, export: ClientExport, actor) -> ClientExport:
+    """Queue a failed export again (after commit). Rows are locked client first, then job."""
+    from bpo.jobs.models import Job, JobStatus
+
+    if not _may_export(actor, export.client):
+        raise DomainError(
+            "Only provider admins, the client's account managers and client admins export "
+            "a client's data.",
+            code="permission_denied",
+        )
+    client = Client.objects.select_for_update().get(pk=export.client_id)
+    job = Job.objects.select_for_update().get(pk=export.job_id)
+    if job.status != JobStatus.FAILED:
+        raise ConflictError("Only a failed export can be retried.", field="export")
+    other = _export_in_progress(client)
+    if other is not None:
+        raise ConflictError(
+            "Another export of this client is in progress; retry when it is done.",
+            field="export",
+        )
+    job_services.requeue_job(job_id=job.pk)
+    transaction.on_commit(lambda: _enqueue_export(export.pk))
+    return ClientExport.objects.select_related("client", "job", "requested_by").get(pk=export.pk)
+
+
+def run_client_export(*, export_id: int) -> ClientExport:
+    """The background work of an export; idempotent: a done export is returned as it is, and
+    a second delivery of the task while a worker is at it does nothing.
+
+    Progress is reported per table, outside any transaction. The zip is written to a
+    temporary file, saved to the default storage, and only then recorded on the export
+    together with the job's success (one transaction); a failure removes the saved file and
+    leaves a failed job with the error, which :func:`retry_client_export` queues again.
+    """
+    connection.set_schema_to_public()
+    export = ClientExport.objects.select_related("client", "job").get(pk=export_id)
+    if export.is_done:
+        return export
+    with _export_lock(export.pk) as acquired:
+        if not acquired:
+            logger.info("Export %s is being produced by another worker.", export_id)
+            return export
+        export = ClientExport.objects.select_related("client", "job").get(pk=export_id)
+        if export.is_done:
+            return export
+        return _produce_export(export)
+
+
+@contextmanager
+def _export_lock(export_id: int) -> Iterator[bool]:
+    # A session-level lock: it spans the export's many short transactions and dies with the
+    # worker's connection, so a task redelivered after a crash runs again.
+    key = [EXPORT_LOCK_NAMESPACE, export_id % 2**31]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+        acquired = bool(cursor.fetchone()[0])
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+            except DatabaseError:  # the connection is gone, and the lock with it
+                logger.warning("Could not release the lock of export %s", export_id)
+
+
+def _produce_export(export: ClientExport) -> ClientExport:
+    job_id = export.job_id
+    client = export.client
+    job_services.start_job(job_id=job_id)
+    stored_name = ""
+    try:
+        job_services.report_progress(
+            job_id=job_id, progress=2, message="Taking a snapshot of the schema"
+        )
+
+        def table_done(done: int, total: int, table: str) -> None:
+            job_services.report_progress(
+                job_id=job_id,
+                progress=5 + (85 * done) // max(total, 1),
+                message=f"Exported {table} ({done} of {total} tables)",
+            )
+
+        with tempfile.TemporaryFile(
+            prefix="client-export-", suffix=".zip", dir=settings.FILE_UPLOAD_TEMP_DIR
+        ) as archive:
+            summary = exports.write_client_archive(
+                client=client,
+                target=archive,
+                on_table=table_done,
+                details={"export": {"id": export.pk, "reason": export.reason}},
+            )
+            job_services.report_progress(job_id=job_id, progress=92, message="Saving the archive")
+            size, digest = exports.file_facts(archive)
+            stored_name = _store_export_file(export=export, archive=archive, summary=summary)
+        export = _record_export_done(
+            export=export, stored_name=stored_name, size=size, digest=digest, summary=summary
+        )
+    except Exception as exc:
+        if stored_name:
+            _delete_quietly(stored_name)
+        message = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
+        try:
+            job_services.fail_job(job_id=job_id, error=message, message="The export failed")
+        except DatabaseError:  # e.g. the connection was lost: the retry records the outcome
+            logger.exception("Could not record the failure of export %s", export.pk)
+        raise
+    return export
+
+
+def _export_file_name(*, export: ClientExport, summary: exports.ArchiveSummary) -> str:
+    slug = export.client.slug
+    stamp = summary.generated_at.astimezone(UTC)
+    return f"{EXPORT_FOLDER}/{slug}/{slug}-export-{stamp:%Y%m%d-%H%M%S}-{export.pk}.zip"
+
+
+def _store_export_file(*, export: ClientExport, archive, summary: exports.ArchiveSummary) -> str:
+    name = _export_file_name(export=export, summary=summary)
+    if default_storage.exists(name):  # left by an attempt that crashed before recording it
+        default_storage.delete(name)
+    try:
+        return default_storage.save(name, File(archive, name=name.rsplit("/", 1)[-1]))
+    except Exception:
+        _delete_quietly(name)  # a partly written file
+        raise
+
+
+def _delete_quietly(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except Exception:
+        logger.exception("Could not delete the export file %s", name)
+
+
+@transaction.atomic
+def _record_export_done(
+    *,
+    export: ClientExport,
+    stored_name: str,
+    size: int,
+    digest: str,
+    summary: exports.ArchiveSummary,
+) -> ClientExport:
+    export.file_path = stored_name
+    export.size_bytes = size
+    export.sha256 = digest
+    export.row_counts = summary.row_counts
+    export.generated_at = summary.generated_at
+    export.save(update_fields=["file_path", "size_bytes", "sha256", "row_counts", "generated_at"])
+    job_services.finish_job(
+        job_id=export.job_id,
+        result={
+            "export": export.pk,
+            "file": stored_name,
+            "size_bytes": size,
+            "tables": len(summary.row_counts),
+            "rows": sum(summary.row_counts.values()),
+        },
+        message=f"Export of {export.client.name} is ready",
+    )
+    return ClientExport.objects.select_related("client", "job", "requested_by").get(pk=export.pk)

@@ -28,3 +28,15 @@ def provision_client_task(self, run_id: str) -> str | None:
         logger.info("Onboarding run %s refused: %s", run_id, exc.message)
         return None
     return client.slug
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def export_client_task(self, export_id: int) -> str | None:
+    """Produce a client's data export; a done export is not produced again."""
+    export = services.run_client_export(export_id=export_id)
+    return export.file_path or None

@@ -19,7 +19,7 @@ from bpo.accounts.decorators import client_page, provider_page
 from bpo.accounts.permissions import can, can_onboard_clients, is_provider_staff
 from bpo.accounts.roles import Action
 from bpo.errors import DomainError
-from tenants import selectors, services
+from tenants import exports, selectors, services
 from tenants.forms import (
     BillingForm,
     ClientAdminForm,
@@ -33,12 +33,13 @@ from tenants.forms import (
     time_zone_choices,
     zones_of_country,
 )
-from tenants.models import ClientStatus
+from tenants.models import ClientStatus, ExportReason
 from tenants.pilot import pilot_checklist
 
 CLIENTS_PER_PAGE = 25
 EVENTS_PER_PAGE = 20
 RECENT_RUNS = 10
+RECENT_EXPORTS = 10
 
 # --- client list ----------------------------------------------------------------------------
 
@@ -379,6 +380,7 @@ def client_overview(request):
         request.GET.get("events")
     )
     can_manage = can(request.user, client, Action.MANAGE_CLIENT)
+    can_export = can(request.user, client, Action.EXPORT_CLIENT_DATA)
     return render(
         request,
         "tenants/client_overview.html",
@@ -388,6 +390,12 @@ def client_overview(request):
             "can_manage": can_manage,
             "actions": lifecycle_actions(client) if can_manage else [],
             "events": events,
+            "can_export": can_export,
+            "exports": (
+                list(selectors.list_client_exports(client=client)[:RECENT_EXPORTS])
+                if can_export
+                else []
+            ),
         },
     )
 
@@ -433,3 +441,61 @@ def client_change_status(request):
     else:
         messages.success(request, f"{client.name} is now {client.get_status_display().lower()}.")
     return redirect("client:overview", client.slug)
+
+
+# --- data exports ----------------------------------------------------------------------------
+
+
+def _exports_card(client) -> str:
+    return reverse("client:overview", args=[client.slug]) + "#data-exports"
+
+
+@client_page(Action.EXPORT_CLIENT_DATA)
+@require_POST
+def client_export_request(request):
+    """Queue a full data export of the client's schema (it appears on the overview)."""
+    client = request.tenant
+    try:
+        services.request_client_export(
+            client=client, actor=request.user, reason=ExportReason.ON_REQUEST
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The export has started; download it below when it is done.")
+    return redirect(_exports_card(client))
+
+
+@client_page(Action.EXPORT_CLIENT_DATA)
+@require_GET
+def client_export_progress(request, export_id: int):
+    """The status fragment htmx polls while the export runs; it stops once it is finished."""
+    export = selectors.access_client_export(client=request.tenant, export_id=export_id)
+    return render(
+        request,
+        "tenants/_export_status.html",
+        {"client": request.tenant, "export": export, "job": export.job},
+    )
+
+
+@client_page(Action.EXPORT_CLIENT_DATA)
+@require_POST
+def client_export_retry(request, export_id: int):
+    export = selectors.access_client_export(client=request.tenant, export_id=export_id)
+    try:
+        services.retry_client_export(export=export, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The export was queued again.")
+    return redirect(_exports_card(request.tenant))
+
+
+@client_page(Action.EXPORT_CLIENT_DATA)
+@require_GET
+def client_export_download(request, export_id: int):
+    export = selectors.access_client_export(client=request.tenant, export_id=export_id)
+    try:
+        return exports.export_file_response(export)
+    except DomainError as exc:
+        raise Http404(exc.message) from exc

@@ -80,6 +80,34 @@ CLIENT_PAGES = _routes_under(CLIENT_PAGE_PREFIX)
 CLIENT_API_ROUTES = _routes_under(CLIENT_API_PREFIX)
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Export files written for these tests go to a throwaway MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _done_export(client):
+    """A finished data export of ``client`` with its file (set up directly, not produced)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from bpo.jobs.models import Job
+    from tenants.models import ClientExport
+
+    job = Job.objects.create(kind="client_export", client=client, status="succeeded", progress=100)
+    name = default_storage.save(f"exports/{client.slug}/iso.zip", ContentFile(b"PK iso"))
+    return ClientExport.objects.create(
+        client=client,
+        job=job,
+        reason="on_request",
+        file_path=name,
+        size_bytes=6,
+        sha256="0" * 64,
+        generated_at=timezone.now(),
+    )
+
+
 def _client_objects(client) -> dict[str, str]:
     """Objects of ``client`` for the path parameters this suite knows how to fill."""
     member = make_user(Role.CLIENT_VIEWER, client, email=f"member-{uuid.uuid4().hex[:8]}@iso.test")
@@ -92,6 +120,7 @@ def _client_objects(client) -> dict[str, str]:
     return {
         "membership_id": str(member.memberships.get().pk),
         "invitation_id": str(invitation.pk),
+        "export_id": str(_done_export(client).pk),
     }
 
 
@@ -194,7 +223,11 @@ def _client_api_operations() -> list[tuple[str, str]]:
 
 CLIENT_API_OPERATIONS = _client_api_operations()
 SCHEMA_PARAMETER = re.compile(r"\{(?P<name>[^}]+)\}")
-OBJECT_FOR_COLLECTION = {"memberships": "membership_id", "invitations": "invitation_id"}
+OBJECT_FOR_COLLECTION = {
+    "memberships": "membership_id",
+    "invitations": "invitation_id",
+    "exports": "export_id",
+}
 
 
 def _api_path(template: str, client, objects: dict[str, str]) -> tuple[str, bool]:
@@ -280,6 +313,11 @@ def test_client_api_isolation(
     # nothing of A was touched by the refused writes
     if method in {"POST", "DELETE", "PUT", "PATCH"}:
         from bpo.accounts.models import Invitation, Membership
+        from tenants.models import ClientExport
 
         assert Membership.objects.filter(pk=objects["membership_id"]).exists()
         assert Invitation.objects.get(pk=objects["invitation_id"]).status == "pending"
+        assert [export.pk for export in ClientExport.objects.filter(client=client_a)] == [
+            int(objects["export_id"])
+        ]
+        assert ClientExport.objects.get(pk=objects["export_id"]).job.status == "succeeded"

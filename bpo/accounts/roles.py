@@ -40,6 +40,7 @@ class Action(models.TextChoices):
     MANAGE_MEMBERS = "manage_members"  # invite, change roles, remove
     VIEW_MEMBERS = "view_members"
     USE_STAFFING_CALCULATOR = "use_staffing_calculator"
+    EXPORT_CLIENT_DATA = "export_client_data"  # request, list and download full data exports
 
 
 _ALL_STAFF = STAFF_ROLES
@@ -53,6 +54,11 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
         {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.CLIENT_ADMIN, Role.CLIENT_VIEWER}
     ),
     Action.USE_STAFFING_CALCULATOR: _ALL_STAFF | CLIENT_ROLES,
+    # A client may take its own data out (a client admin, while the client is not locked);
+    # after suspension or offboarding only the provider's managers can.
+    Action.EXPORT_CLIENT_DATA: frozenset(
+        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.CLIENT_ADMIN}
+    ),
 }
 
 # Provider-wide actions (no client in scope).

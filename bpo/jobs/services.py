@@ -26,7 +26,7 @@ def start_job(*, job_id) -> Job:
     return Job.objects.get(pk=job_id)
 
 
-def _inside_a_transaction() -> bool:
+def inside_an_application_transaction() -> bool:
     """True inside an ``atomic`` block of the application; the blocks a test case wraps every
     test in do not count (there, progress is visible to the test anyway)."""
     connection = transaction.get_connection()
@@ -34,7 +34,7 @@ def _inside_a_transaction() -> bool:
 
 
 def report_progress(*, job_id, progress: int, message: str = "") -> None:
-    if _inside_a_transaction():
+    if inside_an_application_transaction():
         raise RuntimeError("report progress outside the task's transaction, or nobody sees it")
     Job.objects.filter(pk=job_id).update(progress=max(0, min(100, progress)), message=message[:300])
 

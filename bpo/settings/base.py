@@ -206,6 +206,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ClientStatusEnum": "tenants.models.ClientStatus",
         "JobStatusEnum": "bpo.jobs.models.JobStatus",
+        "ExportReasonEnum": "tenants.models.ExportReason",
     },
 }
 

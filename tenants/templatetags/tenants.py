@@ -6,7 +6,7 @@ from django import template
 
 from tenants.forms import country_name as _country_name
 from tenants.forms import currency_name as _currency_name
-from tenants.models import ClientStatus
+from tenants.models import ClientStatus, ExportReason
 
 register = template.Library()
 
@@ -28,6 +28,8 @@ def _value_label(key: str, value) -> str:
         return "—"
     if key == "status" and value in ClientStatus.values:
         return ClientStatus(value).label
+    if key == "reason" and value in ExportReason.values:
+        return ExportReason(value).label
     return str(value)
 
 
