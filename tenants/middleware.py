@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 
-from django.db import connection
-
 from bpo.portal.views import not_found
+from tenants.db import tenant_connection, use_public_schema
 from tenants.selectors import get_client_by_slug
 
 CLIENT_PATH = re.compile(r"^/(?:c|api/v1/clients)/(?P<slug>[a-z0-9][a-z0-9-]*)(?:/|$)")
@@ -25,15 +24,15 @@ class ClientFromPathMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        connection.set_schema_to_public()
+        use_public_schema()
         match = CLIENT_PATH.match(request.path_info)
         if match:
             client = get_client_by_slug(slug=match["slug"])
             if client is None:
                 return not_found(request)
             request.tenant = client
-            connection.set_tenant(client)
+            tenant_connection().set_tenant(client)
         try:
             return self.get_response(request)
         finally:
-            connection.set_schema_to_public()
+            use_public_schema()

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.apps import apps
 
+from tenants.db import tenant_connection
+
 
 @dataclass(frozen=True)
 class PilotItem:
@@ -44,9 +46,8 @@ PILOT_ITEMS = (
 
 def pilot_checklist(*, client) -> list[PilotItemState]:
     """Reads the current schema: call it with ``client``'s schema active."""
-    from django.db import connection
 
-    if connection.schema_name != client.schema_name:
+    if tenant_connection().schema_name != client.schema_name:
         raise RuntimeError("pilot_checklist must run in the client's schema")
     states = []
     for item in PILOT_ITEMS:

@@ -31,6 +31,7 @@ from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import schema_exists
 
 from bpo.embedded_db import pg_bin
+from tenants.db import use_public_schema
 from tenants.models import SchemaSnapshot
 
 logger = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ def migrate_template(*, verbosity: int = 0) -> None:
         verbosity=verbosity,
         skip_template=True,
     )
-    connection.set_schema_to_public()
+    use_public_schema()
     current_snapshot(capture=True)
 
 
@@ -182,7 +183,7 @@ def create_client_schema(*, schema_name: str, snapshot: SchemaSnapshot | None) -
     if snapshot is not None:
         with connection.cursor() as cursor:
             cursor.execute(snapshot.sql.replace(PLACEHOLDER, schema_name))
-        connection.set_schema_to_public()
+        use_public_schema()
         return "clone"
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE SCHEMA "{schema_name}"')
@@ -193,7 +194,7 @@ def create_client_schema(*, schema_name: str, snapshot: SchemaSnapshot | None) -
         verbosity=0,
         skip_template=True,
     )
-    connection.set_schema_to_public()
+    use_public_schema()
     return "migrate"
 
 

@@ -29,6 +29,7 @@ from bpo.accounts.roles import Action, Role
 from bpo.errors import ConflictError, DomainError
 from bpo.jobs import services as job_services
 from tenants import exports, provisioning
+from tenants.db import use_public_schema
 from tenants.models import (
     BillingModel,
     Client,
@@ -294,7 +295,7 @@ def run_provisioning(*, run_id) -> Client:
         client, method = _create_client(answers=answers, run=run, snapshot=snapshot)
         seconds = (timezone.now() - started).total_seconds()
     except Exception as exc:
-        connection.set_schema_to_public()
+        use_public_schema()
         concurrent = (
             OnboardingRun.objects.select_related("client")
             .filter(pk=run_id, client__isnull=False)
@@ -613,7 +614,7 @@ def run_client_export(*, export_id: int) -> ClientExport:
     together with the job's success (one transaction); a failure removes the saved file and
     leaves a failed job with the error, which :func:`retry_client_export` queues again.
     """
-    connection.set_schema_to_public()
+    use_public_schema()
     export = ClientExport.objects.select_related("client", "job").get(pk=export_id)
     if export.is_done:
         return export

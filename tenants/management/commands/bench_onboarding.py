@@ -17,10 +17,10 @@ import statistics
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 from django.test.utils import override_settings
 
 from tenants import provisioning, services
+from tenants.db import use_public_schema
 from tenants.models import Client
 
 METHODS = ("clone", "migrate")
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         count = options["clients"]
         if not 1 <= count <= 500:
             raise CommandError("--clients must be between 1 and 500.")
-        connection.set_schema_to_public()
+        use_public_schema()
         if provisioning.current_snapshot(capture=True) is None:
             raise CommandError(
                 "The template schema is missing or behind the code; run "
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         )
 
     def _remove(self, clients: list[Client]) -> None:
-        connection.set_schema_to_public()
+        use_public_schema()
         left_over = []
         for client in clients:
             try:
