@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint check format clean-data
+.PHONY: run test install check format clean-data
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,6 @@ check: install
 	$(BIN)/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=bpo.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=bpo.settings.test $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
-
-lint: check
 	$(BIN)/mypy bpo tenants billing scheduling
 
 format: install
