@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from bpo.accounts.permissions import is_provider_admin
+from bpo.admin import ReadOnlyAdmin
 from bpo.errors import DomainError
 from tenants import services
 from tenants.models import (
@@ -21,25 +22,6 @@ from tenants.models import (
     OnboardingRun,
     SchemaSnapshot,
 )
-
-
-class ProviderAdminOnly(admin.ModelAdmin):
-    """Visible to provider admins (the permission layer), never editable in place."""
-
-    def has_module_permission(self, request) -> bool:
-        return is_provider_admin(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_provider_admin(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class ClientEventInline(admin.TabularInline):
@@ -56,9 +38,6 @@ class ClientEventInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return is_provider_admin(request.user)
 
 
 def _change_status(modeladmin, request, queryset, status: str) -> None:
@@ -95,7 +74,7 @@ def reactivate(modeladmin, request, queryset):
 
 
 @admin.register(Client)
-class ClientAdmin(ProviderAdminOnly):
+class ClientAdmin(ReadOnlyAdmin):
     list_display = ("name", "slug", "status", "country", "time_zone", "currency", "created_at")
     list_filter = ("status", "industry", "billing_model", "country")
     search_fields = ("name", "legal_name", "slug")
@@ -133,7 +112,7 @@ class ClientAdmin(ProviderAdminOnly):
 
 
 @admin.register(ClientEvent)
-class ClientEventAdmin(ProviderAdminOnly):
+class ClientEventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "client", "action", "actor", "note")
     list_filter = ("action",)
     search_fields = ("client__name", "client__slug", "actor__email", "note")
@@ -155,7 +134,7 @@ def retry_onboarding(modeladmin, request, queryset):
 
 
 @admin.register(OnboardingRun)
-class OnboardingRunAdmin(ProviderAdminOnly):
+class OnboardingRunAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
         "slug",
@@ -192,7 +171,7 @@ class OnboardingRunAdmin(ProviderAdminOnly):
 
 
 @admin.register(SchemaSnapshot)
-class SchemaSnapshotAdmin(ProviderAdminOnly):
+class SchemaSnapshotAdmin(ReadOnlyAdmin):
     list_display = ("migration_state", "created_at", "size")
     readonly_fields = ("migration_state", "created_at", "sql")
     fields = readonly_fields
@@ -218,7 +197,7 @@ def retry_export(modeladmin, request, queryset):
 
 
 @admin.register(ClientExport)
-class ClientExportAdmin(ProviderAdminOnly):
+class ClientExportAdmin(ReadOnlyAdmin):
     """Data exports are requested in the portal (or by offboarding) and downloaded there."""
 
     list_display = ("created_at", "client", "reason", "job_status", "size_bytes", "requested_by")

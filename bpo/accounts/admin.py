@@ -20,6 +20,7 @@ from rest_framework.authtoken.models import TokenProxy
 
 from bpo.accounts.models import AccountEvent, FailedLogin, Invitation, Membership, User
 from bpo.accounts.permissions import is_provider_admin
+from bpo.admin import ReadOnlyAdmin
 
 
 def _has_permission(self, request) -> bool:
@@ -41,17 +42,6 @@ admin.site.site_header = "BPO Portal administration"
 admin.site.site_title = "BPO Portal admin"
 admin.site.index_title = "Provider administration"
 admin.site.site_url = "/"
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class MembershipInline(admin.TabularInline):
