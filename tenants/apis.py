@@ -29,7 +29,7 @@ from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedAPIView, ClientScopedViewSet, ProviderViewSet
 from bpo.api.errors import error_body
 from bpo.jobs.models import JobStatus
-from tenants import exports, selectors, services
+from tenants import selectors, services
 from tenants.models import ClientEvent, ClientExport, ClientStatus, ExportReason, OnboardingRun
 from tenants.serializers import (
     ApiErrorSerializer,
@@ -589,7 +589,7 @@ class ClientExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clie
     )
     @action(detail=True, methods=["get"])
     def download(self, request, client_slug: str, pk=None):
-        return exports.export_file_response(self.get_object())
+        return services.download_client_export(export=self.get_object(), actor=request.user)
 
     @extend_schema(
         summary="Retry a failed data export",

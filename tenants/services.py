@@ -514,6 +514,19 @@ def _export_in_progress(client: Client) -> ClientExport | None:
     )
 
 
+def download_client_export(*, export: ClientExport, actor):
+    """The export's zip as a streaming response; each download is written to the client's
+    audit trail (who took the client's data, and when)."""
+    response = exports.export_file_response(export)
+    ClientEvent.objects.create(
+        client=export.client,
+        actor=actor,
+        action="export_downloaded",
+        after={"export": export.pk, "file": export.download_name},
+    )
+    return response
+
+
 def _create_export(*, client: Client, actor, reason: str) -> ClientExport:
     job = job_services.create_job(kind=EXPORT_JOB_KIND, created_by=actor, client=client)
     export = ClientExport.objects.create(client=client, job=job, requested_by=actor, reason=reason)

@@ -19,7 +19,7 @@ from bpo.accounts.decorators import client_page, provider_page
 from bpo.accounts.permissions import can, can_onboard_clients, is_provider_staff
 from bpo.accounts.roles import Action
 from bpo.errors import DomainError
-from tenants import exports, selectors, services
+from tenants import selectors, services
 from tenants.forms import (
     BillingForm,
     ClientAdminForm,
@@ -496,6 +496,6 @@ def client_export_retry(request, export_id: int):
 def client_export_download(request, export_id: int):
     export = selectors.access_client_export(client=request.tenant, export_id=export_id)
     try:
-        return exports.export_file_response(export)
+        return services.download_client_export(export=export, actor=request.user)
     except DomainError as exc:
         raise Http404(exc.message) from exc

@@ -314,6 +314,9 @@ def test_a_client_admin_exports_and_downloads_own_data_while_not_locked(
     assert response["Content-Disposition"] == f'attachment; filename="acme-a-export-{stamp}.zip"'
     body = b"".join(response.streaming_content)
     assert hashlib.sha256(body).hexdigest() == export.sha256
+    # and the download is in the client's audit trail
+    downloaded = ClientEvent.objects.get(client=client_a, action="export_downloaded")
+    assert (downloaded.actor, downloaded.after["export"]) == (client_a_admin, export.pk)
     # and once the client is suspended, its admin sees nothing of it any more
     Client.objects.filter(pk=client_a.pk).update(status=ClientStatus.SUSPENDED)
     forget_memberships(client_a_admin)
