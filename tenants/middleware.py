@@ -11,6 +11,9 @@ API's error format on API paths; whether the user may see a known client is deci
 from __future__ import annotations
 
 import re
+import zoneinfo
+
+from django.utils import timezone
 
 from bpo.portal.views import not_found
 from tenants.db import tenant_connection, use_public_schema
@@ -32,7 +35,10 @@ class ClientFromPathMiddleware:
                 return not_found(request)
             request.tenant = client
             tenant_connection().set_tenant(client)
+            # Pages of a client show times in the client's zone; the database stays in UTC.
+            timezone.activate(zoneinfo.ZoneInfo(client.time_zone))
         try:
             return self.get_response(request)
         finally:
+            timezone.deactivate()
             use_public_schema()

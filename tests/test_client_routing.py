@@ -51,3 +51,16 @@ def test_admin_index_for_provider_admin(client, provider_admin):
     client.force_login(provider_admin)
     response = client.get("/admin/")
     assert response.status_code == 200
+
+
+def test_client_pages_show_times_in_the_client_zone(client, client_a, client_a_admin):
+    # given client A in America/New_York (UTC-5 in November)
+    from django.utils import timezone
+
+    client.force_login(client_a_admin)
+    # when a client page renders
+    response = client.get(f"/c/{client_a.slug}/members/")
+    # then its times are New York's, and the zone is reset after the request
+    assert response.status_code == 200
+    assert response.context["TIME_ZONE"] == "America/New_York"
+    assert timezone.get_current_timezone_name() == "UTC"
