@@ -266,8 +266,11 @@ def retry_onboarding(*, run: OnboardingRun, actor) -> OnboardingRun:
     run = OnboardingRun.objects.select_related("client").get(pk=run.pk)
     if run.client_id:
         raise ConflictError("This client is provisioned already.", field="run")
-    if job.status != JobStatus.FAILED:
-        raise ConflictError("Only a failed onboarding can be retried.", field="run")
+    if not job.can_be_retried:
+        raise ConflictError(
+            "Only a failed onboarding, or one no worker has picked up for a while, can be retried.",
+            field="run",
+        )
     job_services.requeue_job(job_id=job.pk)
     transaction.on_commit(lambda: _enqueue_provisioning(run.pk))
     run.job = Job.objects.get(pk=job.pk)
@@ -502,16 +505,17 @@ def _may_export(actor, client: Client) -> bool:
     return can(actor, client, Action.EXPORT_CLIENT_DATA)
 
 
-def _export_in_progress(client: Client) -> ClientExport | None:
+def _export_in_progress(
+    client: Client, *, excluding: ClientExport | None = None
+) -> ClientExport | None:
     from bpo.jobs.models import JobStatus
 
-    return (
-        ClientExport.objects.filter(
-            client=client, job__status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
-        )
-        .order_by("-created_at")
-        .first()
+    exports = ClientExport.objects.filter(
+        client=client, job__status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
     )
+    if excluding is not None:
+        exports = exports.exclude(pk=excluding.pk)
+    return exports.order_by("-created_at").first()
 
 
 def download_client_export(*, export: ClientExport, actor):
@@ -605,9 +609,12 @@ def retry_client_export(*, export: ClientExport, actor) -> ClientExport:
         )
     client = Client.objects.select_for_update().get(pk=export.client_id)
     job = Job.objects.select_for_update().get(pk=export.job_id)
-    if job.status != JobStatus.FAILED:
-        raise ConflictError("Only a failed export can be retried.", field="export")
-    other = _export_in_progress(client)
+    if not job.can_be_retried:
+        raise ConflictError(
+            "Only a failed export, or one no worker has picked up for a while, can be retried.",
+            field="export",
+        )
+    other = _export_in_progress(client, excluding=export)
     if other is not None:
         raise ConflictError(
             "Another export of this client is in progress; retry when it is done.",

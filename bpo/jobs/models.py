@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import uuid
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class JobStatus(models.TextChoices):
@@ -31,6 +34,9 @@ class Job(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(
+        default=timezone.now, help_text="When the task was last handed to the broker."
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -43,6 +49,20 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED}
+
+    @property
+    def is_stalled(self) -> bool:
+        """Queued and never picked up for ``JOB_STALLED_AFTER_SECONDS``: the broker may have lost
+        the message (a Redis restart without persistence does). Tasks are idempotent, so
+        queueing such a job again is safe even if the first message turns up after all."""
+        waited = timezone.now() - self.queued_at
+        return self.status == JobStatus.QUEUED and waited >= timedelta(
+            seconds=settings.JOB_STALLED_AFTER_SECONDS
+        )
+
+    @property
+    def can_be_retried(self) -> bool:
+        return self.status == JobStatus.FAILED or self.is_stalled
 
     @property
     def duration_seconds(self) -> float | None:

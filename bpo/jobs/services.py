@@ -57,5 +57,9 @@ def fail_job(*, job_id, error: str, message: str = "Failed") -> None:
 
 def requeue_job(*, job_id) -> None:
     Job.objects.filter(pk=job_id).update(
-        status=JobStatus.QUEUED, progress=0, message="Queued for retry", error=""
+        status=JobStatus.QUEUED,
+        progress=0,
+        message="Queued for retry",
+        error="",
+        queued_at=timezone.now(),
     )

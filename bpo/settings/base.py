@@ -159,7 +159,11 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(_broker_dir),
         "control_folder": str(DATA_DIR / "celery" / "control"),
     }
-CELERY_RESULT_BACKEND = None  # progress and results live in bpo.jobs.Job
+CELERY_RESULT_BACKEND = None
+# A job still queued after this long may be queued again by hand (see bpo.jobs.models.Job).
+JOB_STALLED_AFTER_SECONDS = int(
+    os.environ.get("JOB_STALLED_AFTER_SECONDS", "600")
+)  # progress and results live in bpo.jobs.Job
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -376,5 +376,26 @@ def test_retry_of_a_run_that_did_not_fail_conflicts(account_manager):
     response = token_client(account_manager).post(f"{RUNS}{run.pk}/retry/")
     # then
     assert response.status_code == 409
-    assert response.json()["error"]["message"] == "Only a failed onboarding can be retried."
+    assert response.json()["error"]["message"] == (
+        "Only a failed onboarding, or one no worker has picked up for a while, can be retried."
+    )
     assert Job.objects.get(pk=run.job_id).status == "queued"
+
+
+def test_a_stalled_queued_run_can_be_queued_again(account_manager, settings):
+    # given a run whose task message was lost: still queued long after it was sent
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    run = services.start_onboarding(data=client_answers("stalled-co"), requested_by=account_manager)
+    long_ago = timezone.now() - timedelta(seconds=settings.JOB_STALLED_AFTER_SECONDS + 1)
+    Job.objects.filter(pk=run.job_id).update(queued_at=long_ago)
+    # when
+    response = token_client(account_manager).post(f"{RUNS}{run.pk}/retry/")
+    # then it is queued again, with a fresh timestamp
+    assert response.status_code in {200, 202}, response.content
+    job = Job.objects.get(pk=run.job_id)
+    assert job.status == "queued"
+    assert job.queued_at > long_ago + timedelta(seconds=1)
+    assert not job.is_stalled

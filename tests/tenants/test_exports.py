@@ -465,8 +465,40 @@ def test_a_failure_mid_way_leaves_no_file_and_the_retry_works(
     assert stored_files(media) == [export.file_path]
     assert open_zip(export).testzip() is None
     # and a done export cannot be retried
-    with pytest.raises(ConflictError, match="Only a failed export"):
+    with pytest.raises(ConflictError, match="Only a failed export, or one no worker"):
         services.retry_client_export(export=export, actor=account_manager)
+
+
+@pytest.mark.django_db
+def test_a_stalled_export_can_be_queued_again_and_runs_once(
+    client_a, account_manager, enqueued, media, settings, django_capture_on_commit_callbacks
+):
+    # given an export whose task message was lost (queued long ago, never started)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bpo.jobs.models import Job
+
+    with django_capture_on_commit_callbacks(execute=True):
+        export = services.request_client_export(
+            client=client_a, actor=account_manager, reason="on_request"
+        )
+    long_ago = timezone.now() - timedelta(seconds=settings.JOB_STALLED_AFTER_SECONDS + 1)
+    Job.objects.filter(pk=export.job_id).update(queued_at=long_ago)
+    export.refresh_from_db()
+    assert export.job.is_stalled
+    # when it is queued again (it does not count as "another export in progress")
+    enqueued.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.retry_client_export(export=export, actor=account_manager)
+    # and the lost message turns up after all, next to the new one
+    (done,) = run_enqueued(enqueued)
+    tasks.export_client_task(export.pk)
+    # then the export is done once, with one file
+    done.refresh_from_db()
+    assert done.job.status == "succeeded"
+    assert stored_files(media) == [done.file_path]
 
 
 @pytest.mark.django_db
