@@ -256,7 +256,7 @@ def retry_onboarding(*, run: OnboardingRun, actor) -> OnboardingRun:
     The job row is locked so that two retries at once enqueue one task.
     """
     from bpo.accounts.permissions import can_onboard_clients
-    from bpo.jobs.models import Job, JobStatus
+    from bpo.jobs.models import Job
 
     if not can_onboard_clients(actor):
         raise DomainError(
@@ -599,7 +599,7 @@ def _request_offboarding_export(*, client: Client, actor) -> ClientExport:
 @transaction.atomic
 def retry_client_export(*, export: ClientExport, actor) -> ClientExport:
     """Queue a failed export again (after commit). Rows are locked client first, then job."""
-    from bpo.jobs.models import Job, JobStatus
+    from bpo.jobs.models import Job
 
     if not _may_export(actor, export.client):
         raise DomainError(
