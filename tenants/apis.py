@@ -27,12 +27,11 @@ from rest_framework.response import Response
 from bpo.accounts.permissions import can_onboard_clients
 from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedAPIView, ClientScopedViewSet, ProviderViewSet
-from bpo.api.errors import error_body
+from bpo.api.schema import NOT_AUTHENTICATED, NOT_FOUND, ErrorSerializer, error_response
 from bpo.jobs.models import JobStatus
 from tenants import selectors, services
 from tenants.models import ClientEvent, ClientExport, ClientStatus, ExportReason, OnboardingRun
 from tenants.serializers import (
-    ApiErrorSerializer,
     ClientDetailSerializer,
     ClientEventSerializer,
     ClientExportSerializer,
@@ -45,23 +44,7 @@ from tenants.serializers import (
 # --- documentation pieces ----------------------------------------------------------------------
 
 
-def _error(description: str, code: str, message: str, fields: dict | None = None):
-    return OpenApiResponse(
-        response=ApiErrorSerializer,
-        description=description,
-        examples=[OpenApiExample(code, value=error_body(code, message, fields))],
-    )
-
-
-NOT_AUTHENTICATED = _error(
-    "No or bad credentials.", "not_authenticated", "Authentication credentials were not provided."
-)
-NOT_FOUND = _error(
-    "Not found, or not yours to see (another client's objects answer 404, never 403).",
-    "not_found",
-    "Not found.",
-)
-FORBIDDEN = _error(
+FORBIDDEN = error_response(
     "Your role does not allow this.",
     "permission_denied",
     "Only account managers and provider admins onboard clients.",
@@ -138,7 +121,7 @@ class ClientFilter(django_filters.FilterSet):
         tags=["clients"],
         responses={
             200: ClientSerializer(many=True),
-            400: OpenApiResponse(ApiErrorSerializer),
+            400: OpenApiResponse(ErrorSerializer),
             401: NOT_AUTHENTICATED,
         },
         examples=[OpenApiExample("A page of clients", value=CLIENT_EXAMPLE, response_only=True)],
@@ -179,7 +162,7 @@ class ClientStatusAPI(ClientScopedAPIView):
         request=ClientStatusChangeSerializer,
         responses={
             200: ClientDetailSerializer,
-            400: _error(
+            400: error_response(
                 "The move is not allowed.",
                 "invalid",
                 "The pilot checklist is not complete: a service line, a published script, an "
@@ -187,9 +170,9 @@ class ClientStatusAPI(ClientScopedAPIView):
                 {"status": ["The pilot checklist is not complete: ..."]},
             ),
             401: NOT_AUTHENTICATED,
-            403: _error("Your role does not allow this.", "permission_denied", "..."),
+            403: error_response("Your role does not allow this.", "permission_denied", "..."),
             404: NOT_FOUND,
-            409: _error("The client has that status already.", "conflict", "..."),
+            409: error_response("The client has that status already.", "conflict", "..."),
         },
         examples=[
             OpenApiExample(
@@ -317,7 +300,7 @@ class OnboardingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pro
         request=OnboardingRequestSerializer,
         responses={
             201: OnboardingRunSerializer,
-            400: _error(
+            400: error_response(
                 "Bad answers; nothing was written.",
                 "invalid",
                 "'Europe/Berlln' is not an IANA time zone (e.g. Europe/Berlin).",
@@ -328,7 +311,7 @@ class OnboardingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pro
             ),
             401: NOT_AUTHENTICATED,
             403: FORBIDDEN,
-            409: _error(
+            409: error_response(
                 "The same address is being onboarded already.",
                 "conflict",
                 "'alpine-travel' is being onboarded already.",
@@ -367,7 +350,7 @@ class OnboardingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pro
             401: NOT_AUTHENTICATED,
             403: FORBIDDEN,
             404: NOT_FOUND,
-            409: _error(
+            409: error_response(
                 "Only a failed run can be retried.",
                 "conflict",
                 "Only a failed onboarding can be retried.",
@@ -385,7 +368,7 @@ class OnboardingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pro
 # --- data exports ----------------------------------------------------------------------------------
 
 EXPORT_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
-EXPORT_FORBIDDEN = _error(
+EXPORT_FORBIDDEN = error_response(
     "Your role does not allow this (client viewers and staff other than provider admins and "
     "account managers).",
     "permission_denied",
@@ -441,7 +424,7 @@ EXPORT_DONE_EXAMPLE = {
         "finished_at": "2026-03-02T09:15:03Z",
     },
 }
-EXPORT_CONFLICT = _error(
+EXPORT_CONFLICT = error_response(
     "Another export of the client is in progress.",
     "conflict",
     "An export of this client is in progress already; it can be downloaded when it is done.",
@@ -579,7 +562,7 @@ class ClientExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clie
             401: NOT_AUTHENTICATED,
             403: EXPORT_FORBIDDEN,
             404: NOT_FOUND,
-            409: _error(
+            409: error_response(
                 "The export is not done yet.",
                 "conflict",
                 "The export is not done yet.",
@@ -601,7 +584,7 @@ class ClientExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clie
             401: NOT_AUTHENTICATED,
             403: EXPORT_FORBIDDEN,
             404: NOT_FOUND,
-            409: _error(
+            409: error_response(
                 "Only a failed export can be retried.",
                 "conflict",
                 "Only a failed export can be retried.",

@@ -16,21 +16,6 @@ from tenants.models import Client, ClientEvent, ClientExport, OnboardingRun
 from tenants.pilot import pilot_checklist
 
 
-class ApiErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="A stable machine-readable word, e.g. `invalid`.")
-    message = serializers.CharField()
-    fields = serializers.DictField(  # type: ignore[assignment]  # a body key, popped by DRF
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="Messages per input field (`non_field_errors` for the whole body).",
-    )
-
-
-class ApiErrorSerializer(serializers.Serializer):
-    """The one error format of the API (documentation only)."""
-
-    error = ApiErrorDetailSerializer()
-
-
 class UserRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()

@@ -15,11 +15,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, permissions, serializers, status
+from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -48,56 +47,24 @@ from bpo.accounts.serializers import (
 )
 from bpo.api.base import ClientScopedViewSet, ProviderAPIView, ProviderViewSet
 from bpo.api.errors import error_body
+from bpo.api.schema import (
+    FORBIDDEN,
+    NOT_AUTHENTICATED,
+    NOT_FOUND,
+    error_response,
+    invalid_response,
+    page_of,
+)
 
 # --- shared schema pieces ------------------------------------------------------------------------
 
 
-class ErrorSerializer(serializers.Serializer):
-    """``{"error": {"code", "message", "fields"}}`` (see the API description)."""
-
-    class ErrorBody(serializers.Serializer):
-        code = serializers.CharField()
-        message = serializers.CharField()
-        # (a declared field; DRF keeps ``Serializer.fields`` intact)
-        fields = serializers.DictField(  # type: ignore[assignment]
-            child=serializers.ListField(child=serializers.CharField())
-        )
-
-    error = ErrorBody()
-
-
-def _error(description: str, code: str, message: str, fields: dict | None = None):
-    return OpenApiResponse(
-        response=ErrorSerializer,
-        description=description,
-        examples=[OpenApiExample(code, value=error_body(code, message, fields), status_codes=[])],
-    )
-
-
-NOT_AUTHENTICATED = _error(
-    "No or bad credentials.", "not_authenticated", "Authentication credentials were not provided."
-)
-NOT_FOUND = _error(
-    "Not found, or not yours to see (another client's objects answer 404, never 403).",
-    "not_found",
-    "Not found.",
-)
-FORBIDDEN = _error(
-    "Your role does not allow this.", "permission_denied", "Your role does not allow this."
-)
-CONFLICT = _error(
+CONFLICT = error_response(
     "Refused by a business rule.",
     "conflict",
     "An invitation for this person is already pending.",
     {"email": ["An invitation for this person is already pending."]},
 )
-
-
-def _invalid(fields: dict):
-    first = next(iter(fields))
-    return _error(
-        "Bad input; `fields` says which and why.", "invalid", f"Invalid input: {first}", fields
-    )
 
 
 MEMBERSHIP_EXAMPLE = {
@@ -128,10 +95,6 @@ INVITATION_EXAMPLE = {
     "accepted_at": None,
     "revoked_at": None,
 }
-
-
-def _page(example: dict) -> dict:
-    return {"count": 1, "next": None, "previous": None, "results": [example]}
 
 
 def _raise_for_refusal(error: services.SignInRefused) -> Response:
@@ -178,18 +141,18 @@ class AuthTokenAPI(ProviderAPIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            400: _error(
+            400: error_response(
                 "Wrong e-mail or password, or bad input.",
                 "invalid_credentials",
                 "The e-mail address and password do not match an account.",
                 {"non_field_errors": ["The e-mail address and password do not match an account."]},
             ),
-            403: _error(
+            403: error_response(
                 "The account is disabled, or its client is suspended.",
                 "account_locked",
                 "The portal of ShopRight Online is suspended; contact your account manager.",
             ),
-            429: _error(
+            429: error_response(
                 "Too many failed attempts.",
                 "throttled",
                 "Too many failed attempts. Try again in about 15 minute(s).",
@@ -379,7 +342,7 @@ class _CanManageStaff(permissions.BasePermission):
         summary="List memberships",
         description="Provider admins see every membership; everyone else sees their own.",
         responses={200: MembershipSerializer(many=True), 401: NOT_AUTHENTICATED},
-        examples=[OpenApiExample("A page", value=_page(MEMBERSHIP_EXAMPLE), response_only=True)],
+        examples=[OpenApiExample("A page", value=page_of(MEMBERSHIP_EXAMPLE), response_only=True)],
     ),
     retrieve=extend_schema(
         summary="One membership",
@@ -390,7 +353,7 @@ class _CanManageStaff(permissions.BasePermission):
         request=ProviderMembershipInputSerializer,
         responses={
             201: MembershipSerializer,
-            400: _invalid({"client": ["This role needs a client."]}),
+            400: invalid_response({"client": ["This role needs a client."]}),
             401: NOT_AUTHENTICATED,
             403: FORBIDDEN,
             409: CONFLICT,
@@ -466,7 +429,9 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Provid
             OpenApiExample(
                 "A page",
                 response_only=True,
-                value=_page({**INVITATION_EXAMPLE, "role": "scheduler", "role_label": "Scheduler"}),
+                value=page_of(
+                    {**INVITATION_EXAMPLE, "role": "scheduler", "role_label": "Scheduler"}
+                ),
             )
         ],
     ),
@@ -489,7 +454,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Provid
         request=StaffInvitationInputSerializer,
         responses={
             201: InvitationSerializer,
-            400: _invalid({"client": ["This role needs a client."]}),
+            400: invalid_response({"client": ["This role needs a client."]}),
             401: NOT_AUTHENTICATED,
             403: FORBIDDEN,
             409: CONFLICT,
@@ -578,7 +543,7 @@ class _ClientPeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
         description="Client users and the provider staff assigned to this client.",
         parameters=[CLIENT_SLUG],
         responses={200: MembershipSerializer(many=True), 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
-        examples=[OpenApiExample("A page", value=_page(MEMBERSHIP_EXAMPLE), response_only=True)],
+        examples=[OpenApiExample("A page", value=page_of(MEMBERSHIP_EXAMPLE), response_only=True)],
     ),
     retrieve=extend_schema(
         summary="One membership of the client",
@@ -596,7 +561,7 @@ class _ClientPeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
         request=ClientMembershipInputSerializer,
         responses={
             201: MembershipSerializer,
-            400: _invalid({"user": ["No such user in this client."]}),
+            400: invalid_response({"user": ["No such user in this client."]}),
             401: NOT_AUTHENTICATED,
             403: FORBIDDEN,
             404: NOT_FOUND,
@@ -670,7 +635,7 @@ class ClientMembershipViewSet(_ClientPeopleViewSet):
         summary="List the client's invitations",
         parameters=[CLIENT_SLUG],
         responses={200: InvitationSerializer(many=True), 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
-        examples=[OpenApiExample("A page", value=_page(INVITATION_EXAMPLE), response_only=True)],
+        examples=[OpenApiExample("A page", value=page_of(INVITATION_EXAMPLE), response_only=True)],
     ),
     retrieve=extend_schema(
         summary="One invitation of the client",
@@ -688,7 +653,7 @@ class ClientMembershipViewSet(_ClientPeopleViewSet):
         request=InvitationInputSerializer,
         responses={
             201: InvitationSerializer,
-            400: _invalid({"email": ["Enter a valid email address."]}),
+            400: invalid_response({"email": ["Enter a valid email address."]}),
             401: NOT_AUTHENTICATED,
             403: FORBIDDEN,
             404: NOT_FOUND,

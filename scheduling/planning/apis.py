@@ -5,6 +5,7 @@ from rest_framework.response import Response
 
 from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedAPIView
+from bpo.api.schema import NOT_AUTHENTICATED, NOT_FOUND, invalid_response
 from scheduling.planning.calculator import calculate, summary_payload
 from scheduling.planning.serializers import StaffingInputSerializer, StaffingResultSerializer
 
@@ -18,7 +19,18 @@ class StaffingCalculatorApi(ClientScopedAPIView):
     @extend_schema(
         operation_id="staffing_calculate",
         request=StaffingInputSerializer,
-        responses={200: StaffingResultSerializer},
+        responses={
+            200: StaffingResultSerializer,
+            400: invalid_response(
+                {
+                    "target_level_percent": [
+                        "Target service level must be above 0 % and at most 100 %, got 120 %."
+                    ]
+                }
+            ),
+            401: NOT_AUTHENTICATED,
+            404: NOT_FOUND,
+        },
         examples=[
             OpenApiExample(
                 "80/20 for 100 calls in 30 minutes",
