@@ -12,3 +12,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bpo.settings.dev")
 app = TenantAwareCeleryApp("bpo")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _create_filesystem_broker_folders(sender, **kwargs) -> None:
+    """kombu's filesystem transport does not create its folders; any process may send first."""
+    from pathlib import Path
+
+    if str(sender.conf.broker_url).startswith("filesystem://"):
+        options = sender.conf.broker_transport_options or {}
+        for key in ("data_folder_in", "data_folder_out", "control_folder"):
+            if options.get(key):
+                Path(options[key]).mkdir(parents=True, exist_ok=True)

@@ -238,7 +238,7 @@ def start_onboarding(*, data: dict, requested_by) -> OnboardingRun:
     run = OnboardingRun.objects.create(
         requested_by=requested_by, slug=answers.slug, answers=answers.as_dict(), job=job
     )
-    transaction.on_commit(lambda: _enqueue_provisioning(run.pk))
+    job_services.enqueue_after_commit(job_id=job.pk, send=lambda: _enqueue_provisioning(run.pk))
     return run
 
 
@@ -272,7 +272,7 @@ def retry_onboarding(*, run: OnboardingRun, actor) -> OnboardingRun:
             field="run",
         )
     job_services.requeue_job(job_id=job.pk)
-    transaction.on_commit(lambda: _enqueue_provisioning(run.pk))
+    job_services.enqueue_after_commit(job_id=job.pk, send=lambda: _enqueue_provisioning(run.pk))
     run.job = Job.objects.get(pk=job.pk)
     return run
 
@@ -540,7 +540,7 @@ def _create_export(*, client: Client, actor, reason: str) -> ClientExport:
         action="export_requested",
         after={"export": export.pk, "reason": reason},
     )
-    transaction.on_commit(lambda: _enqueue_export(export.pk))
+    job_services.enqueue_after_commit(job_id=job.pk, send=lambda: _enqueue_export(export.pk))
     return export
 
 
@@ -621,7 +621,7 @@ def retry_client_export(*, export: ClientExport, actor) -> ClientExport:
             field="export",
         )
     job_services.requeue_job(job_id=job.pk)
-    transaction.on_commit(lambda: _enqueue_export(export.pk))
+    job_services.enqueue_after_commit(job_id=job.pk, send=lambda: _enqueue_export(export.pk))
     return ClientExport.objects.select_related("client", "job", "requested_by").get(pk=export.pk)
 
 

@@ -3,11 +3,16 @@ task's main work is still inside an uncommitted transaction."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from bpo.jobs.models import Job, JobStatus
+
+logger = logging.getLogger(__name__)
 
 
 def create_job(*, kind: str, created_by=None, client=None) -> Job:
@@ -63,3 +68,26 @@ def requeue_job(*, job_id) -> None:
         error="",
         queued_at=timezone.now(),
     )
+
+
+def enqueue_after_commit(*, job_id, send: Callable[[], object]) -> None:
+    """Hand a job's task to the broker once the transaction has committed.
+
+    If the broker cannot be reached, the request that asked for the work still succeeds: the
+    job is marked failed with the reason, so the person sees it and can retry, and nothing of
+    what was committed is lost.
+    """
+
+    def send_or_record_failure() -> None:
+        try:
+            send()
+        except Exception as exc:  # whatever the transport raises (kombu, redis, OS errors)
+            logger.exception("Could not hand job %s to the task queue", job_id)
+            fail_job(
+                job_id=job_id,
+                error=f"The task queue could not be reached ({type(exc).__name__}: {exc}). "
+                "Retry once the worker's broker is up.",
+                message="Not started",
+            )
+
+    transaction.on_commit(send_or_record_failure)

@@ -399,3 +399,24 @@ def test_a_stalled_queued_run_can_be_queued_again(account_manager, settings):
     assert job.status == "queued"
     assert job.queued_at > long_ago + timedelta(seconds=1)
     assert not job.is_stalled
+
+
+def test_an_unreachable_task_queue_fails_the_job_not_the_request(
+    account_manager, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given a broker that refuses connections (the outside world, simulated at its edge)
+    def broker_down(run_id):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(services, "_enqueue_provisioning", broker_down)
+    # when an onboarding is requested
+    with django_capture_on_commit_callbacks(execute=True):
+        response = token_client(account_manager).post(
+            RUNS, client_answers("queue-down-co"), format="json"
+        )
+    # then the request succeeds, and the job says why nothing started, and can be retried
+    assert response.status_code == 201, response.content
+    job = Job.objects.get(onboarding_run__pk=response.json()["id"])
+    assert job.status == "failed"
+    assert "task queue could not be reached" in job.error
+    assert job.can_be_retried
