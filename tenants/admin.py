@@ -133,8 +133,20 @@ def retry_onboarding(modeladmin, request, queryset):
             modeladmin.message_user(request, f"{run}: queued again.", messages.SUCCESS)
 
 
+class JobColumns:
+    """The background job's status and error as list columns (runs and exports have a job)."""
+
+    @admin.display(description="Status", ordering="job__status")
+    def job_status(self, obj) -> str:
+        return obj.job.get_status_display()
+
+    @admin.display(description="Error")
+    def job_error(self, obj) -> str:
+        return obj.job.error or "—"
+
+
 @admin.register(OnboardingRun)
-class OnboardingRunAdmin(ReadOnlyAdmin):
+class OnboardingRunAdmin(JobColumns, ReadOnlyAdmin):
     list_display = (
         "created_at",
         "slug",
@@ -160,14 +172,6 @@ class OnboardingRunAdmin(ReadOnlyAdmin):
     )
     fields = readonly_fields
     actions = (retry_onboarding,)
-
-    @admin.display(description="Status", ordering="job__status")
-    def job_status(self, run: OnboardingRun) -> str:
-        return run.job.get_status_display()
-
-    @admin.display(description="Error")
-    def job_error(self, run: OnboardingRun) -> str:
-        return run.job.error or "—"
 
 
 @admin.register(SchemaSnapshot)
@@ -197,7 +201,7 @@ def retry_export(modeladmin, request, queryset):
 
 
 @admin.register(ClientExport)
-class ClientExportAdmin(ReadOnlyAdmin):
+class ClientExportAdmin(JobColumns, ReadOnlyAdmin):
     """Data exports are requested in the portal (or by offboarding) and downloaded there."""
 
     list_display = ("created_at", "client", "reason", "job_status", "size_bytes", "requested_by")
@@ -220,11 +224,3 @@ class ClientExportAdmin(ReadOnlyAdmin):
     )
     fields = readonly_fields
     actions = (retry_export,)
-
-    @admin.display(description="Status", ordering="job__status")
-    def job_status(self, export: ClientExport) -> str:
-        return export.job.get_status_display()
-
-    @admin.display(description="Error")
-    def job_error(self, export: ClientExport) -> str:
-        return export.job.error or "—"
