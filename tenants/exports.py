@@ -48,7 +48,7 @@ from bpo.embedded_db import pg_bin
 from bpo.errors import ConflictError, NotFoundError
 from bpo.jobs import services as job_services
 from tenants import provisioning
-from tenants.models import Client, ClientExport
+from tenants.models import REGISTRY_FIELDS, REGISTRY_TIMESTAMPS, Client, ClientExport
 
 ARCHIVE_FORMAT = "bpo-client-export/1"
 MANIFEST_NAME = "manifest.json"
@@ -231,21 +231,8 @@ def copy_table(cursor, schema_name: str, table: str, member: IO[bytes]) -> tuple
 
 
 def registry_facts(client: Client) -> dict[str, Any]:
-    facts: dict[str, Any] = {
-        name: getattr(client, name)
-        for name in (
-            "slug",
-            "name",
-            "legal_name",
-            "industry",
-            "country",
-            "time_zone",
-            "currency",
-            "billing_model",
-            "status",
-        )
-    }
-    for name in ("created_at", "live_at", "suspended_at", "offboarded_at"):
+    facts: dict[str, Any] = {name: getattr(client, name) for name in REGISTRY_FIELDS}
+    for name in REGISTRY_TIMESTAMPS:
         value = getattr(client, name)
         facts[name] = _utc_text(value) if value else None
     return facts

@@ -32,6 +32,21 @@ class Industry(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The registry facts of a client, as the API shows them and a data export records them.
+REGISTRY_FIELDS = (
+    "slug",
+    "name",
+    "legal_name",
+    "industry",
+    "country",
+    "time_zone",
+    "currency",
+    "billing_model",
+    "status",
+)
+REGISTRY_TIMESTAMPS = ("created_at", "live_at", "suspended_at", "offboarded_at")
+
+
 class Client(TenantMixin):
     """A client business of the provider. Its data lives in the schema ``schema_name``.
 

@@ -12,7 +12,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bpo.jobs.models import Job
-from tenants.models import Client, ClientEvent, ClientExport, OnboardingRun
+from tenants.models import (
+    REGISTRY_FIELDS,
+    REGISTRY_TIMESTAMPS,
+    Client,
+    ClientEvent,
+    ClientExport,
+    OnboardingRun,
+)
 from tenants.pilot import pilot_checklist
 
 
@@ -29,19 +36,8 @@ class ClientSerializer(serializers.ModelSerializer):
     class Meta:
         model = Client
         fields = [
-            "slug",
-            "name",
-            "legal_name",
-            "industry",
-            "country",
-            "time_zone",
-            "currency",
-            "billing_model",
-            "status",
-            "created_at",
-            "live_at",
-            "suspended_at",
-            "offboarded_at",
+            *REGISTRY_FIELDS,
+            *REGISTRY_TIMESTAMPS,
             "url",
             "portal_url",
         ]
