@@ -38,3 +38,9 @@ class NotFoundError(DomainError):
 
 class ConflictError(DomainError):
     code = "conflict"
+
+
+class PermissionDeniedError(DomainError):
+    """The user may see the object but their role does not allow this change (HTTP 403)."""
+
+    code = "permission_denied"

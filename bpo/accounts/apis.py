@@ -11,10 +11,8 @@ from typing import cast
 
 import django_filters
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
-    OpenApiParameter,
     extend_schema,
     extend_schema_view,
 )
@@ -48,6 +46,7 @@ from bpo.accounts.serializers import (
 from bpo.api.base import ClientScopedViewSet, ProviderAPIView, ProviderViewSet
 from bpo.api.errors import error_body
 from bpo.api.schema import (
+    CLIENT_SLUG,
     FORBIDDEN,
     NOT_AUTHENTICATED,
     NOT_FOUND,
@@ -519,10 +518,6 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Provid
 
 
 # --- one client's people ----------------------------------------------------------------------------
-
-CLIENT_SLUG = OpenApiParameter(
-    "client_slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The client's slug."
-)
 
 
 class _ClientPeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientScopedViewSet):

@@ -1,6 +1,7 @@
 """Every API failure answers ``{"error": {"code", "message", "fields"}}``.
 
-``fields`` maps an input name to a list of messages (``non_field_errors`` for the whole body);
+``fields`` maps an input name to a list of messages (``non_field_errors`` for the whole body;
+an item of a nested list is named by its index, ``tiers.1.phone``);
 ``code`` is a stable machine-readable word (``invalid``, ``not_authenticated``,
 ``permission_denied``, ``not_found``, ``throttled``, ``conflict``, ``method_not_allowed``...).
 """
@@ -14,7 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from bpo.errors import ConflictError, DomainError, NotFoundError
+from bpo.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 
 
 def _flatten(detail) -> dict[str, list[str]]:
@@ -29,7 +30,7 @@ def _flatten(detail) -> dict[str, list[str]]:
                 for index, item in enumerate(value):
                     if isinstance(item, dict):
                         for sub_key, sub_value in _flatten(item).items():
-                            fields[f"{key}[{index}].{sub_key}"] = sub_value
+                            fields[f"{key}.{index}.{sub_key}"] = sub_value
                     else:
                         messages.append(str(item))
                 if messages:
@@ -53,6 +54,8 @@ def exception_handler(exc, context):
             http_status = status.HTTP_404_NOT_FOUND
         elif isinstance(exc, ConflictError):
             http_status = status.HTTP_409_CONFLICT
+        elif isinstance(exc, PermissionDeniedError):
+            http_status = status.HTTP_403_FORBIDDEN
         return Response(error_body(exc.code, exc.message, exc.fields), status=http_status)
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {}

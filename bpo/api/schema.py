@@ -3,7 +3,8 @@ answers most endpoints share (401, 403, 404, 400 with per-field messages)."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from bpo.api.errors import error_body
@@ -55,4 +56,9 @@ NOT_FOUND = error_response(
 )
 FORBIDDEN = error_response(
     "Your role does not allow this.", "permission_denied", "Your role does not allow this."
+)
+
+# The path parameter of every endpoint under /api/v1/clients/{client_slug}/.
+CLIENT_SLUG = OpenApiParameter(
+    "client_slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The client's slug."
 )
