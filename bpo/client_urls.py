@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("tenants.client_urls")),
     path("", include("bpo.accounts.client_urls")),
     path("", include("scheduling.planning.client_urls")),
+    path("", include("bpo.catalog.client_urls")),
 ]

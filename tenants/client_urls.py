@@ -6,6 +6,7 @@ from tenants import views
 
 urlpatterns = [
     path("", views.client_overview, name="overview"),
+    path("pilot-checklist/", views.client_pilot_checklist, name="pilot_checklist"),
     path("status/", views.client_change_status, name="change_status"),
     path("offboard/", views.client_offboard, name="offboard"),
     path("exports/", views.client_export_request, name="export_request"),

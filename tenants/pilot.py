@@ -20,6 +20,7 @@ class PilotItem:
     app_label: str
     model_name: str
     filter: dict
+    url_name: str = ""  # the page where it is done (a URL name that takes the client slug)
 
 
 @dataclass(frozen=True)
@@ -28,18 +29,29 @@ class PilotItemState:
     label: str
     is_done: bool
     is_available: bool
+    url_name: str = ""
 
 
 PILOT_ITEMS = (
-    PilotItem("service_line", "A service line", "catalog", "ServiceLine", {}),
+    PilotItem(
+        "service_line", "A service line", "catalog", "ServiceLine", {}, "client:service_lines"
+    ),
     PilotItem(
         "published_script",
         "A published script",
         "catalog",
         "ScriptVersion",
         {"status": "published"},
+        "client:service_lines",
     ),
-    PilotItem("escalation_path", "An escalation path", "catalog", "EscalationPath", {}),
+    PilotItem(
+        "escalation_path",
+        "An escalation path",
+        "catalog",
+        "EscalationPath",
+        {},
+        "client:service_lines",
+    ),
     PilotItem("qa_scorecard", "A QA scorecard", "quality", "Scorecard", {}),
 )
 
@@ -57,7 +69,7 @@ def pilot_checklist(*, client) -> list[PilotItemState]:
             states.append(PilotItemState(item.key, item.label, False, False))
             continue
         done = model._default_manager.filter(**item.filter).exists()
-        states.append(PilotItemState(item.key, item.label, done, True))
+        states.append(PilotItemState(item.key, item.label, done, True, item.url_name))
     return states
 
 

@@ -386,7 +386,7 @@ def client_overview(request):
         "tenants/client_overview.html",
         {
             "client": client,
-            "checklist": pilot_checklist(client=client),
+            **_pilot_context(client),
             "can_manage": can_manage,
             "actions": lifecycle_actions(client) if can_manage else [],
             "events": events,
@@ -397,6 +397,21 @@ def client_overview(request):
                 else []
             ),
         },
+    )
+
+
+def _pilot_context(client) -> dict:
+    checklist = pilot_checklist(client=client)
+    return {"checklist": checklist, "pilot_complete": all(item.is_done for item in checklist)}
+
+
+@client_page()
+@require_GET
+def client_pilot_checklist(request):
+    """The checklist card alone: the overview polls it while the pilot is incomplete."""
+    client = request.tenant
+    return render(
+        request, "tenants/_pilot_checklist.html", {"client": client, **_pilot_context(client)}
     )
 
 

@@ -121,7 +121,56 @@ def _client_objects(client) -> dict[str, str]:
         "membership_id": str(member.memberships.get().pk),
         "invitation_id": str(invitation.pk),
         "export_id": str(_done_export(client).pk),
+        **_catalog_objects(client),
     }
+
+
+def _catalog_objects(client) -> dict[str, str]:
+    """A service line of ``client`` with everything on it, made in the client's schema."""
+    from django.db import connection
+
+    from bpo.audit.models import LogEntry
+    from tests.catalog import factories
+
+    connection.set_tenant(client)
+    try:
+        line = factories.ServiceLineFactory(name="Isolation line")
+        override = factories.DateOverrideFactory(service_line=line)
+        version = factories.ScriptVersionFactory(script__service_line=line, status="in_review")
+        factories.ScriptSectionFactory(version=version)
+        factories.ScriptVariableFactory(version=version)
+        tier = factories.EscalationTierFactory(path__service_line=line)
+        entry = LogEntry.objects.latest("pk")
+        return {
+            "service_line_id": str(line.pk),
+            "override_id": str(override.pk),
+            "script_id": str(version.script_id),
+            "version_id": str(version.pk),
+            "path_id": str(tier.path_id),
+            "tier_id": str(tier.pk),
+            "entry_id": str(entry.pk),
+        }
+    finally:
+        connection.set_schema_to_public()
+
+
+def _catalog_untouched(client, objects: dict[str, str]) -> None:
+    from django.db import connection
+
+    from bpo.catalog import models
+
+    connection.set_tenant(client)
+    try:
+        assert models.ServiceLine.objects.get(pk=objects["service_line_id"]).name == (
+            "Isolation line"
+        )
+        assert models.DateOverride.objects.filter(pk=objects["override_id"]).exists()
+        version = models.ScriptVersion.objects.get(pk=objects["version_id"])
+        assert version.status == "in_review"
+        assert version.sections.count() == 1
+        assert models.EscalationTier.objects.filter(pk=objects["tier_id"]).exists()
+    finally:
+        connection.set_schema_to_public()
 
 
 def _page_path(route: Route, client, objects: dict[str, str]) -> tuple[str, bool]:
@@ -182,6 +231,7 @@ def test_client_page_isolation(
             assert response.status_code == 404, f"{outsider.email} {method.upper()} {path}"
             assert client_a.name not in response.content.decode(), f"{path} leaks the name"
         client.logout()
+    _catalog_untouched(client_a, objects)
 
     # the client's own people -> served or refused for their role, never 404 or 500
     if all_real:
@@ -227,6 +277,13 @@ OBJECT_FOR_COLLECTION = {
     "memberships": "membership_id",
     "invitations": "invitation_id",
     "exports": "export_id",
+    "service-lines": "service_line_id",
+    "date-overrides": "override_id",
+    "scripts": "script_id",
+    "script-versions": "version_id",
+    "escalation-paths": "path_id",
+    "escalation-tiers": "tier_id",
+    "audit-entries": "entry_id",
 }
 
 
@@ -321,3 +378,4 @@ def test_client_api_isolation(
             int(objects["export_id"])
         ]
         assert ClientExport.objects.get(pk=objects["export_id"]).job.status == "succeeded"
+        _catalog_untouched(client_a, objects)

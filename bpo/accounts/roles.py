@@ -41,9 +41,20 @@ class Action(models.TextChoices):
     VIEW_MEMBERS = "view_members"
     USE_STAFFING_CALCULATOR = "use_staffing_calculator"
     EXPORT_CLIENT_DATA = "export_client_data"  # request, list and download full data exports
+    # Service catalog (bpo.catalog)
+    VIEW_CATALOG = "view_catalog"  # service lines, escalation paths, published scripts
+    VIEW_SCRIPT_DRAFTS = "view_script_drafts"  # every script version, not only the published one
+    VIEW_AUDIT = "view_audit"  # the catalog's change history
+    MANAGE_CATALOG = "manage_catalog"  # service lines, hours, SLA targets, escalation tiers
+    PROPOSE_SCRIPT = "propose_script"  # create and edit drafts, send them for review
+    REVIEW_SCRIPT = "review_script"  # approve a version in review, or send it back
+    PUBLISH_SCRIPT = "publish_script"  # publish an approved version
+    RETIRE_SCRIPT = "retire_script"
+    EDIT_ESCALATION_CONTACTS = "edit_escalation_contacts"  # who, role, channel, phone, e-mail
 
 
 _ALL_STAFF = STAFF_ROLES
+_CATALOG_OWNERS = frozenset({Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER})
 ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.VIEW_CLIENT: _ALL_STAFF | CLIENT_ROLES,
     Action.MANAGE_CLIENT: frozenset({Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER}),
@@ -59,6 +70,17 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.EXPORT_CLIENT_DATA: frozenset(
         {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.CLIENT_ADMIN}
     ),
+    Action.VIEW_CATALOG: _ALL_STAFF | CLIENT_ROLES,
+    # Agents read only what is published.
+    Action.VIEW_SCRIPT_DRAFTS: (_ALL_STAFF | CLIENT_ROLES) - {Role.AGENT},
+    Action.VIEW_AUDIT: (_ALL_STAFF | CLIENT_ROLES) - {Role.AGENT},
+    Action.MANAGE_CATALOG: _CATALOG_OWNERS,
+    Action.PROPOSE_SCRIPT: _CATALOG_OWNERS | {Role.CLIENT_ADMIN},
+    # Approval is the client's consent: only its own admin gives it.
+    Action.REVIEW_SCRIPT: frozenset({Role.CLIENT_ADMIN}),
+    Action.PUBLISH_SCRIPT: _CATALOG_OWNERS | {Role.CLIENT_ADMIN},
+    Action.RETIRE_SCRIPT: _CATALOG_OWNERS,
+    Action.EDIT_ESCALATION_CONTACTS: _CATALOG_OWNERS | {Role.CLIENT_ADMIN},
 }
 
 # Provider-wide actions (no client in scope).

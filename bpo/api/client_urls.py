@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("tenants.client_api_urls")),
     path("", include("bpo.accounts.client_api_urls")),
     path("", include("scheduling.planning.api_urls")),
+    path("", include("bpo.catalog.api_urls")),
 ]

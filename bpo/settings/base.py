@@ -54,6 +54,10 @@ SHARED_APPS = [
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
+    # The catalog's change history lives with the data it describes, in the client's schema.
+    "auditlog",
+    "bpo.audit",
+    "bpo.catalog",
     "billing.contracts",
     "scheduling.planning",
 ]
@@ -178,6 +182,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 60 * 60,
     },
 }
+# The change history's entries live in each client's schema, in our own swapped-in model (see
+# bpo/audit/models.py). django-auditlog's migrations would still create its own table (they do
+# not mark it swappable), with a constraint onto the users table: it gets no migrations.
+AUDITLOG_LOGENTRY_MODEL = "audit.LogEntry"
+MIGRATION_MODULES = {"auditlog": None}
+
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celery" / "beat-schedule")
 
 # --- REST API ---------------------------------------------------------------------------
@@ -212,6 +222,10 @@ SPECTACULAR_SETTINGS = {
         "ClientStatusEnum": "tenants.models.ClientStatus",
         "JobStatusEnum": "bpo.jobs.models.JobStatus",
         "ExportReasonEnum": "tenants.models.ExportReason",
+        "ServiceLineStatusEnum": "bpo.catalog.models.ServiceLineStatus",
+        "ScriptVersionStatusEnum": "bpo.catalog.models.ScriptVersionStatus",
+        "ContactChannelEnum": "bpo.catalog.models.ContactChannel",
+        "ServiceChannelEnum": "bpo.catalog.models.Channel",
     },
 }
 

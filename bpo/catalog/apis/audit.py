@@ -1,0 +1,101 @@
+"""The catalog's change history over the API (read-only)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import mixins
+
+from bpo.accounts.roles import Action
+from bpo.api.base import ClientScopedViewSet
+from bpo.api.schema import CLIENT_SLUG, FORBIDDEN, NOT_AUTHENTICATED, NOT_FOUND, page_of
+from bpo.audit.models import LogEntry
+from bpo.catalog import audit
+from bpo.catalog.serializers.audit import AuditEntrySerializer
+
+ACTION_CODES = {name: code for code, name in audit.ACTION_NAMES.items()}
+
+AUDIT_ENTRY_EXAMPLE = {
+    "id": 311,
+    "timestamp": "2026-11-23T09:30:12Z",
+    "actor": "am@bpo.example",
+    "action": "updated",
+    "object_type": "serviceline",
+    "object_id": 4,
+    "object_repr": "Billing support",
+    "service_line": 4,
+    "changes": {"service_level_percent": {"before": "80.00", "after": "90.00"}},
+}
+
+
+class AuditEntryFilter(django_filters.FilterSet):
+    service_line = django_filters.NumberFilter(
+        method="filter_service_line",
+        help_text="Changes of this service line and of everything on it (hours, script, tiers).",
+    )
+    object_type = django_filters.ChoiceFilter(
+        field_name="content_type__model", choices=[(name, name) for name in audit.OBJECT_TYPES]
+    )
+    object_id = django_filters.NumberFilter(field_name="object_id")
+    action = django_filters.ChoiceFilter(
+        method="filter_action", choices=[(name, name) for name in ACTION_CODES]
+    )
+    actor = django_filters.CharFilter(
+        field_name="actor__email", lookup_expr="iexact", help_text="The e-mail of who changed it."
+    )
+    since = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
+    until = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lt")
+
+    class Meta:
+        model = LogEntry
+        fields: list[str] = []
+
+    def filter_service_line(self, queryset, name, value):
+        value = int(value)  # NumberFilter gives a Decimal, which a JSON lookup cannot take
+        return queryset.filter(
+            Q(content_type__model="serviceline", object_id=value)
+            | Q(additional_data__service_line=value)
+        )
+
+    def filter_action(self, queryset, name, value):
+        return queryset.filter(action=ACTION_CODES[value])
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The catalog's change history",
+        description=(
+            "Every change to service lines, hours, date overrides, scripts and their versions, "
+            "escalation paths and tiers: who, when, and each field's value before and after. "
+            "Newest first."
+        ),
+        parameters=[CLIENT_SLUG],
+        responses={
+            200: AuditEntrySerializer(many=True),
+            401: NOT_AUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        examples=[OpenApiExample("A page", value=page_of(AUDIT_ENTRY_EXAMPLE), response_only=True)],
+    ),
+    retrieve=extend_schema(
+        summary="One change of the catalog",
+        parameters=[CLIENT_SLUG],
+        responses={
+            200: AuditEntrySerializer,
+            401: NOT_AUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        examples=[OpenApiExample("A change", value=AUDIT_ENTRY_EXAMPLE, response_only=True)],
+    ),
+)
+class AuditEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientScopedViewSet):
+    read_action = Action.VIEW_AUDIT
+    serializer_class = AuditEntrySerializer
+    filterset_class = AuditEntryFilter
+    ordering_fields = ["timestamp"]
+
+    def get_queryset(self):
+        return audit.history_queryset()

@@ -1,0 +1,658 @@
+"""Escalation paths and tiers over the API (``/api/v1/clients/<slug>/escalation-paths/`` and
+``/escalation-tiers/``), and the resolver (``escalation-paths/{id}/resolve/``).
+
+Reading needs ``view_catalog``; structural writes (paths, tier sets, adding and removing tiers)
+``manage_catalog``; changing one tier ``edit_escalation_contacts``, and the service lets client
+admins change only its contact fields. Writes go through ``bpo.catalog.services.escalations``.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from bpo.accounts.roles import Action
+from bpo.api.base import ClientScopedViewSet
+from bpo.api.schema import (
+    CLIENT_SLUG,
+    FORBIDDEN,
+    NOT_AUTHENTICATED,
+    NOT_FOUND,
+    error_response,
+    invalid_response,
+    page_of,
+)
+from bpo.catalog.models import EscalationPath, EscalationTier
+from bpo.catalog.selectors import escalations as selectors
+from bpo.catalog.selectors.service_lines import get_service_line
+from bpo.catalog.serializers.escalations import (
+    EscalationPathCreateSerializer,
+    EscalationPathPatchSerializer,
+    EscalationPathSerializer,
+    EscalationTierCreateSerializer,
+    EscalationTierPatchSerializer,
+    EscalationTierSerializer,
+    EscalationTierSetSerializer,
+    ResolutionSerializer,
+    ResolveQuerySerializer,
+)
+from bpo.catalog.services import escalations as services
+from bpo.errors import DomainError
+
+# --- documentation pieces -------------------------------------------------------------------------
+
+TIER_INPUT_EXAMPLES = [
+    {
+        "level": 1,
+        "trigger_kind": "severity",
+        "category": "",
+        "min_severity": 1,
+        "unresolved_minutes": None,
+        "contact_name": "Sam Rivera",
+        "contact_role": "Team lead",
+        "channel": "phone",
+        "phone": "(415) 555-0100",
+        "email": "",
+        "respond_within_minutes": 15,
+        "coverage": "business_hours",
+    },
+    {
+        "level": 2,
+        "trigger_kind": "severity",
+        "category": "Billing",
+        "min_severity": 3,
+        "unresolved_minutes": None,
+        "contact_name": "Olivia Carter",
+        "contact_role": "Head of customer care",
+        "channel": "email",
+        "phone": "",
+        "email": "olivia@shopright.example",
+        "respond_within_minutes": 30,
+        "coverage": "always",
+    },
+    {
+        "level": 3,
+        "trigger_kind": "unresolved",
+        "category": "",
+        "min_severity": None,
+        "unresolved_minutes": 240,
+        "contact_name": "Night desk",
+        "contact_role": "On-call manager",
+        "channel": "pager",
+        "phone": "+1 415 555 0199",
+        "email": "",
+        "respond_within_minutes": 60,
+        "coverage": "always",
+    },
+]
+TIER_EXAMPLES = [
+    {
+        **tier,
+        "id": 21 + index,
+        "path": 7,
+        "phone": ["+14155550100", "", "+14155550199"][index],
+    }
+    for index, tier in enumerate(TIER_INPUT_EXAMPLES)
+]
+TIER_EXAMPLE = TIER_EXAMPLES[0]
+PATH_EXAMPLE = {
+    "id": 7,
+    "service_line": 4,
+    "service_line_name": "Billing support",
+    "name": "Billing support escalations",
+    "notes": "Quote the order number in every escalation.",
+    "tiers": TIER_EXAMPLES,
+    "created_at": "2026-11-23T09:30:00-05:00",
+    "updated_at": "2026-11-23T09:41:00-05:00",
+}
+PATH_CREATE_EXAMPLE = {
+    "service_line": 4,
+    "name": "Billing support escalations",
+    "notes": "Quote the order number in every escalation.",
+    "tiers": TIER_INPUT_EXAMPLES,
+}
+RESOLUTION_EXAMPLE = {
+    "at": "2026-11-23T16:50:00-05:00",
+    "time_zone": "America/New_York",
+    "severity": 3,
+    "severity_label": "High",
+    "category": "Billing",
+    "period": "business_hours",
+    "period_label": "business hours",
+    "tier": {k: v for k, v in TIER_EXAMPLES[0].items() if k != "path"},
+    "next_tier": {
+        "tier": {k: v for k, v in TIER_EXAMPLES[1].items() if k != "path"},
+        "deadline": "2026-11-23T17:05:00-05:00",
+        "period": "after_hours",
+        "reason": "if tier 1 has not responded within 15 minutes",
+    },
+    "message": "",
+    "next_message": "",
+}
+RESOLUTION_NONE_EXAMPLE = {
+    **RESOLUTION_EXAMPLE,
+    "at": "2026-11-23T20:00:00-05:00",
+    "severity": 1,
+    "severity_label": "Low",
+    "period": "after_hours",
+    "period_label": "after hours",
+    "tier": None,
+    "next_tier": {
+        "tier": {k: v for k, v in TIER_EXAMPLES[2].items() if k != "path"},
+        "deadline": "2026-11-24T00:00:00-05:00",
+        "period": "after_hours",
+        "reason": "if the issue is still unresolved after 240 minutes",
+    },
+    "message": "No tier covers severity Low in category “Billing” after hours.",
+}
+
+PATH_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The escalation path's id."
+)
+TIER_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The tier's id."
+)
+MANAGERS_ONLY = error_response(
+    "Only account managers and provider admins change an escalation path's structure.",
+    "permission_denied",
+    "Your role in this client does not allow this.",
+)
+CONTACTS_ONLY = error_response(
+    "Your role does not allow this change: client admins change only a tier's contact "
+    "fields; other roles nothing.",
+    "permission_denied",
+    "Your role may change only a tier's contact fields (contact_name, contact_role, channel, "
+    "phone, email), not “level”.",
+    {
+        "level": [
+            "Your role may change only a tier's contact fields (contact_name, contact_role, "
+            "channel, phone, email), not “level”."
+        ]
+    },
+)
+TIER_SET_INVALID = invalid_response(
+    {
+        "tiers": ["Tier levels must run 1, 2, 3 … without gaps; level 3 is missing."],
+        "tiers.1.phone": ["“12345” is not a valid phone number."],
+        "tiers.2.respond_within_minutes": [
+            "Tier 4 must allow at least as long to respond as tier 2 (30 minutes)."
+        ],
+    }
+)
+TIER_INVALID = invalid_response(
+    {
+        "email": ["An e-mail contact needs an e-mail address."],
+        "tiers": [
+            "No tier is reachable while “Billing support” is open: at least one tier must "
+            "cover business hours."
+        ],
+    }
+)
+
+
+# --- paths ----------------------------------------------------------------------------------------
+
+
+class EscalationPathFilter(django_filters.FilterSet):
+    service_line = django_filters.NumberFilter(
+        field_name="service_line_id", help_text="A service line's id."
+    )
+
+    class Meta:
+        model = EscalationPath
+        fields = ["service_line"]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List escalation paths",
+        description="Every service line's escalation path with its tiers by level. Filter by "
+        "`service_line`.",
+        tags=["escalations"],
+        parameters=[CLIENT_SLUG],
+        responses={
+            200: EscalationPathSerializer(many=True),
+            401: NOT_AUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        examples=[OpenApiExample("A page", value=page_of(PATH_EXAMPLE), response_only=True)],
+    ),
+    retrieve=extend_schema(
+        summary="One escalation path and its tiers",
+        tags=["escalations"],
+        parameters=[CLIENT_SLUG, PATH_ID],
+        responses={
+            200: EscalationPathSerializer,
+            401: NOT_AUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        examples=[OpenApiExample("A path", value=PATH_EXAMPLE, response_only=True)],
+    ),
+)
+class EscalationPathViewSet(ClientScopedViewSet):
+    """A service line's escalation path: its tiers by level, and who to contact when."""
+
+    serializer_class = EscalationPathSerializer
+    filterset_class = EscalationPathFilter
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
+
+    def required_action(self, request) -> str:
+        if self.action in ("list", "retrieve", "resolve"):
+            return Action.VIEW_CATALOG
+        return Action.MANAGE_CATALOG
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # OpenAPI schema generation
+            return EscalationPath.objects.none()
+        return selectors.list_escalation_paths()
+
+    def get_object(self) -> EscalationPath:
+        return selectors.get_escalation_path(path_id=self.kwargs["pk"])
+
+    def _read(self, path: EscalationPath) -> dict:
+        return EscalationPathSerializer(selectors.get_escalation_path(path_id=path.pk)).data
+
+    def list(self, request, client_slug: str):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(EscalationPathSerializer(page, many=True).data)
+
+    def retrieve(self, request, client_slug: str, pk=None):
+        return Response(EscalationPathSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Create a service line's escalation path",
+        description="With its tiers (at least one). A line has one path (409 for a second). "
+        "Every rule is checked at once; errors name `tiers.<index>.<field>`, or `tiers` for "
+        "the path as a whole. Phone numbers are stored as E.164.",
+        tags=["escalations"],
+        parameters=[CLIENT_SLUG],
+        request=EscalationPathCreateSerializer,
+        responses={
+            201: EscalationPathSerializer,
+            400: TIER_SET_INVALID,
+            401: NOT_AUTHENTICATED,
+            403: MANAGERS_ONLY,
+            404: NOT_FOUND,
+            409: error_response(
+                "The line has a path already.",
+                "conflict",
+                "“Billing support” has an escalation path already.",
+                {"service_line": ["“Billing support” has an escalation path already."]},
+            ),
+        },
+        examples=[
+            OpenApiExample("Three tiers", value=PATH_CREATE_EXAMPLE, request_only=True),
+            OpenApiExample("Created", value=PATH_EXAMPLE, response_only=True, status_codes=["201"]),
+        ],
+    )
+    def create(self, request, client_slug: str):
+        serializer = EscalationPathCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            line = get_service_line(service_line_id=data["service_line"])
+        except DomainError:
+            raise DomainError("No such service line.", field="service_line") from None
+        path = services.create_escalation_path(
+            service_line=line,
+            name=data["name"],
+            notes=data["notes"],
+            tiers=data["tiers"],
+            actor=request.user,
+            client=self.client,
+        )
+        return Response(
+            self._read(path),
+            status=status.HTTP_201_CREATED,
+            headers={
+                "Location": reverse("api:escalation-path-detail", args=[client_slug, path.pk])
+            },
+        )
+
+    @extend_schema(
+        summary="Rename a path or change its notes",
+        tags=["escalations"],
+        parameters=[CLIENT_SLUG, PATH_ID],
+        request=EscalationPathPatchSerializer,
+        responses={
+            200: EscalationPathSerializer,
+            400: invalid_response({"name": ["Name is required."]}),
+            401: NOT_AUTHENTICATED,
+            403: MANAGERS_ONLY,
+            404: NOT_FOUND,
+        },
+        examples=[
+            OpenApiExample(
+                "Rename",
+                value={"name": "Billing escalations (24/7)", "notes": "Night desk from 20:00."},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Renamed",
+                value={**PATH_EXAMPLE, "name": "Billing escalations (24/7)"},
+                response_only=True,
+            ),
+        ],
+    )
+    def partial_update(self, request, client_slug: str, pk=None):
+        path = self.get_object()
+        serializer = EscalationPathPatchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.update_escalation_path(
+            path=path,
+            name=serializer.validated_data.get("name"),
+            notes=serializer.validated_data.get("notes"),
+            actor=request.user,
+            client=self.client,
+        )
+        return Response(self._read(path))
+
+    @extend_schema(
+        summary="Replace the path's whole tier set",
+        description="The tiers as they should be, in one transaction: an item with an `id` "
+        "updates that tier, one without creates a tier, tiers left out are deleted. Levels may "
+        "be swapped. Every rule is checked on the result; errors name `tiers.<index>.<field>` "
+        "(the index in this list) or `tiers`.",
+        tags=["escalations"],
+        parameters=[CLIENT_SLUG, PATH_ID],
+        request=EscalationTierSetSerializer,
+        responses={
+            200: EscalationPathSerializer,
+            400: TIER_SET_INVALID,
+            401: NOT_AUTHENTICATED,
+            403: MANAGERS_ONLY,
+            404: NOT_FOUND,
+        },
+        examples=[
+            OpenApiExample(
+                "Swap the first two tiers, drop the third",
+                value={
+                    "tiers": [
+                        {**TIER_INPUT_EXAMPLES[0], "id": 21, "level": 2, "coverage": "always"},
+                        {**TIER_INPUT_EXAMPLES[1], "id": 22, "level": 1},
+                    ]
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "The path afterwards",
+                value={
+                    **PATH_EXAMPLE,
+                    "tiers": [
+                        {**TIER_EXAMPLES[1], "level": 1},
+                        {**TIER_EXAMPLES[0], "level": 2, "coverage": "always"},
+                    ],
+                },
+                response_only=True,
+            ),
+        ],
+    )
+    @action(detail=True, methods=["put"], url_path="tiers")
+    def tiers(self, request, client_slug: str, pk=None):
+        path = self.get_object()
+        serializer = EscalationTierSetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.save_escalation_tiers(
+            path=path,
+            tiers=serializer.validated_data["tiers"],
+            actor=request.user,
+            client=self.client,
+        )
+        return Response(self._read(path))
+
+    @extend_schema(
+        summary="Who to contact about an issue, and who next",
+        description="For an issue of `severity` and `category` at the instant `at` (default "
+        "now): whether that is business hours or after hours (the line's hours in the "
+        "client's zone), the tier to contact now (the lowest level whose coverage fits and "
+        "whose severity trigger matches: category empty or equal, ignoring case; severity at "
+        "least its minimum), and the next tier with its deadline: a matching severity tier "
+        "when the current one has not responded within its minutes, or a time tier when the "
+        "issue is still unresolved after its minutes; its coverage is judged at the deadline. "
+        "With no match, `tier` is null and `message` says why. Times are in the client's zone.",
+        tags=["escalations"],
+        parameters=[
+            CLIENT_SLUG,
+            PATH_ID,
+            OpenApiParameter(
+                "severity",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                required=True,
+                description="1-4 or low, medium, high, critical.",
+                examples=[OpenApiExample("High", value="high")],
+            ),
+            OpenApiParameter(
+                "category",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                description="The issue's category, e.g. Billing.",
+            ),
+            OpenApiParameter(
+                "at",
+                OpenApiTypes.DATETIME,
+                OpenApiParameter.QUERY,
+                description="ISO 8601 instant (default now); without an offset, the client's "
+                "local time.",
+                examples=[OpenApiExample("Before closing", value="2026-11-23T16:50:00-05:00")],
+            ),
+        ],
+        request=None,
+        responses={
+            200: ResolutionSerializer,
+            400: invalid_response(
+                {
+                    "severity": ["Severity must be 1 to 4, or low, medium, high or critical."],
+                    "at": [
+                        "Datetime has wrong format. Use one of these formats instead: "
+                        "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
+                    ],
+                }
+            ),
+            401: NOT_AUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        examples=[
+            OpenApiExample("A tier now and one next", value=RESOLUTION_EXAMPLE, response_only=True),
+            OpenApiExample("Nobody now", value=RESOLUTION_NONE_EXAMPLE, response_only=True),
+        ],
+    )
+    @action(detail=True, methods=["get"])
+    def resolve(self, request, client_slug: str, pk=None):
+        path = self.get_object()
+        query = ResolveQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        answer = selectors.resolve_escalation(
+            path=path,
+            client=self.client,
+            severity=query.validated_data["severity"],
+            category=query.validated_data["category"],
+            at=query.validated_data["at"],
+        )
+        body = {
+            "at": answer.at,
+            "time_zone": timezone.get_current_timezone_name(),
+            "severity": answer.severity,
+            "severity_label": answer.severity_label,
+            "category": answer.category,
+            "period": answer.period,
+            "period_label": answer.period_label,
+            "tier": answer.tier,
+            "next_tier": answer.next_tier,
+            "message": answer.message,
+            "next_message": answer.next_message,
+        }
+        return Response(ResolutionSerializer(body).data)
+
+
+# --- tiers ----------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="One escalation tier",
+        tags=["escalations"],
+        parameters=[CLIENT_SLUG, TIER_ID],
+        responses={
+            200: EscalationTierSerializer,
+            401: NOT_AUTHENTICATED,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        examples=[OpenApiExample("A tier", value=TIER_EXAMPLE, response_only=True)],
+    ),
+)
+class EscalationTierViewSet(ClientScopedViewSet):
+    """One tier of an escalation path: its trigger, contact, respond-within and coverage."""
+
+    serializer_class = EscalationTierSerializer
+
+    def required_action(self, request) -> str:
+        if self.action == "retrieve":
+            return Action.VIEW_CATALOG
+        if self.action == "partial_update":
+            return Action.EDIT_ESCALATION_CONTACTS
+        return Action.MANAGE_CATALOG
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # OpenAPI schema generation
+            return EscalationTier.objects.none()
+        return EscalationTier.objects.select_related("path__service_line")
+
+    def get_object(self) -> EscalationTier:
+        return selectors.get_escalation_tier(tier_id=self.kwargs["pk"])
+
+    def retrieve(self, request, client_slug: str, pk=None):
+        return Response(EscalationTierSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Add a tier to a path",
+        description="Without `level` the tier goes last; at a level already taken it is "
+        "inserted there and the tiers from that level move up one. The whole path is checked "
+        "again: this tier's errors name its field, others name `tiers`.",
+        tags=["escalations"],
+        parameters=[CLIENT_SLUG],
+        request=EscalationTierCreateSerializer,
+        responses={
+            201: EscalationTierSerializer,
+            400: TIER_INVALID,
+            401: NOT_AUTHENTICATED,
+            403: MANAGERS_ONLY,
+            404: NOT_FOUND,
+        },
+        examples=[
+            OpenApiExample(
+                "A time tier last",
+                value={**TIER_INPUT_EXAMPLES[2], "path": 7, "level": None},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Added", value=TIER_EXAMPLES[2], response_only=True, status_codes=["201"]
+            ),
+        ],
+    )
+    def create(self, request, client_slug: str):
+        serializer = EscalationTierCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        try:
+            path = selectors.get_escalation_path(path_id=data.pop("path"))
+        except DomainError:
+            raise DomainError("No such escalation path.", field="path") from None
+        tier = services.add_escalation_tier(
+            path=path, tier=data, actor=request.user, client=self.client
+        )
+        return Response(
+            EscalationTierSerializer(tier).data,
+            status=status.HTTP_201_CREATED,
+            headers={
+                "Location": reverse("api:escalation-tier-detail", args=[client_slug, tier.pk])
+            },
+        )
+
+    @extend_schema(
+        summary="Change a tier",
+        description="Any subset of the tier's fields. Account managers and provider admins "
+        "change any of them; client admins only the contact fields (`contact_name`, "
+        "`contact_role`, `channel`, `phone`, `email`): a change to another field is refused "
+        "with 403 naming it. The whole path is checked again.",
+        tags=["escalations"],
+        parameters=[CLIENT_SLUG, TIER_ID],
+        request=EscalationTierPatchSerializer,
+        responses={
+            200: EscalationTierSerializer,
+            400: invalid_response({"phone": ["“12345” is not a valid phone number."]}),
+            401: NOT_AUTHENTICATED,
+            403: CONTACTS_ONLY,
+            404: NOT_FOUND,
+        },
+        examples=[
+            OpenApiExample(
+                "A new contact",
+                value={
+                    "contact_name": "Carla Diaz",
+                    "contact_role": "Support manager",
+                    "channel": "phone",
+                    "phone": "415 555 0142",
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Changed",
+                value={
+                    **TIER_EXAMPLE,
+                    "contact_name": "Carla Diaz",
+                    "contact_role": "Support manager",
+                    "phone": "+14155550142",
+                },
+                response_only=True,
+            ),
+        ],
+    )
+    def partial_update(self, request, client_slug: str, pk=None):
+        tier = self.get_object()
+        serializer = EscalationTierPatchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tier = services.update_escalation_tier(
+            tier=tier,
+            changes=serializer.validated_data,
+            actor=request.user,
+            client=self.client,
+        )
+        return Response(EscalationTierSerializer(tier).data)
+
+    @extend_schema(
+        summary="Remove a tier",
+        description="The tiers above it move down one level. Refused when the path would be "
+        "left without a tier, or without one reachable while the line is open.",
+        tags=["escalations"],
+        parameters=[CLIENT_SLUG, TIER_ID],
+        request=None,
+        responses={
+            204: None,
+            400: invalid_response({"tiers": ["An escalation path needs at least one tier."]}),
+            401: NOT_AUTHENTICATED,
+            403: MANAGERS_ONLY,
+            404: NOT_FOUND,
+        },
+    )
+    def destroy(self, request, client_slug: str, pk=None):
+        services.remove_escalation_tier(
+            tier=self.get_object(), actor=request.user, client=self.client
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

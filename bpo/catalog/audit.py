@@ -1,0 +1,110 @@
+"""The catalog's change history, kept by django-auditlog in the client's own schema.
+
+Every catalog model is registered; a save or delete writes a ``LogEntry`` with the actor, the
+time and each changed field's value before and after. Services run their writes inside
+:func:`audit_actor` so the entry names who did it; child rows (hours, sections, tiers...)
+record their service line in ``additional_data`` so a line's history includes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from auditlog.context import set_actor
+from auditlog.registry import auditlog
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+
+from bpo.audit.models import LogEntry
+
+# Columns whose changes say nothing to a reader (kept by the row itself).
+_NOISE_FIELDS = {"created_at", "updated_at"}
+
+ACTION_NAMES = {
+    LogEntry.Action.CREATE: "created",
+    LogEntry.Action.UPDATE: "updated",
+    LogEntry.Action.DELETE: "deleted",
+    LogEntry.Action.ACCESS: "accessed",
+}
+
+
+# The audited models, by the ``object_type`` name the history shows (the model's name).
+OBJECT_TYPES = (
+    "serviceline",
+    "openinghours",
+    "dateoverride",
+    "script",
+    "scriptversion",
+    "scriptsection",
+    "scriptvariable",
+    "escalationpath",
+    "escalationtier",
+)
+
+
+def register_models() -> None:
+    from django.apps import apps
+
+    for object_type in OBJECT_TYPES:
+        model = apps.get_model("catalog", object_type)
+        if not auditlog.contains(model):
+            # Only the row's own columns: reverse relations would show as noise.
+            auditlog.register(
+                model,
+                include_fields=[
+                    field.name
+                    for field in model._meta.concrete_fields
+                    if field.name not in _NOISE_FIELDS
+                ],
+            )
+
+
+@contextmanager
+def audit_actor(actor, remote_addr: str | None = None) -> Iterator[None]:
+    """Entries written inside this block name ``actor`` as the one who made the change."""
+    with set_actor(actor, remote_addr=remote_addr):
+        yield
+
+
+def history_queryset() -> QuerySet[LogEntry]:
+    """Every catalog change, newest first."""
+    return (
+        LogEntry.objects.filter(content_type__app_label="catalog")
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-id")
+    )
+
+
+def history_of_service_line(service_line_id: int) -> QuerySet[LogEntry]:
+    """The line's own entries and those of everything that hangs off it."""
+    from bpo.catalog.models import ServiceLine
+
+    line_type = ContentType.objects.get_for_model(ServiceLine)
+    return history_queryset().filter(
+        Q(content_type=line_type, object_id=service_line_id)
+        | Q(additional_data__service_line=service_line_id)
+    )
+
+
+def history_of_object(instance) -> QuerySet[LogEntry]:
+    content_type = ContentType.objects.get_for_model(type(instance))
+    return history_queryset().filter(content_type=content_type, object_id=instance.pk)
+
+
+def describe_entry(entry: LogEntry) -> dict:
+    """One entry as plain data for pages and the API."""
+    return {
+        "id": entry.pk,
+        "timestamp": entry.timestamp,
+        "actor": entry.actor.email if entry.actor else (entry.actor_email or None),
+        "action": ACTION_NAMES.get(entry.action, str(entry.action)),
+        "object_type": entry.content_type.model,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "service_line": (entry.additional_data or {}).get("service_line"),
+        "changes": {
+            field: {"before": values[0], "after": values[1]}
+            for field, values in (entry.changes_dict or {}).items()
+        },
+    }

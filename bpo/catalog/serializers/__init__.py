@@ -1,0 +1,1 @@
+"""One module per area: service_lines, scripts, escalations."""

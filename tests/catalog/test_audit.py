@@ -1,0 +1,55 @@
+"""The catalog's change history: who, when, what changed (before and after), per client."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bpo.catalog import audit
+from bpo.catalog.selectors.audit import service_line_history_page
+from tests.catalog.factories import EscalationTierFactory, OpeningHoursFactory, ServiceLineFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_change_records_actor_and_values_before_and_after(in_client_a, account_manager):
+    # given
+    with audit.audit_actor(account_manager):
+        line = ServiceLineFactory(name="Billing", service_level_percent=Decimal("80"))
+    # when
+    with audit.audit_actor(account_manager):
+        line.service_level_percent = Decimal("90")
+        line.save()
+    # then
+    entries = [audit.describe_entry(e) for e in audit.history_of_object(line)]
+    assert [e["action"] for e in entries] == ["updated", "created"]
+    assert entries[0]["actor"] == "am@provider.test"
+    assert entries[0]["changes"] == {"service_level_percent": {"before": "80.00", "after": "90"}}
+
+
+def test_a_lines_history_includes_its_hours_and_tiers(in_client_a, account_manager):
+    # given
+    with audit.audit_actor(account_manager):
+        line = ServiceLineFactory()
+        other = ServiceLineFactory()
+        OpeningHoursFactory(service_line=line)
+        EscalationTierFactory(path__service_line=line)
+        OpeningHoursFactory(service_line=other)
+    # when
+    page = service_line_history_page(service_line_id=line.pk, page_number=1)
+    # then
+    types = sorted(entry["object_type"] for entry in page.object_list)
+    assert types == ["escalationpath", "escalationtier", "openinghours", "serviceline"]
+
+
+def test_history_stays_in_its_clients_schema(in_client_a, client_b, account_manager):
+    # given a change in client A
+    with audit.audit_actor(account_manager):
+        line = ServiceLineFactory()
+    # when client B's schema is read
+    from django.db import connection
+
+    connection.set_tenant(client_b)
+    # then it has none of it
+    assert not audit.history_of_service_line(line.pk).exists()

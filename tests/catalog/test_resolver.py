@@ -1,0 +1,386 @@
+"""The escalation resolver: business and after hours, overnight lines, daylight-saving
+changes, deadlines that cross closing time, category matching and nothing matching."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bpo.catalog import resolver
+from bpo.catalog.hours import DayHours, Span, WeeklyHours
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+OFFICE = WeeklyHours(
+    time_zone="America/New_York",
+    spans=tuple(Span(weekday, time(9), time(17)) for weekday in range(5)),
+)
+OVERNIGHT = WeeklyHours(
+    time_zone="America/New_York",
+    spans=tuple(Span(weekday, time(22), time(6)) for weekday in range(7)),
+)
+
+SERVICE_DESK = resolver.Tier(
+    level=1,
+    trigger_kind="severity",
+    min_severity=1,
+    coverage="business_hours",
+    respond_within_minutes=15,
+    contact_name="Service desk",
+    channel="phone",
+    phone="+14155550100",
+)
+ON_CALL = resolver.Tier(
+    level=2,
+    trigger_kind="severity",
+    min_severity=2,
+    coverage="after_hours",
+    respond_within_minutes=20,
+    contact_name="On-call lead",
+    channel="pager",
+    phone="+14155550101",
+)
+BILLING_MANAGER = resolver.Tier(
+    level=3,
+    trigger_kind="severity",
+    category="Billing",
+    min_severity=3,
+    coverage="always",
+    respond_within_minutes=30,
+    contact_name="Billing manager",
+    channel="email",
+    email="billing@acme.example",
+)
+DIRECTOR = resolver.Tier(
+    level=4,
+    trigger_kind="unresolved",
+    unresolved_minutes=240,
+    coverage="always",
+    respond_within_minutes=60,
+    contact_name="Director",
+    channel="phone",
+    phone="+14155550102",
+)
+TIERS = [DIRECTOR, BILLING_MANAGER, SERVICE_DESK, ON_CALL]  # any order
+
+
+def local(*args) -> datetime:
+    return datetime(*args, tzinfo=NEW_YORK)
+
+
+def resolve(hours=OFFICE, tiers=TIERS, *, severity=1, category="", at):
+    return resolver.resolve(tiers, hours, severity=severity, category=category, at=at)
+
+
+# --- business hours and after hours -----------------------------------------------------------------
+
+
+def test_in_business_hours_the_lowest_matching_tier_answers():
+    # given Tuesday 10:00 in New York
+    at = local(2026, 6, 9, 10, 0)
+    # when
+    answer = resolve(severity=1, category="Shipping", at=at)
+    # then
+    assert answer.period == "business_hours"
+    assert answer.tier == SERVICE_DESK
+    assert answer.message == ""
+    # and the only tier that takes over is the time tier, 4 hours later
+    assert answer.next_tier is not None
+    assert answer.next_tier.tier == DIRECTOR
+    assert answer.next_tier.deadline == at + timedelta(hours=4)
+    assert answer.next_tier.reason == "if the issue is still unresolved after 240 minutes"
+
+
+def test_a_severity_tier_takes_over_after_the_current_tiers_respond_within():
+    # given a high billing issue on Tuesday 10:00
+    at = local(2026, 6, 9, 10, 0)
+    # when
+    answer = resolve(severity=3, category="billing", at=at)
+    # then the on-call tier (after hours only) is skipped: at 10:15 the line is open
+    assert answer.tier == SERVICE_DESK
+    assert answer.next_tier is not None
+    assert answer.next_tier.tier == BILLING_MANAGER
+    assert answer.next_tier.deadline == at + timedelta(minutes=15)
+    assert answer.next_tier.period == "business_hours"
+    assert answer.next_tier.reason == "if tier 1 has not responded within 15 minutes"
+
+
+def test_after_hours_the_after_hours_tier_answers():
+    # given Tuesday 20:00, a medium issue
+    answer = resolve(severity=2, at=local(2026, 6, 9, 20, 0))
+    # then
+    assert answer.period == "after_hours"
+    assert answer.tier == ON_CALL
+
+
+def test_the_weekend_is_after_hours():
+    answer = resolve(severity=2, at=local(2026, 6, 13, 11, 0))  # Saturday
+    assert answer.period == "after_hours"
+    assert answer.tier == ON_CALL
+
+
+# --- the closing time boundary --------------------------------------------------------------------
+
+
+def test_closing_time_itself_is_after_hours():
+    assert resolve(at=local(2026, 6, 9, 16, 59, 59)).period == "business_hours"
+    assert resolve(at=local(2026, 6, 9, 17, 0)).period == "after_hours"
+    assert resolve(at=local(2026, 6, 9, 9, 0)).period == "business_hours"
+
+
+def test_the_next_tiers_coverage_is_judged_at_its_deadline_after_closing():
+    # given a medium issue at 16:50: the service desk answers now; its 15 minutes end at
+    # 17:05, after closing, when the after-hours on-call lead covers
+    at = local(2026, 6, 9, 16, 50)
+    # when
+    answer = resolve(severity=2, at=at)
+    # then
+    assert answer.tier == SERVICE_DESK
+    assert answer.next_tier is not None
+    assert answer.next_tier.tier == ON_CALL
+    assert answer.next_tier.deadline == local(2026, 6, 9, 17, 5)
+    assert answer.next_tier.period == "after_hours"
+
+
+def test_a_deadline_before_closing_skips_an_after_hours_tier():
+    # given the same issue at 16:40: 16:55 is still business hours, the on-call lead does not
+    # cover it, the billing manager does not match, so the time tier takes over at 20:40
+    answer = resolve(severity=2, at=local(2026, 6, 9, 16, 40))
+    assert answer.next_tier is not None
+    assert answer.next_tier.tier == DIRECTOR
+    assert answer.next_tier.deadline == local(2026, 6, 9, 20, 40)
+    assert answer.next_tier.period == "after_hours"
+
+
+def test_a_deadline_exactly_at_closing_time_is_after_hours():
+    answer = resolve(severity=2, at=local(2026, 6, 9, 16, 45))
+    assert answer.next_tier is not None
+    assert answer.next_tier.tier == ON_CALL
+    assert answer.next_tier.deadline == local(2026, 6, 9, 17, 0)
+
+
+# --- overnight lines -------------------------------------------------------------------------------
+
+
+def test_an_overnight_line_is_open_past_midnight():
+    tiers = [SERVICE_DESK, ON_CALL]
+    assert resolve(OVERNIGHT, tiers, at=local(2026, 6, 10, 2, 0)).period == "business_hours"
+    assert resolve(OVERNIGHT, tiers, at=local(2026, 6, 10, 23, 0)).period == "business_hours"
+    assert resolve(OVERNIGHT, tiers, at=local(2026, 6, 10, 6, 0)).period == "after_hours"
+    assert resolve(OVERNIGHT, tiers, at=local(2026, 6, 10, 12, 0)).period == "after_hours"
+
+
+def test_an_overnight_deadline_after_the_morning_closing():
+    # given a medium issue at 05:50 on an overnight line (closes 06:00)
+    answer = resolve(OVERNIGHT, [SERVICE_DESK, ON_CALL], severity=2, at=local(2026, 6, 10, 5, 50))
+    # then the desk answers and the on-call lead takes over at 06:05, after closing
+    assert answer.tier == SERVICE_DESK
+    assert answer.next_tier is not None
+    assert answer.next_tier.tier == ON_CALL
+    assert answer.next_tier.deadline.astimezone(NEW_YORK).time() == time(6, 5)
+
+
+# --- daylight-saving changes -------------------------------------------------------------------------
+
+
+def test_opening_follows_the_wall_clock_after_spring_forward():
+    # given Monday 2026-03-09, the day after New York moved to EDT (UTC-4)
+    # when 13:30 UTC: 09:30 EDT (it would be 08:30 with last week's offset)
+    answer = resolve(at=datetime(2026, 3, 9, 13, 30, tzinfo=UTC))
+    # then
+    assert answer.period == "business_hours"
+    # and on the Friday before (EST, UTC-5) 13:30 UTC is 08:30: closed
+    assert resolve(at=datetime(2026, 3, 6, 13, 30, tzinfo=UTC)).period == "after_hours"
+
+
+def test_an_overnight_span_across_spring_forward_closes_at_six_wall_time():
+    # given the night of 7-8 March 2026 (02:00 EST jumps to 03:00 EDT): 06:00 EDT = 10:00 UTC
+    tiers = [SERVICE_DESK, ON_CALL]
+    # then
+    assert resolve(OVERNIGHT, tiers, at=datetime(2026, 3, 8, 9, 45, tzinfo=UTC)).period == (
+        "business_hours"
+    )
+    assert resolve(OVERNIGHT, tiers, at=datetime(2026, 3, 8, 10, 15, tzinfo=UTC)).period == (
+        "after_hours"
+    )
+
+
+def test_a_deadline_across_fall_back_counts_real_minutes():
+    # given 2026-11-01 00:30 EDT; at 02:00 EDT clocks go back to 01:00 EST
+    at = datetime(2026, 11, 1, 4, 30, tzinfo=UTC)
+    time_tier = resolver.Tier(
+        level=2,
+        trigger_kind="unresolved",
+        unresolved_minutes=120,
+        coverage="always",
+        respond_within_minutes=60,
+    )
+    # when
+    answer = resolve(OVERNIGHT, [SERVICE_DESK, time_tier], at=at)
+    # then two real hours later is 01:30 EST (the wall clock shows only one hour more)
+    assert answer.next_tier is not None
+    assert answer.next_tier.deadline == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
+    wall = answer.next_tier.deadline.astimezone(NEW_YORK)
+    assert (wall.hour, wall.minute, wall.utcoffset()) == (1, 30, timedelta(hours=-5))
+    # and the overnight span still closes at 06:00 EST = 11:00 UTC
+    assert resolve(OVERNIGHT, at=datetime(2026, 11, 1, 10, 45, tzinfo=UTC)).period == (
+        "business_hours"
+    )
+
+
+# --- category matching ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tier_category", "issue_category", "matches"),
+    [
+        ("", "Billing", True),
+        ("", "", True),
+        ("Billing", "billing", True),
+        (" billing ", "BILLING", True),
+        ("Billing", "Shipping", False),
+        ("Billing", "", False),
+    ],
+)
+def test_category_matching(tier_category, issue_category, matches):
+    tier = resolver.Tier(
+        level=1,
+        trigger_kind="severity",
+        category=tier_category,
+        min_severity=2,
+        respond_within_minutes=5,
+    )
+    assert tier.matches(severity=2, category=issue_category) is matches
+
+
+def test_a_lower_severity_than_the_minimum_does_not_match():
+    assert not BILLING_MANAGER.matches(severity=2, category="Billing")
+    assert BILLING_MANAGER.matches(severity=4, category="Billing")
+
+
+def test_a_time_tier_never_answers_now():
+    answer = resolve(OFFICE, [DIRECTOR], severity=4, at=local(2026, 6, 9, 10, 0))
+    assert answer.tier is None
+    assert answer.next_tier is not None
+    assert answer.next_tier.tier == DIRECTOR
+
+
+# --- nothing matches -------------------------------------------------------------------------------
+
+
+def test_nothing_matches_after_hours_says_so():
+    # given Tuesday 20:00, a low billing issue: the desk is closed, on-call needs medium
+    answer = resolve(OFFICE, [SERVICE_DESK, ON_CALL], category="Billing", at=local(2026, 6, 9, 20))
+    # then
+    assert answer.tier is None
+    assert answer.message == "No tier covers severity Low in category “Billing” after hours."
+    assert answer.next_tier is None
+    assert answer.next_message == "No higher tier applies to this issue."
+
+
+def test_nothing_matches_in_business_hours_says_so():
+    answer = resolve(OFFICE, [ON_CALL], severity=2, at=local(2026, 6, 9, 10))
+    assert answer.message == "No tier covers severity Medium during business hours."
+
+
+def test_with_nothing_now_a_time_tier_can_still_take_over():
+    answer = resolve(category="Billing", at=local(2026, 6, 9, 20))
+    assert answer.tier is None
+    assert answer.next_tier is not None
+    assert answer.next_tier.tier == DIRECTOR
+    assert answer.next_tier.deadline == local(2026, 6, 10, 0, 0)
+
+
+def test_the_top_tier_has_no_next_tier():
+    answer = resolve(OFFICE, [SERVICE_DESK], at=local(2026, 6, 9, 10))
+    assert answer.tier == SERVICE_DESK
+    assert answer.next_tier is None
+    assert answer.next_message == "No higher tier applies to this issue."
+
+
+def test_an_instant_must_be_aware():
+    with pytest.raises(ValueError, match="aware"):
+        resolve(at=datetime(2026, 6, 9, 10, 0))  # noqa: DTZ001
+
+
+# --- severities ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(1, 1), ("4", 4), ("low", 1), ("Critical", 4), (" high ", 3), ("medium", 2)],
+)
+def test_severity_by_number_or_name(value, expected):
+    assert resolver.parse_severity(value) == expected
+
+
+@pytest.mark.parametrize("value", [0, 5, "5", "urgent", "", True, "2.5"])
+def test_a_bad_severity_is_refused(value):
+    with pytest.raises(ValueError, match=r"^Severity must be 1 to 4, or low, medium, high or "):
+        resolver.parse_severity(value)
+
+
+def test_the_resolvers_values_agree_with_the_models():
+    from bpo.catalog.models import Coverage, Severity, TriggerKind
+
+    assert dict(Severity.choices) == resolver.SEVERITY_LABELS
+    assert {resolver.TRIGGER_SEVERITY, resolver.TRIGGER_UNRESOLVED} == set(TriggerKind.values)
+    assert set(resolver.COVERAGE_PERIODS) == set(Coverage.values)
+
+
+# --- what a line's hours allow ---------------------------------------------------------------------
+
+
+def test_never_and_always_open():
+    never = WeeklyHours(time_zone="America/New_York")
+    around_the_clock = WeeklyHours(
+        time_zone="America/New_York", is_open_24_7=True, closed_on_public_holidays=False
+    )
+    with_holidays = WeeklyHours(time_zone="America/New_York", is_open_24_7=True, country="US")
+    with_closed_day = WeeklyHours(
+        time_zone="America/New_York",
+        is_open_24_7=True,
+        closed_on_public_holidays=False,
+        overrides={date(2026, 12, 24): DayHours(is_closed=True)},
+    )
+    special_opening = WeeklyHours(
+        time_zone="America/New_York",
+        overrides={
+            date(2026, 12, 24): DayHours(is_closed=False, opens_at=time(9), closes_at=time(12))
+        },
+    )
+    assert resolver.is_never_open(never)
+    assert not resolver.is_never_open(OFFICE)
+    assert not resolver.is_never_open(special_opening)
+    assert resolver.is_always_open(around_the_clock)
+    assert not resolver.is_always_open(with_holidays)
+    assert not resolver.is_always_open(with_closed_day)
+    assert not resolver.is_always_open(OFFICE)
+
+
+# --- the adapter over the models ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_selector_resolves_a_paths_tiers_in_the_clients_zone(in_client_a):
+    from bpo.catalog.selectors.escalations import get_escalation_path, resolve_escalation
+    from tests.catalog.factories import EscalationTierFactory, OpeningHoursFactory
+
+    # given client A (America/New_York) and a line open Tuesdays 09:00-17:00
+    tier = EscalationTierFactory(coverage="business_hours", contact_name="Desk")
+    OpeningHoursFactory(service_line=tier.path.service_line, weekday=1)
+    path = get_escalation_path(path_id=tier.path_id)
+    # when Tuesday 09:30 New York time (13:30 UTC in June)
+    answer = resolve_escalation(
+        path=path,
+        client=in_client_a,
+        severity=2,
+        category="",
+        at=datetime(2026, 6, 9, 13, 30, tzinfo=UTC),
+    )
+    # then
+    assert answer.period == "business_hours"
+    assert answer.tier is not None
+    assert (answer.tier.id, answer.tier.contact_name) == (tier.pk, "Desk")
