@@ -26,8 +26,16 @@ def _run(**kwargs) -> str:
     return out.getvalue()
 
 
+def _catalog_size(slug: str) -> int:
+    from bpo.audit.models import LogEntry
+
+    with schema_context(Client.objects.get(slug=slug).schema_name):
+        return LogEntry.objects.count()
+
+
 def _snapshot():
     return (
+        [_catalog_size(slug) for slug in ("shopright", "cloudlane", "viajes-sol")],
         sorted(User.objects.values_list("email", "password", "full_name", "is_active")),
         sorted(Membership.objects.values_list("user__email", "role", "client__slug")),
         sorted(Client.objects.values_list("slug", "status")),
@@ -76,6 +84,28 @@ def test_seed_demo_loads_everything_once(monkeypatch):
     am = User.objects.get(email="am@bpo.example")
     assert set(am.memberships.values_list("client__slug", flat=True)) == set(clients)
     assert Membership.objects.filter(user__email="agent@bpo.example").count() == 2
+    # catalogs at three stages: ShopRight's pilot catalog is complete (with a version waiting for
+    # the client's approval), Cloudlane's too, Viajes Sol has a draft line only
+    from bpo.catalog.models import ScriptVersion, ServiceLine
+    from tenants.pilot import pilot_checklist
+
+    def catalog_of(slug):
+        with schema_context(clients[slug].schema_name):
+            done = {item.key for item in pilot_checklist(client=clients[slug]) if item.is_done}
+            versions = sorted(ScriptVersion.objects.values_list("status", flat=True))
+            return ServiceLine.objects.count(), versions, done
+
+    assert catalog_of("shopright") == (
+        2,
+        ["draft", "in_review", "published"],
+        {"service_line", "published_script", "escalation_path"},
+    )
+    assert catalog_of("cloudlane") == (
+        1,
+        ["published"],
+        {"service_line", "published_script", "escalation_path"},
+    )
+    assert catalog_of("viajes-sol") == (1, [], {"service_line"})
     # one password for everyone
     assert all(user.check_password(seed_demo.DEMO_PASSWORD) for user in demo_users)
     # and the logins are printed

@@ -1,4 +1,4 @@
-"""``python manage.py seed_demo``: demo staff, three demo clients and their users.
+"""``python manage.py seed_demo``: demo staff, three demo clients, their users and catalogs.
 
 Idempotent: what exists is left alone (passwords included); a second run changes nothing and
 says so. Every demo account uses one password, :data:`DEMO_PASSWORD` (or ``$DEMO_PASSWORD``).
@@ -180,9 +180,26 @@ class Command(BaseCommand):
         for person in DEMO_STAFF[1:]:
             for slug in person.clients:
                 self._role(staff[person.email], person.role, clients[slug], actor=actor)
+        client_admins = {}
         for person in DEMO_CLIENT_USERS:
             user = self._user(person, password)
             self._role(user, person.role, clients[person.clients[0]], actor=account_manager)
+            if person.role == Role.CLIENT_ADMIN:
+                client_admins[person.clients[0]] = user
+        for slug, client in clients.items():
+            self._catalog(client, account_manager, client_admins[slug])
+
+    def _catalog(self, client, account_manager: User, client_admin: User) -> None:
+        from django_tenants.utils import tenant_context
+
+        from bpo.catalog.demo import seed_catalog
+
+        with tenant_context(client):
+            self.changes.extend(
+                seed_catalog(
+                    client=client, account_manager=account_manager, client_admin=client_admin
+                )
+            )
 
     def _user(self, person: DemoPerson, password: str) -> User:
         user = User.objects.filter(email__iexact=person.email).first()
