@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from auditlog.context import set_actor
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Q, QuerySet
 
 from bpo.audit.models import LogEntry
@@ -92,19 +95,52 @@ def history_of_object(instance) -> QuerySet[LogEntry]:
     return history_queryset().filter(content_type=content_type, object_id=instance.pk)
 
 
+_EMPTY = (None, "", "None", "[]")
+
+
+def _value(raw, field):
+    """auditlog stores values as text; "None" and "" both mean there was nothing, and a
+    date-time is written in UTC without its offset (it is given back aware, in UTC)."""
+    if raw in _EMPTY:
+        return None
+    if isinstance(field, models.DateTimeField):
+        try:
+            return datetime.fromisoformat(raw).replace(tzinfo=UTC)
+        except ValueError:
+            return raw
+    return raw
+
+
+def _model_field(model, name: str):
+    try:
+        return model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return None
+
+
 def describe_entry(entry: LogEntry) -> dict:
-    """One entry as plain data for pages and the API."""
+    """One entry as plain data for pages and the API.
+
+    A creation lists the values the object was created with, a deletion those it had; the id
+    and empty values are left out, as they say nothing to a reader.
+    """
+    model = entry.content_type.model_class()
+    changes = {}
+    for field, values in (entry.changes_dict or {}).items():
+        model_field = _model_field(model, field)
+        before, after = _value(values[0], model_field), _value(values[1], model_field)
+        if field == "id" or before == after:
+            continue
+        changes[field] = {"before": before, "after": after}
     return {
         "id": entry.pk,
         "timestamp": entry.timestamp,
         "actor": entry.actor.email if entry.actor else (entry.actor_email or None),
         "action": ACTION_NAMES.get(entry.action, str(entry.action)),
         "object_type": entry.content_type.model,
+        "object_label": str(model._meta.verbose_name).capitalize() if model else "",
         "object_id": entry.object_id,
         "object_repr": entry.object_repr,
         "service_line": (entry.additional_data or {}).get("service_line"),
-        "changes": {
-            field: {"before": values[0], "after": values[1]}
-            for field, values in (entry.changes_dict or {}).items()
-        },
+        "changes": changes,
     }

@@ -187,6 +187,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 # not mark it swappable), with a constraint onto the users table: it gets no migrations.
 AUDITLOG_LOGENTRY_MODEL = "audit.LogEntry"
 MIGRATION_MODULES = {"auditlog": None}
+# A changed reference reads "Priya Shah", not "7".
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celery" / "beat-schedule")
 

@@ -53,3 +53,27 @@ def test_history_stays_in_its_clients_schema(in_client_a, client_b, account_mana
     connection.set_tenant(client_b)
     # then it has none of it
     assert not audit.history_of_service_line(line.pk).exists()
+
+
+def test_references_read_as_names_and_times_as_instants(in_client_a, account_manager):
+    from datetime import UTC, datetime
+
+    from tests.catalog.factories import ScriptVersionFactory
+
+    # given a version created by the account manager, then sent for review
+    with audit.audit_actor(account_manager):
+        version = ScriptVersionFactory(created_by=account_manager)
+        version.status = "in_review"
+        version.submitted_at = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)
+        version.save()
+    # when
+    created, submitted = reversed(
+        [audit.describe_entry(e) for e in audit.history_of_object(version)]
+    )
+    # then the creator is named, not numbered, and the time is an aware instant
+    assert created["changes"]["created_by"]["after"] == str(account_manager)
+    assert created["changes"]["script"]["after"] == str(version.script)
+    assert submitted["changes"]["submitted_at"] == {
+        "before": None,
+        "after": datetime(2026, 11, 23, 14, 5, tzinfo=UTC),
+    }

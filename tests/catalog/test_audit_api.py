@@ -47,7 +47,10 @@ def test_the_history_of_a_line_includes_what_hangs_off_it(client_a, account_mana
     assert {e["actor"] for e in body["results"]} == {"am@provider.test"}
     created = next(e for e in body["results"] if e["object_type"] == "serviceline")
     assert created["action"] == "created"
-    assert created["changes"]["name"] == {"before": "None", "after": first.name}
+    assert created["object_label"] == "Service line"
+    assert created["changes"]["name"] == {"before": None, "after": first.name}
+    # a creation lists what the object was made with: no id, no empty values
+    assert "id" not in created["changes"] and "description" not in created["changes"]
 
 
 def test_filters_by_type_action_and_actor(client_a, account_manager, provider_admin):

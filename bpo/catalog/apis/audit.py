@@ -22,6 +22,7 @@ AUDIT_ENTRY_EXAMPLE = {
     "actor": "am@bpo.example",
     "action": "updated",
     "object_type": "serviceline",
+    "object_label": "Service line",
     "object_id": 4,
     "object_repr": "Billing support",
     "service_line": 4,

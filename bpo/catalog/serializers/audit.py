@@ -1,13 +1,24 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from rest_framework import serializers
 
 from bpo.catalog import audit
 
 
+class ChangeValueField(serializers.CharField):
+    """A value as text; a date-time as ISO 8601 in UTC."""
+
+    def to_representation(self, value):
+        if isinstance(value, datetime):
+            return value.isoformat().replace("+00:00", "Z")
+        return super().to_representation(value)
+
+
 class FieldChangeSerializer(serializers.Serializer):
-    before = serializers.CharField(allow_null=True)
-    after = serializers.CharField(allow_null=True)
+    before = ChangeValueField(allow_null=True)
+    after = ChangeValueField(allow_null=True)
 
 
 class AuditEntrySerializer(serializers.Serializer):
@@ -18,6 +29,7 @@ class AuditEntrySerializer(serializers.Serializer):
     actor = serializers.EmailField(allow_null=True, help_text="Empty for system changes.")
     action = serializers.ChoiceField(choices=sorted(set(audit.ACTION_NAMES.values())))
     object_type = serializers.ChoiceField(choices=audit.OBJECT_TYPES)
+    object_label = serializers.CharField(help_text="What the object is, e.g. Escalation tier.")
     object_id = serializers.IntegerField()
     object_repr = serializers.CharField()
     service_line = serializers.IntegerField(allow_null=True)
