@@ -389,6 +389,21 @@ class Coverage(models.TextChoices):
 
 # What a client admin may change on a tier: its contact, not its place in the path.
 CONTACT_FIELDS = ("contact_name", "contact_role", "channel", "phone", "email")
+# Everything a tier is made of (what the services take and the API shows).
+TIER_FIELDS = (
+    "level",
+    "trigger_kind",
+    "category",
+    "min_severity",
+    "unresolved_minutes",
+    "contact_name",
+    "contact_role",
+    "channel",
+    "phone",
+    "email",
+    "respond_within_minutes",
+    "coverage",
+)
 
 
 class EscalationTier(models.Model):

@@ -15,18 +15,10 @@ from tests.catalog.factories import (
     ScriptVariableFactory,
     ScriptVersionFactory,
 )
+from tests.catalog.roles import ROLES
 from tests.conftest import make_user
 
-ALL_ROLES = [
-    Role.PROVIDER_ADMIN,
-    Role.ACCOUNT_MANAGER,
-    Role.SCHEDULER,
-    Role.FINANCE,
-    Role.QA_ANALYST,
-    Role.AGENT,
-    Role.CLIENT_ADMIN,
-    Role.CLIENT_VIEWER,
-]
+ALL_ROLES = [Role(role) for role in ROLES]
 # Who may do what with scripts, as the issue puts it (written out here, not read from the code's
 # table, so a change of the table shows up as failing tests).
 READERS = set(ALL_ROLES)

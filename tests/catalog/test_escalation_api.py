@@ -17,23 +17,11 @@ from tests.catalog.factories import (
     OpeningHoursFactory,
     ServiceLineFactory,
 )
+from tests.catalog.roles import CONTACT_EDITORS, MANAGERS, ROLES
 from tests.catalog.test_escalation_services import RULES, office_line, tier
 from tests.conftest import make_user, token_client
 
 pytestmark = pytest.mark.django_db
-
-ROLES = [
-    "provider_admin",
-    "account_manager",
-    "scheduler",
-    "finance",
-    "qa_analyst",
-    "agent",
-    "client_admin",
-    "client_viewer",
-]
-MANAGERS = {"provider_admin", "account_manager"}
-CONTACT_EDITORS = MANAGERS | {"client_admin"}
 
 
 def base(client) -> str:

@@ -10,26 +10,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from bpo.catalog import models
 from bpo.catalog.models import EscalationPath, EscalationTier
 from bpo.catalog.services import escalations as services
 from tests.catalog.factories import EscalationTierFactory
+from tests.catalog.roles import CONTACT_EDITORS, MANAGERS, ROLES
 from tests.catalog.test_escalation_services import office_line, tier
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "provider_admin",
-    "account_manager",
-    "scheduler",
-    "finance",
-    "qa_analyst",
-    "agent",
-    "client_admin",
-    "client_viewer",
-]
-MANAGERS = {"provider_admin", "account_manager"}
-CONTACT_EDITORS = MANAGERS | {"client_admin"}
 # A row added with "Add a tier" and left as it came (the form's defaults).
 UNUSED_ROW = {
     "level": 2,
@@ -39,21 +29,7 @@ UNUSED_ROW = {
     "coverage": "always",
 }
 
-TIER_FIELDS = (
-    "id",
-    "level",
-    "trigger_kind",
-    "category",
-    "min_severity",
-    "unresolved_minutes",
-    "contact_name",
-    "contact_role",
-    "channel",
-    "phone",
-    "email",
-    "respond_within_minutes",
-    "coverage",
-)
+TIER_FIELDS = ("id", *models.TIER_FIELDS)
 
 
 def url(name, client, line, **query) -> str:

@@ -7,20 +7,11 @@ import pytest
 
 from bpo.accounts.permissions import can
 from bpo.accounts.roles import Action
+from tests.catalog.roles import ROLES
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
-ROLES = (
-    "provider_admin",
-    "account_manager",
-    "scheduler",
-    "finance",
-    "qa_analyst",
-    "agent",
-    "client_admin",
-    "client_viewer",
-)
 Y, N = True, False
 # role order:                        PA AM SCH FIN QA AGT CA CV
 EXPECTED = {

@@ -13,21 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from bpo.catalog import audit
 from bpo.catalog.models import DateOverride, ServiceLine, ServiceLineStatus
 from tests.catalog.factories import DateOverrideFactory, OpeningHoursFactory, ServiceLineFactory
+from tests.catalog.roles import MANAGERS, ROLES
 from tests.conftest import make_user, token_client
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "provider_admin",
-    "account_manager",
-    "scheduler",
-    "finance",
-    "qa_analyst",
-    "agent",
-    "client_admin",
-    "client_viewer",
-]
-MANAGERS = {"provider_admin", "account_manager"}
 BASE = "/api/v1/clients/acme-a/"
 
 

@@ -20,21 +20,11 @@ from tests.catalog.factories import (
     ScriptVersionFactory,
     ServiceLineFactory,
 )
+from tests.catalog.roles import MANAGERS, ROLES
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "provider_admin",
-    "account_manager",
-    "scheduler",
-    "finance",
-    "qa_analyst",
-    "agent",
-    "client_admin",
-    "client_viewer",
-]
-MANAGERS = {"provider_admin", "account_manager"}
 SLUG = "acme-a"
 
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from bpo.catalog import resolver
 from bpo.catalog.models import (
+    TIER_FIELDS,
     ContactChannel,
     Coverage,
     EscalationPath,
@@ -16,22 +17,7 @@ from bpo.catalog.models import (
     TriggerKind,
 )
 
-TIER_OUTPUT_FIELDS = [
-    "id",
-    "path",
-    "level",
-    "trigger_kind",
-    "category",
-    "min_severity",
-    "unresolved_minutes",
-    "contact_name",
-    "contact_role",
-    "channel",
-    "phone",
-    "email",
-    "respond_within_minutes",
-    "coverage",
-]
+TIER_OUTPUT_FIELDS = ["id", "path", *TIER_FIELDS]
 
 
 class EscalationTierSerializer(serializers.ModelSerializer):

@@ -31,6 +31,7 @@ from bpo.catalog import resolver
 from bpo.catalog.audit import audit_actor
 from bpo.catalog.models import (
     CONTACT_FIELDS,
+    TIER_FIELDS,
     ContactChannel,
     Coverage,
     EscalationPath,
@@ -41,20 +42,6 @@ from bpo.catalog.models import (
 from bpo.catalog.selectors.service_lines import weekly_hours_of
 from bpo.errors import ConflictError, DomainError, PermissionDeniedError
 
-TIER_FIELDS = (
-    "level",
-    "trigger_kind",
-    "category",
-    "min_severity",
-    "unresolved_minutes",
-    "contact_name",
-    "contact_role",
-    "channel",
-    "phone",
-    "email",
-    "respond_within_minutes",
-    "coverage",
-)
 TIER_DEFAULTS: dict[str, Any] = {
     "category": "",
     "min_severity": None,
