@@ -77,3 +77,24 @@ def test_references_read_as_names_and_times_as_instants(in_client_a, account_man
         "before": None,
         "after": datetime(2026, 11, 23, 14, 5, tzinfo=UTC),
     }
+
+
+def test_a_lines_page_shows_its_history(client, client_a, account_manager):
+    from django.db import connection
+
+    # given a line whose target was raised
+    connection.set_tenant(client_a)
+    with audit.audit_actor(account_manager):
+        line = ServiceLineFactory(name="Billing", service_level_percent=Decimal("80"))
+        line.service_level_percent = Decimal("90")
+        line.save()
+    connection.set_schema_to_public()
+    # when its page is opened
+    client.force_login(account_manager)
+    html = client.get(f"/c/{client_a.slug}/service-lines/{line.pk}/").content.decode()
+    # then the card names who changed what, before and after, in words
+    card = html[html.index('id="audit-trail"') :]
+    assert "Service line “Billing” updated" in card
+    assert "<strong>Service level percent</strong>: <del>80.00</del> → <ins>90</ins>" in card
+    assert "Service line “Billing” created" in card and "<strong>Id</strong>" not in card
+    assert "am@provider.test" in card

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import django_filters
 from django.db.models import Q
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
@@ -30,6 +32,14 @@ AUDIT_ENTRY_EXAMPLE = {
 }
 
 
+class InstantFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 instant, compared in UTC: Python accepts offsets up to a day, PostgreSQL
+    only up to 15:59, so an offset such as +20:51 must not reach the database as written."""
+
+    def filter(self, qs, value):
+        return super().filter(qs, value.astimezone(UTC) if value else value)
+
+
 class AuditEntryFilter(django_filters.FilterSet):
     service_line = django_filters.NumberFilter(
         method="filter_service_line",
@@ -45,8 +55,8 @@ class AuditEntryFilter(django_filters.FilterSet):
     actor = django_filters.CharFilter(
         field_name="actor__email", lookup_expr="iexact", help_text="The e-mail of who changed it."
     )
-    since = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lt")
+    since = InstantFilter(field_name="timestamp", lookup_expr="gte")
+    until = InstantFilter(field_name="timestamp", lookup_expr="lt")
 
     class Meta:
         model = LogEntry
