@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from bpo.accounts.roles import (
     ACTION_ROLES,
     CLIENT_ROLES,
+    FROZEN_WHEN_OFFBOARDED,
     GRANTABLE_ROLES,
     LIST_ALL_CLIENTS,
     MANAGE_STAFF,
@@ -75,6 +76,8 @@ def can_access_client(user: User, client: Client) -> bool:
 
 
 def can(user: User, client: Client, action: str) -> bool:
+    if action in FROZEN_WHEN_OFFBOARDED and client.status == "offboarded":
+        return False
     return bool(roles_for(user, client) & ACTION_ROLES[action])
 
 

@@ -83,6 +83,18 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.EDIT_ESCALATION_CONTACTS: _CATALOG_OWNERS | {Role.CLIENT_ADMIN},
 }
 
+# An offboarded client's records are final: its catalog can be read and exported, not changed.
+FROZEN_WHEN_OFFBOARDED = frozenset(
+    {
+        Action.MANAGE_CATALOG,
+        Action.PROPOSE_SCRIPT,
+        Action.REVIEW_SCRIPT,
+        Action.PUBLISH_SCRIPT,
+        Action.RETIRE_SCRIPT,
+        Action.EDIT_ESCALATION_CONTACTS,
+    }
+)
+
 # Provider-wide actions (no client in scope).
 ONBOARD_CLIENTS = frozenset({Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER})
 LIST_ALL_CLIENTS = frozenset({Role.PROVIDER_ADMIN})
