@@ -50,6 +50,7 @@ from bpo.api.schema import (
     FORBIDDEN,
     NOT_AUTHENTICATED,
     NOT_FOUND,
+    REFUSALS,
     error_response,
     invalid_response,
     page_of,
@@ -371,9 +372,7 @@ class _CanManageStaff(permissions.BasePermission):
         description="The last provider admin, and the last client admin of a client, stay (409).",
         responses={
             204: None,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
             409: CONFLICT,
         },
     ),
@@ -438,9 +437,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Provid
         summary="One staff invitation",
         responses={
             200: InvitationSerializer,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
         },
     ),
     create=extend_schema(
@@ -476,9 +473,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Provid
         request=None,
         responses={
             200: InvitationSerializer,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
             409: CONFLICT,
         },
     ),
@@ -557,9 +552,7 @@ class _ClientPeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
         responses={
             201: MembershipSerializer,
             400: invalid_response({"user": ["No such user in this client."]}),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
             409: CONFLICT,
         },
         examples=[
@@ -577,9 +570,7 @@ class _ClientPeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
         parameters=[CLIENT_SLUG],
         responses={
             204: None,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
             409: CONFLICT,
         },
     ),
@@ -649,9 +640,7 @@ class ClientMembershipViewSet(_ClientPeopleViewSet):
         responses={
             201: InvitationSerializer,
             400: invalid_response({"email": ["Enter a valid email address."]}),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
             409: CONFLICT,
         },
         examples=[
@@ -673,9 +662,7 @@ class ClientMembershipViewSet(_ClientPeopleViewSet):
         request=None,
         responses={
             200: InvitationSerializer,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
             409: CONFLICT,
         },
     ),

@@ -62,3 +62,7 @@ FORBIDDEN = error_response(
 CLIENT_SLUG = OpenApiParameter(
     "client_slug", OpenApiTypes.STR, OpenApiParameter.PATH, description="The client's slug."
 )
+
+# What every signed-in endpoint may answer besides its own results: no or bad credentials, a
+# role that does not allow it, and not found (or not yours to see).
+REFUSALS = {401: NOT_AUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND}

@@ -11,7 +11,7 @@ from rest_framework import mixins
 
 from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedViewSet
-from bpo.api.schema import CLIENT_SLUG, FORBIDDEN, NOT_AUTHENTICATED, NOT_FOUND, page_of
+from bpo.api.schema import CLIENT_SLUG, REFUSALS, page_of
 from bpo.audit.models import LogEntry
 from bpo.catalog import audit
 from bpo.catalog.serializers.audit import AuditEntrySerializer
@@ -84,9 +84,7 @@ class AuditEntryFilter(django_filters.FilterSet):
         parameters=[CLIENT_SLUG],
         responses={
             200: AuditEntrySerializer(many=True),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
         },
         examples=[OpenApiExample("A page", value=page_of(AUDIT_ENTRY_EXAMPLE), response_only=True)],
     ),
@@ -95,9 +93,7 @@ class AuditEntryFilter(django_filters.FilterSet):
         parameters=[CLIENT_SLUG],
         responses={
             200: AuditEntrySerializer,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
         },
         examples=[OpenApiExample("A change", value=AUDIT_ENTRY_EXAMPLE, response_only=True)],
     ),

@@ -26,9 +26,9 @@ from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedViewSet
 from bpo.api.schema import (
     CLIENT_SLUG,
-    FORBIDDEN,
     NOT_AUTHENTICATED,
     NOT_FOUND,
+    REFUSALS,
     error_response,
     invalid_response,
     page_of,
@@ -223,9 +223,7 @@ class EscalationPathFilter(django_filters.FilterSet):
         parameters=[CLIENT_SLUG],
         responses={
             200: EscalationPathSerializer(many=True),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
         },
         examples=[OpenApiExample("A page", value=page_of(PATH_EXAMPLE), response_only=True)],
     ),
@@ -235,9 +233,7 @@ class EscalationPathFilter(django_filters.FilterSet):
         parameters=[CLIENT_SLUG, PATH_ID],
         responses={
             200: EscalationPathSerializer,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
         },
         examples=[OpenApiExample("A path", value=PATH_EXAMPLE, response_only=True)],
     ),
@@ -463,9 +459,7 @@ class EscalationPathViewSet(ClientScopedViewSet):
                     ],
                 }
             ),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
         },
         examples=[
             OpenApiExample("A tier now and one next", value=RESOLUTION_EXAMPLE, response_only=True),
@@ -510,9 +504,7 @@ class EscalationPathViewSet(ClientScopedViewSet):
         parameters=[CLIENT_SLUG, TIER_ID],
         responses={
             200: EscalationTierSerializer,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
         },
         examples=[OpenApiExample("A tier", value=TIER_EXAMPLE, response_only=True)],
     ),

@@ -27,9 +27,9 @@ from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedViewSet
 from bpo.api.schema import (
     CLIENT_SLUG,
-    FORBIDDEN,
     NOT_AUTHENTICATED,
     NOT_FOUND,
+    REFUSALS,
     error_response,
     invalid_response,
     page_of,
@@ -198,9 +198,7 @@ def _workflow_schema(summary: str, description: str, conflict: str, request=None
         request=request,
         responses={
             200: ScriptVersionSerializer,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
             409: _conflict(conflict),
             **(
                 {400: invalid_response({"comment": [RETURN_COMMENT_REQUIRED]})}
@@ -261,9 +259,7 @@ class ScriptVersionFilter(django_filters.FilterSet):
         responses={
             201: ScriptSerializer,
             400: invalid_response({"title": ["Give the script a title."]}),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
             409: error_response(
                 "The line has a script already.",
                 "conflict",
@@ -373,9 +369,7 @@ ACTION_RIGHTS = {
         responses={
             201: ScriptVersionSerializer,
             400: CONTENT_INVALID,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
         },
         examples=[
             OpenApiExample("A draft", request_only=True, value=VERSION_INPUT_EXAMPLE),
@@ -409,9 +403,7 @@ ACTION_RIGHTS = {
         responses={
             200: ScriptVersionSerializer,
             400: CONTENT_INVALID,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
             409: _conflict("Only a draft can be edited; this one is in review."),
         },
         examples=[
@@ -435,9 +427,7 @@ ACTION_RIGHTS = {
         parameters=[CLIENT_SLUG, VERSION_ID],
         responses={
             204: None,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
             409: _conflict("Only a draft can be deleted; this one is approved."),
         },
     ),
@@ -495,9 +485,7 @@ ACTION_RIGHTS = {
         responses={
             200: ScriptVersionDiffSerializer,
             400: invalid_response({"against": ["Compare with another version of this script."]}),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
         },
         examples=[OpenApiExample("A diff", value=DIFF_EXAMPLE, response_only=True)],
     ),

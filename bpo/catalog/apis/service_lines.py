@@ -27,9 +27,7 @@ from rest_framework.response import Response
 from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedViewSet
 from bpo.api.schema import (
-    FORBIDDEN,
-    NOT_AUTHENTICATED,
-    NOT_FOUND,
+    REFUSALS,
     error_response,
     invalid_response,
     page_of,
@@ -171,9 +169,7 @@ class ServiceLineFilter(django_filters.FilterSet):
         responses={
             200: ServiceLineSerializer(many=True),
             400: invalid_response({"status": ['Select a valid choice. "x" is not one of them.']}),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
         },
         examples=[
             OpenApiExample("A page of lines", value=page_of(LINE_EXAMPLE), response_only=True)
@@ -185,9 +181,7 @@ class ServiceLineFilter(django_filters.FilterSet):
         parameters=[LINE_ID],
         responses={
             200: ServiceLineSerializer,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
         },
         examples=[OpenApiExample("A voice line", value=LINE_EXAMPLE, response_only=True)],
     ),
@@ -231,9 +225,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         responses={
             201: ServiceLineSerializer,
             400: LINE_INVALID,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
         },
         examples=[
             OpenApiExample("A voice line", value=CREATE_EXAMPLE, request_only=True),
@@ -269,9 +261,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
                     ]
                 }
             ),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
             409: RETIRED_CONFLICT,
         },
         examples=[
@@ -327,9 +317,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
                 Messages.ACTIVE_NEEDS_HOURS,
                 {"status": [Messages.ACTIVE_NEEDS_HOURS]},
             ),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
             409: error_response(
                 "The line has that status already.",
                 "conflict",
@@ -373,9 +361,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
                 QueryMessages.RANGE_TOO_LONG,
                 {"end": [QueryMessages.RANGE_TOO_LONG]},
             ),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
         },
         examples=[
             OpenApiExample(
@@ -429,9 +415,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
                 QueryMessages.INSTANT_NAIVE.format(name="at"),
                 {"at": [QueryMessages.INSTANT_NAIVE.format(name="at")]},
             ),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
         },
         examples=[
             OpenApiExample(
@@ -482,9 +466,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
                 QueryMessages.YEAR_INVALID,
                 {"year": [QueryMessages.YEAR_INVALID]},
             ),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
         },
         examples=[
             OpenApiExample(
@@ -564,9 +546,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         parameters=[LINE_ID],
         responses={
             200: DateOverrideSerializer(many=True),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
         },
         examples=[OpenApiExample("A page", value=page_of(OVERRIDE_EXAMPLE), response_only=True)],
     )
@@ -583,9 +563,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
             400: invalid_response(
                 {"date": [Messages.OVERRIDE_DATE_TAKEN.format(date="2026-12-24")]}
             ),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
             409: RETIRED_CONFLICT,
         },
         examples=[
@@ -637,9 +615,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         parameters=[OVERRIDE_ID],
         responses={
             200: DateOverrideSerializer,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
         },
         examples=[OpenApiExample("Christmas Eve", value=OVERRIDE_EXAMPLE, response_only=True)],
     ),
@@ -671,9 +647,7 @@ class DateOverrideViewSet(mixins.RetrieveModelMixin, ClientScopedViewSet):
         responses={
             200: DateOverrideSerializer,
             400: invalid_response({"opens_at": [Messages.OVERRIDE_OPEN_NEEDS_TIMES]}),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
             409: RETIRED_CONFLICT,
         },
         examples=[
@@ -703,9 +677,7 @@ class DateOverrideViewSet(mixins.RetrieveModelMixin, ClientScopedViewSet):
         parameters=[OVERRIDE_ID],
         responses={
             204: None,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
+            **REFUSALS,
             409: RETIRED_CONFLICT,
         },
     )
