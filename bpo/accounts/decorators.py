@@ -10,12 +10,15 @@ from django.http import Http404
 
 from bpo.accounts.permissions import can, can_access_client
 from bpo.accounts.roles import Action
+from bpo.errors import NotFoundError
 
 
 def client_page(action: str = Action.VIEW_CLIENT):
     """Guard a page under ``/c/<client_slug>/``: login, then membership (404), then role (403).
 
-    The view receives ``request.tenant`` (the client) and no ``client_slug`` argument.
+    The view receives ``request.tenant`` (the client) and no ``client_slug`` argument. A
+    ``NotFoundError`` from a selector (an id that is not this client's) becomes the 404 page,
+    as the API's handler makes it a 404 answer.
     """
 
     def decorator(view):
@@ -30,7 +33,10 @@ def client_page(action: str = Action.VIEW_CLIENT):
                 raise Http404("No such client")
             if not can(request.user, client, action):
                 raise PermissionDenied("Your role in this client does not allow this.")
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except NotFoundError as error:
+                raise Http404(error.message) from None
 
         wrapped.client_action = action  # type: ignore[attr-defined]
         return wrapped

@@ -55,7 +55,9 @@ NOT_FOUND = error_response(
     "Not found.",
 )
 FORBIDDEN = error_response(
-    "Your role does not allow this.", "permission_denied", "Your role does not allow this."
+    "Your role does not allow this.",
+    "permission_denied",
+    "Your role in this client does not allow this.",
 )
 
 # The path parameter of every endpoint under /api/v1/clients/{client_slug}/.
