@@ -88,6 +88,11 @@ class Client(TenantMixin):
         """Client users cannot sign in to a suspended or offboarded client."""
         return self.status in {ClientStatus.SUSPENDED, ClientStatus.OFFBOARDED}
 
+    @property
+    def is_offboarded(self) -> bool:
+        """Offboarded for good: its data is kept for export, and no longer changed."""
+        return self.status == ClientStatus.OFFBOARDED
+
 
 class ClientEvent(models.Model):
     """The registry's audit trail: who changed what about a client, and when."""

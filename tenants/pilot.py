@@ -73,5 +73,15 @@ def pilot_checklist(*, client) -> list[PilotItemState]:
     return states
 
 
+def is_complete(states: list[PilotItemState]) -> bool:
+    return all(state.is_done for state in states)
+
+
+def awaits_items(states: list[PilotItemState]) -> bool:
+    """Whether an item the client can already do is still to do (what is worth watching for;
+    an item whose feature does not exist yet cannot appear)."""
+    return any(state.is_available and not state.is_done for state in states)
+
+
 def is_pilot_complete(*, client) -> bool:
-    return all(state.is_done for state in pilot_checklist(client=client))
+    return is_complete(pilot_checklist(client=client))

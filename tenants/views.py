@@ -19,7 +19,7 @@ from bpo.accounts.decorators import client_page, provider_page
 from bpo.accounts.permissions import can, can_onboard_clients, is_provider_staff
 from bpo.accounts.roles import Action
 from bpo.errors import DomainError
-from tenants import selectors, services
+from tenants import pilot, selectors, services
 from tenants.forms import (
     BillingForm,
     ClientAdminForm,
@@ -402,7 +402,11 @@ def client_overview(request):
 
 def _pilot_context(client) -> dict:
     checklist = pilot_checklist(client=client)
-    return {"checklist": checklist, "pilot_complete": all(item.is_done for item in checklist)}
+    return {
+        "checklist": checklist,
+        "pilot_complete": pilot.is_complete(checklist),
+        "pilot_refreshes": pilot.awaits_items(checklist),
+    }
 
 
 @client_page()

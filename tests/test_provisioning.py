@@ -87,3 +87,22 @@ def test_drifted_template_falls_back_to_migrations(monkeypatch):
     )
     # then no snapshot is offered, and provisioning runs real migrations
     assert provisioning.current_snapshot() is None
+
+
+@pytest.mark.django_db
+def test_every_schema_numbers_its_content_types_alike(client_a, client_b):
+    """Django caches content type ids per process, not per schema, and the change history
+    stores them: every client schema must number them as the public schema does."""
+
+    def content_types(schema: str) -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT id, app_label, model FROM "{schema}".django_content_type ORDER BY id'
+            )
+            return cursor.fetchall()
+
+    public = content_types("public")
+    catalog = [row for row in public if row[1] in {"catalog", "audit"}]
+    assert catalog, "the catalog's content types are missing from public"
+    for schema in (client_a.schema_name, client_b.schema_name, provisioning.template_schema()):
+        assert content_types(schema) == public, schema

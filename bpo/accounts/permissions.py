@@ -76,7 +76,7 @@ def can_access_client(user: User, client: Client) -> bool:
 
 
 def can(user: User, client: Client, action: str) -> bool:
-    if action in FROZEN_WHEN_OFFBOARDED and client.status == "offboarded":
+    if action in FROZEN_WHEN_OFFBOARDED and client.is_offboarded:
         return False
     return bool(roles_for(user, client) & ACTION_ROLES[action])
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from auditlog.models import AbstractLogEntry
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KeyTransform
 
 
 class LogEntry(AbstractLogEntry):
@@ -27,4 +28,16 @@ class LogEntry(AbstractLogEntry):
     )
 
     class Meta(AbstractLogEntry.Meta):
-        pass
+        indexes = [
+            # A line's and a script version's history are found by the key their entries
+            # carry in ``additional_data`` (see bpo/catalog/audit.py): without these, every
+            # history read scans the client's whole log.
+            models.Index(
+                KeyTransform("service_line", "additional_data"),
+                name="audit_entry_service_line",
+            ),
+            models.Index(
+                KeyTransform("script_version", "additional_data"),
+                name="audit_entry_script_version",
+            ),
+        ]

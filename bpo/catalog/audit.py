@@ -79,15 +79,16 @@ def history_queryset() -> QuerySet[LogEntry]:
     )
 
 
-def history_of_service_line(service_line_id: int) -> QuerySet[LogEntry]:
-    """The line's own entries and those of everything that hangs off it."""
-    from bpo.catalog.models import ServiceLine
+def of_service_line(service_line_id: int) -> Q:
+    """Entries of the line itself and of everything that hangs off it (they name the line in
+    ``additional_data``, which an expression index of ``bpo.audit.LogEntry`` covers)."""
+    return Q(content_type__app_label="catalog", content_type__model="serviceline") & Q(
+        object_id=service_line_id
+    ) | Q(additional_data__service_line=service_line_id)
 
-    line_type = ContentType.objects.get_for_model(ServiceLine)
-    return history_queryset().filter(
-        Q(content_type=line_type, object_id=service_line_id)
-        | Q(additional_data__service_line=service_line_id)
-    )
+
+def history_of_service_line(service_line_id: int) -> QuerySet[LogEntry]:
+    return history_queryset().filter(of_service_line(service_line_id))
 
 
 def history_of_object(instance) -> QuerySet[LogEntry]:

@@ -87,6 +87,15 @@ def test_time_filters_take_any_offset(client_a, account_manager):
     assert until.status_code == 200 and until.json()["count"] == 0
 
 
+@pytest.mark.parametrize("value", ["1.5", "abc", "0", str(2**64)])
+def test_ids_in_filters_are_whole_numbers(client_a, account_manager, value):
+    api = token_client(account_manager)
+    for name in ("service_line", "object_id"):
+        response = api.get(_url(client_a), {name: value})
+        assert response.status_code == 400, (name, value)
+        assert name in response.json()["error"]["fields"]
+
+
 def test_a_bad_filter_is_a_clear_error(client_a, account_manager):
     response = token_client(account_manager).get(_url(client_a), {"action": "exploded"})
     assert response.status_code == 400

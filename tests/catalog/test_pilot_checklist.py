@@ -66,6 +66,9 @@ def test_items_tick_as_the_catalog_fills(client, client_a, account_manager):
     # the overview shows the same card
     overview = client.get(f"/c/{client_a.slug}/").content.decode()
     assert _states(overview) == states
+    # and, with nothing left that can appear yet, it stops refreshing itself
+    assert "hx-trigger" not in _checklist(client, client_a)
+    assert "hx-trigger" not in overview
 
 
 def test_the_checklist_is_the_clients_own(client, client_a, client_b, client_b_admin):

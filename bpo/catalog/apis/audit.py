@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 
 import django_filters
-from django.db.models import Q
+from django import forms
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins
 
@@ -40,15 +40,26 @@ class InstantFilter(django_filters.IsoDateTimeFilter):
         return super().filter(qs, value.astimezone(UTC) if value else value)
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A row id: a whole number (``NumberFilter`` alone takes 1.5 and passes a Decimal)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class AuditEntryFilter(django_filters.FilterSet):
-    service_line = django_filters.NumberFilter(
+    service_line = IdFilter(
         method="filter_service_line",
         help_text="Changes of this service line and of everything on it (hours, script, tiers).",
     )
     object_type = django_filters.ChoiceFilter(
         field_name="content_type__model", choices=[(name, name) for name in audit.OBJECT_TYPES]
     )
-    object_id = django_filters.NumberFilter(field_name="object_id")
+    object_id = IdFilter(field_name="object_id")
     action = django_filters.ChoiceFilter(
         method="filter_action", choices=[(name, name) for name in ACTION_CODES]
     )
@@ -63,11 +74,7 @@ class AuditEntryFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_service_line(self, queryset, name, value):
-        value = int(value)  # NumberFilter gives a Decimal, which a JSON lookup cannot take
-        return queryset.filter(
-            Q(content_type__model="serviceline", object_id=value)
-            | Q(additional_data__service_line=value)
-        )
+        return queryset.filter(audit.of_service_line(value))
 
     def filter_action(self, queryset, name, value):
         return queryset.filter(action=ACTION_CODES[value])
