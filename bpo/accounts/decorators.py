@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from bpo.accounts.permissions import can, can_access_client
+from bpo.accounts.permissions import ROLE_REFUSAL, can, can_access_client
 from bpo.accounts.roles import Action
 from bpo.errors import NotFoundError
 
@@ -32,7 +32,7 @@ def client_page(action: str = Action.VIEW_CLIENT):
             if not can_access_client(request.user, client):
                 raise Http404("No such client")
             if not can(request.user, client, action):
-                raise PermissionDenied("Your role in this client does not allow this.")
+                raise PermissionDenied(ROLE_REFUSAL)
             try:
                 return view(request, *args, **kwargs)
             except NotFoundError as error:

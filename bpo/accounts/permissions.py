@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 _CACHE_ATTR = "_bpo_memberships"
 
+# What a user who may see a client, but whose role does not allow the action, is told (403).
+ROLE_REFUSAL = "Your role in this client does not allow this."
+
 
 def memberships_of(user: User) -> list[Membership]:
     """The user's memberships, loaded once per request (cached on the user object)."""

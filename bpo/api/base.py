@@ -15,7 +15,7 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
-from bpo.accounts.permissions import can, can_access_client
+from bpo.accounts.permissions import ROLE_REFUSAL, can, can_access_client
 from bpo.accounts.roles import Action
 
 # Token first: an anonymous request then gets 401 with ``WWW-Authenticate: Token``.
@@ -25,7 +25,7 @@ AUTHENTICATION_CLASSES = (TokenAuthentication, SessionAuthentication)
 class ClientScopedPermission(permissions.BasePermission):
     """Membership in the path's client (404 otherwise), then the action's role rule (403)."""
 
-    message = "Your role in this client does not allow this."
+    message = ROLE_REFUSAL
 
     def has_permission(self, request, view) -> bool:
         client = getattr(request, "tenant", None)

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
+from bpo.accounts.permissions import ROLE_REFUSAL
 from bpo.api.errors import error_body
 
 
@@ -57,7 +58,7 @@ NOT_FOUND = error_response(
 FORBIDDEN = error_response(
     "Your role does not allow this.",
     "permission_denied",
-    "Your role in this client does not allow this.",
+    ROLE_REFUSAL,
 )
 
 # The path parameter of every endpoint under /api/v1/clients/{client_slug}/.
