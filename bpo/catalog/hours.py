@@ -202,21 +202,28 @@ def is_open(hours: WeeklyHours, at: datetime) -> bool:
     return bool(open_intervals(hours, instant, instant + timedelta(microseconds=1)))
 
 
-def overlapping_spans(spans: Iterable[Span]) -> list[tuple[Span, Span]]:
-    """Pairs of spans that overlap in the week (for validation), by wall time."""
+def first_overlap(spans: Iterable[Span]) -> tuple[Span, Span] | None:
+    """The first two spans that overlap in the week, by wall time (for validation), or None.
+
+    "First" as when comparing every pair in order of opening: the earlier-opening span of
+    the pair comes first. Sorting by opening time makes that one linear pass (a span that
+    overlaps a later one overlaps its next neighbour too), plus the wrap of the week: a
+    Sunday span past midnight against the week's first span.
+    """
     week = 7 * 24 * 60
 
-    def minutes(span: Span) -> tuple[int, int]:
-        start = span.weekday * 24 * 60 + span.opens_at.hour * 60 + span.opens_at.minute
-        return start, start + span.minutes()
+    def start_of(span: Span) -> int:
+        return span.weekday * 24 * 60 + span.opens_at.hour * 60 + span.opens_at.minute
 
-    ordered = sorted(spans, key=lambda s: minutes(s)[0])
-    clashes = []
-    for index, first in enumerate(ordered):
-        first_start, first_end = minutes(first)
-        for second in ordered[index + 1 :]:
-            second_start, second_end = minutes(second)
-            # Compare in the week and once more shifted by a week (Sunday night into Monday).
-            if second_start < first_end or (first_start + week < second_end):
-                clashes.append((first, second))
-    return clashes
+    ordered = sorted(((start_of(span), span) for span in spans), key=lambda pair: pair[0])
+    if len(ordered) < 2:
+        return None
+    ends = [start + span.minutes() for start, span in ordered]
+    first_start = ordered[0][0]
+    wrap = next((j for j in range(1, len(ordered)) if first_start + week < ends[j]), None)
+    clash = next((i for i in range(len(ordered) - 1) if ordered[i + 1][0] < ends[i]), None)
+    if clash is not None and (clash == 0 or wrap is None):
+        return ordered[clash][1], ordered[clash + 1][1]
+    if wrap is not None:
+        return ordered[0][1], ordered[wrap][1]
+    return None

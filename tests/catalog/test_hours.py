@@ -19,10 +19,10 @@ from bpo.catalog.hours import (
     DayHours,
     Span,
     WeeklyHours,
+    first_overlap,
     is_open,
     local_spans,
     open_intervals,
-    overlapping_spans,
     public_holidays,
     to_utc,
 )
@@ -333,7 +333,43 @@ def test_public_holidays_come_from_the_library_and_unknown_countries_have_none()
     ],
 )
 def test_overlapping_spans(spans, clash):
-    assert bool(overlapping_spans(spans)) is clash
+    assert (first_overlap(spans) is not None) is clash
+
+
+def _first_clash_of_every_pair(spans: list[Span]) -> tuple[Span, Span] | None:
+    """The former quadratic check: every pair in order of opening, the first clash."""
+    week = 7 * 24 * 60
+
+    def minutes(span: Span) -> tuple[int, int]:
+        start = span.weekday * 24 * 60 + span.opens_at.hour * 60 + span.opens_at.minute
+        return start, start + span.minutes()
+
+    ordered = sorted(spans, key=lambda s: minutes(s)[0])
+    for index, first in enumerate(ordered):
+        first_start, first_end = minutes(first)
+        for second in ordered[index + 1 :]:
+            second_start, second_end = minutes(second)
+            if second_start < first_end or first_start + week < second_end:
+                return first, second
+    return None
+
+
+def test_first_overlap_names_the_wrap_of_the_week():
+    monday = Span(MONDAY, time(5), time(9))
+    sunday = Span(SUNDAY, time(22), time(6))
+    assert first_overlap([sunday, Span(THURSDAY, time(9), time(17)), monday]) == (monday, sunday)
+
+
+def test_first_overlap_of_a_week_of_minutes():
+    # every minute of the week as its own span: 10,080 spans, none overlapping
+    week = [
+        Span(day, time(hour, minute), time((hour + (minute + 1) // 60) % 24, (minute + 1) % 60))
+        for day in range(7)
+        for hour in range(24)
+        for minute in range(60)
+    ]
+    assert first_overlap(week) is None
+    assert first_overlap([*week, Span(MONDAY, time(0), time(0, 2))]) is not None
 
 
 # --- properties ------------------------------------------------------------------------------------
@@ -404,3 +440,9 @@ def test_open_intervals_split_anywhere_add_up(hours, start, first, second):
         else:
             merged.append((a, b))
     assert merged == whole
+
+
+@settings(max_examples=300, deadline=None)
+@given(week=st.lists(spans, max_size=12))
+def test_first_overlap_is_the_first_clash_of_every_pair(week):
+    assert first_overlap(week) == _first_clash_of_every_pair(week)

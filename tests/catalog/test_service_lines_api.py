@@ -710,3 +710,75 @@ def test_a_line_of_client_a_is_not_found_from_client_b(client_a, client_b, line,
 def test_decimal_targets_are_rendered_as_strings(client_a, in_client_a, client_a_viewer):
     line = ServiceLineFactory(csat_percent=Decimal("92.5"))
     assert body(token_client(client_a_viewer).get(lines_url(line.pk)))["csat_percent"] == "92.50"
+
+
+# --- instants and years at the edges -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"start": "0001-01-01T00:00:00Z", "end": "2026-07-01T00:00:00Z"}, "start"),
+        ({"start": "9999-12-31T00:00Z", "end": "9999-12-31T23:00Z"}, "start"),
+        ({"start": "0001-01-01T00:00:00+20:51", "end": "2026-07-01T00:00:00Z"}, "start"),
+        ({"start": "2100-12-31T00:00:00Z", "end": "2101-01-01T00:00:00Z"}, "end"),
+        ({"start": "1969-12-31T23:59:59Z", "end": "1970-01-02T00:00:00Z"}, "start"),
+    ],
+)
+def test_open_intervals_refuses_instants_outside_the_years(
+    client_a, line, client_a_viewer, query, field
+):
+    response = token_client(client_a_viewer).get(lines_url(line.pk, "open-intervals"), query)
+    assert response.status_code == 400, response.content
+    message = f"{field} must lie between 1970 and 2100 (an instant in UTC)."
+    assert body(response)["error"] == {
+        "code": "invalid",
+        "message": message,
+        "fields": {field: [message]},
+    }
+
+
+def test_open_intervals_at_the_edges_of_the_years(client_a, line, client_a_viewer):
+    api = token_client(client_a_viewer)
+    for start, end in [
+        ("1970-01-01T00:00:00Z", "1970-01-31T00:00:00Z"),
+        ("2100-12-01T00:00:00Z", "2100-12-31T23:59:59Z"),
+    ]:
+        response = api.get(lines_url(line.pk, "open-intervals"), {"start": start, "end": end})
+        assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:00Z", "9999-12-31T00:00Z", "2101-01-01T00:00Z"])
+def test_is_open_refuses_instants_outside_the_years(client_a, line, agent_a, at):
+    response = token_client(agent_a).get(lines_url(line.pk, "is-open"), {"at": at})
+    assert response.status_code == 400, response.content
+    assert body(response)["error"]["fields"] == {
+        "at": ["at must lie between 1970 and 2100 (an instant in UTC)."]
+    }
+
+
+def test_is_open_at_the_last_instant_looks_past_it(client_a, line, agent_a):
+    # the next change is looked for a week ahead, into 2101: no overflow
+    response = token_client(agent_a).get(
+        lines_url(line.pk, "is-open"), {"at": "2100-12-31T23:59:59Z"}
+    )
+    assert response.status_code == 200, response.content
+    assert body(response)["is_open"] is False
+
+
+@pytest.mark.parametrize("year", ["2_026", "+2026", "02026", "²⁰²⁶", "9" * 5000, "1969", "2101"])
+def test_holidays_refuse_what_is_not_a_plain_year(client_a, line, client_a_viewer, year):
+    response = token_client(client_a_viewer).get(lines_url(line.pk, "holidays"), {"year": year})
+    assert response.status_code == 400, response.content
+    assert body(response)["error"] == {
+        "code": "invalid",
+        "message": "year must be a year from 1970 to 2100.",
+        "fields": {"year": ["year must be a year from 1970 to 2100."]},
+    }
+
+
+@pytest.mark.parametrize("year", [" 2026 ", "\u0662\u0660\u0662\u0666"])  # Arabic-Indic 2026
+def test_holidays_read_a_year_in_decimal_digits(client_a, line, client_a_viewer, year):
+    response = token_client(client_a_viewer).get(lines_url(line.pk, "holidays"), {"year": year})
+    assert response.status_code == 200, response.content
+    assert body(response)["year"] == 2026

@@ -479,3 +479,92 @@ def test_override_add_shows_errors_inline_and_remove_works(client, client_a, lin
     assert "removed" in removed.content.decode()
     in_schema(client_a)
     assert not DateOverride.objects.exists()
+
+
+# --- review fixes ------------------------------------------------------------------------------------
+
+
+def test_the_hours_grid_has_a_header_column_for_every_slot(client, line, account_manager):
+    # given a Monday of three spans (the grid shows three slots that day, two on the others)
+    OpeningHoursFactory(service_line=line, weekday=0, opens_at=time(18), closes_at=time(19))
+    OpeningHoursFactory(service_line=line, weekday=0, opens_at=time(20), closes_at=time(21))
+    client.force_login(account_manager)
+    # when
+    page = client.get(url("service_line_edit", line.pk)).content.decode()
+    # then the header has three pairs and every row as many cells
+    grid = page[page.index('<table class="hours-grid">') : page.index("</table>")]
+    assert grid.count("<th>Opens</th>") == 3
+    assert grid.count("<th>Closes</th>") == 3
+    rows = grid.split("<tbody>")[1].split("</tr>")[:-1]
+    assert len(rows) == 7
+    assert all(row.count("<td") == 6 for row in rows)
+
+
+def test_the_status_buttons_follow_the_services_moves():
+    from bpo.catalog.services.service_lines import STATUS_MOVES
+    from bpo.catalog.views.service_lines import STATUS_ACTIONS
+
+    assert STATUS_ACTIONS == {
+        ServiceLineStatus.DRAFT: [("active", "Activate")],
+        ServiceLineStatus.ACTIVE: [("paused", "Pause")],
+        ServiceLineStatus.PAUSED: [("active", "Resume")],
+        ServiceLineStatus.RETIRED: [],
+    }
+    for status, actions in STATUS_ACTIONS.items():
+        assert {target for target, _ in actions} == set(STATUS_MOVES[status]) - {"retired"}
+
+
+def test_a_service_error_goes_to_the_grid_and_the_fields():
+    from bpo.catalog.forms.service_lines import ServiceLineForm
+    from bpo.errors import DomainError
+
+    form = ServiceLineForm(form_data())
+    assert form.is_valid()
+    form.add_service_error(
+        DomainError(
+            "Opening hours overlap.",
+            fields={"opening_hours": ["Opening hours overlap."], "name": ["Name is required."]},
+        )
+    )
+    assert form.hours_errors == ["Opening hours overlap."]
+    assert form.errors == {"name": ["Name is required."]}
+    # only the hours: nothing above the form
+    form = ServiceLineForm(form_data())
+    assert form.is_valid()
+    form.add_service_error(DomainError("A 24/7 line.", field="opening_hours"))
+    assert (form.hours_errors, form.non_field_errors()) == (["A 24/7 line."], [])
+    # a field the form lacks: above the form
+    form = ServiceLineForm(form_data())
+    assert form.is_valid()
+    form.add_service_error(DomainError("The line is retired.", field="status"))
+    assert form.non_field_errors() == ["The line is retired."]
+
+
+def test_plain_numbers_drop_trailing_zeros():
+    from bpo.catalog.forms.service_lines import plain_number
+
+    assert [plain_number(Decimal(v)) for v in ("80.00", "92.50", "100.00", "0.05")] == [
+        "80",
+        "92.5",
+        "100",
+        "0.05",
+    ]
+    assert plain_number(20) == "20"
+
+
+def test_checkboxes_keep_their_label_around_them(client, line, account_manager):
+    client.force_login(account_manager)
+    page = client.get(url("service_line_edit", line.pk)).content.decode()
+    assert '<label for="id_is_open_24_7"><input type="checkbox" name="is_open_24_7"' in page
+    detail = client.get(url("service_line", line.pk)).content.decode()
+    assert '<label for="id_is_closed"><input type="checkbox" name="is_closed"' in detail
+
+
+def test_removing_an_override_of_another_line_is_404(client, client_a, line, account_manager):
+    other = ServiceLineFactory(name="Sales")
+    override = DateOverrideFactory(service_line=other, date=date(2026, 12, 24))
+    client.force_login(account_manager)
+    response = client.post(url("service_line_override_remove", line.pk, override.pk))
+    assert response.status_code == 404
+    in_schema(client_a)
+    assert DateOverride.objects.filter(pk=override.pk).exists()

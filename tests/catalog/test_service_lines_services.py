@@ -12,7 +12,7 @@ from bpo.catalog import audit
 from bpo.catalog.hours import Span
 from bpo.catalog.models import DateOverride, OpeningHours, ServiceLine, ServiceLineStatus
 from bpo.catalog.services import service_lines as services
-from bpo.errors import ConflictError, DomainError
+from bpo.errors import ConflictError, DomainError, NotFoundError
 from tests.catalog.factories import (
     DateOverrideFactory,
     OpeningHoursFactory,
@@ -635,3 +635,66 @@ def test_one_override_per_date(in_client_a, account_manager):
     services.add_date_override(
         service_line=ServiceLineFactory(), actor=account_manager, date=XMAS_EVE
     )
+
+
+# --- review fixes ------------------------------------------------------------------------------------
+
+
+def test_the_name_check_compares_as_the_unique_constraint_does(in_client_a, account_manager):
+    # given a line; "\u212a" (Kelvin sign) lower-cases to "k" but upper-cases to itself
+    create(account_manager, name="Kelvin")
+    # when another fault comes along, the taken name is named with it (not left to the database)
+    with pytest.raises(DomainError) as refused:
+        create(account_manager, name="\u212aelvin", csat_percent=101)
+    # then
+    assert refused.value.fields == {
+        "name": ['A service line named "\u212aelvin" already exists.'],
+        "csat_percent": ["CSAT target must be between 0 and 100."],
+    }
+
+
+def test_a_name_equal_only_in_upper_case_is_free(in_client_a, account_manager):
+    # "\u017f" (long s) upper-cases to "S" but lower-cases to itself: the constraint allows it
+    create(account_manager, name="Sales")
+    line = create(account_manager, name="\u017fales")
+    assert line.pk is not None
+
+
+def test_a_day_has_at_most_six_spans(in_client_a, account_manager):
+    six = [Span(0, time(hour), time(hour, 30)) for hour in range(8, 14)]
+    line = create(account_manager, opening_hours=six)
+    assert line.opening_hours.count() == 6
+    with pytest.raises(DomainError) as refused:
+        create(account_manager, name="Sales", opening_hours=[*six, Span(0, time(15), time(16))])
+    assert refused.value.fields == {"opening_hours": ["A day has at most 6 opening spans."]}
+
+
+def test_a_week_of_minute_spans_is_refused_by_the_daily_cap(in_client_a, account_manager):
+    week = [
+        Span(day, time(hour, minute), time((hour + (minute + 1) // 60) % 24, (minute + 1) % 60))
+        for day in range(7)
+        for hour in range(24)
+        for minute in range(60)
+    ]
+    with pytest.raises(DomainError) as refused:
+        create(account_manager, opening_hours=week)
+    assert refused.value.fields == {"opening_hours": ["A day has at most 6 opening spans."]}
+
+
+def test_changing_an_override_removed_meanwhile_is_not_found(in_client_a, account_manager):
+    # given an override another request removes
+    line = ServiceLineFactory()
+    override = DateOverrideFactory(service_line=line, date=date(2026, 12, 24))
+    DateOverride.objects.filter(pk=override.pk).delete()
+    # when / then
+    with pytest.raises(NotFoundError) as refused:
+        services.update_date_override(override=override, actor=account_manager, note="Eve")
+    assert refused.value.message == "No such date override."
+
+
+def test_language_of_reads_every_iso_639_form():
+    assert services.language_of(" EN ").name == "English"
+    assert services.language_of("deu").name == "German"
+    assert services.language_of("ger").name == "German"  # 639-2/B
+    assert services.language_of("english") is None
+    assert services.language_of(None) is None

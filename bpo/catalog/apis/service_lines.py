@@ -8,7 +8,7 @@ them. Writes go through ``bpo.catalog.services.service_lines``.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import django_filters
 from django.utils import timezone
@@ -25,7 +25,9 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.response import Response
 
 from bpo.accounts.roles import Action
+from bpo.api import instants
 from bpo.api.base import ClientScopedViewSet
+from bpo.api.instants import read_instant
 from bpo.api.schema import (
     REFUSALS,
     error_response,
@@ -50,35 +52,30 @@ from bpo.catalog.services.service_lines import Messages
 from bpo.errors import DomainError
 
 MAX_RANGE = timedelta(days=31)
-MIN_YEAR, MAX_YEAR = 1970, 2100
+MIN_YEAR, MAX_YEAR = instants.EARLIEST.year, instants.LATEST.year
 
 
 class QueryMessages:
-    INSTANT_REQUIRED = (
-        "{name} is required: an ISO 8601 instant with a UTC offset, e.g. 2026-07-01T09:00:00Z."
-    )
-    INSTANT_INVALID = "{name} is not an ISO 8601 instant, e.g. 2026-07-01T09:00:00Z."
-    INSTANT_NAIVE = "{name} needs a UTC offset (Z or e.g. +02:00); a local time is ambiguous."
+    """The refusals of the query parameters besides those of ``bpo.api.instants``."""
+
     RANGE_REVERSED = "end must be after start."
     RANGE_TOO_LONG = "The range is at most 31 days."
     YEAR_INVALID = f"year must be a year from {MIN_YEAR} to {MAX_YEAR}."
 
 
-def parse_instant(value: str | None, name: str, *, required: bool = True) -> datetime | None:
-    """An aware instant from a query parameter, or a ``DomainError`` naming the parameter."""
+def read_year(value: str | None) -> int | None:
+    """The year in a query parameter (None when not given), or a ``DomainError``: decimal
+    digits only (no sign, no ``_`` separators, no spaces inside), from MIN_YEAR to MAX_YEAR."""
     if value is None or value == "":
-        if required:
-            raise DomainError(QueryMessages.INSTANT_REQUIRED.format(name=name), field=name)
         return None
-    # A "+" of an offset that was not URL-encoded arrives as a space.
-    text = value.strip().replace(" ", "+")
-    try:
-        instant = datetime.fromisoformat(text)
-    except ValueError:
-        raise DomainError(QueryMessages.INSTANT_INVALID.format(name=name), field=name) from None
-    if instant.tzinfo is None or instant.utcoffset() is None:
-        raise DomainError(QueryMessages.INSTANT_NAIVE.format(name=name), field=name)
-    return instant
+    text = value.strip()
+    # ``isdecimal`` (not ``isdigit``): exactly what ``int`` reads, without signs or "_"
+    if not (text.isdecimal() and len(text) == 4):
+        raise DomainError(QueryMessages.YEAR_INVALID, field="year")
+    year = int(text)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DomainError(QueryMessages.YEAR_INVALID, field="year")
+    return year
 
 
 # --- documentation pieces ------------------------------------------------------------------------
@@ -356,7 +353,8 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         responses={
             200: OpenIntervalsSerializer,
             400: error_response(
-                "A missing, malformed or local (no offset) instant, or a bad range.",
+                "A missing, malformed or local (no offset) instant, one outside 1970-2100, or a "
+                "bad range.",
                 "invalid",
                 QueryMessages.RANGE_TOO_LONG,
                 {"end": [QueryMessages.RANGE_TOO_LONG]},
@@ -382,8 +380,8 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
     @action(detail=True, methods=["get"], url_path="open-intervals")
     def open_intervals(self, request, client_slug: str, pk=None):
         line = self.get_object()
-        start = parse_instant(request.query_params.get("start"), "start")
-        end = parse_instant(request.query_params.get("end"), "end")
+        start = read_instant(request.query_params.get("start"), "start")
+        end = read_instant(request.query_params.get("end"), "end")
         assert start is not None and end is not None
         if end <= start:
             raise DomainError(QueryMessages.RANGE_REVERSED, field="end")
@@ -410,10 +408,10 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         responses={
             200: IsOpenSerializer,
             400: error_response(
-                "A malformed or local (no offset) instant.",
+                "A malformed or local (no offset) instant, or one outside 1970-2100.",
                 "invalid",
-                QueryMessages.INSTANT_NAIVE.format(name="at"),
-                {"at": [QueryMessages.INSTANT_NAIVE.format(name="at")]},
+                instants.NAIVE.format(name="at"),
+                {"at": [instants.NAIVE.format(name="at")]},
             ),
             **REFUSALS,
         },
@@ -433,7 +431,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
     @action(detail=True, methods=["get"], url_path="is-open")
     def is_open(self, request, client_slug: str, pk=None):
         line = self.get_object()
-        at = parse_instant(request.query_params.get("at"), "at", required=False)
+        at = read_instant(request.query_params.get("at"), "at", required=False)
         at = at or timezone.now()
         state = selectors.open_state(
             weekly_hours=selectors.weekly_hours_of(service_line=line, client=self.client), at=at
@@ -504,16 +502,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
     @action(detail=True, methods=["get"], url_path="holidays")
     def holidays(self, request, client_slug: str, pk=None):
         line = self.get_object()
-        raw_year = request.query_params.get("year")
-        if raw_year in (None, ""):
-            year = timezone.localdate().year
-        else:
-            try:
-                year = int(raw_year)
-            except ValueError:
-                raise DomainError(QueryMessages.YEAR_INVALID, field="year") from None
-            if not MIN_YEAR <= year <= MAX_YEAR:
-                raise DomainError(QueryMessages.YEAR_INVALID, field="year")
+        year = read_year(request.query_params.get("year")) or timezone.localdate().year
         rows = selectors.holidays_of(
             service_line=line,
             client=self.client,

@@ -3,10 +3,12 @@ the services', shown next to the field they name (``add_service_error``)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 
+from bpo.accounts.forms import add_domain_error
 from bpo.catalog import hours
 from bpo.catalog.models import (
     PERCENT_FIELDS,
@@ -16,11 +18,18 @@ from bpo.catalog.models import (
     ServiceLine,
     ServiceLineStatus,
 )
+from bpo.catalog.selectors.service_lines import span_of
+from bpo.catalog.services.service_lines import TARGET_FIELDS
 from bpo.errors import DomainError
 
 SLOTS_PER_DAY = 2
 BOTH_TIMES = "Give both an opening and a closing time."
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def plain_number(value: Any) -> str:
+    """A decimal without trailing zeros: 80.00 -> "80", 92.50 -> "92.5" (others as text)."""
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
 
 
 def _split_list(value: str) -> list[str]:
@@ -82,27 +91,12 @@ class ServiceLineForm(forms.Form):
         label="Closed on public holidays", required=False
     )
 
-    LIVE_TARGETS = ("service_level_percent", "service_level_seconds", "max_abandon_percent")
-    TARGET_FIELDS = (
-        "service_level_percent",
-        "service_level_seconds",
-        "max_abandon_percent",
-        "asa_seconds",
-        "first_response_percent",
-        "first_response_hours",
-        "fcr_percent",
-        "csat_percent",
-        "qa_score_percent",
-    )
-
     def __init__(self, *args, service_line: ServiceLine | None = None, **kwargs) -> None:
         self.hours_errors: list[str] = []
         spans_by_day: dict[int, list[hours.Span]] = {day: [] for day in range(7)}
         if service_line is not None:
             for row in service_line.opening_hours.all():
-                spans_by_day[row.weekday].append(
-                    hours.Span(weekday=row.weekday, opens_at=row.opens_at, closes_at=row.closes_at)
-                )
+                spans_by_day[row.weekday].append(span_of(row))
             kwargs.setdefault("initial", self.initial_of(service_line, spans_by_day))
         super().__init__(*args, **kwargs)
         self.slots = {
@@ -137,10 +131,10 @@ class ServiceLineForm(forms.Form):
             "is_open_24_7": line.is_open_24_7,
             "closed_on_public_holidays": line.closed_on_public_holidays,
         }
-        for field in ServiceLineForm.TARGET_FIELDS:
+        for field in TARGET_FIELDS:
             value = getattr(line, field)
             if value is not None and field in (*PERCENT_FIELDS, "first_response_hours"):
-                value = format(value.normalize(), "f")  # 80.00 -> "80", 92.50 -> "92.5"
+                value = plain_number(value)
             initial[field] = value
         for day, spans in spans_by_day.items():
             for slot, span in enumerate(spans, start=1):
@@ -186,7 +180,7 @@ class ServiceLineForm(forms.Form):
             "closed_on_public_holidays": data["closed_on_public_holidays"],
             "opening_hours": self.spans(),
         }
-        for field in self.TARGET_FIELDS:
+        for field in TARGET_FIELDS:
             arguments[field] = data.get(field)
         return arguments
 
@@ -200,8 +194,14 @@ class ServiceLineForm(forms.Form):
             chosen["opening_hours"] = arguments["opening_hours"]
         return chosen
 
+    def hours_columns(self) -> range:
+        """The grid's span columns (1, 2, ...): as many as the day with the most slots."""
+        return range(1, max(self.slots.values()) + 1)
+
     def hours_grid(self) -> list[dict]:
-        """The grid's rows for the template: each weekday and its (opens, closes) fields."""
+        """The grid's rows for the template: each weekday, its (opens, closes) fields and the
+        empty columns after them (``padding``, when another day has more slots)."""
+        columns = len(self.hours_columns())
         return [
             {
                 "weekday": WEEKDAY_NAMES[day],
@@ -209,24 +209,21 @@ class ServiceLineForm(forms.Form):
                     (self[f"hours_{day}_{slot}_opens"], self[f"hours_{day}_{slot}_closes"])
                     for slot in range(1, self.slots[day] + 1)
                 ],
+                "padding": range(columns - self.slots[day]),
             }
             for day in range(7)
         ]
 
     def add_service_error(self, error: DomainError) -> None:
         """A service's refusal next to each field it names; the week's hours above the grid."""
-        placed = False
-        for field, messages in (error.fields or {}).items():
-            for message in messages:
-                if field == "opening_hours":
-                    self.hours_errors.append(message)
-                elif field in self.fields:
-                    self.add_error(field, message)
-                else:
-                    continue
-                placed = True
-        if not placed:
-            self.add_error(None, error.message)
+        fields = dict(error.fields or {})
+        hours_messages = fields.pop("opening_hours", [])
+        for message in hours_messages:
+            if message not in self.hours_errors:
+                self.hours_errors.append(message)
+        if hours_messages and not any(field in self.fields for field in fields):
+            return  # placed above the grid; nothing else to show
+        add_domain_error(self, DomainError(error.message, fields=fields))
 
 
 class DateOverrideForm(forms.Form):
@@ -235,13 +232,3 @@ class DateOverrideForm(forms.Form):
     opens_at = forms.TimeField(label="Opens", required=False, widget=TIME_WIDGET)
     closes_at = forms.TimeField(label="Closes", required=False, widget=TIME_WIDGET)
     note = forms.CharField(label="Note", required=False)
-
-    def add_service_error(self, error: DomainError) -> None:
-        placed = False
-        for field, messages in (error.fields or {}).items():
-            if field in self.fields:
-                for message in messages:
-                    self.add_error(field, message)
-                placed = True
-        if not placed:
-            self.add_error(None, error.message)

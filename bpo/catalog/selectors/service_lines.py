@@ -18,8 +18,14 @@ from bpo.catalog.models import (
 )
 from bpo.errors import NotFoundError
 
-# How far ahead the pages look for the next opening or closing of a line.
+# How far ahead the pages look for the next opening or closing of a line. Instants from
+# outside end at ``bpo.api.instants.LATEST`` (2100), so adding this never overflows.
 NEXT_CHANGE_HORIZON = timedelta(days=8)
+
+
+def span_of(row: OpeningHours) -> hours.Span:
+    """An opening-hours row as the plain ``hours.Span``."""
+    return hours.Span(weekday=row.weekday, opens_at=row.opens_at, closes_at=row.closes_at)
 
 
 def get_service_line(*, service_line_id: int) -> ServiceLine:
@@ -27,17 +33,14 @@ def get_service_line(*, service_line_id: int) -> ServiceLine:
     try:
         return ServiceLine.objects.get(pk=service_line_id)
     except (ServiceLine.DoesNotExist, ValueError, TypeError):
-        raise NotFoundError("No such service line.", code="not_found") from None
+        raise NotFoundError("No such service line.") from None
 
 
 def weekly_hours_of(*, service_line: ServiceLine, client) -> hours.WeeklyHours:
     """The line's hours as the plain data of ``bpo.catalog.hours`` (two queries)."""
     return hours.WeeklyHours(
         time_zone=client.time_zone,
-        spans=tuple(
-            hours.Span(weekday=row.weekday, opens_at=row.opens_at, closes_at=row.closes_at)
-            for row in service_line.opening_hours.all()
-        ),
+        spans=tuple(span_of(row) for row in service_line.opening_hours.all()),
         is_open_24_7=service_line.is_open_24_7,
         country=client.country,
         closed_on_public_holidays=service_line.closed_on_public_holidays,
@@ -82,14 +85,10 @@ def get_service_line_with_hours(*, service_line_id: int) -> ServiceLine:
     try:
         return with_hours(ServiceLine.objects.all()).get(pk=service_line_id)
     except (ServiceLine.DoesNotExist, ValueError, TypeError):
-        raise NotFoundError("No such service line.", code="not_found") from None
+        raise NotFoundError("No such service line.") from None
 
 
 # --- hours -------------------------------------------------------------------------------------
-
-
-def is_service_line_open(*, service_line: ServiceLine, client, at: datetime) -> bool:
-    return hours.is_open(weekly_hours_of(service_line=service_line, client=client), at)
 
 
 def open_intervals_of(
@@ -147,11 +146,8 @@ def holidays_of(*, service_line: ServiceLine, client, start: date, end: date) ->
 # --- date overrides ----------------------------------------------------------------------------
 
 
-def list_date_overrides(*, service_line: ServiceLine, since: date | None = None):
-    overrides = DateOverride.objects.filter(service_line=service_line)
-    if since is not None:
-        overrides = overrides.filter(date__gte=since)
-    return overrides.order_by("date")
+def list_date_overrides(*, service_line: ServiceLine) -> QuerySet[DateOverride]:
+    return DateOverride.objects.filter(service_line=service_line).order_by("date")
 
 
 def get_date_override(*, override_id: int, service_line: ServiceLine | None = None):
@@ -162,7 +158,7 @@ def get_date_override(*, override_id: int, service_line: ServiceLine | None = No
     try:
         return overrides.get(pk=override_id)
     except (DateOverride.DoesNotExist, ValueError, TypeError):
-        raise NotFoundError("No such date override.", code="not_found") from None
+        raise NotFoundError("No such date override.") from None
 
 
 # --- what hangs off a line (read straight from the models) ----------------------------------------

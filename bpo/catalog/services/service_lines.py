@@ -11,6 +11,7 @@ message. The messages are part of the API and asserted by the tests.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import time
 from decimal import Decimal, InvalidOperation
@@ -19,6 +20,8 @@ from typing import Any, Final
 
 import pycountry
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Lower
 
 from bpo.catalog import hours
 from bpo.catalog.audit import audit_actor
@@ -35,6 +38,7 @@ from bpo.catalog.models import (
     ServiceLine,
     ServiceLineStatus,
 )
+from bpo.catalog.selectors.service_lines import span_of
 from bpo.errors import ConflictError, DomainError, NotFoundError
 
 
@@ -48,6 +52,7 @@ UNSET: Final = _Unset.UNSET
 NAME_MAX_LENGTH = 120
 SKILL_MAX_LENGTH = 60
 NOTE_MAX_LENGTH = 200
+MAX_SPANS_PER_DAY = 6  # and so at most 42 in the week
 MAX_SECONDS = 86_400  # a day: no queue target is longer
 MAX_HOURS = Decimal("9999.99")
 TWO_DECIMALS = Decimal("0.01")
@@ -126,6 +131,7 @@ class Messages:
     WEEKDAY_UNKNOWN = "Weekday {value} does not exist; use 0 (Monday) to 6 (Sunday)."
     SPAN_TIMES = "Each opening span needs an opening and a closing time."
     SPANS_OVERLAP = "Opening hours overlap: {first} and {second}."
+    SPANS_PER_DAY = f"A day has at most {MAX_SPANS_PER_DAY} opening spans."
     OPEN_24_7_WITH_SPANS = "A 24/7 line has no opening hours; remove them or untick 24/7."
     ACTIVE_NEEDS_HOURS = "An active line needs opening hours or 24/7."
     STATUS_UNKNOWN = '"{value}" is not a status; use one of draft, active, paused, retired.'
@@ -174,7 +180,10 @@ def _clean_name(value: Any, errors: _Errors, *, exclude_pk: int | None) -> str:
     elif len(name) > NAME_MAX_LENGTH:
         errors.add("name", Messages.NAME_TOO_LONG)
     else:
-        others = ServiceLine.objects.filter(name__iexact=name)
+        # as the unique constraint compares: Lower("name") (not UPPER, as name__iexact does)
+        others = ServiceLine.objects.annotate(lower_name=Lower("name")).filter(
+            lower_name=Lower(Value(name))
+        )
         if exclude_pk is not None:
             others = others.exclude(pk=exclude_pk)
         if others.exists():
@@ -182,18 +191,21 @@ def _clean_name(value: Any, errors: _Errors, *, exclude_pk: int | None) -> str:
     return name
 
 
-def _language_code(value: Any) -> str | None:
-    """``value`` lower-cased when it is an ISO 639 code (639-1, 639-2/T or /B, 639-3)."""
+def language_of(value: Any):
+    """The ISO 639 language (639-1, 639-2/T or /B, 639-3) of the code ``value``, or None."""
     if not isinstance(value, str):
         return None
     code = value.strip().lower()
     if len(code) == 2:
-        found = pycountry.languages.get(alpha_2=code)
-    elif len(code) == 3:
-        found = pycountry.languages.get(alpha_3=code) or pycountry.languages.get(bibliographic=code)
-    else:
-        found = None
-    return code if found is not None else None
+        return pycountry.languages.get(alpha_2=code)
+    if len(code) == 3:
+        return pycountry.languages.get(alpha_3=code) or pycountry.languages.get(bibliographic=code)
+    return None
+
+
+def _language_code(value: Any) -> str | None:
+    """``value`` lower-cased when it is an ISO 639 code."""
+    return value.strip().lower() if language_of(value) is not None else None
 
 
 def _clean_languages(values: Any, errors: _Errors) -> list[str]:
@@ -345,9 +357,11 @@ def _clean_spans(values: Iterable[Any], errors: _Errors) -> list[hours.Span]:
             errors.add("opening_hours", Messages.SPAN_TIMES)
             continue
         spans.append(hours.Span(weekday=weekday, opens_at=opens_at, closes_at=closes_at))
-    clashes = hours.overlapping_spans(spans)
-    if clashes:
-        first, second = clashes[0]
+    per_day = Counter(span.weekday for span in spans)
+    if any(count > MAX_SPANS_PER_DAY for count in per_day.values()):
+        errors.add("opening_hours", Messages.SPANS_PER_DAY)
+    elif (clash := hours.first_overlap(spans)) is not None:
+        first, second = clash
         errors.add(
             "opening_hours",
             Messages.SPANS_OVERLAP.format(first=span_label(first), second=span_label(second)),
@@ -568,10 +582,7 @@ def update_service_line(
     if opening_hours is not UNSET:
         spans = _clean_spans(opening_hours, errors)
     else:
-        spans = [
-            hours.Span(weekday=row.weekday, opens_at=row.opens_at, closes_at=row.closes_at)
-            for row in line.opening_hours.all()
-        ]
+        spans = [span_of(row) for row in line.opening_hours.all()]
     if opening_hours is not UNSET or "is_open_24_7" in changes:
         # (only then: a change of name must not trip over hours it did not touch)
         _check_hours(
@@ -720,7 +731,9 @@ def update_date_override(
     line = _locked(override.service_line)
     if line.status == ServiceLineStatus.RETIRED:
         raise ConflictError(Messages.RETIRED_LINE)
-    current = DateOverride.objects.select_for_update().get(pk=override.pk)
+    current = DateOverride.objects.select_for_update().filter(pk=override.pk).first()
+    if current is None:  # removed meanwhile
+        raise NotFoundError("No such date override.")
     new_closed = current.is_closed if is_closed is UNSET else bool(is_closed)
     new_opens = current.opens_at if opens_at is UNSET else opens_at
     new_closes = current.closes_at if closes_at is UNSET else closes_at

@@ -10,37 +10,54 @@ path middleware).
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 from urllib.parse import urlencode
 
-import pycountry
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from bpo.accounts.decorators import client_page
+from bpo.accounts.forms import add_domain_error
 from bpo.accounts.permissions import can
 from bpo.accounts.roles import Action
 from bpo.catalog import hours
-from bpo.catalog.forms.service_lines import DateOverrideForm, ServiceLineFilterForm, ServiceLineForm
+from bpo.catalog.forms.service_lines import (
+    DateOverrideForm,
+    ServiceLineFilterForm,
+    ServiceLineForm,
+    plain_number,
+)
 from bpo.catalog.models import WEEKDAY_NAMES, ServiceLine, ServiceLineStatus
 from bpo.catalog.selectors import service_lines as selectors
 from bpo.catalog.selectors.audit import service_line_history_page
 from bpo.catalog.services import service_lines as services
-from bpo.errors import DomainError, NotFoundError
+from bpo.errors import DomainError
 
 LINES_PER_PAGE = 25
 HOLIDAY_HORIZON_DAYS = 365
 
-# The buttons of each status move, by the status a line is in.
-STATUS_ACTIONS = {
-    ServiceLineStatus.DRAFT: [("active", "Activate")],
-    ServiceLineStatus.ACTIVE: [("paused", "Pause")],
-    ServiceLineStatus.PAUSED: [("active", "Resume")],
-    ServiceLineStatus.RETIRED: [],
+# The button of a status move, by the status it moves to (back to active from paused:
+# "Resume"). Retiring has its own form on the page.
+MOVE_LABELS = {ServiceLineStatus.ACTIVE: "Activate", ServiceLineStatus.PAUSED: "Pause"}
+RESUME_LABEL = "Resume"
+
+
+def _move_label(source: str, target: str) -> str:
+    if source == ServiceLineStatus.PAUSED and target == ServiceLineStatus.ACTIVE:
+        return RESUME_LABEL
+    return MOVE_LABELS[ServiceLineStatus(target)]
+
+
+# The buttons of each status move, by the status a line is in (from ``services.STATUS_MOVES``).
+STATUS_ACTIONS: dict[str, list[tuple[str, str]]] = {
+    source: [
+        (ServiceLineStatus(target).value, _move_label(source, target))
+        for target in sorted(targets)
+        if target != ServiceLineStatus.RETIRED
+    ]
+    for source, targets in services.STATUS_MOVES.items()
 }
 DASH = "\N{EN DASH}"
 SHORT_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -74,11 +91,6 @@ def hours_summary(weekly: hours.WeeklyHours) -> str:
     return " · ".join(parts) or "No hours"
 
 
-def _number(value) -> str:
-    """80.00 -> "80", 92.50 -> "92.5"."""
-    return format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
-
-
 def sla_rows(line: ServiceLine) -> list[tuple[str, str | None]]:
     """The targets that fit the line's channel, as (label, text or None for "not set")."""
     rows: list[tuple[str, str | None]] = []
@@ -86,7 +98,7 @@ def sla_rows(line: ServiceLine) -> list[tuple[str, str | None]]:
         service_level = None
         if line.service_level_percent is not None and line.service_level_seconds is not None:
             service_level = (
-                f"{_number(line.service_level_percent)} % answered within "
+                f"{plain_number(line.service_level_percent)} % answered within "
                 f"{line.service_level_seconds} s"
             )
         rows += [
@@ -101,8 +113,8 @@ def sla_rows(line: ServiceLine) -> list[tuple[str, str | None]]:
         first_response = None
         if line.first_response_percent is not None and line.first_response_hours is not None:
             first_response = (
-                f"{_number(line.first_response_percent)} % within "
-                f"{_number(line.first_response_hours)} h"
+                f"{plain_number(line.first_response_percent)} % within "
+                f"{plain_number(line.first_response_hours)} h"
             )
         rows.append(("First response", first_response))
     rows += [
@@ -114,25 +126,12 @@ def sla_rows(line: ServiceLine) -> list[tuple[str, str | None]]:
 
 
 def _percent(value) -> str | None:
-    return None if value is None else f"{_number(value)} %"
+    return None if value is None else f"{plain_number(value)} %"
 
 
 def language_name(code: str) -> str:
-    found = (
-        pycountry.languages.get(alpha_2=code)
-        or pycountry.languages.get(alpha_3=code)
-        or pycountry.languages.get(bibliographic=code)
-    )
+    found = services.language_of(code)
     return found.name if found is not None else code
-
-
-def _line_or_404(service_line_id: int, *, with_hours: bool = False) -> ServiceLine:
-    try:
-        if with_hours:
-            return selectors.get_service_line_with_hours(service_line_id=service_line_id)
-        return selectors.get_service_line(service_line_id=service_line_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from None
 
 
 def _may_manage(request) -> bool:
@@ -233,14 +232,14 @@ def _render_detail(request, line: ServiceLine, *, override_form=None, status: in
 @client_page(Action.VIEW_CATALOG)
 @require_GET
 def service_line(request, service_line_id: int):
-    line = _line_or_404(service_line_id, with_hours=True)
+    line = selectors.get_service_line_with_hours(service_line_id=service_line_id)
     return _render_detail(request, line)
 
 
 @client_page(Action.MANAGE_CATALOG)
 @require_POST
 def service_line_status(request, service_line_id: int):
-    line = _line_or_404(service_line_id)
+    line = selectors.get_service_line(service_line_id=service_line_id)
     status = request.POST.get("status", "")
     try:
         line = services.change_service_line_status(
@@ -256,7 +255,7 @@ def service_line_status(request, service_line_id: int):
 @client_page(Action.MANAGE_CATALOG)
 @require_POST
 def service_line_override_add(request, service_line_id: int):
-    line = _line_or_404(service_line_id, with_hours=True)
+    line = selectors.get_service_line_with_hours(service_line_id=service_line_id)
     form = DateOverrideForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -271,7 +270,7 @@ def service_line_override_add(request, service_line_id: int):
                 note=data["note"],
             )
         except DomainError as exc:
-            form.add_service_error(exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, f"Override for {override.date:%Y-%m-%d} added.")
             return redirect("client:service_line", request.tenant.slug, line.pk)
@@ -281,11 +280,8 @@ def service_line_override_add(request, service_line_id: int):
 @client_page(Action.MANAGE_CATALOG)
 @require_POST
 def service_line_override_remove(request, service_line_id: int, override_id: int):
-    line = _line_or_404(service_line_id)
-    try:
-        override = selectors.get_date_override(override_id=override_id, service_line=line)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from None
+    line = selectors.get_service_line(service_line_id=service_line_id)
+    override = selectors.get_date_override(override_id=override_id, service_line=line)
     try:
         services.remove_date_override(override=override, actor=request.user)
     except DomainError as exc:
@@ -321,7 +317,7 @@ def service_line_create(request):
 
 @client_page(Action.MANAGE_CATALOG)
 def service_line_edit(request, service_line_id: int):
-    line = _line_or_404(service_line_id, with_hours=True)
+    line = selectors.get_service_line_with_hours(service_line_id=service_line_id)
     form = ServiceLineForm(request.POST or None, service_line=line)
     if request.method == "POST" and form.is_valid():
         try:
