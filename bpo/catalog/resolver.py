@@ -112,7 +112,8 @@ def parse_severity(value: object) -> int:
         text = str(value).strip().lower()
         if text in SEVERITY_BY_NAME:
             return SEVERITY_BY_NAME[text]
-        if not text.isdigit():
+        # isdigit() alone takes superscripts ("²", which int() refuses) and other scripts' digits.
+        if not (text.isascii() and text.isdigit()):
             raise ValueError(SEVERITY_ERROR)
         number = int(text)
     if number not in SEVERITY_LABELS:

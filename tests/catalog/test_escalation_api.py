@@ -18,7 +18,7 @@ from tests.catalog.factories import (
     ServiceLineFactory,
 )
 from tests.catalog.roles import CONTACT_EDITORS, MANAGERS, ROLES
-from tests.catalog.test_escalation_services import RULES, office_line, tier
+from tests.catalog.test_escalation_services import LIMITS, RULES, office_line, tier
 from tests.conftest import make_user, token_client
 
 pytestmark = pytest.mark.django_db
@@ -525,6 +525,95 @@ def test_resolve_across_spring_forward(client_a, client_a_viewer, in_client_a):
     assert api.get(url, {"severity": 1, "at": "2026-03-02T13:30:00Z"}).json()["period"] == (
         "after_hours"
     )
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        "9999-12-31T20:00:00Z",
+        "0001-01-02T00:00:00Z",
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:00",
+        "0001-01-01T00:00",
+        "1969-12-31T23:59:59Z",
+        "2101-01-01T00:00:00+00:00",
+    ],
+)
+def test_resolve_refuses_an_instant_outside_the_planned_years(client_a, client_a_viewer, path, at):
+    response = token_client(client_a_viewer).get(
+        paths_url(client_a, path.pk, "resolve/"), {"severity": 2, "at": at}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "at": ["at must lie between 1970 and 2100 (an instant in UTC)."]
+    }
+
+
+def test_resolve_takes_the_edges_of_the_planned_years(client_a, client_a_viewer, path):
+    api = token_client(client_a_viewer)
+    url = paths_url(client_a, path.pk, "resolve/")
+    for at in ("1970-01-01T00:00:00Z", "2100-12-31T23:59:59Z", "2100-12-31T18:59:59"):
+        assert api.get(url, {"severity": 2, "at": at}).status_code == 200, at
+
+
+@pytest.mark.parametrize("severity", ["²", "\u0661", "2²"])  # superscript, Arabic-Indic 1
+def test_resolve_refuses_a_severity_in_other_digits(client_a, client_a_viewer, path, severity):
+    response = token_client(client_a_viewer).get(
+        paths_url(client_a, path.pk, "resolve/"), {"severity": severity}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "severity": ["Severity must be 1 to 4, or low, medium, high or critical."]
+    }
+
+
+def test_resolve_names_the_clients_zone(client_a, client_a_viewer, path):
+    body = (
+        token_client(client_a_viewer)
+        .get(paths_url(client_a, path.pk, "resolve/"), {"severity": 2})
+        .json()
+    )
+    assert body["time_zone"] == client_a.time_zone
+
+
+# --- limits ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("tiers", "expected"), LIMITS)
+def test_each_limit_answers_400_not_500(client_a, account_manager, line, tiers, expected):
+    response = token_client(account_manager).post(
+        paths_url(client_a),
+        {"service_line": line.pk, "name": "Billing escalations", "tiers": tiers},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == expected
+
+
+def test_a_huge_minute_count_in_a_tier_patch_answers_400(client_a, account_manager, path):
+    desk = path.tiers.get(level=1)
+    response = token_client(account_manager).patch(
+        tiers_url(client_a, desk.pk), {"respond_within_minutes": 2**31}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "respond_within_minutes": ["Respond within must be at most 10080 minutes (7 days)."]
+    }
+
+
+@pytest.mark.parametrize("method", ["post", "patch"])
+def test_the_path_name_length_is_the_columns(client_a, account_manager, line, path, method):
+    other = office_line("Sales")
+    api = token_client(account_manager)
+    if method == "post":
+        data = {"service_line": other.pk, "name": "n" * 401, "tiers": [tier()]}
+        response = api.post(paths_url(client_a), data, format="json")
+    else:
+        response = api.patch(paths_url(client_a, path.pk), {"name": "n" * 401}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "name": ["Ensure this field has no more than 160 characters."]
+    }
 
 
 # --- role x action ---------------------------------------------------------------------------------

@@ -336,6 +336,74 @@ def test_edit_without_a_path_goes_to_create(client, client_a, line, account_mana
     assert response.url == url("escalation_path_create", client_a, line)
 
 
+@pytest.mark.parametrize("total", ["abc", "", "-3", "1.5"])
+def test_add_a_row_with_a_mangled_form_count(client, client_a, path, account_manager, total):
+    client.force_login(account_manager)
+    data = {"name": "Billing escalations", **formset_data([], initial=0), "add_tier": "1"}
+    data["form-TOTAL_FORMS"] = total
+    response = client.post(url("escalation_path_edit", client_a, path.service_line), data)
+    assert response.status_code == 200
+    assert 'id="tier-row-0"' in response.content.decode()
+
+
+def test_save_with_a_mangled_form_count_is_refused(client, client_a, path, account_manager):
+    client.force_login(account_manager)
+    data = {"name": "Billing escalations", **formset_data(rows_of(path), initial=2)}
+    data["form-TOTAL_FORMS"] = "abc"
+    response = client.post(url("escalation_path_edit", client_a, path.service_line), data)
+    assert response.status_code == 400
+    connection.set_tenant(client_a)
+    assert path.tiers.count() == 2
+
+
+def test_the_tier_formset_takes_at_most_twenty_tiers(client, client_a, path, account_manager):
+    client.force_login(account_manager)
+    rows = [tier(level=level, contact_name=f"T{level}") for level in range(1, 22)]
+    response = client.post(
+        url("escalation_path_edit", client_a, path.service_line),
+        {"name": "Billing escalations", **formset_data(rows)},
+    )
+    assert response.status_code == 400
+    top = re.search(
+        r'<ul class="errorlist" role="alert" id="path-errors">(.*?)</ul>',
+        response.content.decode(),
+        re.S,
+    )
+    assert top and "An escalation path has at most 20 tiers." in top[1]
+    connection.set_tenant(client_a)
+    assert path.tiers.count() == 2
+
+
+def test_edit_shows_name_and_tier_errors_together(client, client_a, path, account_manager):
+    client.force_login(account_manager)
+    desk, lead = rows_of(path)
+    response = client.post(
+        url("escalation_path_edit", client_a, path.service_line),
+        {"name": "", **formset_data([desk, {**lead, "phone": "12345"}], initial=2)},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    field = re.search(r'id="field-name">(.*?)</div>', html, re.S)
+    assert field and "Name is required." in field[1]
+    assert "“12345” is not a valid phone number." in row_cell(html, 1, "phone")
+    connection.set_tenant(client_a)
+    path.refresh_from_db()
+    assert path.name == "Billing escalations"
+
+
+def test_create_shows_name_and_tier_errors_together(client, client_a, line, account_manager):
+    client.force_login(account_manager)
+    response = client.post(
+        url("escalation_path_create", client_a, line),
+        {"name": "", **formset_data([tier(phone="12345")])},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    field = re.search(r'id="field-name">(.*?)</div>', html, re.S)
+    assert field and "Name is required." in field[1]
+    assert "“12345” is not a valid phone number." in row_cell(html, 0, "phone")
+
+
 # --- contacts --------------------------------------------------------------------------------------
 
 
@@ -471,6 +539,19 @@ def test_the_resolver_refuses_a_bad_date(client, client_a, path, client_a_viewer
     assert response.status_code == 400
     field = re.search(r'id="field-date">(.*?)</div>', response.content.decode(), re.S)
     assert field and "Enter a valid date." in field[1]
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1969-12-31", "2101-01-01"])
+def test_the_resolver_refuses_a_date_outside_the_planned_years(
+    client, client_a, path, client_a_viewer, day
+):
+    client.force_login(client_a_viewer)
+    response = client.get(
+        url("escalation_resolver", client_a, path.service_line, severity=2, date=day, time="23:00")
+    )
+    assert response.status_code == 400
+    field = re.search(r'id="field-date">(.*?)</div>', response.content.decode(), re.S)
+    assert field and "Choose a date between 1970 and 2100." in field[1]
 
 
 def test_the_resolver_without_a_path_says_so(client, client_a, line, client_a_viewer):

@@ -10,7 +10,7 @@ import pytest
 from bpo.catalog import audit
 from bpo.catalog.models import EscalationPath, EscalationTier
 from bpo.catalog.services import escalations as services
-from bpo.errors import ConflictError, DomainError, PermissionDeniedError
+from bpo.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 from tests.catalog.factories import (
     DateOverrideFactory,
     EscalationPathFactory,
@@ -796,3 +796,173 @@ def test_creating_a_path_is_audited_for_the_path_and_each_tier(two_tier_path, ac
         ("escalationtier", "created", "am@provider.test"),
         ("escalationtier", "created", "am@provider.test"),
     ]
+
+
+# --- limits, shared id checks and the path saved as a whole ---------------------------------------
+
+LIMITS = [
+    pytest.param(
+        [tier(respond_within_minutes=2**31)],
+        {
+            "tiers.0.respond_within_minutes": [
+                "Respond within must be at most 10080 minutes (7 days)."
+            ]
+        },
+        id="respond-within-ceiling",
+    ),
+    pytest.param(
+        [
+            tier(),
+            tier(level=2, trigger_kind="unresolved", min_severity=None, unresolved_minutes=2**31),
+        ],
+        {
+            "tiers.1.unresolved_minutes": [
+                "Minutes without resolution must be at most 10080 minutes (7 days)."
+            ]
+        },
+        id="unresolved-minutes-ceiling",
+    ),
+    pytest.param(
+        [tier(channel="email", phone="", email=f"{'x' * 250}@acme.example")],
+        {"tiers.0.email": ["E-mail is longer than 254 characters."]},
+        id="email-too-long",
+    ),
+    pytest.param(
+        [tier(level=level, respond_within_minutes=15) for level in range(1, 22)],
+        {"tiers": ["An escalation path has at most 20 tiers."]},
+        id="too-many-tiers",
+    ),
+]
+
+
+@pytest.mark.parametrize(("tiers", "expected"), LIMITS)
+def test_each_limit_refuses_with_its_exact_message(in_client_a, account_manager, tiers, expected):
+    line = office_line()
+    with pytest.raises(DomainError) as excinfo:
+        create(line, tiers, account_manager, in_client_a)
+    assert fields_of(excinfo) == expected
+    assert not EscalationPath.objects.filter(service_line=line).exists()
+
+
+def test_the_ceilings_themselves_are_accepted(in_client_a, account_manager):
+    path = create(
+        office_line(),
+        [
+            tier(respond_within_minutes=10080),
+            *(tier(level=level, respond_within_minutes=10080) for level in range(2, 20)),
+            tier(
+                level=20,
+                trigger_kind="unresolved",
+                min_severity=None,
+                unresolved_minutes=10080,
+                respond_within_minutes=10080,
+            ),
+        ],
+        account_manager,
+        in_client_a,
+    )
+    assert path.tiers.count() == 20
+
+
+def test_a_name_longer_than_the_column_is_refused(in_client_a, account_manager):
+    with pytest.raises(DomainError) as excinfo:
+        create(office_line(), [tier()], account_manager, in_client_a, name="n" * 161)
+    assert fields_of(excinfo) == {"name": ["Name is longer than 160 characters."]}
+
+
+def test_contacts_refuse_a_repeated_id(two_tier_path, client_a_admin, in_client_a):
+    first = two_tier_path.tiers.get(level=1)
+    with pytest.raises(DomainError) as excinfo:
+        services.update_escalation_contacts(
+            path=two_tier_path,
+            contacts=[
+                {"id": first.pk, "contact_name": "Ann"},
+                {"id": first.pk, "contact_name": "Bob"},
+            ],
+            actor=client_a_admin,
+            client=in_client_a,
+        )
+    assert fields_of(excinfo) == {"tiers.1.id": [f"Tier id {first.pk} appears twice."]}
+    assert _rows(two_tier_path) == [(1, "First"), (2, "Second")]
+
+
+def test_creating_reports_name_and_tier_errors_together(in_client_a, account_manager):
+    line = office_line()
+    with pytest.raises(DomainError) as excinfo:
+        create(line, [tier(phone="12345")], account_manager, in_client_a, name=" ")
+    assert fields_of(excinfo) == {
+        "name": ["Name is required."],
+        "tiers.0.phone": ["“12345” is not a valid phone number."],
+    }
+    assert excinfo.value.message == "Name is required."
+    assert not EscalationPath.objects.filter(service_line=line).exists()
+
+
+def test_saving_the_path_changes_name_notes_and_tiers_at_once(
+    two_tier_path, account_manager, in_client_a
+):
+    first, second = two_tier_path.tiers.order_by("level")
+    services.save_escalation_path(
+        path=two_tier_path,
+        name="  Renamed  ",
+        notes="Night desk from 20:00.",
+        tiers=[
+            {**tier(level=1, contact_name="Second"), "id": second.pk},
+            tier(level=2, contact_name="New", respond_within_minutes=30),
+        ],
+        actor=account_manager,
+        client=in_client_a,
+    )
+    two_tier_path.refresh_from_db()
+    assert (two_tier_path.name, two_tier_path.notes) == ("Renamed", "Night desk from 20:00.")
+    assert _rows(two_tier_path) == [(1, "Second"), (2, "New")]
+    assert not EscalationTier.objects.filter(pk=first.pk).exists()
+
+
+def test_saving_the_path_reports_every_error_and_changes_nothing(
+    two_tier_path, account_manager, in_client_a
+):
+    first = two_tier_path.tiers.get(level=1)
+    with pytest.raises(DomainError) as excinfo:
+        services.save_escalation_path(
+            path=two_tier_path,
+            name="",
+            notes="Changed",
+            tiers=[
+                {**tier(level=1, contact_name="Changed"), "id": first.pk},
+                {**tier(level=2, phone="12345"), "id": first.pk},
+            ],
+            actor=account_manager,
+            client=in_client_a,
+        )
+    assert fields_of(excinfo) == {
+        "name": ["Name is required."],
+        "tiers.1.id": [f"Tier id {first.pk} appears twice."],
+        "tiers.1.phone": ["“12345” is not a valid phone number."],
+    }
+    two_tier_path.refresh_from_db()
+    assert (two_tier_path.name, two_tier_path.notes) == ("Billing escalations", "")
+    assert _rows(two_tier_path) == [(1, "First"), (2, "Second")]
+
+
+def test_saving_the_path_needs_a_manager(two_tier_path, client_a_admin, in_client_a):
+    with pytest.raises(PermissionDeniedError):
+        services.save_escalation_path(
+            path=two_tier_path,
+            name="Renamed",
+            notes="",
+            tiers=[],
+            actor=client_a_admin,
+            client=in_client_a,
+        )
+
+
+def test_updating_a_tier_deleted_meanwhile_is_not_found(
+    two_tier_path, account_manager, in_client_a
+):
+    stale = two_tier_path.tiers.get(level=2)
+    EscalationTier.objects.filter(pk=stale.pk).delete()
+    with pytest.raises(NotFoundError):
+        services.update_escalation_tier(
+            tier=stale, changes={"contact_name": "Late"}, actor=account_manager, client=in_client_a
+        )

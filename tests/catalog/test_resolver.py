@@ -322,6 +322,14 @@ def test_a_bad_severity_is_refused(value):
         resolver.parse_severity(value)
 
 
+@pytest.mark.parametrize("value", ["²", "\u0661", "\u0663", "2²", "\uff12"])
+def test_a_severity_in_other_digits_is_refused_with_the_severity_message(value):
+    # superscript two, Arabic-Indic one and three, fullwidth two: digits to isdigit() only
+    with pytest.raises(ValueError) as excinfo:
+        resolver.parse_severity(value)
+    assert str(excinfo.value) == resolver.SEVERITY_ERROR
+
+
 def test_the_resolvers_values_agree_with_the_models():
     from bpo.catalog.models import Coverage, Severity, TriggerKind
 

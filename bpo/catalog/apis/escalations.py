@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import django_filters
 from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -23,7 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from bpo.accounts.roles import Action
-from bpo.api.base import ClientScopedViewSet
+from bpo.api.base import ClientScopedPermission, ClientScopedViewSet
 from bpo.api.schema import (
     CLIENT_SLUG,
     NOT_AUTHENTICATED,
@@ -166,7 +165,7 @@ TIER_ID = OpenApiParameter(
 MANAGERS_ONLY = error_response(
     "Only account managers and provider admins change an escalation path's structure.",
     "permission_denied",
-    "Your role in this client does not allow this.",
+    ClientScopedPermission.message,
 )
 CONTACTS_ONLY = error_response(
     "Your role does not allow this change: client admins change only a tier's contact "
@@ -443,7 +442,7 @@ class EscalationPathViewSet(ClientScopedViewSet):
                 OpenApiTypes.DATETIME,
                 OpenApiParameter.QUERY,
                 description="ISO 8601 instant (default now); without an offset, the client's "
-                "local time.",
+                "local time. Between 1970 and 2100.",
                 examples=[OpenApiExample("Before closing", value="2026-11-23T16:50:00-05:00")],
             ),
         ],
@@ -469,7 +468,9 @@ class EscalationPathViewSet(ClientScopedViewSet):
     @action(detail=True, methods=["get"])
     def resolve(self, request, client_slug: str, pk=None):
         path = self.get_object()
-        query = ResolveQuerySerializer(data=request.query_params)
+        query = ResolveQuerySerializer(
+            data=request.query_params, context={"time_zone": self.client.time_zone}
+        )
         query.is_valid(raise_exception=True)
         answer = selectors.resolve_escalation(
             path=path,
@@ -480,7 +481,7 @@ class EscalationPathViewSet(ClientScopedViewSet):
         )
         body = {
             "at": answer.at,
-            "time_zone": timezone.get_current_timezone_name(),
+            "time_zone": self.client.time_zone,
             "severity": answer.severity,
             "severity_label": answer.severity_label,
             "category": answer.category,
@@ -522,9 +523,8 @@ class EscalationTierViewSet(ClientScopedViewSet):
         return Action.MANAGE_CATALOG
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # OpenAPI schema generation
-            return EscalationTier.objects.none()
-        return EscalationTier.objects.select_related("path__service_line")
+        # Only the schema generation asks (every action reads through ``get_object``).
+        return EscalationTier.objects.none()
 
     def get_object(self) -> EscalationTier:
         return selectors.get_escalation_tier(tier_id=self.kwargs["pk"])

@@ -10,8 +10,16 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.forms import formset_factory
 
+from bpo.api.instants import EARLIEST, LATEST
 from bpo.catalog import hours
-from bpo.catalog.models import CONTACT_FIELDS, ContactChannel, Coverage, Severity, TriggerKind
+from bpo.catalog.models import (
+    CONTACT_FIELDS,
+    ContactChannel,
+    Coverage,
+    Severity,
+    TriggerKind,
+)
+from bpo.catalog.services.escalations import MAX_TIERS, NAME_MAX_LENGTH
 from bpo.errors import DomainError
 
 SEVERITY_CHOICES = [("", "—"), *Severity.choices]
@@ -19,7 +27,7 @@ TIER_ERROR_KEY = re.compile(r"^tiers\.(?P<index>\d+)\.(?P<field>\w+)$")
 
 
 class EscalationPathForm(forms.Form):
-    name = forms.CharField(max_length=160, required=False)
+    name = forms.CharField(max_length=NAME_MAX_LENGTH, required=False)
     notes = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -80,7 +88,19 @@ class EscalationContactForm(forms.Form):
         }
 
 
-EscalationTierFormSet = formset_factory(EscalationTierForm, extra=0, can_delete=True)
+class BaseEscalationTierFormSet(forms.BaseFormSet):
+    # The service's words for the same rule (its own check stays: the API has no formset).
+    default_error_messages = {"too_many_forms": "An escalation path has at most %(num)d tiers."}
+
+
+EscalationTierFormSet = formset_factory(
+    EscalationTierForm,
+    formset=BaseEscalationTierFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_TIERS,
+    validate_max=True,
+)
 EscalationContactFormSet = formset_factory(EscalationContactForm, extra=0)
 
 
@@ -114,6 +134,12 @@ class ResolverForm(forms.Form):
     category = forms.CharField(required=False, help_text="E.g. Billing; empty for none.")
     date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if not EARLIEST.year <= day.year <= LATEST.year:
+            raise forms.ValidationError(f"Choose a date between {EARLIEST.year} and {LATEST.year}.")
+        return day
 
     def instant(self, time_zone: str) -> datetime:
         """The date and time as an instant in ``time_zone`` (a wall time skipped by a

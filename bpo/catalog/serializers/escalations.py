@@ -3,9 +3,13 @@ the rules (levels, respond-within, phones, reachability...) are the services'.""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from django.utils import timezone
 from rest_framework import serializers
 
+from bpo.api.instants import OUT_OF_RANGE, in_range
 from bpo.catalog import resolver
 from bpo.catalog.models import (
     TIER_FIELDS,
@@ -16,6 +20,7 @@ from bpo.catalog.models import (
     Severity,
     TriggerKind,
 )
+from bpo.catalog.services.escalations import NAME_MAX_LENGTH
 
 TIER_OUTPUT_FIELDS = ["id", "path", *TIER_FIELDS]
 
@@ -111,28 +116,66 @@ class EscalationTierPatchSerializer(EscalationTierInputSerializer):
 
 class EscalationPathCreateSerializer(serializers.Serializer):
     service_line = serializers.IntegerField(help_text="The service line's id (one path each).")
-    name = serializers.CharField(allow_blank=True, max_length=400)
+    name = serializers.CharField(allow_blank=True, max_length=NAME_MAX_LENGTH)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     tiers = EscalationTierInputSerializer(many=True, allow_empty=True)
 
 
 class EscalationPathPatchSerializer(serializers.Serializer):
-    name = serializers.CharField(required=False, allow_blank=True, max_length=400)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=NAME_MAX_LENGTH)
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
 # --- the resolver ---------------------------------------------------------------------------------
 
 
+class ClientInstantField(serializers.DateTimeField):
+    """An ISO 8601 instant; without an offset, a wall time in the client's zone (the context's
+    ``time_zone``, else the active zone). In UTC, within the years of ``bpo.api.instants``
+    (its ``InstantField`` takes no wall time, which this endpoint has always accepted)."""
+
+    def default_timezone(self):
+        name = self.context.get("time_zone")
+        return ZoneInfo(name) if name else timezone.get_current_timezone()
+
+    def _out_of_range(self) -> serializers.ValidationError:
+        return serializers.ValidationError(
+            OUT_OF_RANGE.format(name=self.field_name or "instant"), code="out_of_range"
+        )
+
+    def fail(self, key, **kwargs):
+        if key == "overflow":  # DRF's own catch of a conversion past year 1 or 9999
+            raise self._out_of_range()
+        super().fail(key, **kwargs)
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:  # checking a wall time next to year 1 or 9999
+            raise self._out_of_range() from None
+
+    def to_internal_value(self, value) -> datetime:
+        instant = super().to_internal_value(value)
+        try:
+            instant = instant.astimezone(UTC)
+        except OverflowError:
+            raise self._out_of_range() from None
+        if not in_range(instant):
+            raise self._out_of_range()
+        return instant
+
+
 class ResolveQuerySerializer(serializers.Serializer):
+    """Give the client's zone as ``context={"time_zone": ...}``."""
+
     severity = serializers.CharField(help_text="1-4 or low, medium, high, critical.")
     category = serializers.CharField(required=False, allow_blank=True, default="")
-    at = serializers.DateTimeField(
+    at = ClientInstantField(
         required=False,
         allow_null=True,
         default=None,
         help_text="ISO 8601 instant, e.g. 2026-11-23T18:30:00-05:00 (without an offset: the "
-        "client's local time). Default: now.",
+        "client's local time), between 1970 and 2100. Default: now.",
     )
 
     def to_internal_value(self, data):

@@ -22,9 +22,9 @@ from typing import Any
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, models, transaction
 
-from bpo.accounts.permissions import can
+from bpo.accounts.permissions import ROLE_REFUSAL, can
 from bpo.accounts.roles import Action
 from bpo.catalog import hours as hours_module
 from bpo.catalog import resolver
@@ -40,7 +40,7 @@ from bpo.catalog.models import (
     TriggerKind,
 )
 from bpo.catalog.selectors.service_lines import weekly_hours_of
-from bpo.errors import ConflictError, DomainError, PermissionDeniedError
+from bpo.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 
 TIER_DEFAULTS: dict[str, Any] = {
     "category": "",
@@ -50,11 +50,25 @@ TIER_DEFAULTS: dict[str, Any] = {
     "email": "",
     "coverage": Coverage.ALWAYS,
 }
-NAME_MAX_LENGTH = 160
-CATEGORY_MAX_LENGTH = 80
-CONTACT_MAX_LENGTH = 120
 
-NOT_ALLOWED = "Your role in this client does not allow this."
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.max_length is not None
+    return field.max_length
+
+
+# Lengths come from the columns (the forms and serializers read them here), so a value the
+# service accepts always fits.
+NAME_MAX_LENGTH = _max_length(EscalationPath, "name")
+TEXT_MAX_LENGTHS = {
+    field: _max_length(EscalationTier, field)
+    for field in ("category", "contact_name", "contact_role", "email")
+}
+# A business ceiling for minutes (respond within, unresolved after): far below the column's
+# limit, so no number a caller sends can overflow it.
+MAX_MINUTES = 7 * 24 * 60
+MAX_TIERS = 20
 
 
 @dataclass(frozen=True)
@@ -117,8 +131,10 @@ def clean_tier(raw: Mapping[str, Any], *, region: str | None) -> tuple[dict, lis
         errors.append(("trigger_kind", "Choose a trigger: “severity” or “unresolved”."))
     if values["min_severity"] is not None and values["min_severity"] not in range(1, 5):
         errors.append(("min_severity", "Minimum severity must be 1 (low) to 4 (critical)."))
-    if len(values["category"]) > CATEGORY_MAX_LENGTH:
-        errors.append(("category", f"Category is longer than {CATEGORY_MAX_LENGTH} characters."))
+    if len(values["category"]) > TEXT_MAX_LENGTHS["category"]:
+        errors.append(
+            ("category", f"Category is longer than {TEXT_MAX_LENGTHS['category']} characters.")
+        )
 
     if values["trigger_kind"] == TriggerKind.SEVERITY:
         if values["min_severity"] is None and not _has(errors, "min_severity"):
@@ -138,6 +154,10 @@ def clean_tier(raw: Mapping[str, Any], *, region: str | None) -> tuple[dict, lis
             )
         elif minutes is not None and minutes < 1:
             errors.append(("unresolved_minutes", "Minutes without resolution must be at least 1."))
+        elif minutes is not None and minutes > MAX_MINUTES:
+            errors.append(
+                ("unresolved_minutes", f"Minutes without resolution {_at_most_minutes()}")
+            )
         if values["min_severity"] is not None:
             errors.append(
                 ("min_severity", "A time trigger takes no minimum severity; leave it empty.")
@@ -148,8 +168,8 @@ def clean_tier(raw: Mapping[str, Any], *, region: str | None) -> tuple[dict, lis
     for field, label in (("contact_name", "Contact name"), ("contact_role", "Contact role")):
         if not values[field]:
             errors.append((field, f"{label} is required."))
-        elif len(values[field]) > CONTACT_MAX_LENGTH:
-            errors.append((field, f"{label} is longer than {CONTACT_MAX_LENGTH} characters."))
+        elif len(values[field]) > TEXT_MAX_LENGTHS[field]:
+            errors.append((field, f"{label} is longer than {TEXT_MAX_LENGTHS[field]} characters."))
 
     phone_ok = email_ok = True
     phone = _text(values.get("phone"))
@@ -161,7 +181,10 @@ def clean_tier(raw: Mapping[str, Any], *, region: str | None) -> tuple[dict, lis
             phone_ok = False
     values["phone"] = phone
     email = _text(values.get("email"))
-    if email:
+    if len(email) > TEXT_MAX_LENGTHS["email"]:
+        errors.append(("email", f"E-mail is longer than {TEXT_MAX_LENGTHS['email']} characters."))
+        email_ok = False
+    elif email:
         try:
             validate_email(email)
         except ValidationError:
@@ -184,12 +207,18 @@ def clean_tier(raw: Mapping[str, Any], *, region: str | None) -> tuple[dict, lis
         errors.append(("respond_within_minutes", "Respond within is required."))
     elif respond is not None and respond < 1:
         errors.append(("respond_within_minutes", "Respond within must be at least 1 minute."))
+    elif respond is not None and respond > MAX_MINUTES:
+        errors.append(("respond_within_minutes", f"Respond within {_at_most_minutes()}"))
 
     if values["coverage"] not in Coverage.values:
         errors.append(
             ("coverage", "Choose a coverage: business hours, after hours, or business and after.")
         )
     return values, errors
+
+
+def _at_most_minutes() -> str:
+    return f"must be at most {MAX_MINUTES} minutes ({MAX_MINUTES // (24 * 60)} days)."
 
 
 def _has(errors: Iterable[tuple[str, str]], field: str) -> bool:
@@ -214,6 +243,10 @@ def validate_tiers(
     if not cleaned:
         errors.append(TierError(None, "tiers", "An escalation path needs at least one tier."))
         return cleaned, errors
+    if len(cleaned) > MAX_TIERS:
+        errors.append(
+            TierError(None, "tiers", f"An escalation path has at most {MAX_TIERS} tiers.")
+        )
 
     levels = [values["level"] for values in cleaned if values["level"] and values["level"] >= 1]
     counts = Counter(levels)
@@ -241,7 +274,8 @@ def validate_tiers(
         (
             (values["level"], index)
             for index, values in enumerate(cleaned)
-            if values["level"] and values["respond_within_minutes"]
+            # A value with its own error (below 1, above the ceiling) is compared with nothing.
+            if values["level"] and 1 <= (values["respond_within_minutes"] or 0) <= MAX_MINUTES
         ),
     )
     for (lower_level, lower), (higher_level, higher) in pairwise(by_level):
@@ -312,15 +346,19 @@ def _reachability_errors(
     return errors
 
 
-def _raise_for_tier_set(errors: Sequence[TierError]) -> None:
-    """Errors of a tier set: ``tiers.<index>.<field>``, or ``tiers`` for the path."""
-    if not errors:
-        return
-    fields: dict[str, list[str]] = {}
+def _raise_for_tier_set(
+    errors: Sequence[TierError], *, path_errors: Mapping[str, list[str]] | None = None
+) -> None:
+    """Errors of a tier set: ``tiers.<index>.<field>``, or ``tiers`` for the path; the path's
+    own fields' errors (``name``) first."""
+    fields: dict[str, list[str]] = {
+        key: list(messages) for key, messages in (path_errors or {}).items()
+    }
     for error in errors:
         key = "tiers" if error.index is None else f"tiers.{error.index}.{error.field}"
         fields.setdefault(key, []).append(error.message)
-    raise DomainError(errors[0].message, fields=fields)
+    if fields:
+        raise DomainError(next(iter(fields.values()))[0], fields=fields)
 
 
 def _raise_for_one_tier(errors: Sequence[TierError], *, target: int | None) -> None:
@@ -341,7 +379,7 @@ def _raise_for_one_tier(errors: Sequence[TierError], *, target: int | None) -> N
 
 def _require(actor, client, action: str) -> None:
     if not can(actor, client, action):
-        raise PermissionDeniedError(NOT_ALLOWED)
+        raise PermissionDeniedError(ROLE_REFUSAL)
 
 
 def _tier_values(tier: EscalationTier) -> dict[str, Any]:
@@ -395,18 +433,80 @@ def _check_levels_now() -> None:
         cursor.execute("SET CONSTRAINTS escalation_tier_level DEFERRED")
 
 
-def _clean_path_fields(*, name: str | None, notes: str | None) -> dict[str, str]:
+def _clean_path_fields(
+    *, name: str | None, notes: str | None
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The path's own values (``None`` left out) and their errors as ``{field: [messages]}``."""
     values: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
     if name is not None:
         name = name.strip()
         if not name:
-            raise DomainError("Name is required.", field="name")
-        if len(name) > NAME_MAX_LENGTH:
-            raise DomainError(f"Name is longer than {NAME_MAX_LENGTH} characters.", field="name")
+            errors["name"] = ["Name is required."]
+        elif len(name) > NAME_MAX_LENGTH:
+            errors["name"] = [f"Name is longer than {NAME_MAX_LENGTH} characters."]
         values["name"] = name
     if notes is not None:
         values["notes"] = notes.strip()
-    return values
+    return values, errors
+
+
+def _apply_path_fields(
+    path: EscalationPath, values: Mapping[str, str], *, touch: bool = False
+) -> None:
+    """Save the changed values; with ``touch`` save ``updated_at`` even when none changed."""
+    changed = [field for field, value in values.items() if getattr(path, field) != value]
+    for field in changed:
+        setattr(path, field, values[field])
+    if changed or touch:
+        path.save(update_fields=[*changed, "updated_at"])
+
+
+def _id_errors(
+    items: Sequence[Mapping[str, Any]], *, by_id: Mapping[int, EscalationTier], new_allowed: bool
+) -> tuple[list[TierError], set[int]]:
+    """Errors of the items' ``id`` (not a tier of this path, or given twice) and the ids seen.
+    With ``new_allowed`` an item without ``id`` is a new tier; otherwise it is an error."""
+    errors: list[TierError] = []
+    seen: set[int] = set()
+    for index, item in enumerate(items):
+        tier_id: Any = item.get("id")
+        if tier_id is None and new_allowed:
+            continue
+        if tier_id not in by_id:
+            errors.append(
+                TierError(index, "id", f"No tier with id {tier_id} on this escalation path.")
+            )
+        elif tier_id in seen:
+            errors.append(TierError(index, "id", f"Tier id {tier_id} appears twice."))
+        else:
+            seen.add(tier_id)
+    return errors, seen
+
+
+def _replace_tiers(
+    path: EscalationPath,
+    *,
+    existing: Sequence[EscalationTier],
+    tiers: Sequence[Mapping[str, Any]],
+    cleaned: Sequence[Mapping[str, Any]],
+    kept: set[int],
+) -> list[EscalationTier]:
+    """Write a validated tier set (inside ``audit_actor``): delete, update, create."""
+    by_id = {tier.pk: tier for tier in existing}
+    for tier in existing:
+        if tier.pk not in kept:
+            tier.delete()
+    saved = []
+    for raw, values in zip(tiers, cleaned, strict=True):
+        tier_id = raw.get("id")
+        if tier_id is None:
+            saved.append(_create(path, values))
+        else:
+            _apply(by_id[tier_id], values)
+            saved.append(by_id[tier_id])
+    _check_levels_now()
+    return sorted(saved, key=lambda tier: tier.level)
 
 
 # --- paths --------------------------------------------------------------------------------------
@@ -427,18 +527,13 @@ def create_escalation_path(
     line = ServiceLine.objects.select_for_update().get(pk=service_line.pk)
     if EscalationPath.objects.filter(service_line=line).exists():
         raise ConflictError(f"“{line.name}” has an escalation path already.", field="service_line")
-    path_values = _clean_path_fields(name=name, notes=notes)
+    path_values, path_errors = _clean_path_fields(name=name, notes=notes)
     cleaned, errors = _validate(tiers, service_line=line, client=client)
-    _raise_for_tier_set(errors)
+    _raise_for_tier_set(errors, path_errors=path_errors)
     with audit_actor(actor):
+        # The line is locked and has no path: the one-path-per-line constraint cannot fail.
         path = EscalationPath(service_line=line, **path_values)
-        try:
-            with transaction.atomic():
-                path.save()
-        except IntegrityError:
-            raise ConflictError(
-                f"“{line.name}” has an escalation path already.", field="service_line"
-            ) from None
+        path.save()
         for values in sorted(cleaned, key=lambda v: v["level"]):
             _create(path, values)
         _check_levels_now()
@@ -457,13 +552,35 @@ def update_escalation_path(
     """Rename the path or change its notes (``None`` leaves a value as it is)."""
     _require(actor, client, Action.MANAGE_CATALOG)
     path, _ = _locked_path(path)
-    values = _clean_path_fields(name=name, notes=notes)
-    changed = [field for field, value in values.items() if getattr(path, field) != value]
+    values, errors = _clean_path_fields(name=name, notes=notes)
+    _raise_for_tier_set([], path_errors=errors)
     with audit_actor(actor):
-        for field in changed:
-            setattr(path, field, values[field])
-        if changed:
-            path.save(update_fields=[*changed, "updated_at"])
+        _apply_path_fields(path, values)
+    return path
+
+
+@transaction.atomic
+def save_escalation_path(
+    *,
+    path: EscalationPath,
+    name: str,
+    notes: str,
+    tiers: Sequence[Mapping[str, Any]],
+    actor,
+    client,
+) -> EscalationPath:
+    """The path's name, notes and whole tier set at once (as :func:`update_escalation_path`
+    and :func:`save_escalation_tiers` together): every error of both in one refusal, and
+    nothing changed unless all of it is saved."""
+    _require(actor, client, Action.MANAGE_CATALOG)
+    path, existing = _locked_path(path)
+    path_values, path_errors = _clean_path_fields(name=name, notes=notes)
+    id_errors, kept = _id_errors(tiers, by_id={t.pk: t for t in existing}, new_allowed=True)
+    cleaned, errors = _validate(tiers, service_line=path.service_line, client=client)
+    _raise_for_tier_set(id_errors + errors, path_errors=path_errors)
+    with audit_actor(actor):
+        _replace_tiers(path, existing=existing, tiers=tiers, cleaned=cleaned, kept=kept)
+        _apply_path_fields(path, path_values, touch=True)
     return path
 
 
@@ -479,37 +596,13 @@ def save_escalation_tiers(
     deferred)."""
     _require(actor, client, Action.MANAGE_CATALOG)
     path, existing = _locked_path(path)
-    by_id = {tier.pk: tier for tier in existing}
-    id_errors: list[TierError] = []
-    seen: set[int] = set()
-    for index, raw in enumerate(tiers):
-        tier_id = raw.get("id")
-        if tier_id is None:
-            continue
-        if tier_id not in by_id:
-            id_errors.append(
-                TierError(index, "id", f"No tier with id {tier_id} on this escalation path.")
-            )
-        elif tier_id in seen:
-            id_errors.append(TierError(index, "id", f"Tier id {tier_id} appears twice."))
-        seen.add(tier_id)
+    id_errors, kept = _id_errors(tiers, by_id={t.pk: t for t in existing}, new_allowed=True)
     cleaned, errors = _validate(tiers, service_line=path.service_line, client=client)
     _raise_for_tier_set(id_errors + errors)
     with audit_actor(actor):
-        for tier in existing:
-            if tier.pk not in seen:
-                tier.delete()
-        saved = []
-        for raw, values in zip(tiers, cleaned, strict=True):
-            tier_id = raw.get("id")
-            if tier_id is None:
-                saved.append(_create(path, values))
-            else:
-                _apply(by_id[tier_id], values)
-                saved.append(by_id[tier_id])
-        _check_levels_now()
+        saved = _replace_tiers(path, existing=existing, tiers=tiers, cleaned=cleaned, kept=kept)
         path.save(update_fields=["updated_at"])
-    return sorted(saved, key=lambda tier: tier.level)
+    return saved
 
 
 @transaction.atomic
@@ -551,14 +644,13 @@ def update_escalation_tier(
     unknown = [field for field in changes if field not in TIER_FIELDS]
     if unknown:
         raise DomainError(f"Unknown tier field “{unknown[0]}”.", field=unknown[0])
-    may_manage = can(actor, client, Action.MANAGE_CATALOG)
-    if not may_manage and not can(actor, client, Action.EDIT_ESCALATION_CONTACTS):
-        raise PermissionDeniedError(NOT_ALLOWED)
+    # Every role that manages the catalog also edits contacts; the rest is checked per field.
+    _require(actor, client, Action.EDIT_ESCALATION_CONTACTS)
     path, existing = _locked_path(tier.path)
     current = next((row for row in existing if row.pk == tier.pk), None)
     if current is None:
-        raise DomainError("This tier no longer exists.", field="tier", code="not_found")
-    if not may_manage:
+        raise NotFoundError("This tier no longer exists.", field="tier")
+    if not can(actor, client, Action.MANAGE_CATALOG):
         _refuse_structural_changes(current, changes)
     raws = [
         {**_tier_values(row), **changes} if row.pk == current.pk else _tier_values(row)
@@ -593,12 +685,9 @@ def update_escalation_contacts(
     """Change the contact fields of several tiers at once (each item: ``id`` and contact
     fields). For client admins and managers; errors are named ``tiers.<index>.<field>`` by
     the item's position."""
-    if not can(actor, client, Action.EDIT_ESCALATION_CONTACTS):
-        raise PermissionDeniedError(NOT_ALLOWED)
+    _require(actor, client, Action.EDIT_ESCALATION_CONTACTS)
     path, existing = _locked_path(path)
     by_id = {row.pk: row for row in existing}
-    input_errors: list[TierError] = []
-    changes_by_id: dict[int, dict[str, Any]] = {}
     for index, item in enumerate(contacts):
         for field in item:
             if field != "id" and field not in CONTACT_FIELDS:
@@ -607,12 +696,12 @@ def update_escalation_contacts(
                     f"({', '.join(CONTACT_FIELDS)}), not “{field}”.",
                     field=f"tiers.{index}.{field}",
                 )
-        if item.get("id") not in by_id:
-            input_errors.append(
-                TierError(index, "id", f"No tier with id {item.get('id')} on this escalation path.")
-            )
-            continue
-        changes_by_id[item["id"]] = {k: v for k, v in item.items() if k != "id"}
+    input_errors, _ = _id_errors(contacts, by_id=by_id, new_allowed=False)
+    changes_by_id: dict[int, dict[str, Any]] = {
+        item["id"]: {k: v for k, v in item.items() if k != "id"}
+        for item in contacts
+        if item.get("id") in by_id
+    }
     position = {item["id"]: index for index, item in enumerate(contacts) if item.get("id")}
     raws = [{**_tier_values(row), **changes_by_id.get(row.pk, {})} for row in existing]
     cleaned, errors = _validate(raws, service_line=path.service_line, client=client)

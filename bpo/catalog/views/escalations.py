@@ -10,8 +10,6 @@ form ``Action.EDIT_ESCALATION_CONTACTS``. Writes go through
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -32,7 +30,7 @@ from bpo.catalog.selectors import escalations as selectors
 from bpo.catalog.selectors.audit import escalation_history_page
 from bpo.catalog.selectors.service_lines import get_service_line
 from bpo.catalog.services import escalations as services
-from bpo.errors import DomainError, NotFoundError
+from bpo.errors import DomainError
 
 TIER_FORM_FIELDS = (
     "id",
@@ -55,13 +53,6 @@ NEW_TIER_DEFAULTS = {
 NEW_TIER_CONTENT = ("category", "contact_name", "contact_role", "phone", "email")
 
 
-def _line(service_line_id: int) -> ServiceLine:
-    try:
-        return get_service_line(service_line_id=service_line_id)
-    except NotFoundError:
-        raise Http404("No such service line.") from None
-
-
 def _path_page(request, line: ServiceLine):
     return redirect("client:escalation_path", request.tenant.slug, line.pk)
 
@@ -79,7 +70,7 @@ def _tier_initial(path: EscalationPath) -> list[dict]:
 @require_GET
 def escalation_path(request, service_line_id: int):
     client = request.tenant
-    line = _line(service_line_id)
+    line = get_service_line(service_line_id=service_line_id)
     path = selectors.escalation_path_of_line(service_line=line)
     may_manage = can(request.user, client, Action.MANAGE_CATALOG)
     history = None
@@ -105,11 +96,20 @@ def _bound_formset(request, *, add_row: bool):
     data = request.POST.copy()
     if add_row:
         prefix = EscalationTierFormSet().prefix
-        total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+        total = _form_count(data.get(f"{prefix}-TOTAL_FORMS"))
         data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
         for field, value in {**NEW_TIER_DEFAULTS, "level": total + 1}.items():
             data[f"{prefix}-{total}-{field}"] = str(value)
     return EscalationTierFormSet(data)
+
+
+def _form_count(value) -> int:
+    """A posted form count; anything but a whole number is 0 (the management form then says
+    what is wrong)."""
+    try:
+        return max(int(value or 0), 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _posted_tiers(formset) -> tuple[list[dict], dict]:
@@ -146,7 +146,7 @@ def _render_form(request, *, line, path, path_form, formset, path_errors, status
 
 @client_page(Action.MANAGE_CATALOG)
 def escalation_path_create(request, service_line_id: int):
-    line = _line(service_line_id)
+    line = get_service_line(service_line_id=service_line_id)
     if selectors.escalation_path_of_line(service_line=line) is not None:
         return redirect("client:escalation_path_edit", request.tenant.slug, line.pk)
     path_errors: list[str] = []
@@ -190,7 +190,7 @@ def escalation_path_create(request, service_line_id: int):
 
 @client_page(Action.MANAGE_CATALOG)
 def escalation_path_edit(request, service_line_id: int):
-    line = _line(service_line_id)
+    line = get_service_line(service_line_id=service_line_id)
     path = selectors.escalation_path_of_line(service_line=line)
     if path is None:
         return redirect("client:escalation_path_create", request.tenant.slug, line.pk)
@@ -206,17 +206,14 @@ def escalation_path_edit(request, service_line_id: int):
     if "add_tier" not in request.POST and path_form.is_valid() and formset.is_valid():
         tiers, forms_by_index = _posted_tiers(formset)
         try:
-            with transaction.atomic():
-                services.update_escalation_path(
-                    path=path,
-                    name=path_form.cleaned_data["name"],
-                    notes=path_form.cleaned_data["notes"],
-                    actor=request.user,
-                    client=request.tenant,
-                )
-                services.save_escalation_tiers(
-                    path=path, tiers=tiers, actor=request.user, client=request.tenant
-                )
+            services.save_escalation_path(
+                path=path,
+                name=path_form.cleaned_data["name"],
+                notes=path_form.cleaned_data["notes"],
+                tiers=tiers,
+                actor=request.user,
+                client=request.tenant,
+            )
         except DomainError as exc:
             path_errors = place_service_error(
                 exc, forms_by_index=forms_by_index, path_form=path_form
@@ -242,7 +239,7 @@ def escalation_path_edit(request, service_line_id: int):
 @client_page(Action.EDIT_ESCALATION_CONTACTS)
 def escalation_contacts_edit(request, service_line_id: int):
     """Who to call at each tier: name, role, channel, phone, e-mail (nothing else)."""
-    line = _line(service_line_id)
+    line = get_service_line(service_line_id=service_line_id)
     path = selectors.escalation_path_of_line(service_line=line)
     if path is None:
         messages.info(request, f"{line.name} has no escalation path yet.")
@@ -304,7 +301,7 @@ def _form_id(form) -> int | None:
 def escalation_resolver(request, service_line_id: int):
     """Who to contact about an issue at a date and time (in the client's zone), and who next."""
     client = request.tenant
-    line = _line(service_line_id)
+    line = get_service_line(service_line_id=service_line_id)
     path = selectors.escalation_path_of_line(service_line=line)
     now = timezone.localtime()
     answer = None
