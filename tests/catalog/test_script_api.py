@@ -396,3 +396,119 @@ def test_another_clients_versions_do_not_exist(script_a, client_a, client_b, cli
     connection.set_tenant(client_a)
     assert ScriptVersion.objects.get(pk=version.pk).status == "published"
     assert Script.objects.count() == 1
+
+
+# --- review fixes: odd ids, content limits, one table of rights ------------------------------------
+
+
+@pytest.mark.parametrize("against", ["²", "1²", "\u0661", "-1", "1.0", " 1", "9" * 30])
+def test_diff_against_must_be_an_ascii_id(script_a, client_a, client_a_viewer, against):
+    # given two versions ("²" is a digit to str.isdigit but int() refuses it: it answered 500)
+    make_version(script=script_a, status="published")
+    second = make_version(script=script_a)
+    # when
+    response = token_client(client_a_viewer).get(
+        _versions_url(client_a, f"{second.pk}/diff/"), {"against": against}
+    )
+    # then
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "against": ["Compare with another version of this script."]
+    }
+
+
+def _sections(count: int, body: str = "Hello.") -> list[dict]:
+    return [{"title": f"Part {index + 1}", "body": body} for index in range(count)]
+
+
+def test_a_version_has_at_most_50_sections(script_a, client_a, account_manager):
+    api = token_client(account_manager)
+    draft = {"script": script_a.pk, "change_summary": "Long"}
+    # 50 are fine
+    response = api.post(
+        _versions_url(client_a), {**draft, "sections": _sections(50)}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert len(response.json()["sections"]) == 50
+    # 51 are refused, on the list
+    response = api.post(
+        _versions_url(client_a), {**draft, "sections": _sections(51)}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "code": "invalid",
+        "message": "A version has at most 50 sections.",
+        "fields": {"sections": ["A version has at most 50 sections."]},
+    }
+    # and so is a change of a draft to 51
+    connection.set_tenant(client_a)
+    url = _versions_url(client_a, f"{make_version(script=script_a).pk}/")
+    response = api.patch(url, {"sections": _sections(51)}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {
+        "sections": ["A version has at most 50 sections."]
+    }
+    connection.set_tenant(client_a)
+    assert ScriptVersion.objects.count() == 2
+
+
+def test_a_version_has_at_most_50_variables(script_a, client_a, account_manager):
+    version = make_version(script=script_a)
+    url = _versions_url(client_a, f"{version.pk}/")
+    api = token_client(account_manager)
+
+    def variables(count: int) -> list[dict]:
+        names = ["customer_name"] + [f"extra_{index}" for index in range(count - 1)]
+        return [{"name": name, "sample_value": "x"} for name in names]
+
+    response = api.patch(url, {"variables": variables(50)}, format="json")
+    assert response.status_code == 200, response.content
+    assert len(response.json()["variables"]) == 50
+    response = api.patch(url, {"variables": variables(51)}, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "code": "invalid",
+        "message": "A version has at most 50 variables.",
+        "fields": {"variables": ["A version has at most 50 variables."]},
+    }
+    connection.set_tenant(client_a)
+    assert version.variables.count() == 50
+
+
+def test_a_section_body_has_at_most_20000_characters(script_a, client_a, account_manager):
+    version = make_version(script=script_a)
+    url = _versions_url(client_a, f"{version.pk}/")
+    api = token_client(account_manager)
+    sections = [{"title": "Greeting", "body": "a" * 20_000}, {"title": "Closing", "body": "Bye"}]
+    assert api.patch(url, {"sections": sections}, format="json").status_code == 200
+    sections[1]["body"] = "b" * 20_001
+    response = api.patch(url, {"sections": sections}, format="json")
+    assert response.status_code == 400
+    message = "Keep the body of section “Closing” within 20,000 characters."
+    assert response.json()["error"] == {
+        "code": "invalid",
+        "message": message,
+        "fields": {"sections.1.body": [message]},
+    }
+
+
+def test_the_return_comment_message_is_the_services(script_a, client_a, client_a_admin):
+    from bpo.catalog.apis import scripts as apis
+    from bpo.catalog.services import scripts as services
+
+    version = make_version(script=script_a, status="in_review")
+    url = _versions_url(client_a, f"{version.pk}/return/")
+    response = token_client(client_a_admin).post(url, {"comment": " "}, format="json")
+    assert response.json()["error"]["fields"] == {"comment": [services.RETURN_COMMENT_REQUIRED]}
+    # the API documents the service's text rather than a copy of it
+    assert not hasattr(apis, "RETURN_COMMENT_REQUIRED")
+
+
+def test_the_apis_workflow_rights_are_the_services_table():
+    from bpo.catalog.apis import scripts as apis
+    from bpo.catalog.services import scripts as services
+
+    methods = {"submit", "approve", "return_to_draft", "publish", "retire"}
+    assert {apis.WORKFLOW_METHODS[name] for name in services.WORKFLOW} == methods
+    for name, step in services.WORKFLOW.items():
+        assert apis.ACTION_RIGHTS[apis.WORKFLOW_METHODS[name]] == step.right

@@ -566,3 +566,85 @@ def test_another_clients_user_cannot_reach_the_pages(client, script_a, client_a,
     connection.set_tenant(client_a)
     assert ScriptVersion.objects.get(pk=version.pk).status == "approved"
     assert Script.objects.count() == 1
+
+
+# --- review fixes -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("total", ["abc", "", "-3", "²"])
+def test_adding_a_row_with_a_garbled_total(client, script_a, client_a, account_manager, total):
+    # given a posted TOTAL_FORMS that is no number (int() of it crashed: 500)
+    client.force_login(account_manager)
+    data = _form_data(add_sections="1")
+    data["sections-TOTAL_FORMS"] = total
+    # when
+    response = client.post(_url("script_version_create", client_a, script_a.service_line_id), data)
+    # then the form comes back with one row, as from no rows
+    assert response.status_code == 200
+    html = _text(response)
+    assert 'name="sections-TOTAL_FORMS" value="1"' in html
+    assert 'name="sections-0-title"' in html
+    connection.set_tenant(client_a)
+    assert not ScriptVersion.objects.exists()
+
+
+def test_unknown_ids_are_the_404_page(client, script_a, client_a, account_manager):
+    version = make_version(script=script_a)
+    client.force_login(account_manager)
+    line_id = script_a.service_line_id
+    assert client.get(_url("script", client_a, 999_999)).status_code == 404
+    assert client.get(_url("script_version", client_a, line_id, 999_999)).status_code == 404
+    assert (
+        client.post(_url("script_version_submit", client_a, 999_999, version.pk)).status_code == 404
+    )
+    create = _url("script_version_create", client_a, line_id)
+    assert client.get(create, {"based_on": "abc"}).status_code == 404
+    assert client.get(create, {"based_on": "²"}).status_code == 404
+
+
+def test_the_pages_workflow_rights_are_the_services_table(
+    client, script_a, client_a, account_manager
+):
+    from bpo.catalog.views import scripts as views
+
+    routes = {
+        "submit": views.script_version_submit,
+        "approve": views.script_version_approve,
+        "return": views.script_version_return,
+        "publish": views.script_version_publish,
+        "retire": views.script_version_retire,
+    }
+    assert set(routes) == set(services.WORKFLOW)
+    for name, view in routes.items():
+        assert view.client_action == services.WORKFLOW[name].right
+    assert not hasattr(views, "_WORKFLOW_RIGHTS")
+
+
+def test_the_diff_page_reads_the_content_of_the_two_versions_only(
+    client, script_a, client_a, client_a_viewer
+):
+    # given five versions
+    versions = [make_version(script=script_a, status="retired")]
+    versions.append(make_version(script=script_a, status="published"))
+    versions += [make_version(script=script_a) for _ in range(3)]
+    before, after = versions[1], versions[3]
+    client.force_login(client_a_viewer)
+    url = _url("script_diff", client_a, script_a.service_line_id)
+    # when two are compared
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"before": before.pk, "after": after.pk})
+    # then every version is offered, but only the two compared have their content read
+    assert response.status_code == 200
+    html = _text(response)
+    for version in versions:
+        assert f'<option value="{version.pk}"' in html
+    content_reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "catalog_scriptsection"' in q["sql"] or 'FROM "catalog_scriptvariable"' in q["sql"]
+    ]
+    assert len(content_reads) == 2
+    for sql in content_reads:
+        ids = re.search(r'"version_id" IN \(([^)]*)\)', sql)
+        assert ids is not None, sql
+        assert sorted(int(pk) for pk in ids.group(1).split(",")) == sorted([before.pk, after.pk])

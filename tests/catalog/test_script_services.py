@@ -3,11 +3,22 @@ published version's uniqueness and immutability (service and database trigger), 
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from bpo.accounts.roles import Action
+from bpo.audit.models import LogEntry
 from bpo.catalog import audit
-from bpo.catalog.models import Script, ScriptSection, ScriptVariable, ScriptVersion
+from bpo.catalog.models import (
+    IMMUTABLE_SCRIPT_STATUSES,
+    Script,
+    ScriptSection,
+    ScriptVariable,
+    ScriptVersion,
+)
 from bpo.catalog.selectors import scripts as selectors
 from bpo.catalog.selectors.audit import script_version_history_page
 from bpo.catalog.services import scripts as services
@@ -332,7 +343,7 @@ def test_declared_but_unused_variables_are_allowed_and_reported(script_a, accoun
         variables=[*VARIABLES, {"name": "order_id", "sample_value": "42"}],
         actor=account_manager,
     )
-    assert services.unused_variables(version) == ["account_id", "order_id"]
+    assert selectors.unused_variables(version) == ["account_id", "order_id"]
 
 
 # --- editing drafts ---------------------------------------------------------------------------------
@@ -690,3 +701,112 @@ def test_the_version_history_is_only_its_own(script_a, account_manager):
         e for e in entries if e["changes"].get("change_summary", {}).get("after") == "Edited"
     ]
     assert audit.history_of_object(first).filter(action=1).exists()
+
+
+# --- review fixes -----------------------------------------------------------------------------------
+
+
+def _draft_with(script, rows: int):
+    return make_version(
+        script=script,
+        sections=[(f"Part {index}", f"Say {{{{v{index}}}}}.") for index in range(rows)],
+        variables=[(f"v{index}", "x") for index in range(rows)],
+    )
+
+
+def _delete_queries(script, actor, rows: int) -> list[str]:
+    draft = _draft_with(script, rows)
+    with CaptureQueriesContext(connection) as queries:
+        services.delete_draft(version=draft, actor=actor)
+    assert not ScriptVersion.objects.filter(pk=draft.pk).exists()
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_deleting_a_draft_reads_its_version_and_script_once(
+    script_a, account_manager, django_assert_max_num_queries
+):
+    # given drafts of 2 + 2 and of 10 + 10 sections and variables
+    few = _delete_queries(script_a, account_manager, 2)
+    # when the bigger one is deleted
+    bigger = _draft_with(script_a, 10)
+    with django_assert_max_num_queries(len(few) + 2 * 16) as many:
+        services.delete_draft(version=bigger, actor=account_manager)
+    # then the reads do not grow with the rows (they were read again per row: 144 queries for
+    # 10 + 10, 48 for 2 + 2); only each row's own audit entry is written
+    reads = [q["sql"] for q in many.captured_queries if q["sql"].startswith("SELECT")]
+    assert len(reads) == len([sql for sql in few if sql.startswith("SELECT")])
+    deletes = [q["sql"] for q in many.captured_queries if q["sql"].startswith("DELETE")]
+    assert len(deletes) == 3  # sections, variables, the version: one statement each
+    audit_inserts = [
+        q["sql"] for q in many.captured_queries if q["sql"].startswith('INSERT INTO "audit_')
+    ]
+    assert len(audit_inserts) == 10 + 10 + 1
+
+
+def test_deleting_a_draft_keeps_each_rows_audit_entry(script_a, account_manager):
+    draft = make_version(script=script_a)
+    section_ids = list(draft.sections.values_list("pk", flat=True))
+    variable_ids = list(draft.variables.values_list("pk", flat=True))
+    services.delete_draft(version=draft, actor=account_manager)
+    entries = audit.history_of_service_line(script_a.service_line_id).filter(
+        action=LogEntry.Action.DELETE
+    )
+    deleted = {(e.content_type.model, int(e.object_id)) for e in entries}
+    assert deleted >= {("scriptsection", pk) for pk in section_ids}
+    assert deleted >= {("scriptvariable", pk) for pk in variable_ids}
+    assert ("scriptversion", draft.pk) in deleted
+    assert {e.actor_id for e in entries} == {account_manager.pk}
+
+
+def test_content_limits():
+    def errors(sections=1, variables=0, body="Hi"):
+        return services.content_errors(
+            change_summary="x",
+            sections=[services.SectionInput(f"Part {i}", body) for i in range(sections)],
+            variables=[services.VariableInput(f"v{i}", "", "x") for i in range(variables)],
+        )
+
+    assert errors(sections=50, variables=50, body="b" * 20_000) == {}
+    assert errors(sections=51) == {"sections": ["A version has at most 50 sections."]}
+    assert errors(variables=51) == {"variables": ["A version has at most 50 variables."]}
+    assert errors(body="b" * 20_001) == {
+        "sections.0.body": ["Keep the body of section “Part 0” within 20,000 characters."]
+    }
+    # a list far too long is refused as a whole, without a message per row
+    assert errors(sections=40_000) == {"sections": ["A version has at most 50 sections."]}
+
+
+def test_unused_variables_is_a_read():
+    assert not hasattr(services, "unused_variables")
+    assert "status" not in inspect.signature(selectors.list_script_versions).parameters
+
+
+@pytest.mark.parametrize("status", sorted(IMMUTABLE_SCRIPT_STATUSES))
+def test_immutable_versions_point_to_a_new_draft(status):
+    for refusal in (services.EDIT_REFUSAL, services.DELETE_REFUSAL):
+        assert services.refusal_message(refusal, status).endswith(" Edits make a new draft.")
+    assert not services.refusal_message(services.SUBMIT.refusal, status).endswith("new draft.")
+
+
+def test_one_table_says_who_takes_each_step_and_what_runs_it(script_a, client_a_admin, monkeypatch):
+    assert {name: step.right for name, step in services.WORKFLOW.items()} == {
+        "submit": Action.PROPOSE_SCRIPT,
+        "approve": Action.REVIEW_SCRIPT,
+        "return": Action.REVIEW_SCRIPT,
+        "publish": Action.PUBLISH_SCRIPT,
+        "retire": Action.RETIRE_SCRIPT,
+    }
+    assert services.allowed_transitions("in_review") == ["approve", "return"]
+    # run_transition runs the table's service
+    called = []
+    step = services.WORKFLOW["approve"]
+    monkeypatch.setitem(
+        services.WORKFLOW,
+        "approve",
+        services.WorkflowStep(
+            step.transition, step.right, lambda **kwargs: called.append(kwargs) or "ran"
+        ),
+    )
+    version = make_version(script=script_a, status="in_review")
+    assert services.run_transition(name="approve", version=version, actor=client_a_admin) == "ran"
+    assert called == [{"version": version, "actor": client_a_admin}]

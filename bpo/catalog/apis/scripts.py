@@ -184,7 +184,6 @@ def _conflict(message: str):
     return error_response("The version's status does not allow this.", "conflict", message)
 
 
-RETURN_COMMENT_REQUIRED = "Say what needs to change before the version can be approved."
 VERSION_ID = OpenApiParameter(
     "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The version's id."
 )
@@ -201,7 +200,7 @@ def _workflow_schema(summary: str, description: str, conflict: str, request=None
             **REFUSALS,
             409: _conflict(conflict),
             **(
-                {400: invalid_response({"comment": [RETURN_COMMENT_REQUIRED]})}
+                {400: invalid_response({"comment": [services.RETURN_COMMENT_REQUIRED]})}
                 if request is not None
                 else {}
             ),
@@ -211,6 +210,14 @@ def _workflow_schema(summary: str, description: str, conflict: str, request=None
             OpenApiExample("The version", value=VERSION_EXAMPLE, response_only=True),
         ],
     )
+
+
+def _id_or_none(text: str) -> int | None:
+    """A query parameter as a row id, or ``None``: ASCII digits only ("²" is a digit to
+    ``str.isdigit`` but no number to ``int``), short enough for a bigint."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)
 
 
 # --- filters --------------------------------------------------------------------------------------
@@ -317,6 +324,9 @@ class ScriptViewSet(
 
 # --- versions -------------------------------------------------------------------------------------
 
+# The viewset's method of each workflow step, where it is not the step's name ("return" is a
+# keyword); the rights themselves are the services' ``WORKFLOW`` table.
+WORKFLOW_METHODS = {name: name for name in services.WORKFLOW} | {"return": "return_to_draft"}
 ACTION_RIGHTS = {
     "list": Action.VIEW_CATALOG,
     "retrieve": Action.VIEW_CATALOG,
@@ -325,11 +335,7 @@ ACTION_RIGHTS = {
     "create": Action.PROPOSE_SCRIPT,
     "partial_update": Action.PROPOSE_SCRIPT,
     "destroy": Action.PROPOSE_SCRIPT,
-    "submit": Action.PROPOSE_SCRIPT,
-    "approve": Action.REVIEW_SCRIPT,
-    "return_to_draft": Action.REVIEW_SCRIPT,
-    "publish": Action.PUBLISH_SCRIPT,
-    "retire": Action.RETIRE_SCRIPT,
+    **{WORKFLOW_METHODS[name]: step.right for name, step in services.WORKFLOW.items()},
 }
 
 
@@ -612,14 +618,14 @@ class ScriptVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
     @action(detail=True, methods=["get"])
     def diff(self, request, client_slug: str, pk=None):
         version = self.get_object()
-        against_id = request.query_params.get("against", "")
+        against_id = _id_or_none(request.query_params.get("against", ""))
         against = None
-        if against_id.isdigit() and int(against_id) != version.pk:
+        if against_id is not None and against_id != version.pk:
             against = (
                 selectors.list_script_versions(
                     user=self.actor, client=self.client, script_id=version.script_id
                 )
-                .filter(pk=int(against_id))
+                .filter(pk=against_id)
                 .first()
             )
         if against is None:

@@ -14,6 +14,7 @@ from bpo.catalog.services.scripts import (
     CHANGE_SUMMARY_MAX,
     SAMPLE_VALUE_MAX,
     SCRIPT_TITLE_MAX,
+    SECTION_BODY_MAX,
     SECTION_TITLE_MAX,
     VARIABLE_DESCRIPTION_MAX,
     VARIABLE_NAME_MAX,
@@ -52,7 +53,7 @@ class SectionForm(forms.Form):
     body = forms.CharField(
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": SECTION_BODY_MAX}),
         help_text="Markdown. Variables as {{name}}, declared below.",
     )
 

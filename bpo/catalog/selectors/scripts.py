@@ -19,6 +19,7 @@ from bpo.catalog.models import (
     ScriptVersionStatus,
     ServiceLine,
 )
+from bpo.catalog.rendering import variable_names_in
 from bpo.errors import NotFoundError
 
 
@@ -72,25 +73,36 @@ def version_queryset() -> QuerySet[ScriptVersion]:
     )
 
 
+def _visible(versions: QuerySet[ScriptVersion], *, user, client) -> QuerySet[ScriptVersion]:
+    if not may_view_drafts(user=user, client=client):
+        versions = versions.filter(status=ScriptVersionStatus.PUBLISHED)
+    return versions
+
+
 def list_script_versions(
     *,
     user,
     client,
     script_id: int | None = None,
     service_line_id: int | None = None,
-    status: str | None = None,
 ) -> QuerySet[ScriptVersion]:
     """The versions the user may see, newest first per script."""
     versions = version_queryset().order_by("script__service_line__name", "script_id", "-number")
-    if not may_view_drafts(user=user, client=client):
-        versions = versions.filter(status=ScriptVersionStatus.PUBLISHED)
+    versions = _visible(versions, user=user, client=client)
     if script_id is not None:
         versions = versions.filter(script_id=script_id)
     if service_line_id is not None:
         versions = versions.filter(script__service_line_id=service_line_id)
-    if status:
-        versions = versions.filter(status=status)
     return versions
+
+
+def list_script_version_choices(*, user, client, script_id: int) -> QuerySet[ScriptVersion]:
+    """The script's versions the user may see, newest first, with only what a choice of
+    versions shows (id, number, status, origin): no content, no users."""
+    versions = ScriptVersion.objects.filter(script_id=script_id).only(
+        "pk", "script_id", "number", "status", "based_on_id"
+    )
+    return _visible(versions, user=user, client=client).order_by("-number")
 
 
 def access_script_version(
@@ -107,3 +119,10 @@ def access_script_version(
 
 def published_version_of(*, script: Script) -> ScriptVersion | None:
     return version_queryset().filter(script=script, status=ScriptVersionStatus.PUBLISHED).first()
+
+
+def unused_variables(version: ScriptVersion) -> list[str]:
+    """Declared variables no section uses: allowed (a draft may be half written), but shown
+    as a warning on the version's page."""
+    used = {name for section in version.sections.all() for name in variable_names_in(section.body)}
+    return [variable.name for variable in version.variables.all() if variable.name not in used]

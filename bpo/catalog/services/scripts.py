@@ -6,22 +6,26 @@ a script has at most one published version (a partial unique constraint backs th
 and retired versions never change: edits make a new draft (and a database trigger, migration
 ``0002_script_immutability``, refuses any other path).
 
-Who may call what is decided by the pages and the API (``Action.PROPOSE_SCRIPT`` and friends);
-these services check the business rules. Every write runs inside ``audit_actor(actor)``.
+Who may take each workflow step is written once, in ``WORKFLOW`` (the right the pages and the
+API check before calling); these services check the business rules. Every write runs inside
+``audit_actor(actor)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Max
+from django.db.models.deletion import Collector
 from django.utils import timezone
 
+from bpo.accounts.roles import Action
 from bpo.catalog.audit import audit_actor
 from bpo.catalog.models import (
+    IMMUTABLE_SCRIPT_STATUSES,
     Script,
     ScriptSection,
     ScriptVariable,
@@ -43,6 +47,10 @@ SECTION_TITLE_MAX = ScriptSection._meta.get_field("title").max_length or 80
 VARIABLE_NAME_MAX = ScriptVariable._meta.get_field("name").max_length or 60
 VARIABLE_DESCRIPTION_MAX = ScriptVariable._meta.get_field("description").max_length or 200
 SAMPLE_VALUE_MAX = ScriptVariable._meta.get_field("sample_value").max_length or 200
+SECTIONS_MAX = 50
+VARIABLES_MAX = 50
+SECTION_BODY_MAX = 20_000
+RETURN_COMMENT_REQUIRED = "Say what needs to change before the version can be approved."
 
 # How a refusal names the version's current status: "...; this one is in review."
 STATUS_PHRASES = {
@@ -66,27 +74,20 @@ APPROVE = Transition(Status.IN_REVIEW, Status.APPROVED, "Only a version in revie
 RETURN = Transition(Status.IN_REVIEW, Status.DRAFT, "Only a version in review can be sent back")
 PUBLISH = Transition(Status.APPROVED, Status.PUBLISHED, "Only an approved version can be published")
 RETIRE = Transition(Status.PUBLISHED, Status.RETIRED, "Only the published version can be retired")
-TRANSITIONS = {
-    "submit": SUBMIT,
-    "approve": APPROVE,
-    "return": RETURN,
-    "publish": PUBLISH,
-    "retire": RETIRE,
-}
 EDIT_REFUSAL = "Only a draft can be edited"
 DELETE_REFUSAL = "Only a draft can be deleted"
 
 
 def refusal_message(refusal: str, status: str) -> str:
     message = f"{refusal}; this one is {STATUS_PHRASES[Status(status)]}."
-    if status in (Status.PUBLISHED, Status.RETIRED) and refusal in (EDIT_REFUSAL, DELETE_REFUSAL):
+    if status in IMMUTABLE_SCRIPT_STATUSES and refusal in (EDIT_REFUSAL, DELETE_REFUSAL):
         message += " Edits make a new draft."
     return message
 
 
 def allowed_transitions(status: str) -> list[str]:
-    """The workflow actions (keys of ``TRANSITIONS``) a version in ``status`` accepts."""
-    return [name for name, transition in TRANSITIONS.items() if transition.source == status]
+    """The workflow actions (keys of ``WORKFLOW``) a version in ``status`` accepts."""
+    return [name for name, step in WORKFLOW.items() if step.transition.source == status]
 
 
 # --- content validation -------------------------------------------------------------------------
@@ -146,6 +147,11 @@ def content_errors(
         add("change_summary", f"Keep the change summary within {CHANGE_SUMMARY_MAX} characters.")
 
     declared: set[str] = set()
+    if len(variables) > VARIABLES_MAX:
+        # Each one is not checked: the list is refused as a whole.
+        add("variables", f"A version has at most {VARIABLES_MAX} variables.")
+        declared = {variable.name for variable in variables}
+        variables = ()
     for index, variable in enumerate(variables):
         key = f"variables.{index}"
         if not variable.name:
@@ -172,6 +178,9 @@ def content_errors(
 
     if not sections:
         add("sections", "A version needs at least one section.")
+    elif len(sections) > SECTIONS_MAX:
+        add("sections", f"A version has at most {SECTIONS_MAX} sections.")
+        sections = ()
     titles: set[str] = set()
     for index, section in enumerate(sections):
         key = f"sections.{index}"
@@ -188,6 +197,12 @@ def content_errors(
         name = f"“{section.title}”" if section.title else str(index + 1)
         if not section.body:
             add(f"{key}.body", f"Section {name} needs a body.")
+        elif len(section.body) > SECTION_BODY_MAX:
+            add(
+                f"{key}.body",
+                f"Keep the body of section {name} within {SECTION_BODY_MAX:,} characters.",
+            )
+            continue
         for used in variable_names_in(section.body):
             if not VARIABLE_NAME.match(used):
                 add(
@@ -216,13 +231,6 @@ def _validated(
         first = next(iter(errors.values()))[0]
         raise DomainError(first, fields=errors)
     return summary, section_inputs, variable_inputs
-
-
-def unused_variables(version: ScriptVersion) -> list[str]:
-    """Declared variables no section uses: allowed (a draft may be half written), but shown
-    as a warning on the version's page."""
-    used = {name for section in version.sections.all() for name in variable_names_in(section.body)}
-    return [variable.name for variable in version.variables.all() if variable.name not in used]
 
 
 # --- scripts and drafts ---------------------------------------------------------------------------
@@ -404,9 +412,7 @@ def delete_draft(*, version: ScriptVersion, actor: User) -> None:
     if version.status != Status.DRAFT:
         raise ConflictError(refusal_message(DELETE_REFUSAL, version.status))
     descendant = (
-        ScriptVersion.objects.filter(
-            based_on=version, status__in=[Status.PUBLISHED, Status.RETIRED]
-        )
+        ScriptVersion.objects.filter(based_on=version, status__in=IMMUTABLE_SCRIPT_STATUSES)
         .order_by("number")
         .first()
     )
@@ -417,7 +423,23 @@ def delete_draft(*, version: ScriptVersion, actor: User) -> None:
             "was started from this draft; the draft stays as its origin."
         )
     with audit_actor(actor):
+        _delete_content(version)
         version.delete()
+
+
+def _delete_content(version: ScriptVersion) -> None:
+    """Delete the version's sections and variables, one ``DELETE`` per table.
+
+    Each row is read through the version's related managers, so it carries the version (and
+    the version its script, loaded by ``_lock``): the audit entry of each deletion names the
+    service line without reading the version and the script again per row, which the cascade
+    of ``version.delete()`` did.
+    """
+    collector = Collector(using=router.db_for_write(ScriptVersion, instance=version))
+    for rows in (list(version.sections.all()), list(version.variables.all())):
+        if rows:
+            collector.collect(rows)
+    collector.delete()
 
 
 # --- the workflow ----------------------------------------------------------------------------------
@@ -460,9 +482,7 @@ def return_to_draft(*, version: ScriptVersion, comment: str, actor: User) -> Scr
     version = _begin(version, RETURN)
     comment = (comment or "").strip()
     if not comment:
-        raise DomainError(
-            "Say what needs to change before the version can be approved.", field="comment"
-        )
+        raise DomainError(RETURN_COMMENT_REQUIRED, field="comment")
     with audit_actor(actor):
         version.status = RETURN.target
         version.reviewed_at = timezone.now()
@@ -509,16 +529,30 @@ def retire(*, version: ScriptVersion, actor: User) -> ScriptVersion:
     return version
 
 
+@dataclass(frozen=True)
+class WorkflowStep:
+    transition: Transition
+    right: str  # the ``Action`` a user needs to take this step (pages and API check it)
+    service: Callable[..., ScriptVersion]  # called with version=, actor= (and comment=)
+    needs_comment: bool = False
+
+
+# Every workflow step, by the name the pages and the API use: one table for who may take it,
+# from which status, and what runs it.
+WORKFLOW: dict[str, WorkflowStep] = {
+    "submit": WorkflowStep(SUBMIT, Action.PROPOSE_SCRIPT, submit_for_review),
+    "approve": WorkflowStep(APPROVE, Action.REVIEW_SCRIPT, approve),
+    "return": WorkflowStep(RETURN, Action.REVIEW_SCRIPT, return_to_draft, needs_comment=True),
+    "publish": WorkflowStep(PUBLISH, Action.PUBLISH_SCRIPT, publish),
+    "retire": WorkflowStep(RETIRE, Action.RETIRE_SCRIPT, retire),
+}
+
+
 def run_transition(
     *, name: str, version: ScriptVersion, actor: User, comment: str = ""
 ) -> ScriptVersion:
-    """The workflow action called ``name`` (a key of ``TRANSITIONS``)."""
-    if name == "return":
-        return return_to_draft(version=version, comment=comment, actor=actor)
-    service = {
-        "submit": submit_for_review,
-        "approve": approve,
-        "publish": publish,
-        "retire": retire,
-    }[name]
-    return service(version=version, actor=actor)
+    """The workflow action called ``name`` (a key of ``WORKFLOW``)."""
+    step = WORKFLOW[name]
+    if step.needs_comment:
+        return step.service(version=version, comment=comment, actor=actor)
+    return step.service(version=version, actor=actor)

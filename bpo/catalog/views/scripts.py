@@ -2,8 +2,9 @@
 workflow, the diff between two versions and the agents' printable view.
 
 Reading needs ``view_catalog``; agents see only the published version (other versions answer
-404 for them). Each workflow step is its own POST route guarded by its right; the services
-decide what the version's status allows.
+404 for them: ``client_page`` makes a selector's ``NotFoundError`` the 404 page). Each workflow
+step is its own POST route guarded by its right, read from the services' ``WORKFLOW`` table;
+the services decide what the version's status allows.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -38,28 +38,9 @@ from bpo.catalog.selectors import scripts as selectors
 from bpo.catalog.selectors.audit import script_version_history_page
 from bpo.catalog.selectors.service_lines import get_service_line
 from bpo.catalog.services import scripts as services
-from bpo.errors import DomainError, NotFoundError
+from bpo.errors import DomainError
 
 VERSIONS_PER_PAGE = 20
-
-
-def _line_or_404(service_line_id: int) -> ServiceLine:
-    try:
-        return get_service_line(service_line_id=service_line_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-
-
-def _version_or_404(request, line: ServiceLine, version_id: int) -> ScriptVersion:
-    try:
-        return selectors.access_script_version(
-            user=request.user,
-            client=request.tenant,
-            version_id=version_id,
-            service_line_id=line.pk,
-        )
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
 
 
 def _script_url(client, line: ServiceLine) -> str:
@@ -81,20 +62,16 @@ class WorkflowButton:
     confirm: str = ""  # asked before a destructive step
 
 
-_WORKFLOW_RIGHTS = {
-    "submit": Action.PROPOSE_SCRIPT,
-    "approve": Action.REVIEW_SCRIPT,
-    "return": Action.REVIEW_SCRIPT,
-    "publish": Action.PUBLISH_SCRIPT,
-    "retire": Action.RETIRE_SCRIPT,
-}
+def _right(name: str) -> str:
+    """The right a workflow step needs (the services' ``WORKFLOW`` table)."""
+    return services.WORKFLOW[name].right
 
 
 def workflow_buttons(user, client, version: ScriptVersion, *, published_number=None):
     """The workflow steps the version's status allows and the user's role may take."""
     buttons = []
     for name in services.allowed_transitions(version.status):
-        if not can(user, client, _WORKFLOW_RIGHTS[name]):
+        if not can(user, client, _right(name)):
             continue
         if name == "submit":
             buttons.append(WorkflowButton("submit", "Send for review"))
@@ -156,7 +133,7 @@ def _rights(user, client) -> dict[str, bool]:
 def script(request, service_line_id: int):
     """The line's script: its versions (agents: the published one) and what each allows."""
     client = request.tenant
-    line = _line_or_404(service_line_id)
+    line = get_service_line(service_line_id=service_line_id)
     line_script = selectors.script_of_line(service_line=line)
     page = None
     rows = []
@@ -211,7 +188,7 @@ def _version_context(request, line, version, *, return_form=None) -> dict:
         "version": version,
         "sections": rendering.render_sections(version.sections.all(), samples=samples),
         "show_samples": show_samples,
-        "unused_variables": services.unused_variables(version),
+        "unused_variables": selectors.unused_variables(version),
         "published": published,
         "buttons": workflow_buttons(
             request.user, client, version, published_number=published.number if published else None
@@ -230,8 +207,10 @@ def _version_context(request, line, version, *, return_form=None) -> dict:
 @client_page(Action.VIEW_CATALOG)
 @require_GET
 def script_version(request, service_line_id: int, version_id: int):
-    line = _line_or_404(service_line_id)
-    version = _version_or_404(request, line, version_id)
+    line = get_service_line(service_line_id=service_line_id)
+    version = selectors.access_script_version(
+        user=request.user, client=request.tenant, version_id=version_id, service_line_id=line.pk
+    )
     return render(request, "catalog/script_version.html", _version_context(request, line, version))
 
 
@@ -256,8 +235,16 @@ def _with_added_row(data, prefix: str):
     way to add a row; with htmx the row is fetched from ``script_section_row``)."""
     data = data.copy()
     key = f"{prefix}-TOTAL_FORMS"
-    data[key] = str(int(data.get(key) or 0) + 1)
+    data[key] = str(_row_count(data.get(key)) + 1)
     return data
+
+
+def _row_count(text) -> int:
+    """A posted or asked-for ``TOTAL_FORMS``: a number from 0 to 500 (0 when it is none)."""
+    try:
+        return max(0, min(int(text or 0), 500))
+    except ValueError:
+        return 0
 
 
 def _draft_form_page(request, *, line, line_script, version=None, based_on=None):
@@ -362,19 +349,26 @@ def _draft_form_page(request, *, line, line_script, version=None, based_on=None)
 def script_version_create(request, service_line_id: int):
     """A new draft: from scratch, or from ``?based_on=<version id>`` ("edits make a new
     draft"). A line without a script gets it here too."""
-    line = _line_or_404(service_line_id)
+    line = get_service_line(service_line_id=service_line_id)
     line_script = selectors.script_of_line(service_line=line)
     based_on = None
     based_on_id = request.POST.get("based_on") or request.GET.get("based_on")
     if based_on_id and line_script is not None:
-        based_on = _version_or_404(request, line, based_on_id)
+        based_on = selectors.access_script_version(
+            user=request.user,
+            client=request.tenant,
+            version_id=based_on_id,
+            service_line_id=line.pk,
+        )
     return _draft_form_page(request, line=line, line_script=line_script, based_on=based_on)
 
 
 @client_page(Action.PROPOSE_SCRIPT)
 def script_version_edit(request, service_line_id: int, version_id: int):
-    line = _line_or_404(service_line_id)
-    version = _version_or_404(request, line, version_id)
+    line = get_service_line(service_line_id=service_line_id)
+    version = selectors.access_script_version(
+        user=request.user, client=request.tenant, version_id=version_id, service_line_id=line.pk
+    )
     if version.status != ScriptVersionStatus.DRAFT:
         messages.error(request, services.refusal_message(services.EDIT_REFUSAL, version.status))
         return redirect(_version_url(request.tenant, line, version))
@@ -385,23 +379,20 @@ def script_version_edit(request, service_line_id: int, version_id: int):
 @require_GET
 def script_section_row(request, service_line_id: int):
     """htmx: one more section row for the form (and the formset's new total, out of band)."""
-    _line_or_404(service_line_id)
+    get_service_line(service_line_id=service_line_id)
     return _formset_row(request, section_formset(), "catalog/_script_section_row.html")
 
 
 @client_page(Action.PROPOSE_SCRIPT)
 @require_GET
 def script_variable_row(request, service_line_id: int):
-    _line_or_404(service_line_id)
+    get_service_line(service_line_id=service_line_id)
     return _formset_row(request, variable_formset(), "catalog/_script_variable_row.html")
 
 
 def _formset_row(request, formset, template: str):
     key = f"{formset.prefix}-TOTAL_FORMS"
-    try:
-        index = max(0, min(int(request.GET.get(key, "0")), 500))
-    except ValueError:
-        index = 0
+    index = _row_count(request.GET.get(key, "0"))
     form = formset.form(
         prefix=formset.add_prefix(index), empty_permitted=True, use_required_attribute=False
     )
@@ -417,8 +408,10 @@ def _formset_row(request, formset, template: str):
 
 
 def _workflow_step(request, service_line_id: int, version_id: int, name: str, done: str):
-    line = _line_or_404(service_line_id)
-    version = _version_or_404(request, line, version_id)
+    line = get_service_line(service_line_id=service_line_id)
+    version = selectors.access_script_version(
+        user=request.user, client=request.tenant, version_id=version_id, service_line_id=line.pk
+    )
     try:
         version = services.run_transition(name=name, version=version, actor=request.user)
     except DomainError as exc:
@@ -428,7 +421,7 @@ def _workflow_step(request, service_line_id: int, version_id: int, name: str, do
     return redirect(_version_url(request.tenant, line, version))
 
 
-@client_page(Action.PROPOSE_SCRIPT)
+@client_page(_right("submit"))
 @require_POST
 def script_version_submit(request, service_line_id: int, version_id: int):
     return _workflow_step(
@@ -436,7 +429,7 @@ def script_version_submit(request, service_line_id: int, version_id: int):
     )
 
 
-@client_page(Action.REVIEW_SCRIPT)
+@client_page(_right("approve"))
 @require_POST
 def script_version_approve(request, service_line_id: int, version_id: int):
     return _workflow_step(
@@ -444,7 +437,7 @@ def script_version_approve(request, service_line_id: int, version_id: int):
     )
 
 
-@client_page(Action.PUBLISH_SCRIPT)
+@client_page(_right("publish"))
 @require_POST
 def script_version_publish(request, service_line_id: int, version_id: int):
     return _workflow_step(
@@ -452,7 +445,7 @@ def script_version_publish(request, service_line_id: int, version_id: int):
     )
 
 
-@client_page(Action.RETIRE_SCRIPT)
+@client_page(_right("retire"))
 @require_POST
 def script_version_retire(request, service_line_id: int, version_id: int):
     return _workflow_step(
@@ -460,12 +453,14 @@ def script_version_retire(request, service_line_id: int, version_id: int):
     )
 
 
-@client_page(Action.REVIEW_SCRIPT)
+@client_page(_right("return"))
 @require_POST
 def script_version_return(request, service_line_id: int, version_id: int):
     """Send back with comments; a missing comment shows next to the field."""
-    line = _line_or_404(service_line_id)
-    version = _version_or_404(request, line, version_id)
+    line = get_service_line(service_line_id=service_line_id)
+    version = selectors.access_script_version(
+        user=request.user, client=request.tenant, version_id=version_id, service_line_id=line.pk
+    )
     form = ReturnToDraftForm(request.POST)
     form.is_valid()
     try:
@@ -490,8 +485,10 @@ def script_version_return(request, service_line_id: int, version_id: int):
 @client_page(Action.PROPOSE_SCRIPT)
 @require_POST
 def script_version_delete(request, service_line_id: int, version_id: int):
-    line = _line_or_404(service_line_id)
-    version = _version_or_404(request, line, version_id)
+    line = get_service_line(service_line_id=service_line_id)
+    version = selectors.access_script_version(
+        user=request.user, client=request.tenant, version_id=version_id, service_line_id=line.pk
+    )
     try:
         services.delete_draft(version=version, actor=request.user)
     except DomainError as exc:
@@ -522,13 +519,16 @@ def _default_pair(
 @client_page(Action.VIEW_SCRIPT_DRAFTS)
 @require_GET
 def script_diff(request, service_line_id: int):
-    """Pick two versions of the line's script and see what changed between them."""
+    """Pick two versions of the line's script and see what changed between them.
+
+    The choices list only each version's number and status; the content is read for the two
+    versions compared."""
     client = request.tenant
-    line = _line_or_404(service_line_id)
+    line = get_service_line(service_line_id=service_line_id)
     line_script = selectors.script_of_line(service_line=line)
     versions = (
         list(
-            selectors.list_script_versions(
+            selectors.list_script_version_choices(
                 user=request.user, client=client, script_id=line_script.pk
             )
         )
@@ -543,11 +543,13 @@ def script_diff(request, service_line_id: int):
         after = by_id.get(request.GET.get("after", ""))
         if before is None or after is None:
             error = "Choose two versions of this script."
-    result = (
-        diff.diff_versions(diff.content_of(before), diff.content_of(after))
-        if before is not None and after is not None
-        else None
-    )
+    result = None
+    if line_script is not None and before is not None and after is not None:
+        compared = selectors.list_script_versions(
+            user=request.user, client=client, script_id=line_script.pk
+        ).in_bulk([before.pk, after.pk])
+        before, after = compared[before.pk], compared[after.pk]
+        result = diff.diff_versions(diff.content_of(before), diff.content_of(after))
     return render(
         request,
         "catalog/script_diff.html",
@@ -569,7 +571,7 @@ def script_diff(request, service_line_id: int):
 @require_GET
 def script_agent_view(request, service_line_id: int):
     """The published version as agents read it: sample values in, printable."""
-    line = _line_or_404(service_line_id)
+    line = get_service_line(service_line_id=service_line_id)
     line_script = selectors.script_of_line(service_line=line)
     version = selectors.published_version_of(script=line_script) if line_script else None
     sections = []
