@@ -7,6 +7,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("tenants.client_api_urls")),
     path("", include("bpo.accounts.client_api_urls")),
-    path("", include("scheduling.planning.api_urls")),
-    path("", include("bpo.catalog.api_urls")),
+    path("", include("scheduling.planning.client_api_urls")),
+    path("", include("bpo.catalog.client_api_urls")),
 ]

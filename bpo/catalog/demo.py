@@ -96,9 +96,9 @@ def _shopright(*, client, account_manager, client_admin) -> list[str]:
         variables=ORDER_VARIABLES,
         actor=account_manager,
     )
-    scripts.submit_for_review(version=first, actor=account_manager)
-    scripts.approve(version=first, actor=client_admin)
-    scripts.publish(version=first, actor=client_admin)
+    scripts.submit_script_version(version=first, actor=account_manager)
+    scripts.approve_script_version(version=first, actor=client_admin)
+    scripts.publish_script_version(version=first, actor=client_admin)
     second = scripts.create_script_version(
         script=first.script,
         change_summary="Remind callers of the 30-day return window before closing.",
@@ -114,7 +114,7 @@ def _shopright(*, client, account_manager, client_admin) -> list[str]:
         based_on=first,
         actor=account_manager,
     )
-    scripts.submit_for_review(version=second, actor=account_manager)
+    scripts.submit_script_version(version=second, actor=account_manager)
     escalations.create_escalation_path(
         service_line=orders,
         name="Order support escalations",
@@ -228,9 +228,9 @@ def _cloudlane(*, client, account_manager, client_admin) -> list[str]:
         ],
         actor=account_manager,
     )
-    scripts.submit_for_review(version=version, actor=account_manager)
-    scripts.approve(version=version, actor=client_admin)
-    scripts.publish(version=version, actor=account_manager)
+    scripts.submit_script_version(version=version, actor=account_manager)
+    scripts.approve_script_version(version=version, actor=client_admin)
+    scripts.publish_script_version(version=version, actor=account_manager)
     escalations.create_escalation_path(
         service_line=support,
         name="Chat escalations",

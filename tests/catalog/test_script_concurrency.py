@@ -47,7 +47,7 @@ def test_concurrent_publishes_leave_one_published_version(
             connection.set_tenant(client)
             version = ScriptVersion.objects.get(pk=version_id)
             start.wait()
-            services.publish(version=version, actor=publisher)
+            services.publish_script_version(version=version, actor=publisher)
         except BaseException as exc:  # reported below, in the test's thread
             failures.append(exc)
         finally:

@@ -442,7 +442,7 @@ def test_version_page_renders_sections_variables_and_history(
         ],
         actor=account_manager,
     )
-    services.submit_for_review(version=version, actor=account_manager)
+    services.submit_script_version(version=version, actor=account_manager)
     client.force_login(client_a_admin)
     url = _url("script_version", client_a, script_a.service_line_id, version.pk)
     # when

@@ -354,7 +354,7 @@ def test_update_draft_replaces_content_with_minimal_writes(script_a, client_a_ad
     draft = make_version(script=script_a)
     greeting = draft.sections.get(position=1)
     # when
-    services.update_draft(
+    services.update_script_draft(
         version=draft,
         change_summary="Shorter",
         sections=[{"title": "Greeting", "body": "Hello {{customer_name}}, thank you for calling."}],
@@ -372,7 +372,9 @@ def test_update_draft_replaces_content_with_minimal_writes(script_a, client_a_ad
 
 def test_update_draft_keeps_what_is_not_given(script_a, account_manager):
     draft = make_version(script=script_a)
-    services.update_draft(version=draft, change_summary="Only the summary", actor=account_manager)
+    services.update_script_draft(
+        version=draft, change_summary="Only the summary", actor=account_manager
+    )
     assert draft.sections.count() == 2
     assert draft.variables.count() == 1
 
@@ -383,7 +385,7 @@ def test_update_draft_validates_the_result(script_a, account_manager):
     before = _content(draft)
     # when the kept sections now lack their variable
     with pytest.raises(DomainError) as refused:
-        services.update_draft(version=draft, variables=[], actor=account_manager)
+        services.update_script_draft(version=draft, variables=[], actor=account_manager)
     # then
     assert refused.value.fields == {
         "sections.0.body": ["Undeclared variable {{customer_name}} in section “Greeting”."]
@@ -393,7 +395,7 @@ def test_update_draft_validates_the_result(script_a, account_manager):
 
 def test_delete_draft_removes_it_and_its_content(script_a, account_manager):
     draft = make_version(script=script_a)
-    services.delete_draft(version=draft, actor=account_manager)
+    services.delete_script_draft(version=draft, actor=account_manager)
     assert not ScriptVersion.objects.filter(pk=draft.pk).exists()
     assert not ScriptSection.objects.filter(version_id=draft.pk).exists()
 
@@ -404,7 +406,7 @@ def test_a_draft_that_a_published_version_came_from_stays(script_a, account_mana
     make_version(script=script_a, status="published", based_on=origin)
     # when / then
     with pytest.raises(ConflictError) as refused:
-        services.delete_draft(version=origin, actor=account_manager)
+        services.delete_script_draft(version=origin, actor=account_manager)
     assert refused.value.message == (
         "Version 2 is published and was started from this draft; the draft stays as its origin."
     )
@@ -443,9 +445,9 @@ PHRASES = {
 
 def _act(action: str, version, actor):
     if action == "edit":
-        return services.update_draft(version=version, change_summary="Edited", actor=actor)
+        return services.update_script_draft(version=version, change_summary="Edited", actor=actor)
     if action == "delete":
-        return services.delete_draft(version=version, actor=actor)
+        return services.delete_script_draft(version=version, actor=actor)
     return services.run_transition(
         name=action, version=version, actor=actor, comment="Please shorten the greeting."
     )
@@ -483,10 +485,10 @@ def test_workflow_records_who_and_when(script_a, account_manager, client_a_admin
     # given
     version = make_version(script=script_a)
     # when it goes the whole way
-    services.submit_for_review(version=version, actor=account_manager)
-    services.approve(version=version, actor=client_a_admin)
-    services.publish(version=version, actor=client_a_admin)
-    services.retire(version=version, actor=account_manager)
+    services.submit_script_version(version=version, actor=account_manager)
+    services.approve_script_version(version=version, actor=client_a_admin)
+    services.publish_script_version(version=version, actor=client_a_admin)
+    services.retire_script_version(version=version, actor=account_manager)
     # then
     version.refresh_from_db()
     assert version.submitted_by == account_manager and version.submitted_at
@@ -501,7 +503,7 @@ def test_return_to_draft_needs_a_comment_and_keeps_it(script_a, client_a_admin):
     version = make_version(script=script_a, status="in_review")
     # when there is no comment
     with pytest.raises(DomainError) as refused:
-        services.return_to_draft(version=version, comment="  ", actor=client_a_admin)
+        services.return_script_version(version=version, comment="  ", actor=client_a_admin)
     # then
     assert refused.value.fields == {
         "comment": ["Say what needs to change before the version can be approved."]
@@ -509,7 +511,7 @@ def test_return_to_draft_needs_a_comment_and_keeps_it(script_a, client_a_admin):
     version.refresh_from_db()
     assert version.status == "in_review"
     # when there is one
-    services.return_to_draft(
+    services.return_script_version(
         version=version, comment="Verify the postcode too.", actor=client_a_admin
     )
     # then it stays on the version
@@ -523,7 +525,7 @@ def test_publishing_retires_the_previous_version(script_a, account_manager):
     first = make_version(script=script_a, status="published")
     second = make_version(script=script_a, status="approved")
     # when
-    services.publish(version=second, actor=account_manager)
+    services.publish_script_version(version=second, actor=account_manager)
     # then
     first.refresh_from_db()
     second.refresh_from_db()
@@ -543,10 +545,10 @@ def test_transitions_use_the_rows_current_status(script_a, client_a_admin):
     # given a stale copy of a version that was approved meanwhile
     version = make_version(script=script_a, status="in_review")
     stale = ScriptVersion.objects.get(pk=version.pk)
-    services.approve(version=version, actor=client_a_admin)
+    services.approve_script_version(version=version, actor=client_a_admin)
     # when the stale copy is approved again, then the current status decides
     with pytest.raises(ConflictError) as refused:
-        services.approve(version=stale, actor=client_a_admin)
+        services.approve_script_version(version=stale, actor=client_a_admin)
     assert (
         refused.value.message == "Only a version in review can be approved; this one is approved."
     )
@@ -641,7 +643,7 @@ def test_purging_script_history_on_purpose_is_possible(script_a):
 def test_the_service_refuses_before_the_database_has_to(script_a, account_manager):
     version = make_version(script=script_a, status="published")
     with pytest.raises(ConflictError) as refused:
-        services.update_draft(version=version, sections=[], actor=account_manager)
+        services.update_script_draft(version=version, sections=[], actor=account_manager)
     assert refused.value.message == (
         "Only a draft can be edited; this one is published. Edits make a new draft."
     )
@@ -659,14 +661,14 @@ def test_every_step_is_audited_with_its_actor(script_a, account_manager, client_
         variables=VARIABLES,
         actor=account_manager,
     )
-    services.update_draft(
+    services.update_script_draft(
         version=version,
         sections=[SECTIONS[0]],
         variables=[VARIABLES[0]],
         actor=account_manager,
     )
-    services.submit_for_review(version=version, actor=account_manager)
-    services.approve(version=version, actor=client_a_admin)
+    services.submit_script_version(version=version, actor=account_manager)
+    services.approve_script_version(version=version, actor=client_a_admin)
     # when
     page = script_version_history_page(version=version, page_number=1)
     entries = list(page.object_list)
@@ -688,7 +690,7 @@ def test_every_step_is_audited_with_its_actor(script_a, account_manager, client_
 def test_the_version_history_is_only_its_own(script_a, account_manager):
     # given two versions
     first = make_version(script=script_a)
-    services.update_draft(version=first, change_summary="Edited", actor=account_manager)
+    services.update_script_draft(version=first, change_summary="Edited", actor=account_manager)
     second = make_version(script=script_a)
     # when
     entries = script_version_history_page(version=second, page_number=1).object_list
@@ -717,7 +719,7 @@ def _draft_with(script, rows: int):
 def _delete_queries(script, actor, rows: int) -> list[str]:
     draft = _draft_with(script, rows)
     with CaptureQueriesContext(connection) as queries:
-        services.delete_draft(version=draft, actor=actor)
+        services.delete_script_draft(version=draft, actor=actor)
     assert not ScriptVersion.objects.filter(pk=draft.pk).exists()
     return [query["sql"] for query in queries.captured_queries]
 
@@ -730,7 +732,7 @@ def test_deleting_a_draft_reads_its_version_and_script_once(
     # when the bigger one is deleted
     bigger = _draft_with(script_a, 10)
     with django_assert_max_num_queries(len(few) + 2 * 16) as many:
-        services.delete_draft(version=bigger, actor=account_manager)
+        services.delete_script_draft(version=bigger, actor=account_manager)
     # then the reads do not grow with the rows (they were read again per row: 144 queries for
     # 10 + 10, 48 for 2 + 2); only each row's own audit entry is written
     reads = [q["sql"] for q in many.captured_queries if q["sql"].startswith("SELECT")]
@@ -747,7 +749,7 @@ def test_deleting_a_draft_keeps_each_rows_audit_entry(script_a, account_manager)
     draft = make_version(script=script_a)
     section_ids = list(draft.sections.values_list("pk", flat=True))
     variable_ids = list(draft.variables.values_list("pk", flat=True))
-    services.delete_draft(version=draft, actor=account_manager)
+    services.delete_script_draft(version=draft, actor=account_manager)
     entries = audit.history_of_service_line(script_a.service_line_id).filter(
         action=LogEntry.Action.DELETE
     )

@@ -574,7 +574,7 @@ class ScriptVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
         serializer = ScriptVersionPatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        version = services.update_draft(
+        version = services.update_script_draft(
             version=version,
             change_summary=data.get("change_summary"),
             sections=data.get("sections"),
@@ -584,7 +584,7 @@ class ScriptVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
         return self._answer(version)
 
     def destroy(self, request, client_slug: str, pk=None):
-        services.delete_draft(version=self.get_object(), actor=self.actor)
+        services.delete_script_draft(version=self.get_object(), actor=self.actor)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _transition(self, name: str, comment: str = "") -> Response:

@@ -24,10 +24,9 @@ from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.response import Response
 
+from bpo import instants
 from bpo.accounts.roles import Action
-from bpo.api import instants
 from bpo.api.base import ClientScopedViewSet
-from bpo.api.instants import read_instant
 from bpo.api.schema import (
     REFUSALS,
     error_response,
@@ -50,13 +49,14 @@ from bpo.catalog.serializers.service_lines import (
 from bpo.catalog.services import service_lines as services
 from bpo.catalog.services.service_lines import Messages
 from bpo.errors import DomainError
+from bpo.instants import read_instant
 
 MAX_RANGE = timedelta(days=31)
 MIN_YEAR, MAX_YEAR = instants.EARLIEST.year, instants.LATEST.year
 
 
 class QueryMessages:
-    """The refusals of the query parameters besides those of ``bpo.api.instants``."""
+    """The refusals of the query parameters besides those of ``bpo.instants``."""
 
     RANGE_REVERSED = "end must be after start."
     RANGE_TOO_LONG = "The range is at most 31 days."

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.forms import formset_factory
 
-from bpo.api.instants import EARLIEST, LATEST
 from bpo.catalog import hours
 from bpo.catalog.models import (
     CONTACT_FIELDS,
@@ -21,6 +20,7 @@ from bpo.catalog.models import (
 )
 from bpo.catalog.services.escalations import MAX_TIERS, NAME_MAX_LENGTH
 from bpo.errors import DomainError
+from bpo.instants import EARLIEST, LATEST
 
 SEVERITY_CHOICES = [("", "—"), *Severity.choices]
 TIER_ERROR_KEY = re.compile(r"^tiers\.(?P<index>\d+)\.(?P<field>\w+)$")

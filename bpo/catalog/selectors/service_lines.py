@@ -19,7 +19,7 @@ from bpo.catalog.models import (
 from bpo.errors import NotFoundError
 
 # How far ahead the pages look for the next opening or closing of a line. Instants from
-# outside end at ``bpo.api.instants.LATEST`` (2100), so adding this never overflows.
+# outside end at ``bpo.instants.LATEST`` (2100), so adding this never overflows.
 NEXT_CHANGE_HORIZON = timedelta(days=8)
 
 

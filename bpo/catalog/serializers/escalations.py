@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from rest_framework import serializers
 
-from bpo.api.instants import OUT_OF_RANGE, in_range
 from bpo.catalog import resolver
 from bpo.catalog.models import (
     TIER_FIELDS,
@@ -21,6 +20,7 @@ from bpo.catalog.models import (
     TriggerKind,
 )
 from bpo.catalog.services.escalations import NAME_MAX_LENGTH
+from bpo.instants import OUT_OF_RANGE, in_range
 
 TIER_OUTPUT_FIELDS = ["id", "path", *TIER_FIELDS]
 
@@ -131,7 +131,7 @@ class EscalationPathPatchSerializer(serializers.Serializer):
 
 class ClientInstantField(serializers.DateTimeField):
     """An ISO 8601 instant; without an offset, a wall time in the client's zone (the context's
-    ``time_zone``, else the active zone). In UTC, within the years of ``bpo.api.instants``
+    ``time_zone``, else the active zone). In UTC, within the years of ``bpo.instants``
     (its ``InstantField`` takes no wall time, which this endpoint has always accepted)."""
 
     def default_timezone(self):

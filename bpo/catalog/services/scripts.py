@@ -380,7 +380,7 @@ def _lock(version: ScriptVersion) -> ScriptVersion:
 
 
 @transaction.atomic
-def update_draft(
+def update_script_draft(
     *,
     version: ScriptVersion,
     change_summary: str | None = None,
@@ -407,7 +407,7 @@ def update_draft(
 
 
 @transaction.atomic
-def delete_draft(*, version: ScriptVersion, actor: User) -> None:
+def delete_script_draft(*, version: ScriptVersion, actor: User) -> None:
     version = _lock(version)
     if version.status != Status.DRAFT:
         raise ConflictError(refusal_message(DELETE_REFUSAL, version.status))
@@ -453,7 +453,7 @@ def _begin(version: ScriptVersion, transition: Transition) -> ScriptVersion:
 
 
 @transaction.atomic
-def submit_for_review(*, version: ScriptVersion, actor: User) -> ScriptVersion:
+def submit_script_version(*, version: ScriptVersion, actor: User) -> ScriptVersion:
     """Draft -> in review: the client is asked to approve it."""
     version = _begin(version, SUBMIT)
     with audit_actor(actor):
@@ -465,7 +465,7 @@ def submit_for_review(*, version: ScriptVersion, actor: User) -> ScriptVersion:
 
 
 @transaction.atomic
-def approve(*, version: ScriptVersion, actor: User) -> ScriptVersion:
+def approve_script_version(*, version: ScriptVersion, actor: User) -> ScriptVersion:
     """In review -> approved (the client's consent; any earlier send-back comment stays)."""
     version = _begin(version, APPROVE)
     with audit_actor(actor):
@@ -477,7 +477,7 @@ def approve(*, version: ScriptVersion, actor: User) -> ScriptVersion:
 
 
 @transaction.atomic
-def return_to_draft(*, version: ScriptVersion, comment: str, actor: User) -> ScriptVersion:
+def return_script_version(*, version: ScriptVersion, comment: str, actor: User) -> ScriptVersion:
     """In review -> draft, sent back with a comment that stays on the version."""
     version = _begin(version, RETURN)
     comment = (comment or "").strip()
@@ -495,7 +495,7 @@ def return_to_draft(*, version: ScriptVersion, comment: str, actor: User) -> Scr
 
 
 @transaction.atomic
-def publish(*, version: ScriptVersion, actor: User) -> ScriptVersion:
+def publish_script_version(*, version: ScriptVersion, actor: User) -> ScriptVersion:
     """Approved -> published; the version published before is retired in the same transaction.
 
     The script's row is locked first, so two publishes of one script run one after the other
@@ -519,7 +519,7 @@ def publish(*, version: ScriptVersion, actor: User) -> ScriptVersion:
 
 
 @transaction.atomic
-def retire(*, version: ScriptVersion, actor: User) -> ScriptVersion:
+def retire_script_version(*, version: ScriptVersion, actor: User) -> ScriptVersion:
     """Published -> retired: the line then has no published script until another is."""
     version = _begin(version, RETIRE)
     with audit_actor(actor):
@@ -540,11 +540,11 @@ class WorkflowStep:
 # Every workflow step, by the name the pages and the API use: one table for who may take it,
 # from which status, and what runs it.
 WORKFLOW: dict[str, WorkflowStep] = {
-    "submit": WorkflowStep(SUBMIT, Action.PROPOSE_SCRIPT, submit_for_review),
-    "approve": WorkflowStep(APPROVE, Action.REVIEW_SCRIPT, approve),
-    "return": WorkflowStep(RETURN, Action.REVIEW_SCRIPT, return_to_draft, needs_comment=True),
-    "publish": WorkflowStep(PUBLISH, Action.PUBLISH_SCRIPT, publish),
-    "retire": WorkflowStep(RETIRE, Action.RETIRE_SCRIPT, retire),
+    "submit": WorkflowStep(SUBMIT, Action.PROPOSE_SCRIPT, submit_script_version),
+    "approve": WorkflowStep(APPROVE, Action.REVIEW_SCRIPT, approve_script_version),
+    "return": WorkflowStep(RETURN, Action.REVIEW_SCRIPT, return_script_version, needs_comment=True),
+    "publish": WorkflowStep(PUBLISH, Action.PUBLISH_SCRIPT, publish_script_version),
+    "retire": WorkflowStep(RETIRE, Action.RETIRE_SCRIPT, retire_script_version),
 }
 
 

@@ -300,7 +300,7 @@ def _draft_form_page(request, *, line, line_script, version=None, based_on=None)
     summary = form.cleaned_data["change_summary"]
     try:
         if version is not None:
-            saved = services.update_draft(
+            saved = services.update_script_draft(
                 version=version,
                 change_summary=summary,
                 sections=section_data,
@@ -464,7 +464,7 @@ def script_version_return(request, service_line_id: int, version_id: int):
     form = ReturnToDraftForm(request.POST)
     form.is_valid()
     try:
-        version = services.return_to_draft(
+        version = services.return_script_version(
             version=version, comment=form.cleaned_data.get("comment", ""), actor=request.user
         )
     except DomainError as exc:
@@ -490,7 +490,7 @@ def script_version_delete(request, service_line_id: int, version_id: int):
         user=request.user, client=request.tenant, version_id=version_id, service_line_id=line.pk
     )
     try:
-        services.delete_draft(version=version, actor=request.user)
+        services.delete_script_draft(version=version, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(_version_url(request.tenant, line, version))

@@ -1,5 +1,8 @@
 """``python manage.py seed_demo``: demo staff, three demo clients, their users and catalogs.
 
+The portal owns the demo because it spans every app; each app keeps its own part in its
+``demo`` module (``bpo.catalog.demo``) and this command calls them in order.
+
 Idempotent: what exists is left alone (passwords included); a second run changes nothing and
 says so. Every demo account uses one password, :data:`DEMO_PASSWORD` (or ``$DEMO_PASSWORD``).
 """

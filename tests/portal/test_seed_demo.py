@@ -12,9 +12,9 @@ import pytest
 from django.core.management import call_command
 from django_tenants.utils import schema_context
 
-from bpo.accounts.management.commands import seed_demo
 from bpo.accounts.models import Invitation, Membership, User
 from bpo.accounts.roles import STAFF_ROLES, Role
+from bpo.portal.management.commands import seed_demo
 from tenants.models import Client
 
 pytestmark = pytest.mark.django_db
