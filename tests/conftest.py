@@ -70,6 +70,11 @@ def make_user(role: str, client=None, **kwargs):
     return user
 
 
+def in_schema(client) -> None:
+    """Requests leave the connection on their own schema; come back to ``client``'s."""
+    connection.set_tenant(client)
+
+
 @pytest.fixture
 def password():
     from tests.factories import DEMO_TEST_PASSWORD

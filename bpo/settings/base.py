@@ -47,7 +47,6 @@ SHARED_APPS = [
     "drf_spectacular",
     "django_filters",
     "django_htmx",
-    "formtools",
     "bpo.accounts",
     "bpo.jobs",
     "bpo.portal",

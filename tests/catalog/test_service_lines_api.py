@@ -14,7 +14,7 @@ from bpo.catalog import audit
 from bpo.catalog.models import DateOverride, ServiceLine, ServiceLineStatus
 from tests.catalog.factories import DateOverrideFactory, OpeningHoursFactory, ServiceLineFactory
 from tests.catalog.roles import MANAGERS, ROLES
-from tests.conftest import make_user, token_client
+from tests.conftest import in_schema, make_user, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +28,6 @@ def lines_url(*parts) -> str:
 def body(response) -> dict:
     return response.json()
 
-
-def in_schema(client) -> None:
-    """Requests leave the connection on their own schema; come back to ``client``'s."""
-    connection.set_tenant(client)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from tests.catalog.factories import (
     ServiceLineFactory,
 )
 from tests.catalog.roles import MANAGERS, ROLES
-from tests.conftest import make_user
+from tests.conftest import in_schema, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +35,6 @@ def url(name: str, *args) -> str:
 def user_with(role: str, client):
     return make_user(role, client, email=f"{role}@pages.test")
 
-
-def in_schema(client) -> None:
-    connection.set_tenant(client)
 
 
 @pytest.fixture
