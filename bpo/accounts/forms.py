@@ -5,23 +5,11 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Se
 
 from bpo.accounts import services
 from bpo.accounts.roles import ASSIGNABLE_STAFF_ROLES, STAFF_ROLES, Role, ordered_roles
-from bpo.errors import DomainError
+from bpo.forms import add_domain_error as add_domain_error
 
 
 def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") if request else None
-
-
-def add_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's refusal next to the field it names (or above the form)."""
-    placed = False
-    for field, messages in (error.fields or {}).items():
-        if field in form.fields:
-            for message in messages:
-                form.add_error(field, message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 def role_choices(roles) -> list[tuple[str, str]]:

@@ -29,7 +29,6 @@ def body(response) -> dict:
     return response.json()
 
 
-
 @pytest.fixture
 def line(in_client_a):
     line = ServiceLineFactory(name="Billing", status=ServiceLineStatus.DRAFT)

@@ -36,7 +36,6 @@ def user_with(role: str, client):
     return make_user(role, client, email=f"{role}@pages.test")
 
 
-
 @pytest.fixture
 def line(in_client_a):
     line = ServiceLineFactory(name="Billing", status=ServiceLineStatus.DRAFT)

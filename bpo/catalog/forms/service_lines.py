@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 
-from bpo.accounts.forms import add_domain_error
 from bpo.catalog import hours
 from bpo.catalog.models import (
     PERCENT_FIELDS,
@@ -21,6 +20,7 @@ from bpo.catalog.models import (
 from bpo.catalog.selectors.service_lines import span_of
 from bpo.catalog.services.service_lines import TARGET_FIELDS
 from bpo.errors import DomainError
+from bpo.forms import add_domain_error
 
 SLOTS_PER_DAY = 2
 BOTH_TIMES = "Give both an opening and a closing time."

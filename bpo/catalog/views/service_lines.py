@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from bpo.accounts.decorators import client_page
-from bpo.accounts.forms import add_domain_error
 from bpo.accounts.permissions import can
 from bpo.accounts.roles import Action
 from bpo.catalog import hours
@@ -34,6 +33,7 @@ from bpo.catalog.selectors import service_lines as selectors
 from bpo.catalog.selectors.audit import service_line_history_page
 from bpo.catalog.services import service_lines as services
 from bpo.errors import DomainError
+from bpo.forms import add_domain_error
 
 LINES_PER_PAGE = 25
 HOLIDAY_HORIZON_DAYS = 365
