@@ -97,7 +97,14 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(label="Name", max_length=200, required=False)
+    full_name = forms.CharField(
+        label="Name",
+        max_length=services.FULL_NAME_MAX_LENGTH,
+        error_messages={
+            "required": "Enter your name.",
+            "max_length": "The name is longer than %(limit_value)d characters.",
+        },
+    )
 
 
 class InviteForm(forms.Form):

@@ -37,6 +37,8 @@ from bpo.errors import ConflictError, DomainError
 
 __all__ = ["User"]
 
+FULL_NAME_MAX_LENGTH = User._meta.get_field("full_name").max_length or 200
+
 
 def record_account_event(
     *,
@@ -196,9 +198,15 @@ def set_user_active(*, user: User, is_active: bool, actor: User | None) -> User:
 
 @transaction.atomic
 def update_profile(*, user: User, full_name: str) -> User:
+    """Change the user's own name: required (the portal shows it to colleagues) and at most
+    as long as the model's field."""
     full_name = (full_name or "").strip()
-    if len(full_name) > 200:
-        raise DomainError("The name is longer than 200 characters.", field="full_name")
+    if not full_name:
+        raise DomainError("Enter your name.", field="full_name")
+    if len(full_name) > FULL_NAME_MAX_LENGTH:
+        raise DomainError(
+            f"The name is longer than {FULL_NAME_MAX_LENGTH} characters.", field="full_name"
+        )
     if full_name != user.full_name:
         before = user.full_name
         user.full_name = full_name
@@ -242,8 +250,10 @@ def invite_user(
     if not email:
         raise DomainError("An e-mail address is required.", field="email")
     full_name = (full_name or "").strip()
-    if len(full_name) > 200:
-        raise DomainError("The name is longer than 200 characters.", field="full_name")
+    if len(full_name) > FULL_NAME_MAX_LENGTH:
+        raise DomainError(
+            f"The name is longer than {FULL_NAME_MAX_LENGTH} characters.", field="full_name"
+        )
     existing_user = User.objects.filter(email__iexact=email).first()
     if existing_user is not None:
         forget_memberships(existing_user)
