@@ -1,9 +1,15 @@
 """Writes for accounts: sign-in (throttled), memberships, invitations, profiles, API tokens.
 
 Every change of someone's access writes an :class:`AccountEvent` in the same transaction.
-Permission checks (who may do this?) happen in the views and APIs through
-``bpo.accounts.permissions``; the rules here are the business rules that hold for everyone
-(a client user belongs to one client, a client keeps a client admin, ...).
+
+Who may do this: the action's right (``MANAGE_MEMBERS``, the staff pages) is checked at the
+edge; which role the actor may hand out or take back depends on the request, so the services
+that grant, invite, remove or revoke check it here through
+:func:`bpo.accounts.permissions.can_grant_role` and raise ``PermissionDeniedError`` (403)
+naming the field. Their ``actor`` (``invited_by`` for invitations) is required: ``None`` means
+the portal itself (seeding, onboarding), which checks nothing and names no actor in the audit
+trail. The other rules here hold for everyone (a client user belongs to one client, a client
+keeps a client admin, ...).
 """
 
 from __future__ import annotations
@@ -31,9 +37,9 @@ from bpo.accounts.models import (
     User,
     invitation_expiry,
 )
-from bpo.accounts.permissions import forget_memberships, memberships_of
+from bpo.accounts.permissions import can_grant_role, forget_memberships, memberships_of
 from bpo.accounts.roles import CLIENT_ROLES, STAFF_ROLES, Role
-from bpo.errors import ConflictError, DomainError
+from bpo.errors import ConflictError, DomainError, PermissionDeniedError
 
 __all__ = ["User"]
 
@@ -65,13 +71,33 @@ def record_account_event(
 # --- memberships ----------------------------------------------------------------------------
 
 
-def _check_role_fits(*, user: User | None, role: str, client) -> None:
+def _check_role_shape(*, role: str, client) -> None:
     if role not in Role.values:
         raise DomainError(f"Unknown role {role!r}.", field="role")
     if role == Role.PROVIDER_ADMIN and client is not None:
         raise DomainError("A provider admin is not tied to one client.", field="client")
     if role in CLIENT_ROLES and client is None:
         raise DomainError("This role needs a client.", field="client")
+
+
+def _check_actor_may_grant(
+    *, actor: User | None, role: str, client, verb: str, field: str = "role"
+) -> None:
+    """Refuse (403) a role the actor may not hand out or take back; ``actor=None`` is the
+    portal itself (seeding, onboarding) and passes."""
+    if actor is None:
+        return
+    forget_memberships(actor)
+    if not can_grant_role(actor, client, role):
+        where = " in this client" if client is not None else ""
+        raise PermissionDeniedError(
+            f"Your role{where} does not allow {verb} a {Role(role).label.lower()}.",
+            field=field,
+        )
+
+
+def _check_role_fits(*, user: User | None, role: str, client) -> None:
+    _check_role_shape(role=role, client=client)
     if user is None:
         return
     existing = memberships_of(user)
@@ -91,10 +117,17 @@ def _check_role_fits(*, user: User | None, role: str, client) -> None:
 
 
 @transaction.atomic
-def grant_membership(
-    *, user: User, role: str, client=None, actor: User | None = None
-) -> Membership:
-    """Give ``user`` the ``role`` (in ``client``). A provider admin also gets ``is_staff``."""
+def grant_membership(*, user: User, role: str, client=None, actor: User | None) -> Membership:
+    """Give ``user`` the ``role`` (in ``client``). A provider admin also gets ``is_staff``.
+
+    ``actor`` must be allowed to grant ``role`` in ``client`` (``PermissionDeniedError`` on
+    ``role``); ``actor=None`` is the portal itself (seeding, onboarding)."""
+    _check_role_shape(role=role, client=client)
+    _check_actor_may_grant(actor=actor, role=role, client=client, verb="granting")
+    return _grant(user=user, role=role, client=client, actor=actor)
+
+
+def _grant(*, user: User, role: str, client, actor: User | None) -> Membership:
     forget_memberships(user)
     _check_role_fits(user=user, role=role, client=client)
     try:
@@ -119,13 +152,21 @@ def grant_membership(
 
 
 @transaction.atomic
-def revoke_membership(*, membership: Membership, actor: User | None = None) -> None:
-    """Take a role away. Refused for the last provider admin and for the last client admin
-    of a client (someone must be able to manage its people; invite a new admin first)."""
+def revoke_membership(*, membership: Membership, actor: User | None) -> None:
+    """Take a role away. Refused (403) when ``actor`` may not grant that role there
+    (``actor=None``: the portal itself), and for the last provider admin and the last client
+    admin of a client (someone must be able to manage its people; invite a new admin first)."""
     membership = (
         Membership.objects.select_for_update(of=("self",))
         .select_related("user", "client")
         .get(pk=membership.pk)
+    )
+    _check_actor_may_grant(
+        actor=actor,
+        role=membership.role,
+        client=membership.client,
+        verb="removing",
+        field="membership",
     )
     if membership.role == Role.PROVIDER_ADMIN:
         admins = Membership.objects.select_for_update().filter(role=Role.PROVIDER_ADMIN)
@@ -244,7 +285,9 @@ def invite_user(
 ) -> tuple[Invitation, str]:
     """Create an invitation and e-mail its single-use link (after commit).
 
-    Returns the invitation and the raw token (only its hash is stored).
+    ``invited_by`` must be allowed to grant ``role`` in ``client`` (``PermissionDeniedError``
+    on ``role``); ``invited_by=None`` is the portal itself (onboarding, seeding). Returns the
+    invitation and the raw token (only its hash is stored).
     """
     email = User.objects.normalize_email((email or "").strip()).lower()
     if not email:
@@ -254,6 +297,8 @@ def invite_user(
         raise DomainError(
             f"The name is longer than {FULL_NAME_MAX_LENGTH} characters.", field="full_name"
         )
+    _check_role_shape(role=role, client=client)
+    _check_actor_may_grant(actor=invited_by, role=role, client=client, verb="inviting")
     existing_user = User.objects.filter(email__iexact=email).first()
     if existing_user is not None:
         forget_memberships(existing_user)
@@ -367,7 +412,9 @@ def accept_invitation(
 
 
 def _redeem(*, invitation: Invitation, account: User) -> User:
-    grant_membership(
+    # The inviter's right to grant this role was checked when the invitation was sent;
+    # revoking the invitation is how it is withdrawn.
+    _grant(
         user=account, role=invitation.role, client=invitation.client, actor=invitation.invited_by
     )
     invitation.accepted_at = timezone.now()
@@ -397,10 +444,18 @@ def accept_invitation_for(*, invitation: Invitation, user: User) -> User:
 
 
 @transaction.atomic
-def revoke_invitation(*, invitation: Invitation, actor: User | None = None) -> Invitation:
-    """Make a pending invitation's link useless. Used, revoked and expired ones stay as they
-    are (409)."""
+def revoke_invitation(*, invitation: Invitation, actor: User | None) -> Invitation:
+    """Make a pending invitation's link useless. Refused (403) when ``actor`` may not grant
+    its role there (``actor=None``: the portal itself); used, revoked and expired ones stay as
+    they are (409)."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _check_actor_may_grant(
+        actor=actor,
+        role=invitation.role,
+        client=invitation.client,
+        verb="revoking the invitation of",
+        field="invitation",
+    )
     if not invitation.is_usable:
         raise ConflictError(
             f"This invitation is {invitation.status}; only a pending invitation can be revoked.",

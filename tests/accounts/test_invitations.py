@@ -151,9 +151,9 @@ def test_a_second_pending_invitation_for_the_same_role_is_a_conflict(client_a):
 
 def test_revoking_twice_is_a_conflict(client_a):
     invitation, _ = _invite(client_a)
-    services.revoke_invitation(invitation=invitation)
+    services.revoke_invitation(invitation=invitation, actor=None)
     with pytest.raises(ConflictError, match="only a pending invitation"):
-        services.revoke_invitation(invitation=invitation)
+        services.revoke_invitation(invitation=invitation, actor=None)
 
 
 def test_a_disabled_account_cannot_redeem(client, client_a):
