@@ -37,7 +37,12 @@ from bpo.accounts.models import (
     User,
     invitation_expiry,
 )
-from bpo.accounts.permissions import can_grant_role, forget_memberships, memberships_of
+from bpo.accounts.permissions import (
+    can_grant_role,
+    forget_memberships,
+    is_provider_staff,
+    memberships_of,
+)
 from bpo.accounts.roles import CLIENT_ROLES, STAFF_ROLES, Role
 from bpo.errors import ConflictError, DomainError, PermissionDeniedError
 
@@ -103,17 +108,11 @@ def _check_role_fits(*, user: User | None, role: str, client) -> None:
     existing = memberships_of(user)
     if role in CLIENT_ROLES:
         if any(m.role in STAFF_ROLES for m in existing):
-            raise DomainError(
-                "Provider staff cannot also hold a client role.", field="role", code="conflict"
-            )
+            raise ConflictError("Provider staff cannot also hold a client role.", field="role")
         if any(m.role in CLIENT_ROLES and m.client_id != client.pk for m in existing):
-            raise DomainError(
-                "A client user belongs to exactly one client.", field="email", code="conflict"
-            )
+            raise ConflictError("A client user belongs to exactly one client.", field="email")
     elif any(m.role in CLIENT_ROLES for m in existing):
-        raise DomainError(
-            "A client user cannot also hold a provider role.", field="role", code="conflict"
-        )
+        raise ConflictError("A client user cannot also hold a provider role.", field="role")
 
 
 @transaction.atomic
@@ -299,7 +298,20 @@ def invite_user(
         )
     _check_role_shape(role=role, client=client)
     _check_actor_may_grant(actor=invited_by, role=role, client=client, verb="inviting")
+    if invited_by is not None and invited_by.email.lower() == email:
+        raise DomainError(
+            "This is your own address: you hold your roles already. To give yourself another "
+            "role, ask someone who may grant it.",
+            field="email",
+        )
     existing_user = User.objects.filter(email__iexact=email).first()
+    if existing_user is not None and not _inviter_may_know(
+        invited_by=invited_by, user=existing_user, client=client
+    ):
+        # Another client's user or a staff member, invited by a client user: answer as for an
+        # unknown address, so no address of anyone else is confirmed. The person sees the
+        # conflict, if any, when accepting (accept_invitation grants through _check_role_fits).
+        existing_user = None
     if existing_user is not None:
         forget_memberships(existing_user)
         if not existing_user.is_active:
@@ -345,16 +357,30 @@ def invite_user(
     return invitation, token
 
 
+def _inviter_may_know(*, invited_by: User | None, user: User, client) -> bool:
+    """Whether the inviter may learn that ``user`` has an account: provider staff and the
+    portal itself may; a client user only for people already in their client."""
+    if invited_by is None or is_provider_staff(invited_by):
+        return True
+    return client is not None and Membership.objects.filter(user=user, client=client).exists()
+
+
 def invitation_url(token: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + reverse(
         "accounts:accept_invitation", args=[token]
     )
 
 
+def invitation_subject(invitation: Invitation) -> str:
+    if invitation.client is not None:
+        return f"You are invited to {invitation.client.name} on BPO Portal"
+    return "You are invited to the BPO Portal"
+
+
 def send_invitation_email(*, invitation: Invitation, token: str) -> None:
     context = {"invitation": invitation, "url": invitation_url(token)}
     send_mail(
-        subject="You are invited to the BPO Portal",
+        subject=invitation_subject(invitation),
         message=render_to_string("accounts/invitation_email.txt", context),
         from_email=None,
         recipient_list=[invitation.email],
