@@ -22,6 +22,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from bpo.accounts import selectors, services
+from bpo.accounts.client_address import client_ip
 from bpo.accounts.models import Invitation, Membership, User
 from bpo.accounts.permissions import (
     accessible_clients,
@@ -187,7 +188,7 @@ class AuthTokenAPI(ProviderAPIView):
             user = services.authenticate_user(
                 email=serializer.validated_data["email"],
                 password=serializer.validated_data["password"],
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request._request),
                 request=request._request,
             )
         except services.SignInRefused as exc:

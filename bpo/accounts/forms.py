@@ -4,12 +4,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 
 from bpo.accounts import services
+from bpo.accounts.client_address import client_ip
 from bpo.accounts.roles import ASSIGNABLE_STAFF_ROLES, STAFF_ROLES, Role, ordered_roles
 from bpo.errors import DomainError
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request else None
 
 
 def add_domain_error(form: forms.Form, error: DomainError) -> None:

@@ -512,24 +512,48 @@ class SignInRefused(DomainError):
         self.retry_after_seconds = retry_after_seconds
 
 
+# How many failures one client address may make (on any accounts) before it waits, as a
+# multiple of the per-account limit: a person mistyping a few passwords never reaches it.
+LOGIN_FAILURE_LIMIT_PER_IP_FACTOR = 4
+
+
+def _wait_after(failures, *, limit: int, window: timedelta) -> int:
+    """Seconds until fewer than ``limit`` of ``failures`` (newest first) are in the window."""
+    recent = list(failures.order_by("-attempted_at").values_list("attempted_at", flat=True)[:limit])
+    if len(recent) < limit:
+        return 0
+    return max(1, int((recent[limit - 1] + window - timezone.now()).total_seconds()))
+
+
 def login_throttle_remaining_seconds(*, email: str, ip_address: str | None) -> int:
-    """Seconds until ``email`` may try again, or 0. Counts recent failures by e-mail and IP."""
+    """Seconds until a sign-in of ``email`` from ``ip_address`` may be tried again, or 0.
+
+    Two throttles, each on its own count: the account (``LOGIN_FAILURE_LIMIT`` failures of this
+    e-mail address, from anywhere) and the client address (``LOGIN_FAILURE_LIMIT`` x 4
+    failures from it, on any accounts). Neither refuses anyone else: a flood from one address
+    holds back that address and the accounts it failed on, never an account without failures
+    signing in from elsewhere. A correct password from a held-back address is refused too (the
+    password is not even checked), or the flood could go on guessing. ``ip_address=None`` (not
+    known, see ``client_address``) is throttled per account only.
+    """
     window = timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     since = timezone.now() - window
-    failures = FailedLogin.objects.filter(email=(email or "").lower(), attempted_at__gte=since)
-    if ip_address:
-        by_ip = FailedLogin.objects.filter(ip_address=ip_address, attempted_at__gte=since)
-        if by_ip.count() >= settings.LOGIN_FAILURE_LIMIT * 4:
-            failures = by_ip
-    recent = list(
-        failures.order_by("-attempted_at").values_list("attempted_at", flat=True)[
-            : settings.LOGIN_FAILURE_LIMIT * 4
-        ]
+    limit = settings.LOGIN_FAILURE_LIMIT
+    wait = _wait_after(
+        FailedLogin.objects.filter(email=(email or "").lower(), attempted_at__gte=since),
+        limit=limit,
+        window=window,
     )
-    if len(recent) < settings.LOGIN_FAILURE_LIMIT:
-        return 0
-    oldest_counted = recent[settings.LOGIN_FAILURE_LIMIT - 1]
-    return max(1, int((oldest_counted + window - timezone.now()).total_seconds()))
+    if ip_address:
+        wait = max(
+            wait,
+            _wait_after(
+                FailedLogin.objects.filter(ip_address=ip_address, attempted_at__gte=since),
+                limit=limit * LOGIN_FAILURE_LIMIT_PER_IP_FACTOR,
+                window=window,
+            ),
+        )
+    return wait
 
 
 def record_failed_login(*, email: str, ip_address: str | None) -> None:
@@ -558,9 +582,11 @@ def check_sign_in_allowed(*, user: User) -> None:
 def authenticate_user(*, email: str, password: str, ip_address: str | None, request=None) -> User:
     """Check an e-mail and password for the login page and the API token alike.
 
-    After ``LOGIN_FAILURE_LIMIT`` failures within ``LOGIN_FAILURE_WINDOW_SECONDS`` every
-    attempt is refused (even with the right password) until the window has passed. Raises
-    :class:`SignInRefused`; a success clears the failures.
+    After ``LOGIN_FAILURE_LIMIT`` failures of the account, or four times as many from the
+    client address, within ``LOGIN_FAILURE_WINDOW_SECONDS`` the attempt is refused (even with
+    the right password) until the window has passed (see
+    :func:`login_throttle_remaining_seconds`). Raises :class:`SignInRefused`; a success
+    clears the account's failures.
     """
     email = (email or "").strip().lower()
     wait = login_throttle_remaining_seconds(email=email, ip_address=ip_address)
