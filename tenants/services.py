@@ -24,6 +24,7 @@ from django_tenants.models import TenantMixin
 from django_tenants.signals import post_schema_sync
 from django_tenants.utils import schema_context
 
+from bpo.accounts import permissions as account_permissions
 from bpo.accounts import services as account_services
 from bpo.accounts.roles import Action, Role
 from bpo.errors import ConflictError, DomainError
@@ -369,14 +370,20 @@ def _create_client(
         requested_by is not None
         and requested_by.memberships.filter(role=Role.ACCOUNT_MANAGER).exists()
     ):
+        # The portal assigns the onboarding account manager (actor=None: no user's right).
         account_services.grant_membership(
-            user=requested_by, role=Role.ACCOUNT_MANAGER, client=client, actor=requested_by
+            user=requested_by, role=Role.ACCOUNT_MANAGER, client=client, actor=None
         )
     account_services.invite_user(
         email=answers.admin_email,
         role=Role.CLIENT_ADMIN,
         client=client,
-        invited_by=requested_by,
+        # Named as the inviter when the requester may invite a client admin here; otherwise
+        # the portal sends it (an account manager with no role yet, the demo seed).
+        invited_by=requested_by
+        if requested_by is not None
+        and account_permissions.can_grant_role(requested_by, client, Role.CLIENT_ADMIN)
+        else None,
         full_name=answers.admin_full_name,
     )
     ClientEvent.objects.create(

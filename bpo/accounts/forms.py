@@ -4,12 +4,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 
 from bpo.accounts import services
+from bpo.accounts.client_address import client_ip
 from bpo.accounts.roles import ASSIGNABLE_STAFF_ROLES, STAFF_ROLES, Role, ordered_roles
-from bpo.forms import add_domain_error as add_domain_error
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request else None
 
 
 def role_choices(roles) -> list[tuple[str, str]]:
@@ -85,7 +81,14 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(label="Name", max_length=200, required=False)
+    full_name = forms.CharField(
+        label="Name",
+        max_length=services.FULL_NAME_MAX_LENGTH,
+        error_messages={
+            "required": "Enter your name.",
+            "max_length": "The name is longer than %(limit_value)d characters.",
+        },
+    )
 
 
 class InviteForm(forms.Form):

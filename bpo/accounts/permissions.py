@@ -92,7 +92,14 @@ def grantable_roles(user: User, client: Client) -> frozenset[str]:
     return frozenset(granted)
 
 
-def can_grant_role(user: User, client: Client, role: str) -> bool:
+def can_grant_role(user: User, client: Client | None, role: str) -> bool:
+    """Whether ``user`` may invite someone to, grant, remove or revoke an invitation for
+    ``role`` in ``client``. Without a client (a provider-level role) only staff managers may.
+
+    Services call this for the rights that depend on the request body (which role); the
+    action's own right (``MANAGE_MEMBERS``, staff pages) is checked at the edge before."""
+    if client is None:
+        return can_manage_staff(user)
     return role in grantable_roles(user, client)
 
 

@@ -1,9 +1,15 @@
 """Writes for accounts: sign-in (throttled), memberships, invitations, profiles, API tokens.
 
 Every change of someone's access writes an :class:`AccountEvent` in the same transaction.
-Permission checks (who may do this?) happen in the views and APIs through
-``bpo.accounts.permissions``; the rules here are the business rules that hold for everyone
-(a client user belongs to one client, a client keeps a client admin, ...).
+
+Who may do this: the action's right (``MANAGE_MEMBERS``, the staff pages) is checked at the
+edge; which role the actor may hand out or take back depends on the request, so the services
+that grant, invite, remove or revoke check it here through
+:func:`bpo.accounts.permissions.can_grant_role` and raise ``PermissionDeniedError`` (403)
+naming the field. Their ``actor`` (``invited_by`` for invitations) is required: ``None`` means
+the portal itself (seeding, onboarding), which checks nothing and names no actor in the audit
+trail. The other rules here hold for everyone (a client user belongs to one client, a client
+keeps a client admin, ...).
 """
 
 from __future__ import annotations
@@ -31,11 +37,18 @@ from bpo.accounts.models import (
     User,
     invitation_expiry,
 )
-from bpo.accounts.permissions import forget_memberships, memberships_of
+from bpo.accounts.permissions import (
+    can_grant_role,
+    forget_memberships,
+    is_provider_staff,
+    memberships_of,
+)
 from bpo.accounts.roles import CLIENT_ROLES, STAFF_ROLES, Role
-from bpo.errors import ConflictError, DomainError
+from bpo.errors import ConflictError, DomainError, PermissionDeniedError
 
 __all__ = ["User"]
+
+FULL_NAME_MAX_LENGTH = User._meta.get_field("full_name").max_length or 200
 
 
 def record_account_event(
@@ -63,36 +76,57 @@ def record_account_event(
 # --- memberships ----------------------------------------------------------------------------
 
 
-def _check_role_fits(*, user: User | None, role: str, client) -> None:
+def _check_role_shape(*, role: str, client) -> None:
     if role not in Role.values:
         raise DomainError(f"Unknown role {role!r}.", field="role")
     if role == Role.PROVIDER_ADMIN and client is not None:
         raise DomainError("A provider admin is not tied to one client.", field="client")
     if role in CLIENT_ROLES and client is None:
         raise DomainError("This role needs a client.", field="client")
+
+
+def _check_actor_may_grant(
+    *, actor: User | None, role: str, client, verb: str, field: str = "role"
+) -> None:
+    """Refuse (403) a role the actor may not hand out or take back; ``actor=None`` is the
+    portal itself (seeding, onboarding) and passes."""
+    if actor is None:
+        return
+    forget_memberships(actor)
+    if not can_grant_role(actor, client, role):
+        where = " in this client" if client is not None else ""
+        raise PermissionDeniedError(
+            f"Your role{where} does not allow {verb} a {Role(role).label.lower()}.",
+            field=field,
+        )
+
+
+def _check_role_fits(*, user: User | None, role: str, client) -> None:
+    _check_role_shape(role=role, client=client)
     if user is None:
         return
     existing = memberships_of(user)
     if role in CLIENT_ROLES:
         if any(m.role in STAFF_ROLES for m in existing):
-            raise DomainError(
-                "Provider staff cannot also hold a client role.", field="role", code="conflict"
-            )
+            raise ConflictError("Provider staff cannot also hold a client role.", field="role")
         if any(m.role in CLIENT_ROLES and m.client_id != client.pk for m in existing):
-            raise DomainError(
-                "A client user belongs to exactly one client.", field="email", code="conflict"
-            )
+            raise ConflictError("A client user belongs to exactly one client.", field="email")
     elif any(m.role in CLIENT_ROLES for m in existing):
-        raise DomainError(
-            "A client user cannot also hold a provider role.", field="role", code="conflict"
-        )
+        raise ConflictError("A client user cannot also hold a provider role.", field="role")
 
 
 @transaction.atomic
-def grant_membership(
-    *, user: User, role: str, client=None, actor: User | None = None
-) -> Membership:
-    """Give ``user`` the ``role`` (in ``client``). A provider admin also gets ``is_staff``."""
+def grant_membership(*, user: User, role: str, client=None, actor: User | None) -> Membership:
+    """Give ``user`` the ``role`` (in ``client``). A provider admin also gets ``is_staff``.
+
+    ``actor`` must be allowed to grant ``role`` in ``client`` (``PermissionDeniedError`` on
+    ``role``); ``actor=None`` is the portal itself (seeding, onboarding)."""
+    _check_role_shape(role=role, client=client)
+    _check_actor_may_grant(actor=actor, role=role, client=client, verb="granting")
+    return _grant(user=user, role=role, client=client, actor=actor)
+
+
+def _grant(*, user: User, role: str, client, actor: User | None) -> Membership:
     forget_memberships(user)
     _check_role_fits(user=user, role=role, client=client)
     try:
@@ -117,13 +151,21 @@ def grant_membership(
 
 
 @transaction.atomic
-def revoke_membership(*, membership: Membership, actor: User | None = None) -> None:
-    """Take a role away. Refused for the last provider admin and for the last client admin
-    of a client (someone must be able to manage its people; invite a new admin first)."""
+def revoke_membership(*, membership: Membership, actor: User | None) -> None:
+    """Take a role away. Refused (403) when ``actor`` may not grant that role there
+    (``actor=None``: the portal itself), and for the last provider admin and the last client
+    admin of a client (someone must be able to manage its people; invite a new admin first)."""
     membership = (
         Membership.objects.select_for_update(of=("self",))
         .select_related("user", "client")
         .get(pk=membership.pk)
+    )
+    _check_actor_may_grant(
+        actor=actor,
+        role=membership.role,
+        client=membership.client,
+        verb="removing",
+        field="membership",
     )
     if membership.role == Role.PROVIDER_ADMIN:
         admins = Membership.objects.select_for_update().filter(role=Role.PROVIDER_ADMIN)
@@ -196,9 +238,15 @@ def set_user_active(*, user: User, is_active: bool, actor: User | None) -> User:
 
 @transaction.atomic
 def update_profile(*, user: User, full_name: str) -> User:
+    """Change the user's own name: required (the portal shows it to colleagues) and at most
+    as long as the model's field."""
     full_name = (full_name or "").strip()
-    if len(full_name) > 200:
-        raise DomainError("The name is longer than 200 characters.", field="full_name")
+    if not full_name:
+        raise DomainError("Enter your name.", field="full_name")
+    if len(full_name) > FULL_NAME_MAX_LENGTH:
+        raise DomainError(
+            f"The name is longer than {FULL_NAME_MAX_LENGTH} characters.", field="full_name"
+        )
     if full_name != user.full_name:
         before = user.full_name
         user.full_name = full_name
@@ -236,15 +284,34 @@ def invite_user(
 ) -> tuple[Invitation, str]:
     """Create an invitation and e-mail its single-use link (after commit).
 
-    Returns the invitation and the raw token (only its hash is stored).
+    ``invited_by`` must be allowed to grant ``role`` in ``client`` (``PermissionDeniedError``
+    on ``role``); ``invited_by=None`` is the portal itself (onboarding, seeding). Returns the
+    invitation and the raw token (only its hash is stored).
     """
     email = User.objects.normalize_email((email or "").strip()).lower()
     if not email:
         raise DomainError("An e-mail address is required.", field="email")
     full_name = (full_name or "").strip()
-    if len(full_name) > 200:
-        raise DomainError("The name is longer than 200 characters.", field="full_name")
+    if len(full_name) > FULL_NAME_MAX_LENGTH:
+        raise DomainError(
+            f"The name is longer than {FULL_NAME_MAX_LENGTH} characters.", field="full_name"
+        )
+    _check_role_shape(role=role, client=client)
+    _check_actor_may_grant(actor=invited_by, role=role, client=client, verb="inviting")
+    if invited_by is not None and invited_by.email.lower() == email:
+        raise DomainError(
+            "This is your own address: you hold your roles already. To give yourself another "
+            "role, ask someone who may grant it.",
+            field="email",
+        )
     existing_user = User.objects.filter(email__iexact=email).first()
+    if existing_user is not None and not _inviter_may_know(
+        invited_by=invited_by, user=existing_user, client=client
+    ):
+        # Another client's user or a staff member, invited by a client user: answer as for an
+        # unknown address, so no address of anyone else is confirmed. The person sees the
+        # conflict, if any, when accepting (accept_invitation grants through _check_role_fits).
+        existing_user = None
     if existing_user is not None:
         forget_memberships(existing_user)
         if not existing_user.is_active:
@@ -290,16 +357,30 @@ def invite_user(
     return invitation, token
 
 
+def _inviter_may_know(*, invited_by: User | None, user: User, client) -> bool:
+    """Whether the inviter may learn that ``user`` has an account: provider staff and the
+    portal itself may; a client user only for people already in their client."""
+    if invited_by is None or is_provider_staff(invited_by):
+        return True
+    return client is not None and Membership.objects.filter(user=user, client=client).exists()
+
+
 def invitation_url(token: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + reverse(
         "accounts:accept_invitation", args=[token]
     )
 
 
+def invitation_subject(invitation: Invitation) -> str:
+    if invitation.client is not None:
+        return f"You are invited to {invitation.client.name} on BPO Portal"
+    return "You are invited to the BPO Portal"
+
+
 def send_invitation_email(*, invitation: Invitation, token: str) -> None:
     context = {"invitation": invitation, "url": invitation_url(token)}
     send_mail(
-        subject="You are invited to the BPO Portal",
+        subject=invitation_subject(invitation),
         message=render_to_string("accounts/invitation_email.txt", context),
         from_email=None,
         recipient_list=[invitation.email],
@@ -357,7 +438,9 @@ def accept_invitation(
 
 
 def _redeem(*, invitation: Invitation, account: User) -> User:
-    grant_membership(
+    # The inviter's right to grant this role was checked when the invitation was sent;
+    # revoking the invitation is how it is withdrawn.
+    _grant(
         user=account, role=invitation.role, client=invitation.client, actor=invitation.invited_by
     )
     invitation.accepted_at = timezone.now()
@@ -387,10 +470,18 @@ def accept_invitation_for(*, invitation: Invitation, user: User) -> User:
 
 
 @transaction.atomic
-def revoke_invitation(*, invitation: Invitation, actor: User | None = None) -> Invitation:
-    """Make a pending invitation's link useless. Used, revoked and expired ones stay as they
-    are (409)."""
+def revoke_invitation(*, invitation: Invitation, actor: User | None) -> Invitation:
+    """Make a pending invitation's link useless. Refused (403) when ``actor`` may not grant
+    its role there (``actor=None``: the portal itself); used, revoked and expired ones stay as
+    they are (409)."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _check_actor_may_grant(
+        actor=actor,
+        role=invitation.role,
+        client=invitation.client,
+        verb="revoking the invitation of",
+        field="invitation",
+    )
     if not invitation.is_usable:
         raise ConflictError(
             f"This invitation is {invitation.status}; only a pending invitation can be revoked.",
@@ -421,24 +512,48 @@ class SignInRefused(DomainError):
         self.retry_after_seconds = retry_after_seconds
 
 
+# How many failures one client address may make (on any accounts) before it waits, as a
+# multiple of the per-account limit: a person mistyping a few passwords never reaches it.
+LOGIN_FAILURE_LIMIT_PER_IP_FACTOR = 4
+
+
+def _wait_after(failures, *, limit: int, window: timedelta) -> int:
+    """Seconds until fewer than ``limit`` of ``failures`` (newest first) are in the window."""
+    recent = list(failures.order_by("-attempted_at").values_list("attempted_at", flat=True)[:limit])
+    if len(recent) < limit:
+        return 0
+    return max(1, int((recent[limit - 1] + window - timezone.now()).total_seconds()))
+
+
 def login_throttle_remaining_seconds(*, email: str, ip_address: str | None) -> int:
-    """Seconds until ``email`` may try again, or 0. Counts recent failures by e-mail and IP."""
+    """Seconds until a sign-in of ``email`` from ``ip_address`` may be tried again, or 0.
+
+    Two throttles, each on its own count: the account (``LOGIN_FAILURE_LIMIT`` failures of this
+    e-mail address, from anywhere) and the client address (``LOGIN_FAILURE_LIMIT`` x 4
+    failures from it, on any accounts). Neither refuses anyone else: a flood from one address
+    holds back that address and the accounts it failed on, never an account without failures
+    signing in from elsewhere. A correct password from a held-back address is refused too (the
+    password is not even checked), or the flood could go on guessing. ``ip_address=None`` (not
+    known, see ``client_address``) is throttled per account only.
+    """
     window = timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     since = timezone.now() - window
-    failures = FailedLogin.objects.filter(email=(email or "").lower(), attempted_at__gte=since)
-    if ip_address:
-        by_ip = FailedLogin.objects.filter(ip_address=ip_address, attempted_at__gte=since)
-        if by_ip.count() >= settings.LOGIN_FAILURE_LIMIT * 4:
-            failures = by_ip
-    recent = list(
-        failures.order_by("-attempted_at").values_list("attempted_at", flat=True)[
-            : settings.LOGIN_FAILURE_LIMIT * 4
-        ]
+    limit = settings.LOGIN_FAILURE_LIMIT
+    wait = _wait_after(
+        FailedLogin.objects.filter(email=(email or "").lower(), attempted_at__gte=since),
+        limit=limit,
+        window=window,
     )
-    if len(recent) < settings.LOGIN_FAILURE_LIMIT:
-        return 0
-    oldest_counted = recent[settings.LOGIN_FAILURE_LIMIT - 1]
-    return max(1, int((oldest_counted + window - timezone.now()).total_seconds()))
+    if ip_address:
+        wait = max(
+            wait,
+            _wait_after(
+                FailedLogin.objects.filter(ip_address=ip_address, attempted_at__gte=since),
+                limit=limit * LOGIN_FAILURE_LIMIT_PER_IP_FACTOR,
+                window=window,
+            ),
+        )
+    return wait
 
 
 def record_failed_login(*, email: str, ip_address: str | None) -> None:
@@ -467,9 +582,11 @@ def check_sign_in_allowed(*, user: User) -> None:
 def authenticate_user(*, email: str, password: str, ip_address: str | None, request=None) -> User:
     """Check an e-mail and password for the login page and the API token alike.
 
-    After ``LOGIN_FAILURE_LIMIT`` failures within ``LOGIN_FAILURE_WINDOW_SECONDS`` every
-    attempt is refused (even with the right password) until the window has passed. Raises
-    :class:`SignInRefused`; a success clears the failures.
+    After ``LOGIN_FAILURE_LIMIT`` failures of the account, or four times as many from the
+    client address, within ``LOGIN_FAILURE_WINDOW_SECONDS`` the attempt is refused (even with
+    the right password) until the window has passed (see
+    :func:`login_throttle_remaining_seconds`). Raises :class:`SignInRefused`; a success
+    clears the account's failures.
     """
     email = (email or "").strip().lower()
     wait = login_throttle_remaining_seconds(email=email, ip_address=ip_address)

@@ -30,7 +30,6 @@ from bpo.accounts.forms import (
     ProfileForm,
     StaffInviteForm,
     ThrottledAuthenticationForm,
-    add_domain_error,
 )
 from bpo.accounts.permissions import can, can_manage_staff, forget_memberships, grantable_roles
 from bpo.accounts.roles import (
@@ -41,7 +40,8 @@ from bpo.accounts.roles import (
     Role,
     ordered_roles,
 )
-from bpo.errors import DomainError
+from bpo.errors import DomainError, PermissionDeniedError
+from bpo.forms import add_domain_error
 
 PAGE_SIZE = 25
 
@@ -234,12 +234,10 @@ def client_member_assign(request):
 def client_member_remove(request, membership_id: int):
     client = request.tenant
     membership = selectors.access_client_membership(client=client, membership_id=membership_id)
-    if membership.role not in grantable_roles(request.user, client):
-        raise PermissionDenied(
-            f"Your role does not allow removing a {membership.get_role_display().lower()}."
-        )
     try:
         services.revoke_membership(membership=membership, actor=request.user)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -257,13 +255,10 @@ def client_member_remove(request, membership_id: int):
 def client_invitation_revoke(request, invitation_id: int):
     client = request.tenant
     invitation = selectors.access_client_invitation(client=client, invitation_id=invitation_id)
-    if invitation.role not in grantable_roles(request.user, client):
-        raise PermissionDenied(
-            f"Your role does not allow revoking a {invitation.get_role_display().lower()} "
-            "invitation."
-        )
     try:
         services.revoke_invitation(invitation=invitation, actor=request.user)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

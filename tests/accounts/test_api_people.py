@@ -405,3 +405,58 @@ def test_client_people_list_query_count(client_a, client_a_admin, django_assert_
     with django_assert_max_num_queries(14):
         response = api.get(people(client_a))
     assert response.json()["count"] == 21
+
+
+@pytest.mark.parametrize("who", ["client_b_admin", "staff"])
+def test_a_client_admin_gets_the_same_answer_for_addresses_she_may_not_know(
+    request, who, client_a, client_b, client_a_admin
+):
+    # given an address of another client's user or of provider staff, and an unknown address
+    known = (
+        request.getfixturevalue("client_b_admin")
+        if who == "client_b_admin"
+        else make_user(Role.SCHEDULER, client_b, email="sched@provider.test")
+    )
+    api = token_client(client_a_admin)
+    # when the client admin invites both
+    hidden = api.post(
+        people(client_a, "invitations"), {"email": known.email, "role": "client_viewer"}
+    )
+    unknown = api.post(
+        people(client_a, "invitations"), {"email": "fresh@acme-a.test", "role": "client_viewer"}
+    )
+    # then the answers differ only in the address and the ids
+    assert hidden.status_code == unknown.status_code == 201
+
+    def shape(body):
+        return {
+            k: v for k, v in body.items() if k not in {"id", "email", "created_at", "expires_at"}
+        }
+
+    assert shape(hidden.json()) == shape(unknown.json())
+    event = AccountEvent.objects.get(action="invitation_sent", email=known.email)
+    assert event.user is None  # the audit row does not tie the address to the account either
+
+
+def test_the_conflict_is_409_conflict_for_provider_staff(provider_admin, client_a_admin):
+    response = token_client(provider_admin).post(
+        "/api/v1/invitations/",
+        {"email": client_a_admin.email, "role": "qa_analyst", "client": "acme-a"},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json()["error"] == {
+        "code": "conflict",
+        "message": "A client user cannot also hold a provider role.",
+        "fields": {"role": ["A client user cannot also hold a provider role."]},
+    }
+
+
+def test_inviting_your_own_address_is_refused_over_the_api(client_a, client_a_admin):
+    response = token_client(client_a_admin).post(
+        people(client_a, "invitations"),
+        {"email": client_a_admin.email.upper(), "role": "client_viewer"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "This is your own address" in response.json()["error"]["fields"]["email"][0]

@@ -151,9 +151,9 @@ def test_a_second_pending_invitation_for_the_same_role_is_a_conflict(client_a):
 
 def test_revoking_twice_is_a_conflict(client_a):
     invitation, _ = _invite(client_a)
-    services.revoke_invitation(invitation=invitation)
+    services.revoke_invitation(invitation=invitation, actor=None)
     with pytest.raises(ConflictError, match="only a pending invitation"):
-        services.revoke_invitation(invitation=invitation)
+        services.revoke_invitation(invitation=invitation, actor=None)
 
 
 def test_a_disabled_account_cannot_redeem(client, client_a):
@@ -163,3 +163,29 @@ def test_a_disabled_account_cannot_redeem(client, client_a):
     response = client.post(url, {})
     assert "disabled" in response.content.decode()
     assert not Membership.objects.filter(user=user, role=Role.QA_ANALYST).exists()
+
+
+def test_the_invitation_subject_names_the_client(
+    client_a, client_a_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(client_a, invited_by=client_a_admin)
+    assert mail.outbox[0].subject == f"You are invited to {client_a.name} on BPO Portal"
+
+
+def test_a_staff_invitation_without_client_names_the_portal(
+    provider_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invite_user(
+            email="am2@provider.test", role=Role.ACCOUNT_MANAGER, invited_by=provider_admin
+        )
+    assert mail.outbox[0].subject == "You are invited to the BPO Portal"
+
+
+def test_the_conflict_is_a_409_conflict_error_for_the_portal_itself(client_b, client_a_admin):
+    with pytest.raises(ConflictError, match="exactly one client") as refused:
+        services.invite_user(
+            email=client_a_admin.email, role=Role.CLIENT_VIEWER, client=client_b, invited_by=None
+        )
+    assert refused.value.code == "conflict"

@@ -207,3 +207,45 @@ def test_pages_need_login(client):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response.url.startswith(LOGIN)
+
+
+def test_profile_refuses_an_empty_name(client, account_manager):
+    # given a signed-in user with a name
+    client.force_login(account_manager)
+    before = account_manager.full_name
+    # when they save a blank name
+    response = client.post(reverse("accounts:profile"), {"full_name": "   "})
+    # then it is refused next to the field and nothing changes
+    assert response.status_code == 200
+    assert response.context["form"].errors["full_name"] == ["Enter your name."]
+    account_manager.refresh_from_db()
+    assert account_manager.full_name == before
+
+
+def test_profile_refuses_a_300_character_name_with_the_models_limit(client, account_manager):
+    client.force_login(account_manager)
+    response = client.post(reverse("accounts:profile"), {"full_name": "x" * 300})
+    assert response.context["form"].errors["full_name"] == [
+        "The name is longer than 200 characters."
+    ]
+    account_manager.refresh_from_db()
+    assert account_manager.full_name != "x" * 300
+
+
+def test_the_service_refuses_an_empty_name(account_manager):
+    from bpo.accounts import services
+    from bpo.errors import DomainError
+
+    with pytest.raises(DomainError, match="Enter your name") as refused:
+        services.update_profile(user=account_manager, full_name="")
+    assert refused.value.field == "full_name"
+
+
+def test_a_long_name_is_cut_by_the_header_not_the_layout(client, account_manager):
+    # given a name at the model's limit with no space to wrap at
+    account_manager.full_name = "W" * 200
+    account_manager.save(update_fields=["full_name"])
+    client.force_login(account_manager)
+    # then the header shows it in the ellipsis box, with the whole name as its title
+    body = client.get(reverse("accounts:profile")).content.decode()
+    assert f'class="userbox-name" href="{reverse("accounts:profile")}" title="{"W" * 200}"' in body

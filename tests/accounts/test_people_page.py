@@ -124,13 +124,69 @@ def test_invite_bad_input_writes_nothing(client, client_a, client_a_admin, clien
         url("member_invite", client_a), {"email": "not-an-email", "role": "client_viewer"}
     )
     assert "email" in bad_email.context["form"].errors
-    other_client_user = client.post(
+    assert not Invitation.objects.filter(client=client_a, invited_by=client_a_admin).exists()
+
+
+def test_another_clients_user_is_invited_like_an_unknown_address_and_refused_on_accepting(
+    client, client_a, client_a_admin, client_b_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given a client admin inviting an address of another client's user, and an unknown one
+    client.force_login(client_a_admin)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        other = client.post(
+            url("member_invite", client_a),
+            {"email": client_b_admin.email, "role": "client_viewer"},
+            follow=True,
+        )
+        unknown = client.post(
+            url("member_invite", client_a),
+            {"email": "nobody-yet@acme-a.test", "role": "client_viewer"},
+            follow=True,
+        )
+    # then both answers are the same page with the same message, address aside
+    assert other.redirect_chain == unknown.redirect_chain
+    assert [str(m) for m in other.context["messages"]] == [
+        f"Invitation sent to {client_b_admin.email} as Client viewer."
+    ]
+    assert len(mailoutbox) == 2 and len(callbacks) == 2
+    invitation = Invitation.objects.get(email=client_b_admin.email, client=client_a)
+    assert invitation.status == "pending"
+    # when that person accepts, the rule (moved here from the inviting step) refuses
+    client.logout()
+    token = mailoutbox[0].body.split("/accounts/invitations/")[1].split("/")[0]
+    page = client.post(reverse("accounts:accept_invitation", args=[token]), {})
+    assert "A client user belongs to exactly one client." in page.content.decode()
+    assert not Membership.objects.filter(user=client_b_admin, client=client_a).exists()
+
+
+def test_staff_inviting_another_clients_user_see_the_conflict_409(
+    client, client_a, account_manager, client_b_admin
+):
+    from tests.conftest import token_client
+
+    # the "exactly one client" refusal, shown to provider staff when they invite
+    client.force_login(account_manager)
+    page = client.post(
         url("member_invite", client_a), {"email": client_b_admin.email, "role": "client_viewer"}
     )
-    assert other_client_user.context["form"].errors["email"] == [
-        "A client user belongs to exactly one client."
-    ]
-    assert not Invitation.objects.filter(client=client_a, invited_by=client_a_admin).exists()
+    assert page.context["form"].errors["email"] == ["A client user belongs to exactly one client."]
+    response = token_client(account_manager).post(
+        f"/api/v1/clients/{client_a.slug}/invitations/",
+        {"email": client_b_admin.email, "role": "client_viewer"},
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "conflict"
+    assert not Invitation.objects.filter(email=client_b_admin.email, client=client_a).exists()
+
+
+def test_an_admin_cannot_invite_her_own_address(client, client_a, client_a_admin):
+    client.force_login(client_a_admin)
+    page = client.post(
+        url("member_invite", client_a), {"email": client_a_admin.email, "role": "client_viewer"}
+    )
+    assert "This is your own address" in page.context["form"].errors["email"][0]
+    assert not Invitation.objects.filter(email=client_a_admin.email).exists()
 
 
 def test_viewer_cannot_invite(client, client_a, client_a_viewer):

@@ -215,7 +215,7 @@ def test_provider_level_account_manager_onboards_without_any_client(provider_adm
     from tests.factories import UserFactory, client_answers
 
     manager = UserFactory(email="fresh-am@provider.test")
-    services.grant_membership(user=manager, role="account_manager", client=None)
+    services.grant_membership(user=manager, role="account_manager", client=None, actor=None)
     services.forget_memberships(manager)
     # then they may onboard but open no client
     assert can_onboard_clients(manager)
