@@ -1,5 +1,5 @@
 """A full data export of one client's schema, as a zip (the mechanics; the writes that record
-an export are in ``tenants.services``).
+an export are in ``tenants.services``, producing it in ``tenants.workers``).
 
 The archive holds:
 
@@ -65,7 +65,7 @@ TableProgress = Callable[[int, int, str], None]
 
 @dataclass
 class ArchiveSummary:
-    """What was written: the facts ``tenants.services`` records on the export."""
+    """What was written: the facts ``tenants.workers`` records on the export."""
 
     generated_at: datetime
     schema_name: str

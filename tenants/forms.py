@@ -2,7 +2,7 @@
 lifecycle actions.
 
 The wizard's fields carry no rules of their own: every step is checked by
-``services.validate_answer_fields`` (the rules of ``services.validate_answers``) and the
+``onboarding_rules.validate_answer_fields`` (the rules of ``onboarding_rules.validate_answers``) and the
 service's messages are put next to the fields they name.
 """
 
@@ -19,7 +19,7 @@ from django import forms
 from django.urls import reverse
 
 from bpo.errors import DomainError
-from tenants import services
+from tenants import onboarding_rules
 from tenants.models import BillingModel, Client, ClientStatus, Industry
 
 # --- choices ------------------------------------------------------------------------------
@@ -76,7 +76,7 @@ def _zones_by_country() -> dict[str, list[str]]:
             if len(parts) >= 3:
                 zones[parts[0]].append(parts[2])
         break
-    available = services.available_time_zones()
+    available = onboarding_rules.available_time_zones()
     # zone.tab lists a country's principal zone first: keep its order.
     return {code: [z for z in names if z in available] for code, names in zones.items()}
 
@@ -84,7 +84,7 @@ def _zones_by_country() -> dict[str, list[str]]:
 @lru_cache(maxsize=1)
 def _zones_by_region() -> list[tuple[str, list[tuple[str, str]]]]:
     regions: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for name in sorted(services.available_time_zones()):
+    for name in sorted(onboarding_rules.available_time_zones()):
         if "/" not in name or name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/")):
             continue
         region = name.split("/", 1)[0]
@@ -153,9 +153,13 @@ class OnboardingStepForm(forms.Form):
         cleaned = self.cleaned_data
         data = {**self.answers, **{name: cleaned.get(name, "") for name in self.fields}}
         try:
-            values = services.validate_answer_fields(data, fields=self.fields)
+            values = onboarding_rules.validate_answer_fields(data, fields=self.fields)
         except DomainError as exc:
             for field, messages in exc.fields.items():
+                if field in self.errors:
+                    # The field's own check refused what was typed ("Null characters are not
+                    # allowed."): a second message about the emptied value would mislead.
+                    continue
                 for message in messages:
                     self.add_error(field if field in self.fields else None, message)
             return cleaned

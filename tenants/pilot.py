@@ -83,5 +83,20 @@ def awaits_items(states: list[PilotItemState]) -> bool:
     return any(state.is_available and not state.is_done for state in states)
 
 
+def missing_items(states: list[PilotItemState]) -> list[PilotItemState]:
+    """The items still to do (a ticked item is never among them)."""
+    return [state for state in states if not state.is_done]
+
+
+def missing_message(states: list[PilotItemState]) -> str:
+    """Why the client cannot go live yet, naming exactly the items still to do."""
+    labels = [state.label[0].lower() + state.label[1:] for state in missing_items(states)]
+    if not labels:
+        return ""
+    listed = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    verb = "is" if len(labels) == 1 else "are"
+    return f"The pilot checklist is not complete: {listed} {verb} needed first."
+
+
 def is_pilot_complete(*, client) -> bool:
     return is_complete(pilot_checklist(client=client))

@@ -1,8 +1,8 @@
 """API representations of the tenant registry.
 
 Input serializers only check the shape of a request; the business rules (what an answer
-must look like, which status change is allowed) live in ``tenants.services`` and answer in
-the project's error format.
+must look like, which status change is allowed) live in ``tenants.services`` and
+``tenants.onboarding_rules`` and answer in the project's error format.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class ClientEventSerializer(serializers.ModelSerializer):
 
 
 class OnboardingRequestSerializer(serializers.Serializer):
-    """The wizard's questions. Every rule is checked by ``services.validate_answers``."""
+    """The wizard's questions. Every rule is checked by ``onboarding_rules.validate_answers``."""
 
     name = serializers.CharField(required=False, allow_blank=True, help_text="Company name.")
     legal_name = serializers.CharField(required=False, allow_blank=True)

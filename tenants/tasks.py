@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from bpo.errors import DomainError
-from tenants import services
+from tenants import workers
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 )
 def provision_client_task(self, run_id: str) -> str | None:
     try:
-        client = services.run_provisioning(run_id=run_id)
+        client = workers.run_provisioning(run_id=run_id)
     except DomainError as exc:
         # A business rule refused (e.g. the address was taken meanwhile): the job records it
         # as failed with the message, and only a retry after a fix can help.
@@ -38,5 +38,5 @@ def provision_client_task(self, run_id: str) -> str | None:
 )
 def export_client_task(self, export_id: int) -> str | None:
     """Produce a client's data export; a done export is not produced again."""
-    export = services.run_client_export(export_id=export_id)
+    export = workers.run_client_export(export_id=export_id)
     return export.file_path or None

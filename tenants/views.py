@@ -19,7 +19,7 @@ from bpo.accounts.decorators import client_page, provider_page
 from bpo.accounts.permissions import can, can_onboard_clients, is_provider_staff
 from bpo.accounts.roles import Action
 from bpo.errors import DomainError
-from tenants import pilot, selectors, services
+from tenants import onboarding_rules, pilot, selectors, services
 from tenants.forms import (
     BillingForm,
     ClientAdminForm,
@@ -234,7 +234,9 @@ def _review(request, wizard: OnboardingWizard):
         except DomainError as exc:
             failed = {wizard.step_of_field(field) for field in exc.fields} or {WIZARD_STEPS[0]}
             wizard.reopen(failed)
-            messages.error(request, exc.message)
+            # Every problem at once, so that no step's error waits for the next round.
+            problems = [text for texts in exc.fields.values() for text in texts]
+            messages.error(request, " ".join(problems) or exc.message)
             first = min(failed, key=WIZARD_STEPS.index)
             return redirect(_step_url(first, check=1))
         wizard.reset()
@@ -289,11 +291,11 @@ def onboard_address_check(request):
     """htmx: the address a name suggests, or what is wrong with the typed one."""
     name = request.GET.get("name", "")
     typed = request.GET.get("slug", "").strip()
-    slug = typed.lower() or services.suggest_slug(name)
+    slug = typed.lower() or onboarding_rules.suggest_slug(name)
     context = {"slug": slug, "typed": bool(typed), "error": "", "show": bool(typed or name)}
     if context["show"]:
         try:
-            services.validate_answer_fields({"name": name, "slug": typed}, fields=["slug"])
+            onboarding_rules.validate_answer_fields({"name": name, "slug": typed}, fields=["slug"])
         except DomainError as exc:
             context["error"] = exc.message
     return render(request, "tenants/_address_hint.html", context)
@@ -357,14 +359,21 @@ class LifecycleAction:
     style: str = ""
     needs_confirmation: bool = False
     asks_note: bool = False
+    # What must be done first; while it is not empty the action is shown disabled.
+    missing: tuple[str, ...] = ()
 
 
-def lifecycle_actions(client) -> list[LifecycleAction]:
-    """What the overview offers for the client's status (the service has the final word)."""
+def lifecycle_actions(client, checklist=()) -> list[LifecycleAction]:
+    """What the overview offers for the client's status (the service has the final word).
+    ``checklist`` is the pilot checklist: "Go live" is disabled until every item is done."""
     offboard = LifecycleAction(ClientStatus.OFFBOARDED, "Offboard…", "danger", True)
     suspend = LifecycleAction(ClientStatus.SUSPENDED, "Suspend", "secondary", asks_note=True)
     if client.status == ClientStatus.ONBOARDING:
-        return [LifecycleAction(ClientStatus.LIVE, "Go live"), suspend, offboard]
+        missing = tuple(
+            state.label if state.is_available else f"{state.label} (coming soon)"
+            for state in pilot.missing_items(list(checklist))
+        )
+        return [LifecycleAction(ClientStatus.LIVE, "Go live", missing=missing), suspend, offboard]
     if client.status == ClientStatus.LIVE:
         return [suspend, offboard]
     if client.status == ClientStatus.SUSPENDED:
@@ -381,14 +390,17 @@ def client_overview(request):
     )
     can_manage = can(request.user, client, Action.MANAGE_CLIENT)
     can_export = can(request.user, client, Action.EXPORT_CLIENT_DATA)
+    pilot_context = _pilot_context(client)
     return render(
         request,
         "tenants/client_overview.html",
         {
             "client": client,
-            **_pilot_context(client),
+            **pilot_context,
             "can_manage": can_manage,
-            "actions": lifecycle_actions(client) if can_manage else [],
+            "actions": (
+                lifecycle_actions(client, pilot_context["checklist"]) if can_manage else []
+            ),
             "events": events,
             "can_export": can_export,
             "exports": (

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 
-from tenants import provisioning, services
+from tenants import onboarding_rules, provisioning, services, workers
 from tenants.models import Client
 from tests.factories import client_answers
 
@@ -66,14 +66,14 @@ def test_failure_inside_provisioning_leaves_no_row_and_no_schema(monkeypatch):
     def explode(**kwargs):
         raise RuntimeError("injected fault")
 
-    monkeypatch.setattr(services, "_create_initial_client_data", explode)
+    monkeypatch.setattr(workers, "_create_initial_client_data", explode)
     # when
     with pytest.raises(RuntimeError, match="injected fault"):
         services.create_client_now(data=client_answers("broken-co"))
     connection.set_schema_to_public()
     # then
     assert not Client.objects.filter(slug="broken-co").exists()
-    assert not schema_exists(services.schema_name_for("broken-co"))
+    assert not schema_exists(onboarding_rules.schema_name_for("broken-co"))
 
 
 @pytest.mark.django_db

@@ -212,6 +212,7 @@ def test_provider_level_account_manager_onboards_without_any_client(provider_adm
     from bpo.accounts import services
     from bpo.accounts.permissions import accessible_clients, can_onboard_clients
     from tenants import services as tenant_services
+    from tenants import workers as tenant_workers
     from tests.factories import UserFactory, client_answers
 
     manager = UserFactory(email="fresh-am@provider.test")
@@ -223,7 +224,7 @@ def test_provider_level_account_manager_onboards_without_any_client(provider_adm
     assert client_a.pk not in set(accessible_clients(manager).values_list("pk", flat=True))
     # when they onboard a client
     run = tenant_services.start_onboarding(data=client_answers("fresh-co"), requested_by=manager)
-    tenant_services.run_provisioning(run_id=run.pk)
+    tenant_workers.run_provisioning(run_id=run.pk)
     services.forget_memberships(manager)
     # then they are assigned to it, and to it only
     assert list(accessible_clients(manager).values_list("slug", flat=True)) == ["fresh-co"]

@@ -10,7 +10,7 @@ import pytest
 from django_tenants.utils import schema_exists
 
 from bpo.jobs.models import Job
-from tenants import pilot, services
+from tenants import pilot, services, workers
 from tenants.models import Client, ClientEvent, ClientStatus, OnboardingRun
 from tests.conftest import token_client
 from tests.factories import client_answers
@@ -250,7 +250,7 @@ def test_onboarding_through_the_api(account_manager):
     assert not Client.objects.filter(slug="andes-viajes").exists()
 
     # when the task runs
-    services.run_provisioning(run_id=run.pk)
+    workers.run_provisioning(run_id=run.pk)
     # then the progress says done, with the client
     body = api.get(f"{RUNS}{run.pk}/").json()
     assert (body["status"], body["progress"], body["client"]) == ("succeeded", 100, "andes-viajes")
@@ -298,7 +298,7 @@ def test_onboarding_bad_input_lists_every_field_and_writes_nothing(account_manag
         "country": ["'GERMANY' is not an ISO 3166 country code (e.g. US, DE, MX)."],
         "time_zone": ["'Europe/Berlln' is not an IANA time zone (e.g. Europe/Berlin)."],
         "currency": ["'EURO' is not an ISO 4217 currency code (e.g. USD, EUR, MXN)."],
-        "billing_model": ["Choose a billing model: per_hour, per_agent."],
+        "billing_model": ["Choose a billing model: Per hour, Per agent (FTE / seat per month)."],
         "billing_contact_email": ["Billing contact e-mail 'nope' is not a valid e-mail address."],
         "admin_email": ["Client admin e-mail is required."],
     }

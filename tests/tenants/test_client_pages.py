@@ -312,3 +312,48 @@ def test_lifecycle_actions_are_forbidden_to_other_roles(
 @pytest.mark.django_db
 def test_status_change_is_post_only(signed_in, account_manager, client_a):
     assert signed_in(account_manager).get(status_url(client_a)).status_code == 405
+
+
+@pytest.mark.django_db
+def test_go_live_is_disabled_and_names_exactly_what_is_missing(
+    signed_in, account_manager, client_a
+):
+    from django_tenants.utils import schema_context
+
+    from tests.catalog.factories import ServiceLineFactory
+
+    # given a service line: one item of the pilot checklist is ticked
+    with schema_context(client_a.schema_name):
+        ServiceLineFactory()
+    # when the overview is opened
+    html = signed_in(account_manager).get(overview_url(client_a)).content.decode()
+    # then "Go live" is disabled and the note beside it lists the open items only
+    assert 'disabled aria-describedby="missing-live">Go live</button>' in html
+    start = html.index('id="missing-live"')
+    note = html[start : html.index("</div>", start)]
+    assert "<li>A published script</li>" in note
+    assert "<li>An escalation path</li>" in note
+    assert "<li>A QA scorecard (coming soon)</li>" in note
+    assert "A service line" not in note
+    # and the service refuses with the same open items, not the ticked one
+    response = signed_in(account_manager).post(
+        status_url(client_a), {"status": "live"}, follow=True
+    )
+    assert (
+        "The pilot checklist is not complete: a published script, an escalation path and "
+        "a QA scorecard are needed first."
+    ) in [str(message) for message in response.context["messages"]]
+
+
+@pytest.mark.django_db
+def test_go_live_is_enabled_when_the_pilot_is_complete(
+    signed_in, account_manager, client_a, monkeypatch
+):
+    # given every item of the checklist done
+    done = [pilot.PilotItemState(item.key, item.label, True, True) for item in pilot.PILOT_ITEMS]
+    monkeypatch.setattr("tenants.views.pilot_checklist", lambda *, client: done)
+    # when
+    html = signed_in(account_manager).get(overview_url(client_a)).content.decode()
+    # then
+    assert '<button type="submit" class="">Go live</button>' in html
+    assert 'id="missing-live"' not in html

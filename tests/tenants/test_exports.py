@@ -28,7 +28,7 @@ from django_tenants.utils import schema_context
 from bpo.accounts.permissions import forget_memberships
 from bpo.errors import ConflictError, DomainError
 from bpo.jobs.models import Job, JobStatus
-from tenants import exports, provisioning, services, tasks
+from tenants import exports, provisioning, services, tasks, workers
 from tenants.models import Client, ClientEvent, ClientExport, ClientStatus
 from tests.conftest import token_client
 from tests.factories import client_answers
@@ -509,7 +509,7 @@ def test_a_failure_after_saving_the_file_removes_it(
     def fail(**kwargs):
         raise RuntimeError("injected fault: lost the database")
 
-    monkeypatch.setattr(services, "_record_export_done", fail)
+    monkeypatch.setattr(workers, "_record_export_done", fail)
     with django_capture_on_commit_callbacks(execute=True):
         export = services.request_client_export(
             client=client_a, actor=account_manager, reason="on_request"
@@ -665,7 +665,7 @@ def test_outside_a_transaction_every_table_is_read_in_one_snapshot(
     monkeypatch.setattr(exports, "copy_table", copy_then_write)
     # when the export runs as in a worker (no transaction around it; progress is reported
     # between tables, which bpo.jobs refuses inside a transaction)
-    export = services.run_client_export(export_id=export.pk)
+    export = workers.run_client_export(export_id=export.pk)
     # then it is done, and the contract signed meanwhile is not in it: one snapshot
     assert added and export.is_done
     assert real_counts(committed_client.schema_name)[CONTRACTS] == 2

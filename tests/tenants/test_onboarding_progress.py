@@ -10,7 +10,7 @@ from django_tenants.utils import schema_exists
 from bpo.accounts.models import Invitation
 from bpo.jobs import services as job_services
 from bpo.jobs.models import Job
-from tenants import services
+from tenants import services, workers
 from tenants.models import Client, OnboardingRun
 from tests.conftest import token_client
 from tests.factories import client_answers
@@ -30,7 +30,7 @@ def injected_fault(monkeypatch):
     def explode(**kwargs):
         raise RuntimeError("injected fault: disk full")
 
-    monkeypatch.setattr(services, "_create_initial_client_data", explode)
+    monkeypatch.setattr(workers, "_create_initial_client_data", explode)
     return monkeypatch
 
 
@@ -65,7 +65,7 @@ def test_a_failure_mid_way_leaves_nothing_and_shows_the_error(
     clients = Client.objects.count()
     # when
     with pytest.raises(RuntimeError, match="injected fault"):
-        services.run_provisioning(run_id=run.pk)
+        workers.run_provisioning(run_id=run.pk)
     connection.set_schema_to_public()
     # then no half client: no row, no schema, no invitation
     assert Client.objects.count() == clients
@@ -92,7 +92,7 @@ def test_retry_from_the_page_after_a_failure_succeeds(
     signed_in, account_manager, run, injected_fault
 ):
     with pytest.raises(RuntimeError):
-        services.run_provisioning(run_id=run.pk)
+        workers.run_provisioning(run_id=run.pk)
     connection.set_schema_to_public()
     injected_fault.undo()  # the cause is fixed
     web = signed_in(account_manager)
@@ -103,7 +103,7 @@ def test_retry_from_the_page_after_a_failure_succeeds(
     job = Job.objects.get(pk=run.job_id)
     assert (job.status, job.error, job.progress) == ("queued", "", 0)
     # and when the task runs again, the client is provisioned
-    client = services.run_provisioning(run_id=run.pk)
+    client = workers.run_provisioning(run_id=run.pk)
     assert schema_exists(client.schema_name)
     job.refresh_from_db()
     assert (job.status, job.attempts) == ("succeeded", 2)
@@ -119,7 +119,7 @@ def test_retry_from_the_page_after_a_failure_succeeds(
 @pytest.mark.django_db
 def test_retry_through_the_api_after_a_failure_succeeds(account_manager, run, injected_fault):
     with pytest.raises(RuntimeError):
-        services.run_provisioning(run_id=run.pk)
+        workers.run_provisioning(run_id=run.pk)
     connection.set_schema_to_public()
     injected_fault.undo()
     api = token_client(account_manager)
@@ -128,16 +128,16 @@ def test_retry_through_the_api_after_a_failure_succeeds(account_manager, run, in
     # then
     assert response.status_code == 202
     assert (response.json()["status"], response.json()["error"]) == ("queued", "")
-    services.run_provisioning(run_id=run.pk)
+    workers.run_provisioning(run_id=run.pk)
     body = api.get(f"/api/v1/onboarding-runs/{run.pk}/").json()
     assert (body["status"], body["client"], body["attempts"]) == ("succeeded", "flaky-co", 2)
 
 
 @pytest.mark.django_db
 def test_provisioning_is_idempotent(account_manager, run):
-    first = services.run_provisioning(run_id=run.pk)
+    first = workers.run_provisioning(run_id=run.pk)
     # when the task is delivered again
-    second = services.run_provisioning(run_id=run.pk)
+    second = workers.run_provisioning(run_id=run.pk)
     # then nothing new happens
     assert first == second
     assert Job.objects.get(pk=run.job_id).attempts == 1
@@ -150,7 +150,7 @@ def test_a_run_whose_address_was_taken_meanwhile_fails_clearly(account_manager, 
     services.create_client_now(data=client_answers("flaky-co"))
     # when
     with pytest.raises(Exception, match="taken"):
-        services.run_provisioning(run_id=run.pk)
+        workers.run_provisioning(run_id=run.pk)
     # then
     job = Job.objects.get(pk=run.job_id)
     assert (job.status, job.error) == (

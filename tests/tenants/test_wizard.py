@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context, schema_exists
 
 from bpo.accounts.models import Invitation, Membership
 from bpo.accounts.roles import Role
-from tenants import services
+from tenants import services, workers
 from tenants.models import Client, ClientEvent, OnboardingRun
 from tests.factories import client_answers
 from tests.tenants.helpers import client_schemas, field_block, registry_counts
@@ -84,7 +84,7 @@ def test_wizard_happy_path_onboards_the_client(
 
     # and the background task runs (in-process here; its commit sends the invitation e-mail)
     with django_capture_on_commit_callbacks(execute=True):
-        client = services.run_provisioning(run_id=run.pk)
+        client = workers.run_provisioning(run_id=run.pk)
 
     # then the client exists with its schema, contract data, staff assignment and invitation
     assert client.slug == "nordwind-reisen"
@@ -192,11 +192,15 @@ def test_company_step_suggests_the_address_from_the_name(signed_in, account_mana
 @pytest.mark.parametrize(
     ("override", "field", "message"),
     [
-        ({"billing_model": ""}, "billing_model", "Choose a billing model: per_hour, per_agent."),
+        (
+            {"billing_model": ""},
+            "billing_model",
+            "Choose a billing model: Per hour, Per agent (FTE / seat per month).",
+        ),
         (
             {"billing_model": "per_minute"},
             "billing_model",
-            "Choose a billing model: per_hour, per_agent.",
+            "Choose a billing model: Per hour, Per agent (FTE / seat per month).",
         ),
         (
             {"billing_contact_name": "  "},
@@ -369,3 +373,75 @@ def test_company_step_shows_the_industry_default_and_the_live_helpers(signed_in,
     # typing the name asks for the address; choosing a country narrows the time zones
     assert f'hx-get="{reverse("tenants:onboard_address_check")}"' in html
     assert f'hx-get="{reverse("tenants:onboard_time_zones")}"' in html
+
+
+@pytest.mark.django_db
+def test_company_step_reports_type_and_range_errors_together_and_keeps_the_typed_values(
+    signed_in, account_manager
+):
+    from django.utils.html import escape
+
+    web = signed_in(account_manager)
+    typed = step_data(
+        COMPANY,
+        name="Nordwind\x00Reisen",  # refused by the field itself
+        legal_name="L" * 201,  # too long
+        slug="Bad Slug!",  # wrong shape
+        country="XX",
+        time_zone="Europe/Berlln",
+        currency="EUX",
+    )
+    # when one submit carries six bad fields
+    response = web.post(step_url("company"), {**typed, "action": "next"})
+    # then every field's problem is reported in that submit, each next to its field
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors == {
+        "name": ["Null characters are not allowed."],
+        "legal_name": ["Legal name is longer than 200 characters."],
+        "slug": [
+            "Use 3 to 40 lowercase letters, digits and hyphens, starting and ending with a "
+            "letter or digit."
+        ],
+        "country": ["'XX' is not an ISO 3166 country code (e.g. US, DE, MX)."],
+        "time_zone": ["'Europe/Berlln' is not an IANA time zone (e.g. Europe/Berlin)."],
+        "currency": ["'EUX' is not an ISO 4217 currency code (e.g. USD, EUR, MXN)."],
+    }
+    html = response.content.decode()
+    for field, messages in errors.items():
+        assert escape(messages[0]) in field_block(html, field)
+    # and what was typed is still in the fields
+    assert f'value="{"L" * 201}"' in field_block(html, "legal_name")
+    assert 'value="Bad Slug!"' in field_block(html, "slug")
+
+
+@pytest.mark.django_db
+def test_billing_step_reports_every_field_in_words(signed_in, account_manager):
+    web = signed_in(account_manager)
+    pass_steps(web, ("company", COMPANY))
+    # when all three billing answers are wrong
+    response = web.post(
+        step_url("billing"),
+        {
+            "billing_model": "per_minute",
+            "billing_contact_name": "",
+            "billing_contact_email": "billing-at-example",
+            "action": "next",
+        },
+    )
+    # then all three are reported at once, the models by their names, not their codes
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "billing_model": ["Choose a billing model: Per hour, Per agent (FTE / seat per month)."],
+        "billing_contact_name": ["Billing contact name is required."],
+        "billing_contact_email": [
+            "Billing contact e-mail 'billing-at-example' is not a valid e-mail address."
+        ],
+    }
+    html = response.content.decode()
+    assert (
+        "per_hour"
+        not in field_block(html, "billing_model").split("</label>", 1)[-1].split("errorlist", 1)[-1]
+    )
+    # and the typed address is kept
+    assert 'value="billing-at-example"' in field_block(html, "billing_contact_email")
