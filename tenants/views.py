@@ -19,6 +19,7 @@ from bpo.accounts.decorators import client_page, provider_page
 from bpo.accounts.permissions import can, can_onboard_clients, is_provider_staff
 from bpo.accounts.roles import Action
 from bpo.errors import DomainError
+from bpo.portal.todos import todos_for
 from tenants import pilot, selectors, services
 from tenants.forms import (
     BillingForm,
@@ -386,6 +387,7 @@ def client_overview(request):
         "tenants/client_overview.html",
         {
             "client": client,
+            "todos": todos_for(user=request.user, clients=[client]),
             **_pilot_context(client),
             "can_manage": can_manage,
             "actions": lifecycle_actions(client) if can_manage else [],
