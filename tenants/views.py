@@ -19,6 +19,7 @@ from bpo.accounts.decorators import client_page, provider_page
 from bpo.accounts.permissions import can, can_onboard_clients, is_provider_staff
 from bpo.accounts.roles import Action
 from bpo.errors import DomainError
+from bpo.portal.todos import todos_for
 from tenants import onboarding_rules, pilot, selectors, services
 from tenants.forms import (
     BillingForm,
@@ -396,6 +397,7 @@ def client_overview(request):
         "tenants/client_overview.html",
         {
             "client": client,
+            "todos": todos_for(user=request.user, clients=[client]),
             **pilot_context,
             "can_manage": can_manage,
             "actions": (

@@ -182,3 +182,16 @@ def _int(value) -> int:
         return int(value)
     except (TypeError, ValueError) as exc:
         raise Http404("Not found") from exc
+
+
+def list_client_users_with_right(*, client, action: str) -> QuerySet[User]:
+    """The client's own active users whose role in it holds ``action`` (provider staff, who
+    hold rights through assignments, are not the client's people)."""
+    from bpo.accounts.roles import ACTION_ROLES
+
+    roles = ACTION_ROLES[action] & CLIENT_ROLES
+    return (
+        User.objects.filter(is_active=True, memberships__client=client, memberships__role__in=roles)
+        .distinct()
+        .order_by("email")
+    )

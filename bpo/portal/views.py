@@ -10,11 +10,13 @@ from django.urls import reverse
 
 from bpo.accounts.permissions import accessible_clients, is_provider_staff
 from bpo.api.errors import json_error_response
+from bpo.portal.todos import todos_for
 
 
 @login_required
 def home(request):
-    """Staff see their clients; a client user goes straight to its client's portal."""
+    """Staff see what waits for them, then their clients; a client user goes straight to its
+    client's portal, whose overview starts with the same to-do list."""
     clients = accessible_clients(request.user)
     if not is_provider_staff(request.user):
         client = clients.first()
@@ -27,7 +29,12 @@ def home(request):
     return render(
         request,
         "portal/provider_home.html",
-        {"clients": clients.order_by("name")[:20], "counts": counts, "total": sum(counts.values())},
+        {
+            "todos": todos_for(user=request.user, clients=clients),
+            "clients": clients.order_by("name")[:20],
+            "counts": counts,
+            "total": sum(counts.values()),
+        },
     )
 
 

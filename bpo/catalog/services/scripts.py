@@ -17,12 +17,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import router, transaction
 from django.db.models import Max
 from django.db.models.deletion import Collector
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from bpo.accounts.roles import Action
+from bpo.accounts.selectors import list_client_users_with_right
 from bpo.catalog.audit import audit_actor
 from bpo.catalog.models import (
     IMMUTABLE_SCRIPT_STATUSES,
@@ -35,6 +40,7 @@ from bpo.catalog.models import (
 )
 from bpo.catalog.rendering import VARIABLE_NAME, variable_names_in
 from bpo.errors import ConflictError, DomainError
+from tenants.db import tenant_connection
 
 if TYPE_CHECKING:
     from bpo.accounts.models import User
@@ -454,14 +460,51 @@ def _begin(version: ScriptVersion, transition: Transition) -> ScriptVersion:
 
 @transaction.atomic
 def submit_script_version(*, version: ScriptVersion, actor: User) -> ScriptVersion:
-    """Draft -> in review: the client is asked to approve it."""
+    """Draft -> in review: the client is asked to approve it. On commit, the client's approvers
+    (its users holding ``REVIEW_SCRIPT``) are e-mailed a link to the version."""
     version = _begin(version, SUBMIT)
     with audit_actor(actor):
         version.status = SUBMIT.target
         version.submitted_at = timezone.now()
         version.submitted_by = actor
         version.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    client = tenant_connection().tenant
+    # Read inside the client's schema now; the e-mails go once the version is really in review.
+    line = version.script.service_line
+    transaction.on_commit(
+        lambda: send_review_request_emails(client=client, service_line=line, version=version)
+    )
     return version
+
+
+def script_version_url(*, client, version: ScriptVersion) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse(
+        "client:script_version", args=[client.slug, version.script.service_line_id, version.pk]
+    )
+
+
+def send_review_request_emails(
+    *, client, service_line: ServiceLine, version: ScriptVersion
+) -> None:
+    """One e-mail to each approver of ``client`` (none while the client is locked)."""
+    if client.is_locked:
+        return
+    context = {
+        "client": client,
+        "service_line": service_line,
+        "version": version,
+        "url": script_version_url(client=client, version=version),
+    }
+    subject = f"{client.name}: the {service_line.name} script waits for your approval"
+    for approver in list_client_users_with_right(client=client, action=Action.REVIEW_SCRIPT):
+        send_mail(
+            subject=subject,
+            message=render_to_string(
+                "catalog/script_review_email.txt", {**context, "approver": approver}
+            ),
+            from_email=None,
+            recipient_list=[approver.email],
+        )
 
 
 @transaction.atomic
