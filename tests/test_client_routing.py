@@ -1,19 +1,23 @@
-"""The path middleware: client routes select the client's schema; unknown clients are 404."""
+"""The path middleware: client routes select the client's schema; unknown clients answer as
+clients the caller may not see (404 when signed in, see tests/test_existence.py)."""
 
 from __future__ import annotations
 
 import pytest
 from django.db import connection
 
+from tests.conftest import token_client
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("debug", [False, True])
-def test_unknown_client_in_the_api_answers_the_error_format(client, settings, debug):
-    # given any debug setting (Django's technical 404 page must not replace our format)
+def test_unknown_client_in_the_api_answers_the_error_format(settings, client_b_admin, debug):
+    # given any debug setting (Django's technical 404 page must not replace our format), and a
+    # signed-in caller (an anonymous one is asked to sign in: tests/test_existence.py)
     settings.DEBUG = debug
     # when
-    response = client.get("/api/v1/clients/no-such-client/")
+    response = token_client(client_b_admin).get("/api/v1/clients/no-such-client/")
     # then
     assert response.status_code == 404
     assert response.json() == {
@@ -21,10 +25,28 @@ def test_unknown_client_in_the_api_answers_the_error_format(client, settings, de
     }
 
 
-def test_unknown_client_page_is_the_friendly_404(client):
+@pytest.mark.parametrize("debug", [False, True])
+def test_unknown_path_of_an_unknown_client_answers_the_error_format(client, settings, debug):
+    settings.DEBUG = debug
+    response = client.get("/api/v1/clients/no-such-client/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": {"code": "not_found", "message": "Not found.", "fields": {}}
+    }
+
+
+def test_unknown_client_page_is_the_friendly_404(client, client_b_admin):
+    # given a signed-in user (an anonymous visitor goes to the login page, as for any client)
+    client.force_login(client_b_admin)
     response = client.get("/c/no-such-client/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_unknown_client_page_asks_an_anonymous_visitor_to_sign_in(client):
+    response = client.get("/c/no-such-client/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=/c/no-such-client/"
 
 
 def test_public_paths_have_no_tenant_and_run_in_public(client, provider_admin):

@@ -14,7 +14,8 @@ from bpo.errors import NotFoundError
 
 
 def client_page(action: str = Action.VIEW_CLIENT):
-    """Guard a page under ``/c/<client_slug>/``: login, then membership (404), then role (403).
+    """Guard a page under ``/c/<client_slug>/``: login, then membership (404, the same as for
+    a client that does not exist), then role (403).
 
     The view receives ``request.tenant`` (the client) and no ``client_slug`` argument. A
     ``NotFoundError`` from a selector (an id that is not this client's) becomes the 404 page,
@@ -24,12 +25,16 @@ def client_page(action: str = Action.VIEW_CLIENT):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, client_slug: str, **kwargs):
-            client = getattr(request, "tenant", None)
-            if client is None or client.slug != client_slug:
-                raise Http404("No such client")
+            # Login first: an anonymous visitor is sent to the login page whether or not the
+            # client exists (an unknown slug reaches here without ``request.tenant``).
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not can_access_client(request.user, client):
+            client = getattr(request, "tenant", None)
+            if (
+                client is None
+                or client.slug != client_slug
+                or not can_access_client(request.user, client)
+            ):
                 raise Http404("No such client")
             if not can(request.user, client, action):
                 raise PermissionDenied(ROLE_REFUSAL)

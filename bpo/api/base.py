@@ -28,12 +28,11 @@ class ClientScopedPermission(permissions.BasePermission):
     message = ROLE_REFUSAL
 
     def has_permission(self, request, view) -> bool:
-        client = getattr(request, "tenant", None)
-        if client is None:
-            raise NotFound()
+        # Authentication first: 401 whether or not the client exists (no ``request.tenant``).
         if not request.user or not request.user.is_authenticated:
             return False
-        if not can_access_client(request.user, client):
+        client = getattr(request, "tenant", None)
+        if client is None or not can_access_client(request.user, client):
             raise NotFound()
         return can(request.user, client, view.required_action(request))
 
