@@ -583,3 +583,41 @@ def test_series_rejects_negative_volume_and_mismatched_handle_times():
         )
     assert negative.value.field == "volumes"
     assert mismatched.value.field == "aht_seconds"
+
+
+def test_staffing_summary_refuses_a_load_beyond_the_agent_cap():
+    # 10**9 contacts of 10**8 s once asked for a petabyte Erlang B table (MemoryError)
+    with pytest.raises(EngineInputError) as caught:
+        erlang.staffing_summary(
+            calls=10**9,
+            interval_minutes=30,
+            aht_seconds=10**8,
+            target_level=0.8,
+            target_seconds=20,
+        )
+    assert caught.value.field == "calls"
+
+
+def test_staffing_summary_refuses_too_many_agents_to_evaluate():
+    with pytest.raises(EngineInputError) as caught:
+        erlang.staffing_summary(
+            calls=100,
+            interval_minutes=30,
+            aht_seconds=180,
+            target_level=0.8,
+            target_seconds=20,
+            agents=erlang._MAX_AGENTS + 1,
+        )
+    assert caught.value.field == "agents"
+
+
+def test_required_agents_series_refuses_a_load_beyond_the_agent_cap_before_the_table():
+    with pytest.raises(EngineInputError) as caught:
+        erlang.required_agents_series(
+            volumes=[10**9],
+            interval_seconds=1800,
+            aht_seconds=10**8,
+            target_level=0.8,
+            target_seconds=20,
+        )
+    assert caught.value.field == "volumes"
