@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install check format clean-data
+.PHONY: run test install check format clean-data mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,15 @@ check: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+## Mutation testing of the pure modules, one at a time on one core ([tool.mutmut] in
+## pyproject.toml, docs/testing.md). One module: make mutation MUTATION_MODULES=bpo.catalog.hours
+MUTATION_MODULES ?= bpo.catalog.hours scheduling.engine.erlang scheduling.engine.forecasting
+mutation: install
+	@for module in $(MUTATION_MODULES); do \
+		$(BIN)/mutmut run --max-children 1 "$$module.*" || exit 1; \
+	done
+	$(BIN)/mutmut results
 
 ## Remove the embedded database, broker queues and generated files (asks no questions).
 clean-data:

@@ -66,6 +66,9 @@ _MAX_BLOCK_CELLS = 1 << 18
 # Never search beyond this many agents for one interval: a requirement this large is an input
 # error (a volume typed with extra zeros), not a staffing answer.
 _MAX_AGENTS = 1_000_000
+# The largest offered load the calculator takes: above it the requirement exceeds
+# ``_MAX_AGENTS`` anyway (10**9 contacts of 10**8 s would ask for 5 * 10**13 agents).
+_MAX_TRAFFIC = float(_MAX_AGENTS)
 
 
 # --------------------------------------------------------------------------------------------
@@ -745,17 +748,18 @@ def required_agents_series(
     # An upper bound that meets the target: start near the square-root staffing rule and
     # double until every interval is covered.
     high = np.maximum(low, np.ceil(load + 6.0 * np.sqrt(load) + 20.0).astype(np.int64))
-    table = _blocking_table(load, int(high.max()))
     columns = np.arange(load.size)
-    pending = ~meets(columns, high)
+    pending = np.ones(load.size, dtype=np.bool_)
     while pending.any():
-        high[pending] = 2 * high[pending] + 10
+        # Checked before the table is built: its size grows with the bound (a load of 10**13
+        # erlangs would ask for petabytes).
         if high.max() > _MAX_AGENTS:
             raise EngineInputError(
                 "volumes", f"needs more than {_MAX_AGENTS} agents in one interval"
             )
         table = _blocking_table(load, int(high.max()))
         pending[pending] = ~meets(columns[pending], high[pending])
+        high[pending] = 2 * high[pending] + 10
 
     # Bisection: ``low - 1`` is known to fail (or is the bound itself), ``high`` meets.
     failing = low - 1
@@ -833,6 +837,11 @@ def staffing_summary(
     traffic = traffic_erlangs(
         volume=calls, interval_seconds=interval_seconds, aht_seconds=aht_seconds
     )
+    if traffic > _MAX_TRAFFIC:
+        raise EngineInputError(
+            "calls",
+            f"with this handle time need more than {_MAX_AGENTS} agents in one interval",
+        )
     if agents is None:
         count = required_agents(
             volume=calls,
@@ -845,6 +854,8 @@ def staffing_summary(
         )
     else:
         count = _agent_count("agents", agents)
+        if count > _MAX_AGENTS:
+            raise EngineInputError("agents", f"must be at most {_MAX_AGENTS}, got {agents!r}")
     if patience is None:
         metrics = erlang_c_metrics(
             traffic=traffic, agents=count, aht_seconds=aht_seconds, target_seconds=target_seconds

@@ -10,6 +10,12 @@ from bpo.errors import DomainError
 from scheduling.engine.erlang import StaffingSummary, staffing_summary
 from scheduling.engine.errors import EngineInputError
 
+# What a person may type: one interval's contacts, and any duration up to a day. Larger values
+# are typos (extra zeros); the engine refuses loads it cannot staff, with its own message.
+MAX_CALLS = 1_000_000
+MAX_SECONDS = 86_400
+MAX_AGENTS = 1_000_000
+
 # Engine argument -> the name people type (percent fields carry the suffix).
 _FIELD_NAMES = {
     "target_level": "target_level_percent",

@@ -2,25 +2,35 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from scheduling.planning.calculator import StaffingScenario
+from scheduling.planning.calculator import MAX_AGENTS, MAX_CALLS, MAX_SECONDS, StaffingScenario
 
 
 class StaffingInputSerializer(serializers.Serializer):
     """One interval's workload and target. Percent fields take 0-100."""
 
-    calls = serializers.FloatField(help_text="Contacts offered in the interval.")
+    calls = serializers.FloatField(
+        max_value=MAX_CALLS, help_text="Contacts offered in the interval."
+    )
     interval_minutes = serializers.FloatField(default=30)
-    aht_seconds = serializers.FloatField(help_text="Average handle time in seconds.")
+    aht_seconds = serializers.FloatField(
+        max_value=MAX_SECONDS, help_text="Average handle time in seconds."
+    )
     target_level_percent = serializers.FloatField(help_text="e.g. 80 for 80 % answered.")
-    target_seconds = serializers.FloatField(help_text="e.g. 20 for 'within 20 s'.")
+    target_seconds = serializers.FloatField(
+        max_value=MAX_SECONDS, help_text="e.g. 20 for 'within 20 s'."
+    )
     max_occupancy_percent = serializers.FloatField(default=85)
     shrinkage_percent = serializers.FloatField(default=30)
     agents = serializers.IntegerField(
-        required=False, allow_null=True, help_text="Evaluate this many agents instead of searching."
+        required=False,
+        allow_null=True,
+        max_value=MAX_AGENTS,
+        help_text="Evaluate this many agents instead of searching.",
     )
     patience_seconds = serializers.FloatField(
         required=False,
         allow_null=True,
+        max_value=MAX_SECONDS,
         help_text="Average patience; given, the model is Erlang A (with abandonment).",
     )
 

@@ -21,6 +21,7 @@ from bpo.catalog.hours import (
     WeeklyHours,
     first_overlap,
     is_open,
+    is_supported_country,
     local_spans,
     open_intervals,
     public_holidays,
@@ -446,3 +447,68 @@ def test_open_intervals_split_anywhere_add_up(hours, start, first, second):
 @given(week=st.lists(spans, max_size=12))
 def test_first_overlap_is_the_first_clash_of_every_pair(week):
     assert first_overlap(week) == _first_clash_of_every_pair(week)
+
+
+# --- gaps found by mutation testing (docs/testing.md) ----------------------------------------------
+
+
+def test_a_closed_override_that_keeps_its_times_stays_closed():
+    # given an override marked closed that still carries the hours it had before
+    day = date(2026, 6, 10)
+    hours = week(
+        NEW_YORK,
+        Span(day.weekday(), time(9), time(17)),
+        overrides={day: DayHours(is_closed=True, opens_at=time(8), closes_at=time(20))},
+    )
+    # then the date is closed, by its own rule and in the intervals
+    assert local_spans(hours, day) == []
+    assert not is_open(hours, at(NEW_YORK, 2026, 6, 10, 12))
+
+
+def test_an_open_override_missing_a_time_is_closed():
+    day = date(2026, 6, 10)
+    for override in (
+        DayHours(is_closed=False, opens_at=None, closes_at=time(17)),
+        DayHours(is_closed=False, opens_at=time(9), closes_at=None),
+    ):
+        hours = week(NEW_YORK, Span(day.weekday(), time(9), time(17)), overrides={day: override})
+        assert local_spans(hours, day) == []
+
+
+@pytest.mark.parametrize("wall", [time(2, 0, 1), time(2, 17), time(2, 17, 59), time(2, 59, 59)])
+def test_skipped_wall_times_off_the_half_hour_map_to_the_jump_to_the_second(wall):
+    # 2026-03-08 in New York: the clock jumps from 02:00 EST (07:00 UTC) to 03:00 EDT
+    assert to_utc(date(2026, 3, 8), wall, ZoneInfo(NEW_YORK)) == datetime(2026, 3, 8, 7, tzinfo=UTC)
+
+
+def test_skipped_half_hour_of_lord_howe_maps_to_the_jump():
+    # Lord Howe Island moves its clock 30 minutes, 02:00 -> 02:30 (15:30 UTC the day before)
+    zone = ZoneInfo("Australia/Lord_Howe")
+    jump = datetime(2026, 10, 3, 15, 30, tzinfo=UTC)
+    assert to_utc(date(2026, 10, 4), time(2, 13, 7), zone) == jump
+
+
+def test_a_span_opens_on_its_local_date_east_of_utc():
+    # given a Tokyo line open from midnight to 01:00 on Tuesdays (Monday 15:00-16:00 UTC)
+    hours = week("Asia/Tokyo", Span(TUESDAY, MIDNIGHT, time(1)))
+    start = datetime(2026, 6, 8, 15, tzinfo=UTC)  # Monday in UTC, Tuesday 00:00 in Tokyo
+    # when asked within that hour (both ends on Monday's UTC date)
+    intervals = open_intervals(hours, start, datetime(2026, 6, 8, 15, 30, tzinfo=UTC))
+    # then Tuesday's local span is found
+    assert intervals == [(start, datetime(2026, 6, 8, 15, 30, tzinfo=UTC))]
+
+
+def test_a_span_running_from_the_local_day_before_west_of_utc():
+    # given a Los Angeles line open 23:00-23:59 on Mondays (Tuesday 06:00-06:59 UTC)
+    hours = week("America/Los_Angeles", Span(MONDAY, time(23), time(23, 59)))
+    start = datetime(2026, 6, 9, 6, 30, tzinfo=UTC)
+    intervals = open_intervals(hours, start, start + timedelta(minutes=10))
+    assert intervals == [(start, start + timedelta(minutes=10))]
+
+
+@pytest.mark.parametrize(
+    ("country", "supported"),
+    [("US", True), ("de", True), ("", False), ("XX", False), ("ZZZ", False)],
+)
+def test_is_supported_country(country, supported):
+    assert is_supported_country(country) is supported

@@ -583,3 +583,117 @@ def test_series_rejects_negative_volume_and_mismatched_handle_times():
         )
     assert negative.value.field == "volumes"
     assert mismatched.value.field == "aht_seconds"
+
+
+def test_staffing_summary_refuses_a_load_beyond_the_agent_cap():
+    # 10**9 contacts of 10**8 s once asked for a petabyte Erlang B table (MemoryError)
+    with pytest.raises(EngineInputError) as caught:
+        erlang.staffing_summary(
+            calls=10**9,
+            interval_minutes=30,
+            aht_seconds=10**8,
+            target_level=0.8,
+            target_seconds=20,
+        )
+    assert caught.value.field == "calls"
+
+
+def test_staffing_summary_refuses_too_many_agents_to_evaluate():
+    with pytest.raises(EngineInputError) as caught:
+        erlang.staffing_summary(
+            calls=100,
+            interval_minutes=30,
+            aht_seconds=180,
+            target_level=0.8,
+            target_seconds=20,
+            agents=erlang._MAX_AGENTS + 1,
+        )
+    assert caught.value.field == "agents"
+
+
+def test_required_agents_series_refuses_a_load_beyond_the_agent_cap_before_the_table():
+    with pytest.raises(EngineInputError) as caught:
+        erlang.required_agents_series(
+            volumes=[10**9],
+            interval_seconds=1800,
+            aht_seconds=10**8,
+            target_level=0.8,
+            target_seconds=20,
+        )
+    assert caught.value.field == "volumes"
+
+
+def test_interval_metrics_under_erlang_a_agrees_with_the_scalar_form():
+    # given a week of two intervals, one of them idle
+    figures = erlang.interval_metrics(
+        volumes=[100, 0],
+        agents=[12, 0],
+        interval_seconds=1800,
+        aht_seconds=180,
+        target_seconds=20,
+        patience_seconds=60,
+    )
+    scalar = erlang.erlang_a(
+        traffic=10.0, agents=12, aht_seconds=180, patience_seconds=60, target_seconds=20
+    )
+    assert figures.service_level[0] == pytest.approx(scalar.service_level, rel=1e-9)
+    assert figures.probability_of_abandon[0] == pytest.approx(scalar.probability_of_abandon)
+    assert figures.asa_seconds[0] == pytest.approx(scalar.asa_seconds)
+    assert 0 < figures.probability_of_abandon[0] < 1
+    # the idle interval: nobody waits, everything in target, no one busy
+    assert figures.service_level[1] == 1.0
+    assert figures.probability_of_abandon[1] == 0.0
+    assert figures.occupancy[1] == 0.0
+
+
+def test_erlang_a_with_no_agents_loses_every_contact():
+    metrics = erlang.erlang_a(
+        traffic=5.0, agents=0, aht_seconds=180, patience_seconds=60, target_seconds=20
+    )
+    assert metrics.probability_of_abandon == 1.0
+    assert metrics.service_level == 0.0
+    assert metrics.occupancy == 1.0
+
+
+def test_zero_traffic_and_zero_agents():
+    assert erlang.occupancy(traffic=0.0, agents=0) == 0.0
+    assert erlang.occupancy(traffic=1.0, agents=0) == 1.0
+    assert erlang.erlang_c(traffic=0.0, agents=0) == 0.0
+    assert (
+        erlang.required_agents(
+            volume=0, interval_seconds=1800, aht_seconds=180, target_level=0.8, target_seconds=20
+        )
+        == 0
+    )
+
+
+@pytest.mark.parametrize(
+    ("servers", "blocking", "field"),
+    [(0, 0.01, "servers"), (5, 0.0, "blocking"), (5, 1.0, "blocking"), (5, math.nan, "blocking")],
+)
+def test_erlang_b_traffic_input_checks(servers, blocking, field):
+    with pytest.raises(EngineInputError) as caught:
+        erlang.erlang_b_traffic(servers=servers, blocking=blocking)
+    assert caught.value.field == field
+
+
+def test_erlang_b_traffic_doubles_its_bracket_for_high_blocking():
+    # at 90 % blocking one line carries far more than 2 erlangs: the bracket must grow
+    traffic = erlang.erlang_b_traffic(servers=1, blocking=0.9)
+    assert traffic == pytest.approx(9.0)
+    assert erlang.erlang_b(traffic=traffic, servers=1) == pytest.approx(0.9)
+
+
+def test_required_agents_doubles_the_upper_bound_under_a_strict_target():
+    # 100 % within 0 s is met only when the waiting probability rounds to zero, far above
+    # the first bound (load + 6 sqrt(load) + 20 agents): the bound must double.
+    count = erlang.required_agents(
+        volume=10_000, interval_seconds=1800, aht_seconds=180, target_level=1.0, target_seconds=0
+    )
+    assert count > 1000 + 6 * math.sqrt(1000) + 20
+    level = erlang.service_level(traffic=1000.0, agents=count, aht_seconds=180, target_seconds=0)
+    assert level >= 1.0 - 1e-12
+    below = erlang.service_level(
+        traffic=1000.0, agents=count - 1, aht_seconds=180, target_seconds=0
+    )
+    assert below < 1.0 - 1e-12

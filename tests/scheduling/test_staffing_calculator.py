@@ -120,3 +120,56 @@ def test_page_get_renders_empty_state(client, client_a, client_a_viewer):
     response = client.get(reverse("client:staffing", kwargs={"client_slug": client_a.slug}))
     assert response.status_code == 200
     assert "Enter a workload" in response.content.decode()
+
+
+HUGE = {"calls": 10**9, "aht_seconds": 10**8}
+
+
+def test_api_huge_workload_is_refused_by_field(client_a, client_a_viewer):
+    # given a workload typed with extra zeros (once a MemoryError and a 500)
+    api = token_client(client_a_viewer)
+    # when
+    response = api.post(_api_url(client_a), {**C1, **HUGE}, format="json")
+    # then both fields are named, in one answer
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert "less than or equal to 1000000" in " ".join(fields["calls"])
+    assert "less than or equal to 86400" in " ".join(fields["aht_seconds"])
+
+
+def test_api_load_beyond_the_agent_cap_names_calls(client_a, client_a_viewer):
+    # given inputs each within bounds whose load no interval can staff
+    api = token_client(client_a_viewer)
+    body = {**C1, "calls": 1_000_000, "aht_seconds": 86_400}
+    # when
+    response = api.post(_api_url(client_a), body, format="json")
+    # then the engine's refusal names the field
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert "more than 1000000 agents" in " ".join(fields["calls"])
+
+
+def test_api_agents_to_evaluate_are_bounded(client_a, client_a_viewer):
+    api = token_client(client_a_viewer)
+    response = api.post(_api_url(client_a), {**C1, "agents": 10**9}, format="json")
+    assert response.status_code == 400
+    assert "agents" in response.json()["error"]["fields"]
+
+
+def test_page_huge_workload_shows_errors_next_to_the_fields(client, client_a, client_a_admin):
+    client.force_login(client_a_admin)
+    url = reverse("client:staffing", kwargs={"client_slug": client_a.slug})
+    response = client.post(url, {**C1, **HUGE})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "less than or equal to 1000000" in " ".join(errors["calls"])
+    assert "less than or equal to 86400" in " ".join(errors["aht_seconds"])
+    assert response.context["results"] == []
+
+
+def test_page_load_beyond_the_agent_cap_names_calls(client, client_a, client_a_admin):
+    client.force_login(client_a_admin)
+    url = reverse("client:staffing", kwargs={"client_slug": client_a.slug})
+    response = client.post(url, {**C1, "calls": 1_000_000, "aht_seconds": 86_400})
+    assert response.status_code == 200
+    assert "more than 1000000 agents" in " ".join(response.context["form"].errors["calls"])
