@@ -445,3 +445,23 @@ def test_billing_step_reports_every_field_in_words(signed_in, account_manager):
     )
     # and the typed address is kept
     assert 'value="billing-at-example"' in field_block(html, "billing_contact_email")
+
+
+@pytest.mark.django_db
+def test_review_reports_the_problems_of_every_step_at_once(signed_in, account_manager, client_b):
+    from tests.conftest import make_user
+
+    web = signed_in(account_manager)
+    pass_steps(web, ("company", COMPANY), ("billing", BILLING), ("admin", ADMIN))
+    # given meanwhile the address was taken and the admin's address became another client's user
+    services.create_client_now(data=client_answers("nordwind-reisen"))
+    make_user("client_viewer", client_b, email="admin@nordwind-reisen.example")
+    # when the review is submitted
+    response = web.post(step_url("review"), {"action": "submit"}, follow=True)
+    # then one message names both problems, not one per round
+    [message] = [str(message) for message in response.context["messages"]]
+    assert "The address 'nordwind-reisen' is taken by another client." in message
+    assert (
+        "admin@nordwind-reisen.example belongs to a user of another client; a client admin "
+        "needs their own account."
+    ) in message
