@@ -7,7 +7,7 @@ asked of ``bpo.accounts.permissions``; writes go through ``bpo.accounts.services
 
 from __future__ import annotations
 
-from typing import cast
+from typing import ClassVar, cast
 
 import django_filters
 from django.urls import reverse
@@ -386,12 +386,12 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Provid
     ordering = ["pk"]
     lookup_value_regex = r"\d+"
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Membership.objects.none()
+    model = Membership
+
+    def select_rows(self):
         return selectors.list_memberships(user=cast(User, self.request.user))
 
-    def get_object(self):
+    def select_row(self):
         return selectors.access_membership(
             user=cast(User, self.request.user), membership_id=self.kwargs["pk"]
         )
@@ -488,10 +488,10 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Provid
     ordering = ["-created_at"]
     lookup_value_regex = r"\d+"
 
-    def get_queryset(self):
+    def select_rows(self):
         return selectors.list_staff_invitations()
 
-    def get_object(self):
+    def select_row(self):
         return selectors.access_staff_invitation(invitation_id=self.kwargs["pk"])
 
     def create(self, request):
@@ -518,8 +518,10 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Provid
 
 class _ClientPeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientScopedViewSet):
     # The action's right only; which role may be granted or removed is the services' check.
-    read_action = Action.VIEW_MEMBERS
-    write_action = Action.MANAGE_MEMBERS
+    action_rights: ClassVar[dict] = {
+        "list": Action.VIEW_MEMBERS,
+        "retrieve": Action.VIEW_MEMBERS,
+    }
     lookup_value_regex = r"\d+"
 
 
@@ -577,12 +579,17 @@ class ClientMembershipViewSet(_ClientPeopleViewSet):
     search_fields = ["user__email", "user__full_name"]
     ordering_fields = ["created_at", "role", "user__email"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Membership.objects.none()
+    model = Membership
+    action_rights = {
+        **_ClientPeopleViewSet.action_rights,
+        "create": Action.MANAGE_MEMBERS,
+        "destroy": Action.MANAGE_MEMBERS,
+    }
+
+    def select_rows(self):
         return selectors.list_client_memberships(client=self.client)
 
-    def get_object(self):
+    def select_row(self):
         return selectors.access_client_membership(
             client=self.client, membership_id=self.kwargs["pk"]
         )
@@ -668,12 +675,17 @@ class ClientInvitationViewSet(_ClientPeopleViewSet):
     search_fields = ["email", "full_name"]
     ordering_fields = ["created_at", "expires_at", "email"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Invitation.objects.none()
+    model = Invitation
+    action_rights = {
+        **_ClientPeopleViewSet.action_rights,
+        "create": Action.MANAGE_MEMBERS,
+        "revoke": Action.MANAGE_MEMBERS,
+    }
+
+    def select_rows(self):
         return selectors.list_client_invitations(client=self.client)
 
-    def get_object(self):
+    def select_row(self):
         return selectors.access_client_invitation(
             client=self.client, invitation_id=self.kwargs["pk"]
         )

@@ -13,8 +13,7 @@ from scheduling.planning.serializers import StaffingInputSerializer, StaffingRes
 class StaffingCalculatorApi(ClientScopedAPIView):
     """Agents needed for one interval (Erlang C, or Erlang A with ``patience_seconds``)."""
 
-    read_action = Action.USE_STAFFING_CALCULATOR
-    write_action = Action.USE_STAFFING_CALCULATOR
+    action_rights = {"POST": Action.USE_STAFFING_CALCULATOR}
 
     @extend_schema(
         operation_id="staffing_calculate",

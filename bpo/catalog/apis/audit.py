@@ -106,10 +106,10 @@ class AuditEntryFilter(django_filters.FilterSet):
     ),
 )
 class AuditEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientScopedViewSet):
-    read_action = Action.VIEW_AUDIT
+    action_rights = {"list": Action.VIEW_AUDIT, "retrieve": Action.VIEW_AUDIT}
     serializer_class = AuditEntrySerializer
     filterset_class = AuditEntryFilter
     ordering_fields = ["timestamp"]
 
-    def get_queryset(self):
+    def select_rows(self):
         return audit.history_queryset()

@@ -244,17 +244,20 @@ class EscalationPathViewSet(ClientScopedViewSet):
     filterset_class = EscalationPathFilter
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend]
 
-    def required_action(self, request) -> str:
-        if self.action in ("list", "retrieve", "resolve"):
-            return Action.VIEW_CATALOG
-        return Action.MANAGE_CATALOG
+    model = EscalationPath
+    action_rights = {
+        "list": Action.VIEW_CATALOG,
+        "retrieve": Action.VIEW_CATALOG,
+        "resolve": Action.VIEW_CATALOG,
+        "create": Action.MANAGE_CATALOG,
+        "partial_update": Action.MANAGE_CATALOG,
+        "tiers": Action.MANAGE_CATALOG,
+    }
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # OpenAPI schema generation
-            return EscalationPath.objects.none()
+    def select_rows(self):
         return selectors.list_escalation_paths()
 
-    def get_object(self) -> EscalationPath:
+    def select_row(self) -> EscalationPath:
         return selectors.get_escalation_path(path_id=self.kwargs["pk"])
 
     def _read(self, path: EscalationPath) -> dict:
@@ -515,18 +518,16 @@ class EscalationTierViewSet(ClientScopedViewSet):
 
     serializer_class = EscalationTierSerializer
 
-    def required_action(self, request) -> str:
-        if self.action == "retrieve":
-            return Action.VIEW_CATALOG
-        if self.action == "partial_update":
-            return Action.EDIT_ESCALATION_CONTACTS
-        return Action.MANAGE_CATALOG
+    # Every action reads through ``select_row``; no tier list is routed (``select_rows``: none).
+    model = EscalationTier
+    action_rights = {
+        "retrieve": Action.VIEW_CATALOG,
+        "partial_update": Action.EDIT_ESCALATION_CONTACTS,
+        "create": Action.MANAGE_CATALOG,
+        "destroy": Action.MANAGE_CATALOG,
+    }
 
-    def get_queryset(self):
-        # Only the schema generation asks (every action reads through ``get_object``).
-        return EscalationTier.objects.none()
-
-    def get_object(self) -> EscalationTier:
+    def select_row(self) -> EscalationTier:
         return selectors.get_escalation_tier(tier_id=self.kwargs["pk"])
 
     def retrieve(self, request, client_slug: str, pk=None):

@@ -3,7 +3,7 @@
 
 Reading needs ``view_catalog``; agents (no ``view_script_drafts``) see only published versions,
 others do not exist for them. Writes need the workflow action's own right (see
-``required_action``); the services check the version's status.
+``ACTION_RIGHTS``); the services check the version's status.
 """
 
 from __future__ import annotations
@@ -291,17 +291,21 @@ class ScriptVersionFilter(django_filters.FilterSet):
 class ScriptViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClientScopedViewSet
 ):
-    read_action = Action.VIEW_CATALOG
-    write_action = Action.PROPOSE_SCRIPT
+    model = Script
+    action_rights = {
+        "list": Action.VIEW_CATALOG,
+        "retrieve": Action.VIEW_CATALOG,
+        "create": Action.PROPOSE_SCRIPT,
+    }
     serializer_class = ScriptSerializer
     filterset_class = ScriptFilter
     ordering_fields = ["created_at", "title"]
     lookup_value_regex = r"\d+"
 
-    def get_queryset(self):
+    def select_rows(self):
         return selectors.list_scripts()
 
-    def get_object(self):
+    def select_row(self):
         return selectors.get_script(script_id=self.kwargs["pk"])
 
     def create(self, request, client_slug: str):
@@ -511,8 +515,8 @@ ACTION_RIGHTS = {
     ),
 )
 class ScriptVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientScopedViewSet):
-    read_action = Action.VIEW_CATALOG
-    write_action = Action.PROPOSE_SCRIPT
+    model = ScriptVersion
+    action_rights = ACTION_RIGHTS
     serializer_class = ScriptVersionSerializer
     filterset_class = ScriptVersionFilter
     ordering_fields = ["number", "created_at", "updated_at"]
@@ -520,19 +524,14 @@ class ScriptVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
     lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
-    def required_action(self, request) -> str:
-        return ACTION_RIGHTS.get(self.action or "", super().required_action(request))
-
     @property
     def actor(self) -> User:
         return cast(User, self.request.user)
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return ScriptVersion.objects.none()
+    def select_rows(self):
         return selectors.list_script_versions(user=self.actor, client=self.client)
 
-    def get_object(self):
+    def select_row(self):
         return selectors.access_script_version(
             user=self.actor, client=self.client, version_id=self.kwargs["pk"]
         )

@@ -184,8 +184,17 @@ class ServiceLineFilter(django_filters.FilterSet):
     ),
 )
 class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientScopedViewSet):
-    read_action = Action.VIEW_CATALOG
-    write_action = Action.MANAGE_CATALOG
+    action_rights = {
+        "list": Action.VIEW_CATALOG,
+        "retrieve": Action.VIEW_CATALOG,
+        "open_intervals": Action.VIEW_CATALOG,
+        "is_open": Action.VIEW_CATALOG,
+        "holidays": Action.VIEW_CATALOG,
+        "date_overrides": {"GET": Action.VIEW_CATALOG, "POST": Action.MANAGE_CATALOG},
+        "create": Action.MANAGE_CATALOG,
+        "partial_update": Action.MANAGE_CATALOG,
+        "change_status": Action.MANAGE_CATALOG,
+    }
     serializer_class = ServiceLineSerializer
     filterset_class = ServiceLineFilter
     filter_backends = [
@@ -198,12 +207,12 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
     ordering = ["name", "id"]
     lookup_value_regex = r"\d+"
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # OpenAPI schema generation
-            return ServiceLine.objects.none()
+    model = ServiceLine
+
+    def select_rows(self):
         return selectors.list_service_lines()
 
-    def get_object(self):
+    def select_row(self):
         return selectors.get_service_line_with_hours(service_line_id=self.kwargs["pk"])
 
     def _detail(self, line: ServiceLine, http_status: int = status.HTTP_200_OK) -> Response:
@@ -612,18 +621,21 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
 class DateOverrideViewSet(mixins.RetrieveModelMixin, ClientScopedViewSet):
     """A date override by its id (they are listed and added under their service line)."""
 
-    read_action = Action.VIEW_CATALOG
-    write_action = Action.MANAGE_CATALOG
+    action_rights = {
+        "retrieve": Action.VIEW_CATALOG,
+        "partial_update": Action.MANAGE_CATALOG,
+        "destroy": Action.MANAGE_CATALOG,
+    }
     serializer_class = DateOverrideSerializer
     lookup_value_regex = r"\d+"
     filter_backends: list = []
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # OpenAPI schema generation
-            return DateOverride.objects.none()
+    model = DateOverride
+
+    def select_rows(self):
         return DateOverride.objects.select_related("service_line")
 
-    def get_object(self):
+    def select_row(self):
         return selectors.get_date_override(override_id=self.kwargs["pk"])
 
     @extend_schema(
