@@ -145,3 +145,62 @@ def describe_entry(entry: LogEntry) -> dict:
         "service_line": (entry.additional_data or {}).get("service_line"),
         "changes": changes,
     }
+
+
+# --- the pages' activity feed ----------------------------------------------------------------
+
+# Entries closer than this, by the same actor, belong to one change (one service call writes
+# the line and its rows within one transaction, a few milliseconds apart).
+_SAME_CHANGE_SECONDS = 2
+
+
+def _in_words(value, field):
+    """A stored value as a reader says it: a choice's label, yes/no, never a code."""
+    if value is None or field is None:
+        return value
+    choices = getattr(field, "flatchoices", None)
+    if choices:
+        labels = {str(code): label for code, label in choices}
+        return str(labels.get(str(value), value))
+    if isinstance(field, models.BooleanField):
+        return {"True": "yes", "False": "no"}.get(str(value), value)
+    return value
+
+
+def feed_entry(entry: LogEntry) -> dict:
+    """``describe_entry`` for a page: field names and values in words."""
+    described = describe_entry(entry)
+    model = entry.content_type.model_class()
+    in_words = []
+    for name, change in described["changes"].items():
+        model_field = _model_field(model, name)
+        label = name.replace("_", " ")
+        in_words.append(
+            {
+                "field": label[:1].upper() + label[1:],
+                "before": _in_words(change["before"], model_field),
+                "after": _in_words(change["after"], model_field),
+            }
+        )
+    described["changes_in_words"] = in_words
+    return described
+
+
+def group_feed(entries: list[dict]) -> list[dict]:
+    """Consecutive entries (newest first) by one actor at one instant as one change:
+    ``{"timestamp", "actor", "entries"}``."""
+    groups: list[dict] = []
+    for entry in entries:
+        last = groups[-1] if groups else None
+        if (
+            last is not None
+            and last["actor"] == entry["actor"]
+            and abs((last["timestamp"] - entry["timestamp"]).total_seconds())
+            <= _SAME_CHANGE_SECONDS
+        ):
+            last["entries"].append(entry)
+            continue
+        groups.append(
+            {"timestamp": entry["timestamp"], "actor": entry["actor"], "entries": [entry]}
+        )
+    return groups

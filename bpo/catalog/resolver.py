@@ -233,3 +233,31 @@ def is_always_open(hours: hours_module.WeeklyHours) -> bool:
         not day.is_closed and (day.opens_at, day.closes_at) == full_day
         for day in hours.overrides.values()
     )
+
+
+def uncovered_severities(tiers: list[Tier], *, period: str) -> list[int]:
+    """The severities (of an issue without a category) that no tier answers in ``period``:
+    nobody would be contacted first for them."""
+    return [
+        severity
+        for severity in sorted(SEVERITY_LABELS)
+        if not any(
+            tier.covers(period) and tier.matches(severity=severity, category="") for tier in tiers
+        )
+    ]
+
+
+def coverage_gaps(tiers: list[Tier]) -> list[str]:
+    """One sentence per period in which some severity has nobody, e.g. "After hours nobody
+    covers severity 4 (Critical)." (business hours first)."""
+    sentences = []
+    for period in (BUSINESS_HOURS, AFTER_HOURS):
+        missing = uncovered_severities(tiers, period=period)
+        if not missing:
+            continue
+        named = [f"{severity} ({SEVERITY_LABELS[severity]})" for severity in missing]
+        listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
+        noun = "severity" if len(named) == 1 else "severities"
+        when = "During business hours" if period == BUSINESS_HOURS else "After hours"
+        sentences.append(f"{when} nobody covers {noun} {listed}.")
+    return sentences

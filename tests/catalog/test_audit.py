@@ -98,3 +98,24 @@ def test_a_lines_page_shows_its_history(client, client_a, account_manager):
     assert "<strong>Service level percent</strong>: <del>80.00</del> → <ins>90</ins>" in card
     assert "Service line “Billing” created" in card and "<strong>Id</strong>" not in card
     assert "am@provider.test" in card
+
+
+def test_a_lines_history_is_a_collapsed_feed_in_words(client, client_a, account_manager):
+    from django.db import connection
+
+    # given a line paused by the account manager
+    connection.set_tenant(client_a)
+    with audit.audit_actor(account_manager):
+        line = ServiceLineFactory(name="Billing", status="active")
+        line.status = "paused"
+        line.save()
+    connection.set_schema_to_public()
+    # when its page is opened
+    client.force_login(account_manager)
+    html = client.get(f"/c/{client_a.slug}/service-lines/{line.pk}/").content.decode()
+    # then the history is collapsed, one change per actor and instant, values in words
+    assert '<details class="card activity-feed" id="audit-trail">' in html
+    card = html[html.index('id="audit-trail"') :]
+    assert card.count('class="feed-item"') == 1
+    assert "<del>Active</del> → <ins>Paused</ins>" in card
+    assert "<del>active</del>" not in card

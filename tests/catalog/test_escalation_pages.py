@@ -62,14 +62,15 @@ def formset_data(rows, *, initial=0, **extra) -> dict:
 
 
 def row_cell(html: str, row: int, field: str) -> str:
-    """The HTML of one field's cell in a tier row."""
+    """The HTML of one field's cell in a tier card (or a contacts row)."""
     match = re.search(
-        rf'<tr id="(?:tier|contact)-row-{row}">.*?<td class="[^"]*" data-field="{field}">(.*?)</td>',
+        rf'<(?:tr|li) [^>]*?id="(?:tier|contact)-row-{row}">.*?'
+        rf'<(td|div) class="[^"]*" data-field="{field}">(.*?)</\1>',
         html,
         re.S,
     )
     assert match, f"no cell {field} in row {row}"
-    return match.group(1)
+    return match.group(2)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Reads of the catalog's change history (see ``bpo.catalog.audit``), paged for the pages'
-``_audit_trail.html``: each page's ``object_list`` holds ``describe_entry`` dicts."""
+``_audit_trail.html``: each page's ``object_list`` holds ``feed_entry`` dicts, its ``changes`` the same grouped per
+change."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ HISTORY_PER_PAGE = 20
 
 def history_page(entries: QuerySet[LogEntry], page_number) -> Page:
     page = Paginator(entries, HISTORY_PER_PAGE).get_page(page_number)
-    described: list[Any] = [audit.describe_entry(entry) for entry in page.object_list]
+    described: list[Any] = [audit.feed_entry(entry) for entry in page.object_list]
     page.object_list = described
+    # One item per change (actor and instant), not per row it touched.
+    page.changes = audit.group_feed(described)  # type: ignore[attr-defined]
     return page
 
 

@@ -76,6 +76,7 @@ def escalation_path(request, service_line_id: int):
     history = None
     if path is not None and can(request.user, client, Action.VIEW_AUDIT):
         history = escalation_history_page(path=path, page_number=request.GET.get("history"))
+    tiers = list(path.tiers.all()) if path else []
     return render(
         request,
         "catalog/escalation_path.html",
@@ -83,7 +84,13 @@ def escalation_path(request, service_line_id: int):
             "line": line,
             "tab": "escalation",
             "path": path,
-            "tiers": list(path.tiers.all()) if path else [],
+            "tiers": tiers,
+            # Shown while it holds, so a save that leaves a gap is warned about on this page.
+            "coverage_gaps": (
+                resolver.coverage_gaps([selectors.resolver_tier(tier) for tier in tiers])
+                if path
+                else []
+            ),
             "may_manage": may_manage,
             "may_edit_contacts": can(request.user, client, Action.EDIT_ESCALATION_CONTACTS),
             "history": history,
