@@ -7,10 +7,14 @@ their service line in ``get_additional_data`` so a line's page shows the whole h
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Lower
+
+from scheduling.engine.kpi import DEFAULT_CONVENTION, ServiceLevelConvention
 
 PERCENT_FIELDS = (
     "service_level_percent",
@@ -98,6 +102,27 @@ class ServiceLine(models.Model):
     fcr_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     csat_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     qa_score_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    # How the service level is counted (scheduling.engine.kpi), and the seconds under which an
+    # abandon is "short" (a misdial, not a lost customer).
+    sla_convention = models.CharField(
+        max_length=32,
+        choices=[(c.value, c.label) for c in ServiceLevelConvention],
+        default=DEFAULT_CONVENTION.value,
+    )
+    short_abandon_seconds = models.PositiveIntegerField(default=5)
+
+    # Workforce figures for staffing: live channels queue (Erlang C, or Erlang A where the
+    # average patience is known); chat agents hold several conversations at once; deferred
+    # channels are a backlog answered within the first-response target.
+    patience_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Average time a caller waits before hanging up."
+    )
+    concurrency = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        help_text="Conversations one agent handles at once (chat).",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -113,6 +138,10 @@ class ServiceLine(models.Model):
                     name=f"service_line_{field}_0_100",
                 )
                 for field in PERCENT_FIELDS
+            ),
+            models.CheckConstraint(
+                condition=models.Q(concurrency__gte=1, concurrency__lte=20),
+                name="service_line_concurrency_1_20",
             ),
         ]
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from scheduling.planning import apis
+from scheduling.planning.apis import staffing as staffing_apis
 
 urlpatterns = [
-    path("staffing/", apis.StaffingCalculatorApi.as_view(), name="staffing"),
+    path("staffing/", staffing_apis.StaffingCalculatorApi.as_view(), name="staffing"),
 ]

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from scheduling.planning import views
+from scheduling.planning.views import staffing as staffing_views
 
 urlpatterns = [
-    path("staffing/", views.staffing_calculator, name="staffing"),
+    path("staffing/", staffing_views.staffing_calculator, name="staffing"),
 ]

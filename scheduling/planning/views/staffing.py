@@ -6,7 +6,7 @@ from bpo.accounts.decorators import client_page
 from bpo.accounts.roles import Action
 from bpo.errors import DomainError
 from scheduling.planning.calculator import calculate
-from scheduling.planning.forms import StaffingCalculatorForm
+from scheduling.planning.forms.staffing import StaffingCalculatorForm
 
 _COMPARE_FIELDS = {
     "target_level_percent": "compare_level_percent",

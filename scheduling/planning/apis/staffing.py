@@ -7,7 +7,10 @@ from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedAPIView
 from bpo.api.schema import NOT_AUTHENTICATED, NOT_FOUND, invalid_response
 from scheduling.planning.calculator import calculate, summary_payload
-from scheduling.planning.serializers import StaffingInputSerializer, StaffingResultSerializer
+from scheduling.planning.serializers.staffing import (
+    StaffingInputSerializer,
+    StaffingResultSerializer,
+)
 
 
 class StaffingCalculatorApi(ClientScopedAPIView):

@@ -1,0 +1,8 @@
+"""The planning app's models, one module per part (statistics, imports, forecasts, ...)."""
+
+from scheduling.planning.models.statistics import (  # noqa: F401
+    COUNT_FIELDS,
+    SECONDS_FIELDS,
+    IntervalStatistic,
+    PlanningSettings,
+)
