@@ -51,6 +51,8 @@ class Action(models.TextChoices):
     PUBLISH_SCRIPT = "publish_script"  # publish an approved version
     RETIRE_SCRIPT = "retire_script"
     EDIT_ESCALATION_CONTACTS = "edit_escalation_contacts"  # who, role, channel, phone, e-mail
+    # SLA figures (scheduling.planning, issue 9)
+    VIEW_SLA = "view_sla"  # service level, ASA, abandon, AHT, CX figures per line and week
 
 
 _ALL_STAFF = STAFF_ROLES
@@ -81,6 +83,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.PUBLISH_SCRIPT: _CATALOG_OWNERS | {Role.CLIENT_ADMIN},
     Action.RETIRE_SCRIPT: _CATALOG_OWNERS,
     Action.EDIT_ESCALATION_CONTACTS: _CATALOG_OWNERS | {Role.CLIENT_ADMIN},
+    # SLA figures (scheduling.planning, issue 9): the client reads its own; all staff of it too.
+    Action.VIEW_SLA: _ALL_STAFF | CLIENT_ROLES,
 }
 
 # An offboarded client's records are final: its catalog can be read and exported, not changed.

@@ -232,6 +232,7 @@ SPECTACULAR_SETTINGS = {
         "ScriptVersionStatusEnum": "bpo.catalog.models.ScriptVersionStatus",
         "ContactChannelEnum": "bpo.catalog.models.ContactChannel",
         "ServiceChannelEnum": "bpo.catalog.models.Channel",
+        "SlaOutcomeEnum": "scheduling.planning.serializers.sla.OUTCOME_CHOICES",
     },
 }
 

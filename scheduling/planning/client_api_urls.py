@@ -1,7 +1,14 @@
 from django.urls import path
 
+from scheduling.planning.apis import sla as sla_apis
 from scheduling.planning.apis import staffing as staffing_apis
 
 urlpatterns = [
     path("staffing/", staffing_apis.StaffingCalculatorApi.as_view(), name="staffing"),
+    path("sla/", sla_apis.SlaWeekApi.as_view(), name="sla-week"),
+    path(
+        "sla/service-lines/<int:service_line_id>/",
+        sla_apis.SlaLineApi.as_view(),
+        name="sla-service-line",
+    ),
 ]
