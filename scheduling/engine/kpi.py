@@ -145,7 +145,9 @@ def service_level_terms(
     """The service level's (numerator, denominator) under ``convention``."""
     met = totals.answered_within_threshold
     answered, abandoned = totals.answered, totals.abandoned
-    match ServiceLevelConvention(convention):
+    if not isinstance(convention, ServiceLevelConvention):
+        convention = ServiceLevelConvention(convention)
+    match convention:
         case ServiceLevelConvention.ANSWERED_ABANDONED_LESS_SHORT:
             return met, answered + abandoned - totals.short_abandoned
         case ServiceLevelConvention.ANSWERED_ABANDONED:

@@ -118,16 +118,41 @@ def week_bounds(week: IsoWeek, zone: ZoneInfo) -> tuple[datetime, datetime]:
 # --- results ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class SpanFigures:
     """The figures of one span (an interval, a day or the week), its totals, and met or missed
-    against the line's targets. ``starts_at`` and ``ends_at`` are UTC."""
+    against the line's targets. ``starts_at`` and ``ends_at`` are UTC. Figures are computed when
+    first read: a week of ten lines has 6,720 intervals, and most pages read a few."""
 
-    starts_at: datetime
-    ends_at: datetime
-    totals: kpi.ContactTotals
-    figures: kpi.ServiceFigures
-    outcomes: Mapping[str, kpi.Outcome]
+    __slots__ = ("_figures", "_outcomes", "convention", "ends_at", "starts_at", "targets", "totals")
+
+    def __init__(
+        self,
+        *,
+        starts_at: datetime,
+        ends_at: datetime,
+        totals: kpi.ContactTotals,
+        convention: kpi.ServiceLevelConvention,
+        targets: kpi.Targets,
+    ) -> None:
+        self.starts_at = starts_at
+        self.ends_at = ends_at
+        self.totals = totals
+        self.convention = convention
+        self.targets = targets
+        self._figures: kpi.ServiceFigures | None = None
+        self._outcomes: Mapping[str, kpi.Outcome] | None = None
+
+    @property
+    def figures(self) -> kpi.ServiceFigures:
+        if self._figures is None:
+            self._figures = kpi.service_figures(self.totals, self.convention)
+        return self._figures
+
+    @property
+    def outcomes(self) -> Mapping[str, kpi.Outcome]:
+        if self._outcomes is None:
+            self._outcomes = kpi.service_outcomes(self.totals, self.targets, self.convention)
+        return self._outcomes
 
     @property
     def hours(self) -> float:
@@ -322,11 +347,7 @@ def _span(
     targets: kpi.Targets,
 ) -> SpanFigures:
     return SpanFigures(
-        starts_at=starts_at,
-        ends_at=ends_at,
-        totals=totals,
-        figures=kpi.service_figures(totals, convention),
-        outcomes=kpi.service_outcomes(totals, targets, convention),
+        starts_at=starts_at, ends_at=ends_at, totals=totals, convention=convention, targets=targets
     )
 
 
