@@ -233,6 +233,7 @@ SPECTACULAR_SETTINGS = {
         "ContactChannelEnum": "bpo.catalog.models.ContactChannel",
         "ServiceChannelEnum": "bpo.catalog.models.Channel",
         "SlaOutcomeEnum": "scheduling.planning.serializers.sla.OUTCOME_CHOICES",
+        "SlaConventionEnum": "scheduling.engine.kpi.CONVENTION_CHOICES",
     },
 }
 

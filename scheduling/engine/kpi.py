@@ -68,6 +68,10 @@ CONVENTION_FORMULAS = {
 }
 
 
+# (value, words) of each convention, for pickers and schemas
+CONVENTION_CHOICES = [(convention.value, convention.label) for convention in ServiceLevelConvention]
+
+
 # --- totals ------------------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from bpo.catalog.selectors.service_lines import span_of
 from bpo.catalog.services.service_lines import TARGET_FIELDS
 from bpo.errors import DomainError
 from bpo.forms import add_domain_error
+from scheduling.engine.kpi import DEFAULT_CONVENTION, ServiceLevelConvention
 
 SLOTS_PER_DAY = 2
 BOTH_TIMES = "Give both an opening and a closing time."
@@ -77,6 +78,19 @@ class ServiceLineForm(forms.Form):
     service_level_seconds = forms.IntegerField(label="… within (seconds)", required=False)
     max_abandon_percent = _percent_field("Maximum abandon rate (%)")
     asa_seconds = forms.IntegerField(label="Average speed of answer (seconds)", required=False)
+    sla_convention = forms.ChoiceField(
+        label="Service level counted as",
+        choices=[(c.value, c.label) for c in ServiceLevelConvention],
+        required=False,
+        initial=DEFAULT_CONVENTION.value,
+        help_text=f"Default: {DEFAULT_CONVENTION.formula}.",
+    )
+    short_abandon_seconds = forms.IntegerField(
+        label="Short abandon: hung up within (seconds)",
+        required=False,
+        initial=5,
+        help_text="A caller who hangs up this fast misdialled; some conventions leave them out.",
+    )
     first_response_percent = _percent_field("First response: % of contacts")
     first_response_hours = forms.DecimalField(
         label="… within (hours)",
@@ -130,6 +144,8 @@ class ServiceLineForm(forms.Form):
             "required_skills": ", ".join(line.required_skills),
             "is_open_24_7": line.is_open_24_7,
             "closed_on_public_holidays": line.closed_on_public_holidays,
+            "sla_convention": line.sla_convention,
+            "short_abandon_seconds": line.short_abandon_seconds,
         }
         for field in TARGET_FIELDS:
             value = getattr(line, field)
@@ -180,6 +196,11 @@ class ServiceLineForm(forms.Form):
             "closed_on_public_holidays": data["closed_on_public_holidays"],
             "opening_hours": self.spans(),
         }
+        # not sent (an older form, a script): the line keeps its convention (a new one the default)
+        if data.get("sla_convention"):
+            arguments["sla_convention"] = data["sla_convention"]
+        if "short_abandon_seconds" in self.data:
+            arguments["short_abandon_seconds"] = data.get("short_abandon_seconds")
         for field in TARGET_FIELDS:
             arguments[field] = data.get(field)
         return arguments

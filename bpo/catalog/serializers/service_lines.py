@@ -8,7 +8,20 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from bpo.catalog.models import Channel, DateOverride, Direction, ServiceLine, ServiceLineStatus
-from bpo.catalog.services.service_lines import Messages
+from bpo.catalog.services.service_lines import MAX_SHORT_ABANDON_SECONDS, Messages
+from scheduling.engine.kpi import CONVENTION_CHOICES, ServiceLevelConvention
+
+CONVENTION_HELP = (
+    "How the service level is counted: "
+    + "; ".join(
+        f"`{convention.value}`: {convention.formula}" for convention in ServiceLevelConvention
+    )
+    + "."
+)
+SHORT_ABANDON_HELP = (
+    "Live channels: an abandon within this many seconds is short (a misdial), "
+    f"0-{MAX_SHORT_ABANDON_SECONDS}."
+)
 
 TARGET_HELP = {
     "service_level_percent": "Live channels: % of contacts answered within "
@@ -76,6 +89,9 @@ class ServiceLineSerializer(serializers.ModelSerializer):
     opening_hours = OpeningHoursSerializer(many=True, read_only=True)
     date_overrides = DateOverrideSerializer(many=True, read_only=True)
     url = serializers.SerializerMethodField()
+    sla_convention_label = serializers.SerializerMethodField(
+        help_text="The convention in words, and its formula."
+    )
 
     class Meta:
         model = ServiceLine
@@ -93,12 +109,23 @@ class ServiceLineSerializer(serializers.ModelSerializer):
             "opening_hours",
             "date_overrides",
             *TARGET_HELP,
+            "sla_convention",
+            "sla_convention_label",
+            "short_abandon_seconds",
             "created_at",
             "updated_at",
             "url",
         ]
         read_only_fields = fields
-        extra_kwargs = {field: {"help_text": text} for field, text in TARGET_HELP.items()}
+        extra_kwargs = {
+            **{field: {"help_text": text} for field, text in TARGET_HELP.items()},
+            "sla_convention": {"help_text": CONVENTION_HELP},
+            "short_abandon_seconds": {"help_text": SHORT_ABANDON_HELP},
+        }
+
+    def get_sla_convention_label(self, line: ServiceLine) -> str:
+        convention = ServiceLevelConvention(line.sla_convention)
+        return f"{convention.label}: {convention.formula}"
 
     def get_url(self, line: ServiceLine) -> str:
         request = self.context.get("request")
@@ -163,6 +190,24 @@ class ServiceLineInputSerializer(serializers.Serializer):
     )
     qa_score_percent = serializers.DecimalField(
         None, None, allow_null=True, required=False, help_text=TARGET_HELP["qa_score_percent"]
+    )
+    sla_convention = serializers.ChoiceField(
+        choices=CONVENTION_CHOICES,
+        required=False,
+        help_text=CONVENTION_HELP,
+        error_messages={
+            "invalid_choice": Messages.CONVENTION_UNKNOWN.replace("{value}", "{input}").replace(
+                "{choices}", ", ".join(value for value, _ in CONVENTION_CHOICES)
+            )
+        },
+    )
+    short_abandon_seconds = serializers.IntegerField(
+        required=False,
+        help_text=SHORT_ABANDON_HELP,
+        error_messages={
+            "invalid": Messages.SHORT_ABANDON_RANGE,
+            "null": Messages.SHORT_ABANDON_RANGE,
+        },
     )
 
 

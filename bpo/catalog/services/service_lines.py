@@ -40,6 +40,7 @@ from bpo.catalog.models import (
 )
 from bpo.catalog.selectors.service_lines import span_of
 from bpo.errors import ConflictError, DomainError, NotFoundError
+from scheduling.engine.kpi import DEFAULT_CONVENTION, ServiceLevelConvention
 
 
 class _Unset(Enum):
@@ -55,6 +56,7 @@ NOTE_MAX_LENGTH = 200
 MAX_SPANS_PER_DAY = 6  # and so at most 42 in the week
 MAX_SECONDS = 86_400  # a day: no queue target is longer
 MAX_HOURS = Decimal("9999.99")
+MAX_SHORT_ABANDON_SECONDS = 600  # a short abandon is a misdial, seconds, not minutes
 TWO_DECIMALS = Decimal("0.01")
 
 TARGET_FIELDS = (*LIVE_TARGET_FIELDS, *DEFERRED_TARGET_FIELDS, *COMMON_TARGET_FIELDS)
@@ -144,6 +146,11 @@ class Messages:
     OVERRIDE_CLOSED_WITH_TIMES = "A closed day takes no opening or closing time."
     OVERRIDE_OPEN_NEEDS_TIMES = "An open day needs both an opening and a closing time."
     NOTE_TOO_LONG = f"A note is at most {NOTE_MAX_LENGTH} characters."
+    CONVENTION_UNKNOWN = '"{value}" is not a service-level convention; use one of {choices}.'
+    SHORT_ABANDON_RANGE = (
+        "Short-abandon time must be a whole number of seconds from 0 to "
+        f"{MAX_SHORT_ABANDON_SECONDS}."
+    )
 
 
 class _Errors:
@@ -378,6 +385,27 @@ def _check_hours(
         errors.add("opening_hours", Messages.ACTIVE_NEEDS_HOURS)
 
 
+def _clean_convention(value: Any, errors: _Errors) -> str:
+    if value not in ServiceLevelConvention._value2member_map_:
+        choices = ", ".join(convention.value for convention in ServiceLevelConvention)
+        errors.add(
+            "sla_convention", Messages.CONVENTION_UNKNOWN.format(value=value, choices=choices)
+        )
+        return ""
+    return str(value)
+
+
+def _clean_short_abandon(value: Any, errors: _Errors) -> int:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not 0 <= value <= MAX_SHORT_ABANDON_SECONDS
+    ):
+        errors.add("short_abandon_seconds", Messages.SHORT_ABANDON_RANGE)
+        return 0
+    return value
+
+
 # --- writing ---------------------------------------------------------------------------------------
 
 
@@ -434,6 +462,8 @@ def create_service_line(
     fcr_percent: Decimal | None = None,
     csat_percent: Decimal | None = None,
     qa_score_percent: Decimal | None = None,
+    sla_convention: str = DEFAULT_CONVENTION.value,
+    short_abandon_seconds: int = 5,
 ) -> ServiceLine:
     """A new line, in draft (it goes live with :func:`change_service_line_status`)."""
     errors = _Errors()
@@ -463,6 +493,8 @@ def create_service_line(
         channel_changed=False,
         errors=errors,
     )
+    cleaned_convention = _clean_convention(sla_convention, errors)
+    cleaned_short_abandon = _clean_short_abandon(short_abandon_seconds, errors)
     spans = _clean_spans(opening_hours, errors)
     _check_hours(
         status=ServiceLineStatus.DRAFT, is_open_24_7=is_open_24_7, spans=spans, errors=errors
@@ -480,6 +512,8 @@ def create_service_line(
             required_skills=cleaned_skills,
             is_open_24_7=bool(is_open_24_7),
             closed_on_public_holidays=bool(closed_on_public_holidays),
+            sla_convention=cleaned_convention,
+            short_abandon_seconds=cleaned_short_abandon,
             **targets,
         )
         _save(line)
@@ -510,6 +544,8 @@ def update_service_line(
     fcr_percent: Decimal | _Unset | None = UNSET,
     csat_percent: Decimal | _Unset | None = UNSET,
     qa_score_percent: Decimal | _Unset | None = UNSET,
+    sla_convention: str | _Unset = UNSET,
+    short_abandon_seconds: int | _Unset = UNSET,
 ) -> ServiceLine:
     """Change what is given (``UNSET`` keeps a field); ``opening_hours`` replaces the week's
     spans. The whole resulting line is checked: a changed channel re-checks the targets kept
@@ -538,6 +574,8 @@ def update_service_line(
             "fcr_percent": fcr_percent,
             "csat_percent": csat_percent,
             "qa_score_percent": qa_score_percent,
+            "sla_convention": sla_convention,
+            "short_abandon_seconds": short_abandon_seconds,
         }.items()
         if value is not UNSET
     }
@@ -563,6 +601,12 @@ def update_service_line(
     for flag in ("is_open_24_7", "closed_on_public_holidays"):
         if flag in given:
             changes[flag] = bool(given[flag])
+    if "sla_convention" in given:
+        changes["sla_convention"] = _clean_convention(given["sla_convention"], errors)
+    if "short_abandon_seconds" in given:
+        changes["short_abandon_seconds"] = _clean_short_abandon(
+            given["short_abandon_seconds"], errors
+        )
 
     submitted_targets = {field for field in TARGET_FIELDS if field in given}
     merged_targets = {

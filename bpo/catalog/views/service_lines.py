@@ -34,6 +34,7 @@ from bpo.catalog.selectors.audit import service_line_history_page
 from bpo.catalog.services import service_lines as services
 from bpo.errors import DomainError
 from bpo.forms import add_domain_error
+from scheduling.engine.kpi import ServiceLevelConvention
 
 LINES_PER_PAGE = 25
 HOLIDAY_HORIZON_DAYS = 365
@@ -101,8 +102,11 @@ def sla_rows(line: ServiceLine) -> list[tuple[str, str | None]]:
                 f"{plain_number(line.service_level_percent)} % answered within "
                 f"{line.service_level_seconds} s"
             )
+        convention = ServiceLevelConvention(line.sla_convention)
         rows += [
             ("Service level", service_level),
+            ("Service level counted as", f"{convention.label}: {convention.formula}"),
+            ("Short abandons", f"hung up within {line.short_abandon_seconds} s"),
             ("Maximum abandon rate", _percent(line.max_abandon_percent)),
             (
                 "Average speed of answer",

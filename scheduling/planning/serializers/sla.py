@@ -193,7 +193,7 @@ class ExperienceSerializer(serializers.Serializer):
 
 class LineFiguresSerializer(serializers.Serializer):
     service_line = ServiceLineRefSerializer()
-    convention = serializers.ChoiceField([(c.value, c.label) for c in kpi.ServiceLevelConvention])
+    convention = serializers.ChoiceField(kpi.CONVENTION_CHOICES)
     convention_label = serializers.CharField()
     formula = serializers.CharField(help_text="The service level's formula, in words.")
     interval_minutes = serializers.IntegerField(allow_null=True)
