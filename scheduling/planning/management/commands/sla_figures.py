@@ -84,6 +84,8 @@ class Command(BaseCommand):
         "abandoned, service level (with the line's convention), ASA, abandon rate, AHT and the "
         "first-response figures of e-mail, SMS and social lines."
     )
+    # a read: no system checks (they import every page and its chart library first)
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--client", required=True, help="The client's slug.")
@@ -105,6 +107,7 @@ class Command(BaseCommand):
         finally:
             use_public_schema()
         seconds = time.perf_counter() - started
+        self.stderr.write(f"lines={len(payload['lines'])} seconds={seconds:.3f}")
         if options["json"]:
             self.stdout.write(json.dumps(payload, indent=2, default=str))
             return
@@ -118,4 +121,3 @@ class Command(BaseCommand):
             self.stdout.write("No statistics for this week yet.")
         for line in payload["lines"]:
             self.stdout.write("\n".join(_line_text(line)))
-        self.stderr.write(f"lines={len(payload['lines'])} seconds={seconds:.3f}")

@@ -1,0 +1,63 @@
+"""bpo.charts: the interval chart is an accessible, deterministic SVG; a DST day is 25 hours."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bpo.charts import IntervalPoint, interval_chart_svg
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def _chart(points, starts_at, ends_at, **extra):
+    return interval_chart_svg(
+        points=points,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        zone=NEW_YORK,
+        title="Billing & co, week 2026-W05",
+        description="Offered and service level <by interval>",
+        **extra,
+    )
+
+
+def test_the_same_figures_give_the_same_bytes_with_title_and_description():
+    # given a week of intervals
+    start = datetime(2026, 1, 26, 5, tzinfo=UTC)
+    points = [
+        IntervalPoint(start + timedelta(minutes=15 * i), i % 9, (i % 5) / 4) for i in range(672)
+    ]
+
+    # when
+    first = _chart(points, start, start + timedelta(days=7), target_level=0.8)
+    second = _chart(points, start, start + timedelta(days=7), target_level=0.8)
+
+    # then
+    assert first == second
+    assert first.startswith("<svg")
+    assert 'role="img"' in first and 'aria-labelledby="chart-title chart-desc"' in first
+    assert '<title id="chart-title">Billing &amp; co, week 2026-W05</title>' in first
+    assert "&lt;by interval&gt;" in first
+    assert "<dc:date>" not in first
+    # each local midnight is labelled with its weekday
+    for label in ("Mon 26", "Tue 27", "Sun 1"):
+        assert label in first
+    # and other figures draw another chart
+    assert _chart(points[:10], start, start + timedelta(days=7)) != first
+
+
+def test_a_fall_back_day_spans_25_hours():
+    # given Sunday 1 November 2026 in New York (25 hours) with one interval at its end
+    start = datetime(2026, 11, 1, 4, tzinfo=UTC)
+    end = datetime(2026, 11, 2, 5, tzinfo=UTC)
+    points = [IntervalPoint(end - timedelta(minutes=15), 3, 1.0)]
+
+    # when
+    svg = _chart(points, start, end)
+
+    # then the x axis ends at 25 hours and is labelled in local time every 3 hours
+    assert (end - start) == timedelta(hours=25)
+    labels = re.findall(r">(\d\d:\d\d)<", svg) or re.findall(r"(\d\d:\d\d)", svg)
+    assert "00:00" in labels and "23:00" in labels
