@@ -51,6 +51,10 @@ class Action(models.TextChoices):
     PUBLISH_SCRIPT = "publish_script"  # publish an approved version
     RETIRE_SCRIPT = "retire_script"
     EDIT_ESCALATION_CONTACTS = "edit_escalation_contacts"  # who, role, channel, phone, e-mail
+    # Forecasts and staffing requirements (scheduling.planning, forecasts)
+    VIEW_FORECAST = "view_forecast"  # forecasts, their accuracy, staffing requirements
+    RUN_FORECAST = "run_forecast"  # start a forecast run (a new version)
+    ADJUST_FORECAST = "adjust_forecast"  # change a version's volume by a percentage, with a reason
 
 
 _ALL_STAFF = STAFF_ROLES
@@ -81,6 +85,13 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.PUBLISH_SCRIPT: _CATALOG_OWNERS | {Role.CLIENT_ADMIN},
     Action.RETIRE_SCRIPT: _CATALOG_OWNERS,
     Action.EDIT_ESCALATION_CONTACTS: _CATALOG_OWNERS | {Role.CLIENT_ADMIN},
+    # Forecasts and staffing requirements: the provider's planning. Every staff role reads them
+    # (team leads plan breaks on them); clients see neither forecasts nor requirements, which
+    # carry the provider's own assumptions (shrinkage, occupancy cap): they see what was
+    # delivered (SLA) and what it costs (invoices).
+    Action.VIEW_FORECAST: _ALL_STAFF,
+    Action.RUN_FORECAST: frozenset({Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.SCHEDULER}),
+    Action.ADJUST_FORECAST: frozenset({Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.SCHEDULER}),
 }
 
 # An offboarded client's records are final: its catalog can be read and exported, not changed.

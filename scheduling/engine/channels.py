@@ -155,11 +155,12 @@ def backlog_required_agents(
     work = volume * aht  # agent-seconds arriving per interval
     received = np.zeros(size, dtype=np.float64)
     open_positions = np.flatnonzero(open_flags)
-    for arrival in np.flatnonzero(work > 0):
+    for position in np.flatnonzero(work > 0).tolist():
+        arrival = int(position)
         end = min(size, arrival + window)
         # Open intervals inside the window: searchsorted over the sorted open positions.
-        first = np.searchsorted(open_positions, arrival)
-        last = np.searchsorted(open_positions, end)
+        first = int(np.searchsorted(open_positions, arrival))
+        last = int(np.searchsorted(open_positions, end))
         targets = open_positions[first:last]
         if targets.size == 0:
             # Nothing open in the window: the first open intervals after it, as many as the

@@ -6,6 +6,8 @@ Times are UTC; the client's zone is applied at the edges."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 
@@ -114,6 +116,13 @@ class Forecast(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == ForecastStatus.READY
+
+    @property
+    def history_last_day(self):
+        """The last instant of the history (``history_ends_at`` is exclusive), for display."""
+        if self.history_ends_at is None:
+            return None
+        return self.history_ends_at - timedelta(minutes=1)
 
     @property
     def is_in_progress(self) -> bool:
