@@ -72,3 +72,42 @@ def statistic(line, starts_at, offered: int, interval_minutes: int = 15, aht_sec
 def history_end(time_zone: str) -> date:
     """Today's local date: the history covers every whole day before it."""
     return datetime.now(UTC).astimezone(ZoneInfo(time_zone)).date()
+
+
+def make_ready_forecast(
+    line, *, time_zone: str = "America/New_York", days: int = 7, volume: float = 10.0
+):
+    """A ready forecast version made directly (no history, no job): one week of 15-minute
+    intervals of ``volume`` contacts each, from next Monday, with no requirement."""
+    from django.db.models import Max
+
+    from scheduling.planning.forecasting import local_midnight_utc, next_week_start
+    from scheduling.planning.models import Forecast, ForecastInterval
+
+    zone = ZoneInfo(time_zone)
+    start_day = next_week_start(zone=zone, now=datetime.now(UTC))
+    version = (Forecast.objects.filter(service_line=line).aggregate(v=Max("version"))["v"] or 0) + 1
+    forecast = Forecast.objects.create(
+        service_line=line,
+        version=version,
+        status="ready",
+        weeks=1,
+        starts_at=local_midnight_utc(start_day, zone),
+        ends_at=local_midnight_utc(start_day + timedelta(days=7), zone),
+        interval_minutes=15,
+        time_zone=time_zone,
+        completed_at=datetime.now(UTC),
+    )
+    step = timedelta(minutes=15)
+    ForecastInterval.objects.bulk_create(
+        ForecastInterval(
+            forecast=forecast,
+            starts_at=forecast.starts_at + index * step,
+            volume=volume,
+            adjusted_volume=volume,
+            baseline_volume=volume,
+            aht_seconds=240,
+        )
+        for index in range(days * 96)
+    )
+    return forecast
