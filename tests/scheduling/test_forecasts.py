@@ -336,3 +336,22 @@ def test_a_line_without_target_gets_a_forecast_and_a_note(in_a):
     assert forecast.requirement_model == ""
     assert "no service level target" in forecast.requirement_note
     assert not StaffingRequirement.objects.filter(forecast=forecast).exists()
+
+
+def test_demo_forecasts_next_week_once_for_lines_with_history(in_a):
+    from scheduling.planning.demo_forecasts import seed_forecasts
+
+    # given a line with ten weeks of statistics and one without any
+    line = _line_with_history(in_a)
+    ServiceLineFactory(name="No statistics yet")
+    # when the demo is seeded twice
+    first = seed_forecasts(client=in_a)
+    second = seed_forecasts(client=in_a)
+    # then the line has one ready forecast of next week with its requirement; the other none
+    assert len(first) == 1 and line.name in first[0]
+    assert second == []
+    forecast = Forecast.objects.get(service_line=line)
+    local = forecast.starts_at.astimezone(ZoneInfo(in_a.time_zone))
+    assert forecast.is_ready and local.weekday() == 0 and forecast.weeks == 1
+    assert StaffingRequirement.objects.filter(forecast=forecast).exists()
+    assert Forecast.objects.count() == 1
