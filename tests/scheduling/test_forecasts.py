@@ -3,6 +3,7 @@ recomputed when actuals arrive, adjustments kept as history, the requirement per
 
 from __future__ import annotations
 
+import itertools
 from datetime import time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -355,3 +356,32 @@ def test_demo_forecasts_next_week_once_for_lines_with_history(in_a):
     assert forecast.is_ready and local.weekday() == 0 and forecast.weeks == 1
     assert StaffingRequirement.objects.filter(forecast=forecast).exists()
     assert Forecast.objects.count() == 1
+
+
+def test_a_forecast_across_a_daylight_saving_change_has_the_real_utc_intervals(in_a):
+    # given history up to the week in which New York springs forward (Sun 14 Mar 2027)
+    from datetime import date
+
+    line = ServiceLineFactory(is_open_24_7=True)
+    write_history(line=line, time_zone=in_a.time_zone, end_day=date(2027, 3, 8), weeks=10)
+    # when that week is forecast
+    forecast = services.create_forecast_now(service_line=line, weeks=1, start_day=date(2027, 3, 8))
+    # then it has the week's 668 quarter-hours (23 hours on Sunday), one after the other in
+    # UTC, and none at the skipped local 02:00-03:00
+    starts = list(
+        ForecastInterval.objects.filter(forecast=forecast)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+    )
+    assert len(starts) == 7 * 96 - 4
+    assert all(b - a == timedelta(minutes=15) for a, b in itertools.pairwise(starts))
+    zone = ZoneInfo(in_a.time_zone)
+    sunday = [s.astimezone(zone) for s in starts if s.astimezone(zone).date() == date(2027, 3, 14)]
+    assert len(sunday) == 92 and not any(local.hour == 2 for local in sunday)
+    # and the volume after the change follows the local clock (the morning peak stays local)
+    by_hour = {}
+    for row in ForecastInterval.objects.filter(forecast=forecast):
+        local = row.starts_at.astimezone(zone)
+        if local.date() == date(2027, 3, 14):
+            by_hour[local.hour] = by_hour.get(local.hour, 0) + row.volume
+    assert by_hour[10] > by_hour[5] * 5

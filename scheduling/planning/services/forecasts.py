@@ -68,7 +68,7 @@ def _check_weeks(weeks) -> int:
     return number
 
 
-def _prepare(*, service_line: ServiceLine, weeks, actor, client) -> Forecast:
+def _prepare(*, service_line: ServiceLine, weeks, actor, client, start_day=None) -> Forecast:
     """Validate and create the queued run (inside the caller's transaction)."""
     if client.is_offboarded:
         raise ConflictError(
@@ -88,7 +88,7 @@ def _prepare(*, service_line: ServiceLine, weeks, actor, client) -> Forecast:
             field="service_line",
         )
     zone = ZoneInfo(client.time_zone)
-    start_day = next_week_start(zone=zone, now=timezone.now())
+    start_day = start_day or next_week_start(zone=zone, now=timezone.now())
     check_history(service_line=line, zone=zone, start_day=start_day)
     interval = PlanningSettings.current().interval_minutes
     return Forecast.objects.create(
@@ -122,11 +122,18 @@ def start_forecast(*, service_line: ServiceLine, weeks, actor) -> Forecast:
     return forecast
 
 
-def create_forecast_now(*, service_line: ServiceLine, weeks: int = 1, actor=None) -> Forecast:
-    """Forecast synchronously, the same path the worker takes (demo data, tests)."""
+def create_forecast_now(
+    *, service_line: ServiceLine, weeks: int = 1, actor=None, start_day: date | None = None
+) -> Forecast:
+    """Forecast synchronously, the same path the worker takes (demo data, tests). The
+    forecast starts next Monday unless ``start_day`` (a local Monday) says otherwise."""
+    if start_day is not None and start_day.weekday() != 0:
+        raise DomainError("A forecast starts on a Monday.", field="start_day")
     client = _client()
     with transaction.atomic(), set_actor(actor):
-        forecast = _prepare(service_line=service_line, weeks=weeks, actor=actor, client=client)
+        forecast = _prepare(
+            service_line=service_line, weeks=weeks, actor=actor, client=client, start_day=start_day
+        )
     return run_forecast(forecast_id=forecast.pk)
 
 
