@@ -67,6 +67,9 @@ def line_chart(
 ) -> SafeString:
     """An SVG line chart of ``series`` over the positions 0..n-1 (``x_ticks`` label some of
     them; ``separators`` draw faint vertical lines, e.g. between days)."""
+    # Imported here, not at module level: matplotlib costs ~0.4 s and ~30 MB, and only the
+    # processes that draw a chart need it. Figure() without pyplot uses no GUI backend.
+
     with _LOCK, rc_context(_RC):  # type: ignore[arg-type]
         figure = Figure(figsize=(width, height), dpi=72)
         axes = figure.add_subplot()

@@ -385,3 +385,18 @@ def test_a_forecast_across_a_daylight_saving_change_has_the_real_utc_intervals(i
         if local.date() == date(2027, 3, 14):
             by_hour[local.hour] = by_hour.get(local.hour, 0) + row.volume
     assert by_hour[10] > by_hour[5] * 5
+
+
+def test_an_import_can_refresh_a_lines_accuracy_in_one_call(in_a):
+    # given a version and, later, a day of actuals for its first intervals
+    line = _line_with_history(in_a)
+    forecast = services.create_forecast_now(service_line=line, weeks=1)
+    rows = ForecastInterval.objects.filter(forecast=forecast).order_by("starts_at")[:96]
+    IntervalStatistic.objects.bulk_create(
+        [statistic(line, row.starts_at, round(row.volume) + 1) for row in rows]
+    )
+    # when the import's hook runs (what forecast_tasks.refresh_forecast_accuracy_task does)
+    assert services.refresh_line_accuracies(service_line_id=line.pk) == 1
+    # then the stored accuracy covers that day, without anyone opening a page
+    stored = Forecast.objects.get(pk=forecast.pk)
+    assert stored.actual_intervals == 96 and stored.wape is not None and stored.bias < 0

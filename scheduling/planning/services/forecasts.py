@@ -376,3 +376,14 @@ def refresh_accuracies(*, forecasts: list[Forecast]) -> list[Forecast]:
         else forecast
         for forecast in forecasts
     ]
+
+
+def refresh_line_accuracies(*, service_line_id: int) -> int:
+    """Measure again every ready version of the line whose actuals changed: the call an
+    import of statistics makes after it committed (``forecast_tasks.refresh_forecast_accuracy_task``
+    runs it in the background). Returns how many versions were looked at."""
+    forecasts = list(
+        Forecast.objects.filter(service_line_id=service_line_id, status=ForecastStatus.READY)
+    )
+    refresh_accuracies(forecasts=forecasts)
+    return len(forecasts)
