@@ -400,3 +400,22 @@ def test_an_import_can_refresh_a_lines_accuracy_in_one_call(in_a):
     # then the stored accuracy covers that day, without anyone opening a page
     stored = Forecast.objects.get(pk=forecast.pk)
     assert stored.actual_intervals == 96 and stored.wape is not None and stored.bias < 0
+
+
+def test_a_run_the_broker_never_got_fails_and_frees_the_line(in_a, settings):
+    # given a queued run whose job the broker never received (enqueue recorded the failure)
+    from bpo.jobs import services as job_services
+
+    line = _line_with_history(in_a)
+    queued = services.start_forecast(service_line=line, weeks=1, actor=None)
+    job_services.fail_job(job_id=queued.job_id, error="The task queue could not be reached.")
+    # when it is read, it is failed with the job's reason
+    settled = services.settle_forecast(forecast=Forecast.objects.get(pk=queued.pk))
+    assert (settled.status, settled.error) == ("failed", "The task queue could not be reached.")
+    # and a stalled run (queued, never picked up) does not block a new one: it is replaced
+    stalled = services.start_forecast(service_line=line, weeks=1, actor=None)
+    settings.JOB_STALLED_AFTER_SECONDS = 0
+    newest = services.start_forecast(service_line=line, weeks=1, actor=None)
+    assert Forecast.objects.get(pk=stalled.pk).status == "failed"
+    assert "replaced" in Forecast.objects.get(pk=stalled.pk).error
+    assert Forecast.objects.get(pk=newest.pk).status == "queued"

@@ -95,7 +95,8 @@ class ForecastViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientSc
         return response
 
     def retrieve(self, request, *args, **kwargs):
-        forecast = services.refresh_forecast_accuracy(forecast=self.get_object())
+        forecast = services.settle_forecast(forecast=self.get_object())
+        forecast = services.refresh_forecast_accuracy(forecast=forecast)
         return Response(ForecastDetailSerializer(forecast, context={"request": request}).data)
 
     def create(self, request, *args, **kwargs):

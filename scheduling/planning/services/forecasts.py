@@ -80,13 +80,19 @@ def _prepare(*, service_line: ServiceLine, weeks, actor, client, start_day=None)
         raise DomainError(
             f"{line.name} is retired: it is not forecast any more.", field="service_line"
         )
-    if Forecast.objects.filter(
+    for other in Forecast.objects.filter(
         service_line=line, status__in=[ForecastStatus.QUEUED, ForecastStatus.RUNNING]
-    ).exists():
-        raise ConflictError(
-            f"A forecast of {line.name} is running already; wait for it to finish.",
-            field="service_line",
-        )
+    ).select_for_update():
+        other = settle_forecast(forecast=other)
+        if other.is_in_progress and other.job is not None and other.job.is_stalled:
+            # Its broker message is lost (a worker would have started it): a late delivery
+            # finds it failed and does nothing, so the new run may take its place.
+            _fail_run(other, "No worker picked this run up; a newer run replaced it.")
+        elif other.is_in_progress:
+            raise ConflictError(
+                f"A forecast of {line.name} is running already; wait for it to finish.",
+                field="service_line",
+            )
     zone = ZoneInfo(client.time_zone)
     start_day = start_day or next_week_start(zone=zone, now=timezone.now())
     check_history(service_line=line, zone=zone, start_day=start_day)
@@ -100,6 +106,30 @@ def _prepare(*, service_line: ServiceLine, weeks, actor, client, start_day=None)
         time_zone=client.time_zone,
         created_by=actor,
     )
+
+
+def _fail_run(forecast: Forecast, error: str) -> None:
+    Forecast.objects.filter(pk=forecast.pk).update(
+        status=ForecastStatus.FAILED, error=error[:5000], completed_at=timezone.now()
+    )
+    if forecast.job_id:
+        job_services.fail_job(job_id=forecast.job_id, error=error, message="Not run")
+    forecast.status, forecast.error = ForecastStatus.FAILED, error
+
+
+def settle_forecast(*, forecast: Forecast) -> Forecast:
+    """A run whose job failed before any worker started it (the broker could not be reached:
+    ``enqueue_after_commit`` records that on the job) is failed too, with the job's reason;
+    called on read, so the page and the API tell the truth and the line can be run again."""
+    if not forecast.is_in_progress or not forecast.job_id:
+        return forecast
+    job = forecast.job
+    if job is not None and job.status == "failed":
+        Forecast.objects.filter(pk=forecast.pk, status__in=["queued", "running"]).update(
+            status=ForecastStatus.FAILED, error=job.error[:5000], completed_at=timezone.now()
+        )
+        forecast.status, forecast.error = ForecastStatus.FAILED, job.error
+    return forecast
 
 
 @transaction.atomic

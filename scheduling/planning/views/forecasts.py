@@ -81,7 +81,7 @@ def _progress_context(forecast) -> dict:
 @client_page(Action.VIEW_FORECAST)
 def forecast_progress(request, forecast_id: int):
     """The fragment htmx polls; once the run has finished it asks for a full reload."""
-    forecast = selectors.get_forecast(forecast_id=forecast_id)
+    forecast = services.settle_forecast(forecast=selectors.get_forecast(forecast_id=forecast_id))
     response = render(request, "planning/_forecast_progress.html", _progress_context(forecast))
     if not forecast.is_in_progress and request.htmx:
         response = HttpResponse(status=204)
@@ -91,7 +91,7 @@ def forecast_progress(request, forecast_id: int):
 
 @client_page(Action.VIEW_FORECAST)
 def forecast_detail(request, forecast_id: int):
-    forecast = selectors.get_forecast(forecast_id=forecast_id)
+    forecast = services.settle_forecast(forecast=selectors.get_forecast(forecast_id=forecast_id))
     context = {"forecast": forecast, **_progress_context(forecast)}
     if forecast.is_ready:
         forecast = services.refresh_forecast_accuracy(forecast=forecast)
