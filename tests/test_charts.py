@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bpo.charts import IntervalPoint, interval_chart_svg
+from bpo.charts import IntervalPoint, Series, interval_chart_svg, line_chart
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -61,3 +61,32 @@ def test_a_fall_back_day_spans_25_hours():
     assert (end - start) == timedelta(hours=25)
     labels = re.findall(r">(\d\d:\d\d)<", svg) or re.findall(r"(\d\d:\d\d)", svg)
     assert "00:00" in labels and "23:00" in labels
+
+
+def _line_chart(title="Contacts <per> interval"):
+    return line_chart(
+        series=[
+            Series("Forecast", [1, 3, 2, None, 4]),
+            Series("Agents", [1, 1, 2, 2, 1], kind="step"),
+        ],
+        title=title,
+        y_label="Contacts",
+        x_ticks=[(0, "Mon"), (3, "Tue")],
+        separators=[2.5],
+    )
+
+
+def test_a_line_chart_gives_the_same_bytes_for_the_same_data():
+    assert _line_chart() == _line_chart()
+
+
+def test_a_line_chart_is_inline_ready_scalable_and_titled():
+    svg = str(_line_chart())
+    assert svg.startswith(
+        '<svg role="img" aria-label="Contacts &lt;per&gt; interval" class="chart"'
+    )
+    assert "<?xml" not in svg and "<!DOCTYPE" not in svg
+    assert 'width="100%"' in svg and "viewBox=" in svg
+    # no timestamp, and text stays text (searchable, read by screen readers)
+    assert "<dc:date>" not in svg
+    assert ">Mon<" in svg or "Mon</text>" in svg

@@ -122,7 +122,25 @@ def _client_objects(client) -> dict[str, str]:
         "invitation_id": str(invitation.pk),
         "export_id": str(_done_export(client).pk),
         **_catalog_objects(client),
+        **_forecast_objects(client),
     }
+
+
+def _forecast_objects(client) -> dict[str, str]:
+    """A ready forecast version of ``client`` (made directly), in the client's schema."""
+    from django.db import connection
+
+    from tests.catalog.factories import ServiceLineFactory
+    from tests.scheduling.forecast_helpers import make_ready_forecast
+
+    connection.set_tenant(client)
+    try:
+        forecast = make_ready_forecast(
+            ServiceLineFactory(name="Forecast isolation line"), time_zone=client.time_zone, days=1
+        )
+        return {"forecast_id": str(forecast.pk)}
+    finally:
+        connection.set_schema_to_public()
 
 
 def _catalog_objects(client) -> dict[str, str]:
@@ -169,6 +187,10 @@ def _catalog_untouched(client, objects: dict[str, str]) -> None:
         assert version.status == "in_review"
         assert version.sections.count() == 1
         assert models.EscalationTier.objects.filter(pk=objects["tier_id"]).exists()
+        from scheduling.planning.models import Forecast, ForecastAdjustment
+
+        assert list(Forecast.objects.values_list("pk", flat=True)) == [int(objects["forecast_id"])]
+        assert not ForecastAdjustment.objects.exists()
     finally:
         connection.set_schema_to_public()
 
@@ -284,6 +306,7 @@ OBJECT_FOR_COLLECTION = {
     "escalation-paths": "path_id",
     "escalation-tiers": "tier_id",
     "audit-entries": "entry_id",
+    "forecasts": "forecast_id",
 }
 
 

@@ -53,6 +53,10 @@ class Action(models.TextChoices):
     EDIT_ESCALATION_CONTACTS = "edit_escalation_contacts"  # who, role, channel, phone, e-mail
     # SLA figures (scheduling.planning, issue 9)
     VIEW_SLA = "view_sla"  # service level, ASA, abandon, AHT, CX figures per line and week
+    # Forecasts and staffing requirements (scheduling.planning, forecasts)
+    VIEW_FORECAST = "view_forecast"  # forecasts, their accuracy, staffing requirements
+    RUN_FORECAST = "run_forecast"  # start a forecast run (a new version)
+    ADJUST_FORECAST = "adjust_forecast"  # change a version's volume by a percentage, with a reason
 
 
 _ALL_STAFF = STAFF_ROLES
@@ -85,6 +89,13 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.EDIT_ESCALATION_CONTACTS: _CATALOG_OWNERS | {Role.CLIENT_ADMIN},
     # SLA figures (scheduling.planning, issue 9): the client reads its own; all staff of it too.
     Action.VIEW_SLA: _ALL_STAFF | CLIENT_ROLES,
+    # Forecasts and staffing requirements: the provider's planning. Every staff role reads them
+    # (team leads plan breaks on them); clients see neither forecasts nor requirements, which
+    # carry the provider's own assumptions (shrinkage, occupancy cap): they see what was
+    # delivered (SLA) and what it costs (invoices).
+    Action.VIEW_FORECAST: _ALL_STAFF,
+    Action.RUN_FORECAST: frozenset({Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.SCHEDULER}),
+    Action.ADJUST_FORECAST: frozenset({Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.SCHEDULER}),
 }
 
 # An offboarded client's records are final: its catalog can be read and exported, not changed.

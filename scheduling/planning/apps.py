@@ -6,3 +6,9 @@ class PlanningConfig(AppConfig):
     label = "planning"
     verbose_name = "Workforce planning (per client)"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Celery's autodiscovery finds ``tasks`` modules only; the forecast tasks live apart.
+        from scheduling.planning import audit, forecast_tasks  # noqa: F401
+
+        audit.register_models()

@@ -1,5 +1,15 @@
 """The planning app's models, one module per part (statistics, imports, forecasts, ...)."""
 
+from scheduling.planning.models.forecasts import (  # noqa: F401
+    AdjustmentScope,
+    Forecast,
+    ForecastAdjustment,
+    ForecastInterval,
+    ForecastMethod,
+    ForecastStatus,
+    RequirementModel,
+    StaffingRequirement,
+)
 from scheduling.planning.models.statistics import (  # noqa: F401
     COUNT_FIELDS,
     SECONDS_FIELDS,

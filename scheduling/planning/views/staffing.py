@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.utils import timezone
 
 from bpo.accounts.decorators import client_page
+from bpo.accounts.permissions import can
 from bpo.accounts.roles import Action
 from bpo.errors import DomainError
 from scheduling.planning.calculator import calculate
@@ -17,7 +19,8 @@ _COMPARE_FIELDS = {
 @client_page(Action.USE_STAFFING_CALCULATOR)
 def staffing_calculator(request):
     """How many agents a workload needs, for one target or two side by side (htmx updates the
-    results in place)."""
+    results in place); with the right to see forecasts, the same comparison over a line's
+    stored forecast for a week, in FTE."""
     form = StaffingCalculatorForm(request.POST or None)
     results = []
     if request.method == "POST" and form.is_valid():
@@ -32,4 +35,44 @@ def staffing_calculator(request):
                 results = []
                 break
     template = "planning/_staffing_results.html" if request.htmx else "planning/staffing.html"
-    return render(request, template, {"form": form, "results": results})
+    context = {"form": form, "results": results}
+    if can(request.user, request.tenant, Action.VIEW_FORECAST) and not request.htmx:
+        context.update(_forecast_comparison(request))
+    return render(request, template, context)
+
+
+def _forecast_comparison(request) -> dict:
+    """The quote simulator over a stored forecast: "80/20 vs 90/20 for this line next week"."""
+    from scheduling.planning.forms.forecasts import ForecastFteForm
+    from scheduling.planning.models import PlanningSettings
+    from scheduling.planning.requirements import Target
+    from scheduling.planning.selectors.forecasts import (
+        compare_targets_fte,
+        lines_with_ready_forecasts,
+    )
+
+    lines = lines_with_ready_forecasts()
+    bound = "forecast_line" in request.GET
+    fte_form = ForecastFteForm(request.GET if bound else None, lines=lines)
+    comparison = None
+    if bound and fte_form.is_valid():
+        data = fte_form.cleaned_data
+        settings = PlanningSettings.current()
+        try:
+            comparison = compare_targets_fte(
+                service_line_id=data["forecast_line"].pk,
+                targets=[
+                    Target(level_percent=data["level_a"], seconds=data["seconds_a"]),
+                    Target(level_percent=data["level_b"], seconds=data["seconds_b"]),
+                ],
+                now=timezone.now(),
+                shrinkage_percent=float(settings.shrinkage_percent),
+                max_occupancy_percent=float(settings.max_occupancy_percent),
+            )
+        except DomainError as exc:
+            fte_form.add_error(None, exc.message)
+    return {
+        "fte_form": fte_form,
+        "fte_comparison": comparison,
+        "has_forecast_lines": lines.exists(),
+    }

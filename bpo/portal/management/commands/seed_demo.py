@@ -191,6 +191,8 @@ class Command(BaseCommand):
                 client_admins[person.clients[0]] = user
         for slug, client in clients.items():
             self._catalog(client, account_manager, client_admins[slug])
+        for client in clients.values():
+            self._forecasts(client, staff["scheduler@bpo.example"])
 
     def _catalog(self, client, account_manager: User, client_admin: User) -> None:
         from django_tenants.utils import tenant_context
@@ -203,6 +205,14 @@ class Command(BaseCommand):
                     client=client, account_manager=account_manager, client_admin=client_admin
                 )
             )
+
+    def _forecasts(self, client, scheduler: User) -> None:
+        from django_tenants.utils import tenant_context
+
+        from scheduling.planning.demo_forecasts import seed_forecasts
+
+        with tenant_context(client):
+            self.changes.extend(seed_forecasts(client=client, scheduler=scheduler))
 
     def _user(self, person: DemoPerson, password: str) -> User:
         user = User.objects.filter(email__iexact=person.email).first()
