@@ -50,6 +50,8 @@ SHARED_APPS = [
     "bpo.accounts",
     "bpo.jobs",
     "bpo.portal",
+    # The provider's agent roster and time off (agents serve several clients).
+    "scheduling.roster",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
