@@ -234,6 +234,8 @@ SPECTACULAR_SETTINGS = {
         "ScriptVersionStatusEnum": "bpo.catalog.models.ScriptVersionStatus",
         "ContactChannelEnum": "bpo.catalog.models.ContactChannel",
         "ServiceChannelEnum": "bpo.catalog.models.Channel",
+        "TimeOffKindEnum": "scheduling.roster.models.TimeOffKind",
+        "TimeOffStatusEnum": "scheduling.roster.models.TimeOffStatus",
     },
 }
 
