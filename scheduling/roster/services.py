@@ -894,3 +894,150 @@ def run_time_off_step(
 
 def allowed_steps(request: TimeOffRequest) -> list[str]:
     return [name for name, step in WORKFLOW.items() if request.status in step.sources]
+
+
+# --- the roster's CSV import: all or nothing ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowChange:
+    row: int
+    employee_number: str
+    full_name: str
+    action: str  # "new", "changed", "unchanged"
+    changed: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: a change per row, or the problems (then it stores nothing)."""
+
+    changes: list[RowChange]
+    problems: list  # of roster_csv.RowProblem
+    rows: list[tuple[int, AgentData]]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"new": 0, "changed": 0, "unchanged": 0}
+        for change in self.changes:
+            counts[change.action] += 1
+        return counts
+
+
+class RosterImportError(DomainError):
+    """The file has problems; ``problems`` names each one's row, column and reason."""
+
+    def __init__(self, problems: list) -> None:
+        super().__init__(
+            f"Nothing was imported: {len(problems)} problem{'s' if len(problems) != 1 else ''} "
+            f"in the file. First: {problems[0]}",
+            field="file",
+            row=problems[0].row or None,
+        )
+        self.problems = problems
+
+
+def plan_roster_import(*, content: bytes) -> ImportPlan:
+    """Read and check a roster file without writing: the preview the page shows."""
+    from scheduling.roster import roster_csv
+
+    raw_rows, problems = roster_csv.read_rows(content)
+    plan = ImportPlan(changes=[], problems=list(problems), rows=[])
+    if problems:
+        return plan
+    lookups = RosterLookups()
+    lookups.preload_users(values.get("email", "") for _, values in raw_rows)
+    existing = {agent.employee_number.casefold(): agent for agent in list_agents_for_import()}
+    seen: dict[str, int] = {}
+    claimed_emails: dict[str, int] = {}
+    for number, values in raw_rows:
+        data, row_problems = roster_csv.parse_row(number, values)
+        plan.problems.extend(row_problems)
+        if data is None:
+            continue
+        key = data.employee_number.strip().casefold()
+        if key in seen:
+            plan.problems.append(
+                roster_csv.RowProblem(
+                    number,
+                    "employee_number",
+                    f"Employee number {data.employee_number} is on row {seen[key]} already.",
+                )
+            )
+            continue
+        seen[key] = number
+        if data.email:
+            email_key = data.email.casefold()
+            if email_key in claimed_emails:
+                plan.problems.append(
+                    roster_csv.RowProblem(
+                        number,
+                        "email",
+                        f"{data.email} is on row {claimed_emails[email_key]} already.",
+                    )
+                )
+            claimed_emails[email_key] = number
+        agent = existing.get(key)
+        _, field_problems = check_agent_data(data, agent=agent, lookups=lookups)
+        for field_name, messages in field_problems.items():
+            for message in messages:
+                plan.problems.append(
+                    roster_csv.RowProblem(number, roster_csv.column_of(field_name), message)
+                )
+        if field_problems:
+            continue
+        plan.rows.append((number, data))
+        if agent is None:
+            plan.changes.append(RowChange(number, data.employee_number, data.full_name, "new"))
+        else:
+            changed = tuple(changed_fields(agent_data_of(agent), data))
+            plan.changes.append(
+                RowChange(
+                    number,
+                    data.employee_number,
+                    data.full_name,
+                    "changed" if changed else "unchanged",
+                    tuple(roster_csv.column_of(name) for name in changed),
+                )
+            )
+    return plan
+
+
+def list_agents_for_import():
+    from scheduling.roster.selectors import agent_queryset
+
+    return agent_queryset()
+
+
+@transaction.atomic
+def import_roster(*, content: bytes, actor: User | None) -> ImportPlan:
+    """Add and update the file's agents (by employee number), all or nothing.
+
+    Raises :class:`RosterImportError` naming every problem's row, column and reason; then
+    nothing is stored. Agents missing from the file are left as they are."""
+    plan = plan_roster_import(content=content)
+    if plan.problems:
+        raise RosterImportError(plan.problems)
+    lookups = RosterLookups()
+    existing = {agent.employee_number.casefold(): agent for agent in Agent.objects.all()}
+    for (_, data), change in zip(plan.rows, plan.changes, strict=True):
+        if change.action == "unchanged":
+            continue
+        agent = existing.get(data.employee_number.strip().casefold())
+        resolved, problems = check_agent_data(data, agent=agent, lookups=lookups)
+        if problems:  # changed between the preview and now (another import)
+            from scheduling.roster.roster_csv import RowProblem, column_of
+
+            raise RosterImportError(
+                [RowProblem(change.row, column_of(f), m[0]) for f, m in problems.items()]
+            )
+        _apply(agent or Agent(), data, resolved)
+    counts = plan.counts
+    record_roster_event(
+        action=RosterEventAction.ROSTER_IMPORTED,
+        actor=actor,
+        summary=f"Roster imported: {counts['new']} new, {counts['changed']} changed, "
+        f"{counts['unchanged']} unchanged",
+        details=counts,
+    )
+    return plan
