@@ -9,7 +9,7 @@ agent acts on their own time off is the service's check.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from bpo.accounts.models import User
 from bpo.accounts.permissions import ROLE_REFUSAL, can_use_roster, provider_roles
 from bpo.accounts.roles import MANAGE_ROSTER, REQUEST_TIME_OFF, VIEW_ROSTER
 from bpo.api.base import ProviderViewSet
@@ -121,11 +122,15 @@ class AgentViewSet(
     lookup_value_regex = r"\d+"
     model = Agent
 
+    @property
+    def _user(self) -> User:
+        return cast(User, self.request.user)
+
     def select_rows(self):
-        return selectors.list_agents(user=self.request.user)
+        return selectors.list_agents(user=self._user)
 
     def select_row(self):
-        return selectors.access_agent(user=self.request.user, agent_id=self.kwargs["pk"])
+        return selectors.access_agent(user=self._user, agent_id=self.kwargs["pk"])
 
     def create(self, request, *args, **kwargs):
         serializer = AgentInputSerializer(data=request.data)
@@ -195,13 +200,15 @@ class TimeOffRequestViewSet(
     lookup_value_regex = r"\d+"
     model = TimeOffRequest
 
+    @property
+    def _user(self) -> User:
+        return cast(User, self.request.user)
+
     def select_rows(self):
-        return selectors.list_time_off_requests(user=self.request.user)
+        return selectors.list_time_off_requests(user=self._user)
 
     def select_row(self):
-        return selectors.access_time_off_request(
-            user=self.request.user, request_id=self.kwargs["pk"]
-        )
+        return selectors.access_time_off_request(user=self._user, request_id=self.kwargs["pk"])
 
     def create(self, request, *args, **kwargs):
         serializer = TimeOffInputSerializer(data=request.data)
@@ -226,7 +233,7 @@ class TimeOffRequestViewSet(
 
     def _step(self, name: str, reason: str = "") -> Response:
         time_off = services.run_time_off_step(
-            name=name, request=self.get_object(), actor=self.request.user, reason=reason
+            name=name, request=self.get_object(), actor=self._user, reason=reason
         )
         return Response(TimeOffRequestSerializer(time_off).data)
 

@@ -26,10 +26,18 @@ class AgentFilterForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name or employee number"}),
     )
-    team = forms.ModelChoiceField(queryset=None, required=False, empty_label="All teams")
-    site = forms.ModelChoiceField(queryset=None, required=False, empty_label="All sites")
-    skill = forms.ModelChoiceField(queryset=None, required=False, empty_label="All skills")
-    client = forms.ModelChoiceField(queryset=None, required=False, empty_label="All clients")
+    team: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All teams"
+    )
+    site: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All sites"
+    )
+    skill: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All skills"
+    )
+    client: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All clients"
+    )
 
     def __init__(self, *args, clients, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,7 +181,7 @@ class ShiftTemplateForm(forms.Form):
 
 
 class TimeOffForm(forms.Form):
-    agent = forms.ModelChoiceField(queryset=None, required=False)
+    agent: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False)
     starts_on = forms.DateField(label="First day", widget=DATE_INPUT)
     ends_on = forms.DateField(label="Last day", widget=DATE_INPUT)
     kind = forms.ChoiceField(choices=TimeOffKind.choices, initial=TimeOffKind.VACATION)
@@ -188,15 +196,6 @@ class TimeOffForm(forms.Form):
         else:
             self.fields["agent"].queryset = agents  # type: ignore[attr-defined]
             self.fields["agent"].required = True
-
-
-class RefuseForm(forms.Form):
-    reason = forms.CharField(
-        max_length=500,
-        required=False,
-        help_text="The agent reads it.",
-        widget=forms.TextInput(attrs={"placeholder": "Why it is refused"}),
-    )
 
 
 class AllowanceForm(forms.Form):

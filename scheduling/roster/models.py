@@ -145,7 +145,7 @@ class Agent(models.Model):
     # {"mon": "08:00-18:00", "sat": "off", ...} in the agent's local time; a weekday that is
     # missing is available all day.
     availability = models.JSONField(default=dict, blank=True)
-    starts_on = models.DateField(default=date.today)
+    starts_on = models.DateField(default=timezone.localdate)
     ends_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

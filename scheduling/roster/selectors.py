@@ -144,9 +144,9 @@ def list_time_off_requests(
     """Every request for the roster's managers and readers; an agent's own for an agent."""
     requests = time_off_queryset()
     if not can_view_roster(user):
-        requests = requests.filter(agent__user=user) if can_request_time_off(user) else None
-        if requests is None:
-            return time_off_queryset().none()
+        if not can_request_time_off(user):
+            return requests.none()
+        requests = requests.filter(agent__user=user)
     if status:
         requests = requests.filter(status=status)
     if agent_id:

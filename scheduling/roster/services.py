@@ -82,6 +82,11 @@ def record_roster_event(
     )
 
 
+def _pk(row) -> int:
+    """The row's id, or one no row has (to exclude nothing)."""
+    return row.pk if row is not None and row.pk is not None else 0
+
+
 class _Errors:
     def __init__(self) -> None:
         self.fields: dict[str, list[str]] = {}
@@ -113,7 +118,7 @@ def save_site(*, site: Site | None = None, name: str, time_zone: str, actor: Use
     name = _clean_name(name, errors)
     if not is_time_zone(time_zone):
         errors.add("time_zone", f"“{time_zone}” is not an IANA time zone (e.g. Europe/Lisbon).")
-    if name and Site.objects.filter(name__iexact=name).exclude(pk=site.pk if site else None):
+    if name and Site.objects.filter(name__iexact=name).exclude(pk=_pk(site)):
         errors.add("name", f"There is a site called {name} already.")
     errors.raise_if_any()
     site = site or Site()
@@ -129,7 +134,7 @@ def save_site(*, site: Site | None = None, name: str, time_zone: str, actor: Use
 def save_skill(*, skill: Skill | None = None, name: str, actor: User | None) -> Skill:
     errors = _Errors()
     name = _clean_name(name, errors, max_length=80)
-    if name and Skill.objects.filter(name__iexact=name).exclude(pk=skill.pk if skill else None):
+    if name and Skill.objects.filter(name__iexact=name).exclude(pk=_pk(skill)):
         errors.add("name", f"There is a skill called {name} already.")
     errors.raise_if_any()
     skill = skill or Skill()
@@ -154,7 +159,7 @@ def save_team(
     """Create or change a team; ``max_off`` None removes its cap on agents off at once."""
     errors = _Errors()
     name = _clean_name(name, errors)
-    if name and Team.objects.filter(name__iexact=name).exclude(pk=team.pk if team else None):
+    if name and Team.objects.filter(name__iexact=name).exclude(pk=_pk(team)):
         errors.add("name", f"There is a team called {name} already.")
     if lead_agent is not None and lead_user is not None:
         errors.add("lead_user", "A team has one lead: an agent or a user, not both.")
@@ -190,9 +195,7 @@ def save_shift_template(
 ) -> ShiftTemplate:
     errors = _Errors()
     name = _clean_name(name, errors, max_length=80)
-    if name and ShiftTemplate.objects.filter(name__iexact=name).exclude(
-        pk=template.pk if template else None
-    ):
+    if name and ShiftTemplate.objects.filter(name__iexact=name).exclude(pk=_pk(template)):
         errors.add("name", f"There is a shift template called {name} already.")
     if not 15 <= length_minutes <= 24 * 60:
         errors.add("length_minutes", "A shift lasts from 15 minutes to 24 hours.")
@@ -238,7 +241,7 @@ class AgentData:
     shift_templates: list[str] = field(default_factory=list)
     hourly_cost: Decimal = Decimal(0)
     availability: dict[str, str] = field(default_factory=dict)
-    starts_on: date = field(default_factory=date.today)
+    starts_on: date = field(default_factory=timezone.localdate)
     ends_on: date | None = None
     service_lines: list[tuple[str, int | None]] = field(default_factory=list)
 
@@ -331,7 +334,7 @@ def check_agent_data(
         if user is None:
             errors.add("email", f"No account has the e-mail {data.email}.")
         else:
-            linked = Agent.objects.filter(user=user).exclude(pk=agent.pk if agent else None)
+            linked = Agent.objects.filter(user=user).exclude(pk=_pk(agent))
             if linked.exists():
                 errors.add("email", f"{data.email} is linked to another agent already.")
     for code in data.languages:
@@ -630,7 +633,7 @@ def _overlapping(agent: Agent, starts_on: date, ends_on: date, statuses, exclude
         TimeOffRequest.objects.filter(
             agent=agent, status__in=statuses, starts_on__lte=ends_on, ends_on__gte=starts_on
         )
-        .exclude(pk=exclude.pk if exclude else None)
+        .exclude(pk=_pk(exclude))
         .order_by("starts_on")
     )
 

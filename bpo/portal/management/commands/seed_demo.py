@@ -191,6 +191,9 @@ class Command(BaseCommand):
                 client_admins[person.clients[0]] = user
         for slug, client in clients.items():
             self._catalog(client, account_manager, client_admins[slug])
+        from scheduling.roster.demo import seed_roster  # the provider's roster (public)
+
+        self.changes.extend(seed_roster(staff=staff, clients=clients))
 
     def _catalog(self, client, account_manager: User, client_admin: User) -> None:
         from django_tenants.utils import tenant_context
