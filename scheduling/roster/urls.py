@@ -7,7 +7,7 @@ from scheduling.roster import views
 app_name = "roster"
 urlpatterns = [
     path("", views.agent_list, name="agents"),
-    path("export.csv", views.export_roster, name="export"),
+    path("download/roster.csv", views.export_roster, name="export"),
     path("import/", views.roster_import, name="import"),
     path("agents/new/", views.agent_create, name="agent_new"),
     path("agents/<int:agent_id>/", views.agent_detail, name="agent"),
