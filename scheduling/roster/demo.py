@@ -98,7 +98,9 @@ DEMO_AGENT_EMAIL = "agent@bpo.example"
 
 
 def _people():
-    names = [f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST) + i * 3) % len(LAST)]}" for i in range(39)]
+    names = [
+        f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST) + i * 3) % len(LAST)]}" for i in range(39)
+    ]
     teams = list(TEAMS)
     for index, name in enumerate(names):
         yield f"E-{1002 + index}", name, teams[index % len(teams)], index
