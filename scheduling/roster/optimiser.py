@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from scheduling.engine.optimiser.unavailability import unavailable_intervals
 from scheduling.roster.models import Agent
-from scheduling.roster.selectors import unavailability_for
+from scheduling.roster.selectors import pattern_unavailability_for, unavailability_for
 
 
 def week_bounds(monday: date, time_zone: str, days: int = 7) -> tuple[datetime, datetime]:
@@ -32,9 +32,12 @@ def engine_unavailability(
     time_zone: str,
     days: int = 7,
     intervals_per_day: int = 48,
+    with_pattern: bool = True,
 ) -> dict[int, frozenset[int]]:
     """Each agent's approved time off in the week from ``monday`` (local), as week-interval
-    indices for ``scheduling.engine.optimiser.Agent.unavailable_intervals``."""
+    indices for ``scheduling.engine.optimiser.Agent.unavailable_intervals``; with
+    ``with_pattern`` also the hours the weekly availability pattern and the employment dates
+    rule out (pass agent rows then, not ids)."""
     zone = ZoneInfo(time_zone)
     start, end = week_bounds(monday, time_zone, days)
     local_origin = start.replace(tzinfo=None)
@@ -43,10 +46,18 @@ def engine_unavailability(
     def wall_minutes(moment: datetime) -> float:
         return (moment.astimezone(zone).replace(tzinfo=None) - local_origin).total_seconds() / 60
 
-    periods = unavailability_for(agents, start, end)
+    agents = list(agents)
+    periods = {
+        agent_id: [(p.starts_at, p.ends_at) for p in found]
+        for agent_id, found in unavailability_for(agents, start, end).items()
+    }
+    if with_pattern:
+        rows = [agent for agent in agents if isinstance(agent, Agent)]
+        for agent_id, found in pattern_unavailability_for(rows, start, end).items():
+            periods[agent_id].extend(found)
     return {
         agent_id: unavailable_intervals(
-            [(wall_minutes(p.starts_at), wall_minutes(p.ends_at)) for p in agent_periods],
+            [(wall_minutes(begin), wall_minutes(finish)) for begin, finish in agent_periods],
             interval_minutes=interval_minutes,
             intervals=days * intervals_per_day,
         )

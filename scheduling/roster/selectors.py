@@ -13,7 +13,9 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from bpo.accounts.permissions import can_manage_roster, can_request_time_off, can_view_roster
 from bpo.errors import NotFoundError
+from scheduling.roster.fields import period_bounds
 from scheduling.roster.models import (
+    WEEKDAYS,
     Agent,
     AgentServiceLine,
     AgentSkill,
@@ -237,4 +239,38 @@ def unavailability_for(
             result[row.agent_id].append(
                 Unavailability(row.agent_id, starts_at, ends_at, row.pk, row.kind)
             )
+    return result
+
+
+def pattern_unavailability_for(
+    agents: Iterable[Agent], week_start: datetime, week_end: datetime
+) -> dict[int, list[tuple[datetime, datetime]]]:
+    """The hours each agent's weekly pattern (and employment dates) rule out in
+    ``[week_start, week_end)``, as UTC periods: a weekday marked ``off`` whole, a weekday with
+    ``08:00-18:00`` before 08:00 and from 18:00 (local to the agent), days before the start
+    or after the end date whole. No query: the agents carry their pattern."""
+    result: dict[int, list[tuple[datetime, datetime]]] = {}
+    for agent in agents:
+        zone = ZoneInfo(agent.time_zone)
+        periods: list[tuple[datetime, datetime]] = []
+        day = week_start.astimezone(zone).date() - timedelta(days=1)
+        last = week_end.astimezone(zone).date()
+        while day <= last:
+            midnight = datetime.combine(day, time(0), tzinfo=zone)
+            next_midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+            pattern = agent.availability.get(WEEKDAYS[day.weekday()], "")
+            if not agent.is_active_on(day) or pattern == "off":
+                periods.append((midnight, next_midnight))
+            elif pattern:
+                opens, closes = period_bounds(pattern)
+                periods.append((midnight, datetime.combine(day, opens, tzinfo=zone)))
+                if closes is not None:
+                    periods.append((datetime.combine(day, closes, tzinfo=zone), next_midnight))
+            day += timedelta(days=1)
+        clipped = []
+        for start, end in periods:
+            start, end = max(start.astimezone(UTC), week_start), min(end.astimezone(UTC), week_end)
+            if start < end:
+                clipped.append((start, end))
+        result[agent.pk] = clipped
     return result

@@ -116,3 +116,26 @@ def test_the_optimiser_never_schedules_an_agent_in_approved_time_off(scheduler):
     assert not plan.queue_of[0, PER_DAY : 4 * PER_DAY].max() >= 0
     # and the agent does work on days without time off (the demand is there)
     assert any(plan.shifts[0][day] is not None for day in (0, 4, 5, 6))
+
+
+def test_the_weekly_pattern_and_employment_dates_are_unavailable_too(scheduler):
+    # given an agent off on Saturdays, available 12:00-22:00 on Mondays, leaving on Thursday
+    agent = AgentFactory(
+        time_zone="Europe/Lisbon",
+        availability={"sat": "off", "mon": "12:00-22:00"},
+        starts_on=date(2020, 1, 1),
+        ends_on=date(2031, 3, 13),
+    )
+    # when
+    blocked = engine_unavailability([agent], monday=MONDAY, time_zone="Europe/Lisbon")[agent.pk]
+    # then Monday before 12:00 and from 22:00, and Friday to Sunday (gone) are blocked
+    monday = set(range(0, 24)) | set(range(44, 48))
+    gone = set(range(4 * PER_DAY, WEEK))
+    assert blocked == frozenset(monday | gone)
+    # and without the pattern, nothing is (no time off)
+    assert (
+        engine_unavailability(
+            [agent], monday=MONDAY, time_zone="Europe/Lisbon", with_pattern=False
+        )[agent.pk]
+        == frozenset()
+    )
