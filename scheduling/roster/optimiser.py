@@ -9,7 +9,7 @@ on the wall clock, as the plan shows it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,7 +26,7 @@ def week_bounds(monday: date, time_zone: str, days: int = 7) -> tuple[datetime, 
 
 
 def engine_unavailability(
-    agents: Iterable[Agent] | Sequence[int],
+    agents: Iterable[Agent | int],
     *,
     monday: date,
     time_zone: str,
@@ -46,13 +46,13 @@ def engine_unavailability(
     def wall_minutes(moment: datetime) -> float:
         return (moment.astimezone(zone).replace(tzinfo=None) - local_origin).total_seconds() / 60
 
-    agents = list(agents)
+    listed: list[Agent | int] = list(agents)
     periods = {
         agent_id: [(p.starts_at, p.ends_at) for p in found]
-        for agent_id, found in unavailability_for(agents, start, end).items()
+        for agent_id, found in unavailability_for(listed, start, end).items()
     }
     if with_pattern:
-        rows = [agent for agent in agents if isinstance(agent, Agent)]
+        rows = [agent for agent in listed if isinstance(agent, Agent)]
         for agent_id, found in pattern_unavailability_for(rows, start, end).items():
             periods[agent_id].extend(found)
     return {

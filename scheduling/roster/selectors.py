@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -210,7 +210,7 @@ def local_day_bounds(day: date, time_zone: str) -> tuple[datetime, datetime]:
 
 
 def unavailability_for(
-    agents: Iterable[Agent] | Sequence[int], week_start: datetime, week_end: datetime
+    agents: Iterable[Agent | int], week_start: datetime, week_end: datetime
 ) -> dict[int, list[Unavailability]]:
     """Approved time off of ``agents`` overlapping ``[week_start, week_end)`` (aware datetimes),
     as UTC intervals by agent id, clipped to the window. Whole days in each agent's own zone.
