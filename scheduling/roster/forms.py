@@ -209,3 +209,38 @@ class EndAgentForm(forms.Form):
 
 class RosterImportForm(forms.Form):
     file = forms.FileField(label="Roster file (CSV)", help_text="The columns of docs/roster.md.")
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    lead_agent: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, required=False, label="Team lead", empty_label="No lead"
+    )
+    max_off = forms.IntegerField(
+        label="At most off at once",
+        min_value=1,
+        required=False,
+        help_text="Agents of the team with approved time off on one day; empty: no cap.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "team")
+        super().__init__(*args, **kwargs)
+        self.fields["lead_agent"].queryset = selectors.list_all_agents()  # type: ignore[attr-defined]
+
+
+class SiteForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    time_zone = forms.CharField(max_length=64, help_text="IANA name, e.g. Europe/Lisbon.")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "site")
+        super().__init__(*args, **kwargs)
+
+
+class SkillForm(forms.Form):
+    name = forms.CharField(max_length=80)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "skill")
+        super().__init__(*args, **kwargs)

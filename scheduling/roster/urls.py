@@ -14,6 +14,7 @@ urlpatterns = [
     path("agents/<int:agent_id>/edit/", views.agent_edit, name="agent_edit"),
     path("agents/<int:agent_id>/allowance/", views.agent_allowance, name="agent_allowance"),
     path("agents/<int:agent_id>/end/", views.agent_end, name="agent_end"),
+    path("teams-sites-skills/", views.reference_data, name="reference"),
     path("shift-templates/", views.template_list, name="templates"),
     path("shift-templates/<int:template_id>/", views.template_edit, name="template_edit"),
     path("time-off/", views.time_off_queue, name="time_off"),

@@ -37,6 +37,9 @@ from scheduling.roster.forms import (
     EndAgentForm,
     RosterImportForm,
     ShiftTemplateForm,
+    SiteForm,
+    SkillForm,
+    TeamForm,
     TimeOffForm,
 )
 from scheduling.roster.models import TimeOffStatus
@@ -268,6 +271,60 @@ def template_edit(request, template_id: int):
             }
         )
     return render(request, "roster/template_form.html", {"form": form, "template": template})
+
+
+# --- teams, sites and skills --------------------------------------------------------------------
+
+
+@provider_page(can_view_roster)
+def reference_data(request):
+    """Teams (lead, cap on agents off at once), sites and skills; schedulers add them here."""
+    forms_by_kind = {"team": TeamForm(), "site": SiteForm(), "skill": SkillForm()}
+    may_manage = can_manage_roster(request.user)
+    status = 200
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied("Only schedulers change teams, sites and skills.")
+        kind = request.POST.get("kind", "")
+        form_class = {"team": TeamForm, "site": SiteForm, "skill": SkillForm}.get(kind)
+        if form_class is None:
+            raise Http404()
+        form = form_class(request.POST)
+        forms_by_kind[kind] = form
+        if form.is_valid():
+            data = form.cleaned_data
+            saved: object
+            try:
+                if kind == "team":
+                    saved = services.save_team(
+                        name=data["name"],
+                        lead_agent=data["lead_agent"],
+                        max_off=data["max_off"],
+                        actor=request.user,
+                    )
+                elif kind == "site":
+                    saved = services.save_site(
+                        name=data["name"], time_zone=data["time_zone"].strip(), actor=request.user
+                    )
+                else:
+                    saved = services.save_skill(name=data["name"], actor=request.user)
+                messages.success(request, f"{saved} was added.")
+                return redirect("roster:reference")
+            except DomainError as error:
+                add_domain_error(form, error)
+        status = 400
+    return render(
+        request,
+        "roster/reference.html",
+        {
+            "teams": selectors.list_teams(),
+            "sites": selectors.list_sites(),
+            "skills": selectors.list_skills(),
+            "forms": forms_by_kind,
+            "may_manage": may_manage,
+        },
+        status=status,
+    )
 
 
 # --- time off ------------------------------------------------------------------------------------

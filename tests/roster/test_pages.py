@@ -228,3 +228,48 @@ def test_import_page_previews_then_commits(scheduler, client_a):
     )
     assert bad.status_code == 400
     assert "There is no team called Red." in bad.content.decode()
+
+
+def test_scheduler_adds_a_team_with_its_cap_and_a_bad_site_is_refused_by_field(scheduler):
+    from scheduling.roster.models import Site, Team
+
+    lead = AgentFactory(full_name="Lee Lead")
+    browser = signed_in(scheduler)
+    added = browser.post(
+        reverse("roster:reference"),
+        {"kind": "team", "team-name": "Blue", "team-lead_agent": lead.pk, "team-max_off": "2"},
+    )
+    assert added.status_code == 302
+    team = Team.objects.get(name="Blue")
+    assert (team.lead_agent, team.off_cap.max_off) == (lead, 2)
+    bad = browser.post(
+        reverse("roster:reference"),
+        {"kind": "site", "site-name": "Lisbon", "site-time_zone": "Lisbon"},
+    )
+    assert bad.status_code == 400
+    assert "time_zone" in bad.context["forms"]["site"].errors
+    assert not Site.objects.exists()
+
+
+def test_readers_see_teams_but_do_not_change_them(client_a):
+    manager = make_user("account_manager", client_a, email="am2@provider.test")
+    browser = signed_in(manager)
+    assert browser.get(reverse("roster:reference")).status_code == 200
+    refused = browser.post(reverse("roster:reference"), {"kind": "skill", "skill-name": "X"})
+    assert refused.status_code == 403
+
+
+def test_the_roster_page_costs_the_same_for_5_and_25_agents(scheduler):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    browser = signed_in(scheduler)
+    counts = []
+    for total in (5, 25):
+        while Agent.objects.count() < total:
+            agent = AgentFactory(team=TeamFactory())
+            agent.shift_templates.add(ShiftTemplateFactory())
+        with CaptureQueriesContext(connection) as queries:
+            assert browser.get(reverse("roster:agents")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
