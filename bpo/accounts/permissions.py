@@ -16,9 +16,12 @@ from bpo.accounts.roles import (
     FROZEN_WHEN_OFFBOARDED,
     GRANTABLE_ROLES,
     LIST_ALL_CLIENTS,
+    MANAGE_ROSTER,
     MANAGE_STAFF,
     ONBOARD_CLIENTS,
+    REQUEST_TIME_OFF,
     STAFF_ROLES,
+    VIEW_ROSTER,
     Role,
 )
 
@@ -128,3 +131,25 @@ def accessible_clients(user: User) -> QuerySet[Client]:
     if not is_provider_staff(user):
         visible = visible.exclude(status__in=["suspended", "offboarded"])
     return visible
+
+
+# --- Agent roster and time off (scheduling.roster) ---------------------------------------------
+
+
+def can_manage_roster(user: User) -> bool:
+    """Agents, teams, templates, the roster import and every agent's time off."""
+    return bool(provider_roles(user) & MANAGE_ROSTER)
+
+
+def can_view_roster(user: User) -> bool:
+    return bool(provider_roles(user) & VIEW_ROSTER)
+
+
+def can_request_time_off(user: User) -> bool:
+    """An agent's own time off (which agent is theirs is the roster's business)."""
+    return bool(provider_roles(user) & REQUEST_TIME_OFF)
+
+
+def can_use_roster(user: User) -> bool:
+    """Anything of the roster at all; everyone else gets 404 from its pages and API."""
+    return can_view_roster(user) or can_request_time_off(user)

@@ -127,3 +127,12 @@ GRANTABLE_ROLES: dict[str, frozenset[str]] = {
 def ordered_roles(roles) -> list[str]:
     """``roles`` in the order of :class:`Role` (for pickers and tables)."""
     return [role for role in Role.values if role in roles]
+
+
+# --- Agent roster and time off (scheduling.roster): provider-wide, no client in scope --------
+# Agents, teams, sites, skills, shift templates; deciding time off; importing the roster.
+MANAGE_ROSTER = frozenset({Role.PROVIDER_ADMIN, Role.SCHEDULER})
+# Reading the roster (the people who plan, staff or bill agents' time).
+VIEW_ROSTER = MANAGE_ROSTER | {Role.ACCOUNT_MANAGER, Role.FINANCE}
+# Agents request (and cancel) their own time off and read their own balance.
+REQUEST_TIME_OFF = frozenset({Role.AGENT})

@@ -50,6 +50,8 @@ SHARED_APPS = [
     "bpo.accounts",
     "bpo.jobs",
     "bpo.portal",
+    # The provider's agent roster and time off (agents serve several clients).
+    "scheduling.roster",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -234,6 +236,8 @@ SPECTACULAR_SETTINGS = {
         "ServiceChannelEnum": "bpo.catalog.models.Channel",
         "SlaOutcomeEnum": "scheduling.planning.serializers.sla.OUTCOME_CHOICES",
         "SlaConventionEnum": "scheduling.engine.kpi.CONVENTION_CHOICES",
+        "TimeOffKindEnum": "scheduling.roster.models.TimeOffKind",
+        "TimeOffStatusEnum": "scheduling.roster.models.TimeOffStatus",
     },
 }
 

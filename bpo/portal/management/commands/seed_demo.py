@@ -191,6 +191,10 @@ class Command(BaseCommand):
                 client_admins[person.clients[0]] = user
         for slug, client in clients.items():
             self._catalog(client, account_manager, client_admins[slug])
+        from scheduling.roster.demo import seed_roster  # the provider's roster (public)
+
+        self.changes.extend(seed_roster(staff=staff, clients=clients))
+
         for client in clients.values():
             self._forecasts(client, staff["scheduler@bpo.example"])
 

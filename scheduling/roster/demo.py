@@ -1,0 +1,246 @@
+"""The demo roster, for ``seed_demo``: 40 agents across the three demo clients (some serving
+two), four teams with caps, three sites, skills, shift templates, allowances, approved time off,
+one request waiting for the scheduler and one refused. The demo agent login is Diego
+Hernández's agent row. Everything goes through the services, so the history shows it.
+
+Idempotent: nothing is written when the roster has agents.
+"""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from scheduling.roster import services
+from scheduling.roster.models import Agent
+
+SITES = (
+    ("Lisbon hub", "Europe/Lisbon"),
+    ("Tampa hub", "America/New_York"),
+    ("Mexico City hub", "America/Mexico_City"),
+)
+SKILLS = ("Orders", "Returns", "Billing", "Technical support", "Reservations", "E-mail care")
+TEMPLATES = (
+    ("Early 8h", 480, (time(6), time(7)), 30),
+    ("Day 8h", 480, (time(8), time(9), time(10)), 30),
+    ("Late 8h", 480, (time(14), time(15)), 30),
+    ("Part-time 4h", 240, (time(9), time(13), time(17)), 0),
+)
+# team: (site, zone, currency, hourly cost, clients served, skills, languages, cap)
+TEAMS = {
+    "Atlantic": (
+        "Tampa hub",
+        "America/New_York",
+        "USD",
+        "21.00",
+        ("shopright",),
+        ("Orders", "Returns"),
+        ("en",),
+        3,
+    ),
+    "Iberia": (
+        "Lisbon hub",
+        "Europe/Lisbon",
+        "EUR",
+        "17.50",
+        ("cloudlane", "shopright"),
+        ("Technical support", "E-mail care"),
+        ("en", "de", "pt"),
+        2,
+    ),
+    "Sol": (
+        "Mexico City hub",
+        "America/Mexico_City",
+        "MXN",
+        "165.00",
+        ("viajes-sol",),
+        ("Reservations", "Billing"),
+        ("es", "en"),
+        2,
+    ),
+    "Bridge": (
+        "Mexico City hub",
+        "America/Mexico_City",
+        "MXN",
+        "180.00",
+        ("shopright", "viajes-sol"),
+        ("Orders", "Reservations"),
+        ("es", "en"),
+        2,
+    ),
+}
+FIRST = (
+    "Ana",
+    "Bruno",
+    "Carla",
+    "David",
+    "Elena",
+    "Felipe",
+    "Greta",
+    "Hugo",
+    "Inés",
+    "Jonas",
+    "Kira",
+    "Luis",
+    "Marta",
+    "Nico",
+    "Olga",
+    "Pablo",
+    "Quinn",
+    "Rosa",
+    "Sven",
+    "Tara",
+)
+LAST = ("Costa", "Meyer", "Ramos", "Walsh", "Ortiz", "Keller", "Silva", "Brooks", "Navarro", "Lind")
+DEMO_AGENT_EMAIL = "agent@bpo.example"
+
+
+def _people():
+    names = [
+        f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST) + i * 3) % len(LAST)]}" for i in range(39)
+    ]
+    teams = list(TEAMS)
+    for index, name in enumerate(names):
+        yield f"E-{1002 + index}", name, teams[index % len(teams)], index
+
+
+def _served(served, clients: dict, index: int) -> list[tuple[str, int | None]]:
+    """The team's clients; every sixth agent of a team not on Cloudlane helps it too."""
+    lines: list[tuple[str, int | None]] = [(slug, None) for slug in served if slug in clients]
+    if index % 6 == 0 and "cloudlane" not in served and "cloudlane" in clients:
+        lines.append(("cloudlane", None))
+    return lines
+
+
+def seed_roster(*, staff: dict, clients: dict) -> list[str]:
+    """Load the demo roster; ``staff`` maps demo e-mails to users, ``clients`` slugs to
+    clients. Nothing when the roster has agents already."""
+    if Agent.objects.exists():
+        return []
+    scheduler = staff.get("scheduler@bpo.example")
+    for name, zone in SITES:
+        services.save_site(name=name, time_zone=zone, actor=scheduler)
+    for name in SKILLS:
+        services.save_skill(name=name, actor=scheduler)
+    for name, length, starts, paid_break in TEMPLATES:
+        services.save_shift_template(
+            name=name,
+            length_minutes=length,
+            start_times=starts,
+            paid_break_minutes=paid_break,
+            actor=scheduler,
+        )
+    for team, spec in TEAMS.items():
+        services.save_team(name=team, max_off=spec[7], actor=scheduler)
+    today = timezone.localdate()
+    agents = []
+    diego = services.create_agent(
+        data=services.AgentData(
+            employee_number="E-1001",
+            full_name="Diego Hernández",
+            email=DEMO_AGENT_EMAIL if DEMO_AGENT_EMAIL in staff else "",
+            team="Bridge",
+            site="Mexico City hub",
+            time_zone="America/Mexico_City",
+            cost_currency="MXN",
+            hourly_cost=Decimal("185.00"),
+            languages=["es", "en"],
+            skills={"Orders": 4, "Reservations": 5, "Billing": 3},
+            min_hours_per_week=Decimal(30),
+            max_hours_per_week=Decimal(40),
+            days_per_week=5,
+            shift_templates=["Day 8h", "Late 8h"],
+            availability={"sun": "off"},
+            starts_on=today.replace(year=today.year - 3, month=1, day=1),
+            service_lines=[("shopright", None), ("viajes-sol", None)],
+        ),
+        actor=scheduler,
+    )
+    agents.append(diego)
+    for number, name, team, index in _people():
+        site, zone, currency, cost, served, skills, languages, _ = TEAMS[team]
+        part_time = index % 7 == 3
+        agents.append(
+            services.create_agent(
+                data=services.AgentData(
+                    employee_number=number,
+                    full_name=name,
+                    team=team,
+                    site=site,
+                    time_zone=zone,
+                    cost_currency=currency,
+                    hourly_cost=Decimal(cost) + Decimal(index % 4) / 2,
+                    languages=list(languages),
+                    skills={skill: 2 + (index + n) % 4 for n, skill in enumerate(skills)},
+                    min_hours_per_week=Decimal(16 if part_time else 32),
+                    max_hours_per_week=Decimal(24 if part_time else 40),
+                    days_per_week=4 if part_time else 5,
+                    shift_templates=["Part-time 4h"]
+                    if part_time
+                    else ["Early 8h", "Day 8h", "Late 8h"],
+                    availability={"sat": "off", "sun": "off"}
+                    if index % 5 == 0
+                    else ({"mon": "12:00-22:00"} if index % 5 == 1 else {}),
+                    starts_on=today.replace(year=today.year - 1 - index % 3, month=3, day=1),
+                    # Every third agent of a one-client team helps a second client.
+                    service_lines=_served(served, clients, index),
+                ),
+                actor=scheduler,
+            )
+        )
+    for team in TEAMS:
+        lead = next(agent for agent in agents if agent.team and agent.team.name == team)
+        services.save_team(
+            team=lead.team, name=team, lead_agent=lead, max_off=TEAMS[team][7], actor=scheduler
+        )
+    for agent in agents:
+        for year in (today.year, today.year + 1):
+            services.set_time_off_allowance(
+                agent=agent,
+                year=year,
+                days=Decimal(22 if agent.cost_currency != "USD" else 15),
+                actor=scheduler,
+            )
+    monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+    approved = [
+        (agents[1], monday, monday + timedelta(days=2), "vacation"),
+        (agents[2], monday + timedelta(days=3), monday + timedelta(days=4), "training"),
+        (agents[5], monday + timedelta(days=7), monday + timedelta(days=11), "vacation"),
+        (agents[9], monday - timedelta(days=14), monday - timedelta(days=10), "vacation"),
+        (diego, monday - timedelta(days=35), monday - timedelta(days=31), "vacation"),
+    ]
+    for agent, first, last, kind in approved:
+        if first.year != last.year:
+            continue
+        request = services.request_time_off(
+            agent=agent, starts_on=first, ends_on=last, kind=kind, actor=scheduler
+        )
+        services.approve_time_off(request=request, actor=scheduler)
+    diego_user = diego.user or scheduler
+    refused = services.request_time_off(
+        agent=diego,
+        starts_on=monday + timedelta(days=1),
+        ends_on=monday + timedelta(days=1),
+        kind="other",
+        note="Moving house",
+        actor=diego_user,
+    )
+    services.refuse_time_off(
+        request=refused,
+        reason="Peak week for Viajes Sol; please pick another day.",
+        actor=scheduler,
+    )
+    services.request_time_off(
+        agent=diego,
+        starts_on=monday + timedelta(days=21),
+        ends_on=monday + timedelta(days=25),
+        kind="vacation",
+        note="Family visit",
+        actor=diego_user,
+    )
+    return [
+        f"roster: {len(agents)} agents in {len(TEAMS)} teams, {len(approved)} approved time-off "
+        "periods, 1 request waiting for the scheduler"
+    ]

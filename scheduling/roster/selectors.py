@@ -1,0 +1,276 @@
+"""Reads of the roster. Reads that check access take the user and raise not-found for
+"missing" and "not yours" alike: an agent reaches only their own agent row and time off."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from bpo.accounts.permissions import can_manage_roster, can_request_time_off, can_view_roster
+from bpo.errors import NotFoundError
+from scheduling.roster.fields import period_bounds
+from scheduling.roster.models import (
+    WEEKDAYS,
+    Agent,
+    AgentServiceLine,
+    AgentSkill,
+    RosterEvent,
+    ShiftTemplate,
+    Site,
+    Skill,
+    Team,
+    TimeOffRequest,
+    TimeOffStatus,
+)
+
+if TYPE_CHECKING:
+    from bpo.accounts.models import User
+
+UTC = ZoneInfo("UTC")
+AGENT_NOT_FOUND = "No such agent."
+REQUEST_NOT_FOUND = "No such time-off request."
+
+
+def agent_queryset() -> QuerySet[Agent]:
+    return (
+        Agent.objects.select_related("team", "site", "user")
+        .prefetch_related(
+            Prefetch("skill_levels", queryset=AgentSkill.objects.select_related("skill")),
+            Prefetch(
+                "service_lines",
+                queryset=AgentServiceLine.objects.select_related("client"),
+            ),
+            "shift_templates",
+        )
+        .order_by("full_name", "employee_number")
+    )
+
+
+def list_agents(
+    *,
+    user: User,
+    search: str = "",
+    team_id: int | None = None,
+    site_id: int | None = None,
+    skill_id: int | None = None,
+    client_id: int | None = None,
+    active_on: date | None = None,
+) -> QuerySet[Agent]:
+    """The roster for those who may read it (an agent sees only their own row)."""
+    agents = agent_queryset()
+    if not can_view_roster(user):
+        return agents.filter(user=user) if can_request_time_off(user) else agents.none()
+    if search:
+        agents = agents.filter(
+            Q(full_name__icontains=search) | Q(employee_number__icontains=search)
+        )
+    if team_id:
+        agents = agents.filter(team_id=team_id)
+    if site_id:
+        agents = agents.filter(site_id=site_id)
+    if skill_id:
+        agents = agents.filter(skill_levels__skill_id=skill_id)
+    if client_id:
+        agents = agents.filter(service_lines__client_id=client_id)
+    if active_on:
+        agents = agents.filter(starts_on__lte=active_on).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=active_on)
+        )
+    return agents.distinct()
+
+
+def access_agent(*, user: User, agent_id: int) -> Agent:
+    try:
+        return list_agents(user=user).get(pk=agent_id)
+    except (Agent.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(AGENT_NOT_FOUND) from None
+
+
+def agent_of_user(user: User) -> Agent | None:
+    """The roster row linked to ``user``'s account, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return agent_queryset().filter(user=user).first()
+
+
+def list_all_agents() -> QuerySet[Agent]:
+    """Every agent, for the export and system callers (no user in scope)."""
+    return agent_queryset()
+
+
+def list_teams() -> QuerySet[Team]:
+    return Team.objects.select_related("lead_agent", "lead_user", "off_cap").order_by("name")
+
+
+def list_sites() -> QuerySet[Site]:
+    return Site.objects.order_by("name")
+
+
+def list_skills() -> QuerySet[Skill]:
+    return Skill.objects.order_by("name")
+
+
+def list_shift_templates(*, active_only: bool = False) -> QuerySet[ShiftTemplate]:
+    templates = ShiftTemplate.objects.order_by("name")
+    return templates.filter(is_active=True) if active_only else templates
+
+
+def get_shift_template(*, template_id: int) -> ShiftTemplate:
+    try:
+        return ShiftTemplate.objects.get(pk=template_id)
+    except ShiftTemplate.DoesNotExist:
+        raise NotFoundError("No such shift template.") from None
+
+
+def get_team(*, team_id: int) -> Team:
+    try:
+        return list_teams().get(pk=team_id)
+    except Team.DoesNotExist:
+        raise NotFoundError("No such team.") from None
+
+
+def time_off_queryset() -> QuerySet[TimeOffRequest]:
+    return TimeOffRequest.objects.select_related(
+        "agent", "agent__team", "requested_by", "decided_by"
+    )
+
+
+def list_time_off_requests(
+    *, user: User, status: str = "", agent_id: int | None = None
+) -> QuerySet[TimeOffRequest]:
+    """Every request for the roster's managers and readers; an agent's own for an agent."""
+    requests = time_off_queryset()
+    if not can_view_roster(user):
+        if not can_request_time_off(user):
+            return requests.none()
+        requests = requests.filter(agent__user=user)
+    if status:
+        requests = requests.filter(status=status)
+    if agent_id:
+        requests = requests.filter(agent_id=agent_id)
+    return requests.order_by("starts_on", "id")
+
+
+def access_time_off_request(*, user: User, request_id: int) -> TimeOffRequest:
+    try:
+        return list_time_off_requests(user=user).get(pk=request_id)
+    except (TimeOffRequest.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(REQUEST_NOT_FOUND) from None
+
+
+def count_waiting_requests() -> tuple[int, datetime | None]:
+    """How many requests wait for a decision, and since when the oldest waits (one query)."""
+    from django.db.models import Count, Min
+
+    row = TimeOffRequest.objects.filter(status=TimeOffStatus.REQUESTED).aggregate(
+        count=Count("id"), oldest=Min("requested_at")
+    )
+    return row["count"], row["oldest"]
+
+
+def list_recent_refusals(*, user: User, since: datetime) -> QuerySet[TimeOffRequest]:
+    return time_off_queryset().filter(
+        agent__user=user, status=TimeOffStatus.REFUSED, decided_at__gte=since
+    )
+
+
+def list_agent_events(*, agent: Agent, limit: int = 30) -> list[RosterEvent]:
+    return list(agent.events.select_related("actor").order_by("-created_at", "-id")[:limit])
+
+
+def may_manage(user: User) -> bool:
+    return can_manage_roster(user)
+
+
+# --- approved time off as unavailability -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unavailability:
+    """One period an agent cannot work, in UTC: ``starts_at`` inclusive, ``ends_at`` exclusive."""
+
+    agent_id: int
+    starts_at: datetime
+    ends_at: datetime
+    request_id: int
+    kind: str
+
+
+def local_day_bounds(day: date, time_zone: str) -> tuple[datetime, datetime]:
+    """Midnight to midnight of ``day`` in ``time_zone``, in UTC (23 or 25 hours across DST)."""
+    zone = ZoneInfo(time_zone)
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def unavailability_for(
+    agents: Iterable[Agent | int], week_start: datetime, week_end: datetime
+) -> dict[int, list[Unavailability]]:
+    """Approved time off of ``agents`` overlapping ``[week_start, week_end)`` (aware datetimes),
+    as UTC intervals by agent id, clipped to the window. Whole days in each agent's own zone.
+
+    One query whatever the number of agents."""
+    if week_start.tzinfo is None or week_end.tzinfo is None:
+        raise ValueError("week_start and week_end must be aware datetimes")
+    agent_ids = [a if isinstance(a, int) else a.pk for a in agents]
+    result: dict[int, list[Unavailability]] = {agent_id: [] for agent_id in agent_ids}
+    # A day in the farthest zones starts up to 14 hours from UTC midnight: widen by two days.
+    rows = (
+        TimeOffRequest.objects.filter(
+            agent_id__in=agent_ids,
+            status=TimeOffStatus.APPROVED,
+            starts_on__lte=(week_end + timedelta(days=2)).date(),
+            ends_on__gte=(week_start - timedelta(days=2)).date(),
+        )
+        .select_related("agent")
+        .order_by("agent_id", "starts_on")
+    )
+    for row in rows:
+        starts_at, _ = local_day_bounds(row.starts_on, row.agent.time_zone)
+        _, ends_at = local_day_bounds(row.ends_on, row.agent.time_zone)
+        starts_at, ends_at = max(starts_at, week_start), min(ends_at, week_end)
+        if starts_at < ends_at:
+            result[row.agent_id].append(
+                Unavailability(row.agent_id, starts_at, ends_at, row.pk, row.kind)
+            )
+    return result
+
+
+def pattern_unavailability_for(
+    agents: Iterable[Agent], week_start: datetime, week_end: datetime
+) -> dict[int, list[tuple[datetime, datetime]]]:
+    """The hours each agent's weekly pattern (and employment dates) rule out in
+    ``[week_start, week_end)``, as UTC periods: a weekday marked ``off`` whole, a weekday with
+    ``08:00-18:00`` before 08:00 and from 18:00 (local to the agent), days before the start
+    or after the end date whole. No query: the agents carry their pattern."""
+    result: dict[int, list[tuple[datetime, datetime]]] = {}
+    for agent in agents:
+        zone = ZoneInfo(agent.time_zone)
+        periods: list[tuple[datetime, datetime]] = []
+        day = week_start.astimezone(zone).date() - timedelta(days=1)
+        last = week_end.astimezone(zone).date()
+        while day <= last:
+            midnight = datetime.combine(day, time(0), tzinfo=zone)
+            next_midnight = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+            pattern = agent.availability.get(WEEKDAYS[day.weekday()], "")
+            if not agent.is_active_on(day) or pattern == "off":
+                periods.append((midnight, next_midnight))
+            elif pattern:
+                opens, closes = period_bounds(pattern)
+                periods.append((midnight, datetime.combine(day, opens, tzinfo=zone)))
+                if closes is not None:
+                    periods.append((datetime.combine(day, closes, tzinfo=zone), next_midnight))
+            day += timedelta(days=1)
+        clipped = []
+        for start, end in periods:
+            start, end = max(start.astimezone(UTC), week_start), min(end.astimezone(UTC), week_end)
+            if start < end:
+                clipped.append((start, end))
+        result[agent.pk] = clipped
+    return result

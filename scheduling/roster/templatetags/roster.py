@@ -1,0 +1,34 @@
+"""The roster's navigation entries and display helpers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+
+from bpo.accounts.permissions import can_manage_roster, can_request_time_off, can_view_roster
+
+register = template.Library()
+
+
+@register.inclusion_tag("roster/_nav.html", takes_context=True)
+def roster_nav(context) -> dict:
+    """Roster, Time off (schedulers) and My time off (agents), for the roles that use them."""
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "can_view_roster": can_view_roster(user),
+        "can_manage_roster": can_manage_roster(user),
+        "can_request_time_off": can_request_time_off(user),
+    }
+
+
+@register.filter
+def days(value) -> str:
+    """``Decimal('2.0')`` -> "2 days", ``1`` -> "1 day"."""
+    if value is None:
+        return "—"
+    number = Decimal(value).normalize()
+    text = f"{number:f}"
+    return f"{text} day" if number == 1 else f"{text} days"

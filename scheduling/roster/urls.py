@@ -1,0 +1,24 @@
+"""The roster's pages, provider-side under ``/roster/``."""
+
+from django.urls import path
+
+from scheduling.roster import views
+
+app_name = "roster"
+urlpatterns = [
+    path("", views.agent_list, name="agents"),
+    path("download/roster.csv", views.export_roster, name="export"),
+    path("import/", views.roster_import, name="import"),
+    path("agents/new/", views.agent_create, name="agent_new"),
+    path("agents/<int:agent_id>/", views.agent_detail, name="agent"),
+    path("agents/<int:agent_id>/edit/", views.agent_edit, name="agent_edit"),
+    path("agents/<int:agent_id>/allowance/", views.agent_allowance, name="agent_allowance"),
+    path("agents/<int:agent_id>/end/", views.agent_end, name="agent_end"),
+    path("teams-sites-skills/", views.reference_data, name="reference"),
+    path("shift-templates/", views.template_list, name="templates"),
+    path("shift-templates/<int:template_id>/", views.template_edit, name="template_edit"),
+    path("time-off/", views.time_off_queue, name="time_off"),
+    path("time-off/new/", views.time_off_request_for_agent, name="time_off_new"),
+    path("time-off/<int:request_id>/<slug:step>/", views.time_off_step, name="time_off_step"),
+    path("my-time-off/", views.my_time_off, name="my_time_off"),
+]
