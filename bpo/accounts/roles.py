@@ -51,6 +51,9 @@ class Action(models.TextChoices):
     PUBLISH_SCRIPT = "publish_script"  # publish an approved version
     RETIRE_SCRIPT = "retire_script"
     EDIT_ESCALATION_CONTACTS = "edit_escalation_contacts"  # who, role, channel, phone, e-mail
+    # Contact statistics and customer experience results (scheduling.planning)
+    IMPORT_STATISTICS = "import_statistics"  # upload, preview, commit and push interval rows
+    VIEW_STATISTICS = "view_statistics"  # stored interval rows, CX results and past imports
 
 
 _ALL_STAFF = STAFF_ROLES
@@ -81,6 +84,11 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.PUBLISH_SCRIPT: _CATALOG_OWNERS | {Role.CLIENT_ADMIN},
     Action.RETIRE_SCRIPT: _CATALOG_OWNERS,
     Action.EDIT_ESCALATION_CONTACTS: _CATALOG_OWNERS | {Role.CLIENT_ADMIN},
+    # Contact statistics and customer experience results (scheduling.planning)
+    Action.IMPORT_STATISTICS: frozenset(
+        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.SCHEDULER}
+    ),
+    Action.VIEW_STATISTICS: _ALL_STAFF | CLIENT_ROLES,
 }
 
 # An offboarded client's records are final: its catalog can be read and exported, not changed.
