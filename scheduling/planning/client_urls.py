@@ -30,12 +30,12 @@ urlpatterns = [
     ),
     path("statistics/experience/", statistics_views.experience_upload, name="experience_upload"),
     path(
-        "statistics/experience/imports/<int:import_id>/",
+        "statistics/experience/imports/<int:experience_import_id>/",
         statistics_views.experience_import,
         name="experience_import",
     ),
     path(
-        "statistics/experience/imports/<int:import_id>/commit/",
+        "statistics/experience/imports/<int:experience_import_id>/commit/",
         statistics_views.experience_import_commit,
         name="experience_import_commit",
     ),

@@ -202,11 +202,18 @@ def _copy_rows(cursor, staging, rows: Iterator[ParsedRow], reader, lines, progre
     stamps: dict[datetime, str] = {}
     done = False
     written = 0
+    refused: FileRefused | None = None
+    rows = _stopping_at_refusal(rows)
     while not done:
         chunk = 0
         batch: list[str] = []
         with cursor.cursor.copy(sql) as copy:
             for row in rows:
+                if isinstance(row, FileRefused):
+                    # Leave the COPY cleanly (an aborted COPY aborts the transaction).
+                    refused = row
+                    done = True
+                    break
                 line = resolved.get(row.line_key)
                 if line is None:
                     line_id, reason = lines.resolve(row.line_key)
@@ -238,12 +245,21 @@ def _copy_rows(cursor, staging, rows: Iterator[ParsedRow], reader, lines, progre
                 done = True
             if batch:
                 copy.write("".join(batch))
+        if refused is not None:
+            raise refused
         if len(stamps) > 100_000:
             stamps.clear()
         written += chunk
         if progress and not done:
             share = min(written / expected, 1.0) if expected else 0.5
             progress(5 + int(share * 55), f"Read {written:,} rows")
+
+
+def _stopping_at_refusal(rows: Iterator[ParsedRow]) -> Iterator[ParsedRow | FileRefused]:
+    try:
+        yield from rows
+    except FileRefused as refused:
+        yield refused
 
 
 def _queue_column(reader: IntervalReader) -> str:

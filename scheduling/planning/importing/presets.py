@@ -129,7 +129,7 @@ NEUTRAL = Preset(
         *(Column((name,), "count", name) for name in COUNT_FIELDS),
         *(Column((name,), "total", name) for name in SECONDS_FIELDS),
     ),
-    required=("interval_start",),
+    required=("interval_start", "offered"),
 )
 
 GENESYS_CLOUD = Preset(
@@ -329,10 +329,10 @@ class TimeReader:
             return result
         early = moment.replace(tzinfo=self.zone, fold=0)
         late = moment.replace(tzinfo=self.zone, fold=1)
+        result = early.astimezone(UTC)
+        if result.astimezone(self.zone).replace(tzinfo=None) != moment:
+            raise NonexistentTime(moment)  # in the gap of the spring change
         if early.utcoffset() == late.utcoffset():
-            result = early.astimezone(UTC)
-            if result.astimezone(self.zone).replace(tzinfo=None) != moment:
-                raise NonexistentTime(moment)
             self.cache[text] = result
             return result
         # Repeated hour (autumn): never cached, its reading depends on the order.

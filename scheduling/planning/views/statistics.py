@@ -211,8 +211,8 @@ def experience_upload(request):
 
 
 @client_page(Action.VIEW_STATISTICS)
-def experience_import(request, import_id: int):
-    record = selectors.access_experience_import(import_id=import_id)
+def experience_import(request, experience_import_id: int):
+    record = selectors.access_experience_import(import_id=experience_import_id)
     columns = list(record.preview_rows[0]) if record.preview_rows else []
     return render(
         request,
@@ -223,8 +223,8 @@ def experience_import(request, import_id: int):
 
 @client_page(Action.IMPORT_STATISTICS)
 @require_POST
-def experience_import_commit(request, import_id: int):
-    record = selectors.access_experience_import(import_id=import_id)
+def experience_import_commit(request, experience_import_id: int):
+    record = selectors.access_experience_import(import_id=experience_import_id)
     try:
         record = cx_services.commit_experience_import(experience_import=record, actor=request.user)
     except DomainError as error:
