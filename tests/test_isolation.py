@@ -122,7 +122,31 @@ def _client_objects(client) -> dict[str, str]:
         "invitation_id": str(invitation.pk),
         "export_id": str(_done_export(client).pk),
         **_catalog_objects(client),
+        **_statistics_objects(client),
     }
+
+
+def _statistics_objects(client) -> dict[str, str]:
+    """A statistics import and a customer experience import of ``client``, in its schema."""
+    from django.db import connection
+
+    from scheduling.planning.models import CustomerExperienceImport, StatisticsImport
+
+    connection.set_tenant(client)
+    try:
+        statistics = StatisticsImport.objects.create(
+            file_name="iso.csv", format="neutral", time_zone="UTC", status="failed"
+        )
+        experience = CustomerExperienceImport.objects.create(
+            file_name="iso.csv", kind="contacts", status="failed"
+        )
+        return {
+            "import_id": str(statistics.pk),
+            "statistics_import_id": str(statistics.pk),
+            "experience_import_id": str(experience.pk),
+        }
+    finally:
+        connection.set_schema_to_public()
 
 
 def _catalog_objects(client) -> dict[str, str]:
@@ -284,6 +308,7 @@ OBJECT_FOR_COLLECTION = {
     "escalation-paths": "path_id",
     "escalation-tiers": "tier_id",
     "audit-entries": "entry_id",
+    "statistics-imports": "statistics_import_id",
 }
 
 

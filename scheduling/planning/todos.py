@@ -1,4 +1,4 @@
-"""The planning app's to-dos for schedulers: service lines with no statistics for last week,
+"""The planning app's to-dos for schedulers (the role, not every holder of the right): service lines with no statistics for last week,
 and statistics imports that failed (in the last 14 days, with no later stored import of the
 same file). One query per client schema."""
 
@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from bpo.accounts.permissions import can
-from bpo.accounts.roles import Action
+from bpo.accounts.permissions import can, roles_for
+from bpo.accounts.roles import Action, Role
 from bpo.portal.todos import Todo, register
 
 if TYPE_CHECKING:
@@ -54,7 +54,11 @@ def last_week(client: Client) -> tuple[datetime, datetime]:
 def statistics_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
     items: list[Todo] = []
     for client in clients:
-        if not can(user, client, Action.IMPORT_STATISTICS):
+        # The scheduler imports the statistics; the other holders of the right are not
+        # reminded of every client's weekly import.
+        if Role.SCHEDULER not in roles_for(user, client) or not can(
+            user, client, Action.IMPORT_STATISTICS
+        ):
             continue
         start, end = last_week(client)
         with schema_context(client.schema_name), connection.cursor() as cursor:

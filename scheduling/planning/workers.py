@@ -203,12 +203,12 @@ def _copy_rows(cursor, staging, rows: Iterator[ParsedRow], reader, lines, progre
     done = False
     written = 0
     refused: FileRefused | None = None
-    rows = _stopping_at_refusal(rows)
+    guarded = _stopping_at_refusal(rows)
     while not done:
         chunk = 0
         batch: list[str] = []
         with cursor.cursor.copy(sql) as copy:
-            for row in rows:
+            for row in guarded:
                 if isinstance(row, FileRefused):
                     # Leave the COPY cleanly (an aborted COPY aborts the transaction).
                     refused = row
@@ -228,9 +228,10 @@ def _copy_rows(cursor, staging, rows: Iterator[ParsedRow], reader, lines, progre
                 if start is None:
                     stamp = NULL
                 else:
-                    stamp = stamps.get(start)
-                    if stamp is None:
-                        stamp = stamps[start] = start.isoformat()
+                    cached = stamps.get(start)
+                    if cached is None:
+                        cached = stamps[start] = start.isoformat()
+                    stamp = cached
                 batch.append(
                     f"{row.number}\t{line}\t{stamp}\t"
                     f"{NULL if row.minutes is None else row.minutes}\t" + row.values + "\n"
@@ -458,7 +459,7 @@ def run_statistics_import(
     try:
         if raw_rows is None:
             handle = default_storage.open(record.file_path, "rb")
-            raw_rows = csv_rows(handle)
+            raw_rows = csv_rows(handle)  # type: ignore[arg-type]
         lines = LineResolver.build(service_line=record.service_line, mapping=record.queue_mapping)
         outcome = process_rows(
             reader=reader_for(record),

@@ -50,7 +50,7 @@ class IntervalStatisticsApi(ClientScopedAPIView):
         ],
         responses={200: IntervalStatisticSerializer(many=True), **REFUSALS},
     )
-    def get(self, request):
+    def get(self, request, client_slug: str):
         line = request.query_params.get("service_line")
         rows = selectors.list_interval_statistics(
             service_line_id=int(line) if line and line.isdigit() else None,
@@ -63,7 +63,7 @@ class IntervalStatisticsApi(ClientScopedAPIView):
         )
         if line and not line.isdigit():
             rows = rows.none()
-        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+        paginator = api_settings.DEFAULT_PAGINATION_CLASS()  # type: ignore[operator,misc]
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(IntervalStatisticSerializer(page, many=True).data)
 
@@ -106,7 +106,7 @@ class IntervalStatisticsApi(ClientScopedAPIView):
             )
         ],
     )
-    def post(self, request):
+    def post(self, request, client_slug: str):
         rows = request.data.get("rows") if isinstance(request.data, dict) else None
         status, body = services.push_interval_statistics(
             actor=request.user,

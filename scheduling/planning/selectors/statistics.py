@@ -59,7 +59,7 @@ def statistics_coverage() -> dict[int, dict]:
     rows = IntervalStatistic.objects.values("service_line_id").annotate(
         intervals=Count("id"), first=Min("starts_at"), last=Max("starts_at")
     )
-    return {row["service_line_id"]: row for row in rows}
+    return {row["service_line_id"]: dict(row) for row in rows}
 
 
 def lines_without_statistics(*, starts_from: datetime, starts_before: datetime) -> list[str]:

@@ -58,7 +58,7 @@ class PushResultSerializer(serializers.Serializer):
     replaced_from = serializers.CharField(allow_null=True)
     replaced_until = serializers.CharField(allow_null=True)
     error_count = serializers.IntegerField()
-    errors = RowErrorSerializer(many=True)
+    errors = RowErrorSerializer(many=True)  # type: ignore[assignment]
     unknown_fields = serializers.ListField(child=serializers.CharField())
 
 
@@ -67,7 +67,7 @@ class StatisticsImportSerializer(serializers.ModelSerializer):
     committed_at = serializers.DateTimeField(read_only=True, default_timezone=UTC)
     replaced_from = serializers.DateTimeField(read_only=True, default_timezone=UTC)
     replaced_until = serializers.DateTimeField(read_only=True, default_timezone=UTC)
-    errors = RowErrorSerializer(many=True, read_only=True)
+    errors = RowErrorSerializer(many=True, read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = StatisticsImport

@@ -32,6 +32,7 @@ from scheduling.planning.models import (
     ExperienceImportKind,
     ExperienceSource,
 )
+from tenants.db import tenant_connection
 
 if TYPE_CHECKING:
     from bpo.accounts.models import User
@@ -103,7 +104,7 @@ def _read(record: CustomerExperienceImport) -> Parsed:
     lines = {line.name.strip().lower(): line for line in ServiceLine.objects.all()}
     lines.update({str(line.pk): line for line in list(lines.values())})
     with default_storage.open(record.file_path, "rb") as handle:
-        iterator = csv_rows(handle)
+        iterator = csv_rows(handle)  # type: ignore[arg-type]
         try:
             header = next(iterator)
         except StopIteration:
@@ -120,7 +121,9 @@ def _read(record: CustomerExperienceImport) -> Parsed:
                 continue
             columns[target] = (index, name.strip())
             parsed.mapping.append({"column": name.strip(), "field": target, "note": ""})
-        missing = [name for name in REQUIRED[record.kind] if name not in columns]
+        missing = [
+            name for name in REQUIRED[ExperienceImportKind(record.kind)] if name not in columns
+        ]
         if record.service_line is None and "service_line" not in columns:
             missing.append("service_line")
         if missing:
@@ -306,8 +309,8 @@ def _check(record: CustomerExperienceImport) -> Parsed:
     days = [row["day"] for row in parsed.rows]
     record.first_day = min(days) if days else None
     record.last_day = max(days) if days else None
-    refused = any(error["row"] == 0 for error in parsed.errors)
-    record.status = "failed" if refused else "preview"
+    was_refused = any(error["row"] == 0 for error in parsed.errors)
+    record.status = "failed" if was_refused else "preview"
     return parsed
 
 
@@ -320,7 +323,7 @@ def start_experience_import(
     if not file.size:
         raise DomainError("The file is empty.", field="file")
     path = default_storage.save(
-        f"{UPLOAD_FOLDER}/{connection.schema_name}/{uuid.uuid4().hex}.csv", file
+        f"{UPLOAD_FOLDER}/{tenant_connection().schema_name}/{uuid.uuid4().hex}.csv", file
     )
     record = CustomerExperienceImport(
         created_by=actor,

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from bpo.catalog.models import ServiceLine
 from bpo.errors import ConflictError, DomainError
@@ -34,6 +34,7 @@ from scheduling.planning.models import (
     PlanningSettings,
     StatisticsImport,
 )
+from tenants.db import tenant_connection
 
 if TYPE_CHECKING:
     from bpo.accounts.models import User
@@ -132,7 +133,7 @@ def start_statistics_import(
         raise DomainError("The file is larger than 200 MB; split it by month.", field="file")
     if size == 0:
         raise DomainError("The file is empty.", field="file")
-    schema = connection.schema_name
+    schema = tenant_connection().schema_name
     path = default_storage.save(f"{UPLOAD_FOLDER}/{schema}/{uuid.uuid4().hex}.csv", file)
     background = size > background_bytes() if in_background is None else in_background
     with transaction.atomic():
@@ -187,7 +188,7 @@ def _enqueue(record: StatisticsImport, *, commit: bool, actor) -> None:
     job = job_services.create_job(
         kind="statistics_commit" if commit else "statistics_check",
         created_by=actor,
-        client=Client.objects.filter(schema_name=connection.schema_name).first(),
+        client=Client.objects.filter(schema_name=tenant_connection().schema_name).first(),
     )
     record.job_id = job.pk
     record.save(update_fields=["job"])

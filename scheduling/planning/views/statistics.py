@@ -112,7 +112,7 @@ def statistics_import_progress(request, import_id: int):
     response = render(
         request, "planning/_statistics_import_status.html", _import_context(request, record)
     )
-    if record.job_id and record.job.is_finished and request.htmx:
+    if record.job is not None and record.job.is_finished and request.htmx:
         response["HX-Refresh"] = "true"
     return response
 
