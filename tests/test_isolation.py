@@ -123,6 +123,7 @@ def _client_objects(client) -> dict[str, str]:
         "export_id": str(_done_export(client).pk),
         **_catalog_objects(client),
         **_forecast_objects(client),
+        **_statistics_objects(client),
     }
 
 
@@ -139,6 +140,29 @@ def _forecast_objects(client) -> dict[str, str]:
             ServiceLineFactory(name="Forecast isolation line"), time_zone=client.time_zone, days=1
         )
         return {"forecast_id": str(forecast.pk)}
+    finally:
+        connection.set_schema_to_public()
+
+
+def _statistics_objects(client) -> dict[str, str]:
+    """A statistics import and a customer experience import of ``client``, in its schema."""
+    from django.db import connection
+
+    from scheduling.planning.models import CustomerExperienceImport, StatisticsImport
+
+    connection.set_tenant(client)
+    try:
+        statistics = StatisticsImport.objects.create(
+            file_name="iso.csv", format="neutral", time_zone="UTC", status="failed"
+        )
+        experience = CustomerExperienceImport.objects.create(
+            file_name="iso.csv", kind="contacts", status="failed"
+        )
+        return {
+            "import_id": str(statistics.pk),
+            "statistics_import_id": str(statistics.pk),
+            "experience_import_id": str(experience.pk),
+        }
     finally:
         connection.set_schema_to_public()
 
@@ -307,6 +331,7 @@ OBJECT_FOR_COLLECTION = {
     "escalation-tiers": "tier_id",
     "audit-entries": "entry_id",
     "forecasts": "forecast_id",
+    "statistics-imports": "statistics_import_id",
 }
 
 

@@ -57,6 +57,9 @@ class Action(models.TextChoices):
     VIEW_FORECAST = "view_forecast"  # forecasts, their accuracy, staffing requirements
     RUN_FORECAST = "run_forecast"  # start a forecast run (a new version)
     ADJUST_FORECAST = "adjust_forecast"  # change a version's volume by a percentage, with a reason
+    # Contact statistics and customer experience results (scheduling.planning)
+    IMPORT_STATISTICS = "import_statistics"  # upload, preview, commit and push interval rows
+    VIEW_STATISTICS = "view_statistics"  # stored interval rows, CX results and past imports
 
 
 _ALL_STAFF = STAFF_ROLES
@@ -96,6 +99,11 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.VIEW_FORECAST: _ALL_STAFF,
     Action.RUN_FORECAST: frozenset({Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.SCHEDULER}),
     Action.ADJUST_FORECAST: frozenset({Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.SCHEDULER}),
+    # Contact statistics and customer experience results (scheduling.planning)
+    Action.IMPORT_STATISTICS: frozenset(
+        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.SCHEDULER}
+    ),
+    Action.VIEW_STATISTICS: _ALL_STAFF | CLIENT_ROLES,
 }
 
 # An offboarded client's records are final: its catalog can be read and exported, not changed.

@@ -317,7 +317,7 @@ def test_a_line_of_another_client_is_not_found(in_a, client_b):
         sla.get_line_week_figures(client=in_a, service_line_id=other.pk + 1000, week=WEEK)
 
 
-def test_week_figures_take_two_queries_whatever_the_number_of_lines(in_a):
+def test_week_figures_take_three_queries_whatever_the_number_of_lines(in_a):
     lines = [ServiceLineFactory() for _ in range(4)]
     store(*(interval(line, MONDAY_NY, answered=1) for line in lines))
 
@@ -326,8 +326,9 @@ def test_week_figures_take_two_queries_whatever_the_number_of_lines(in_a):
 
     assert len(figures.lines) == 4
     statements = [q["sql"] for q in queries if not q["sql"].startswith("SET search_path")]
-    assert len(statements) == 2  # the lines, one aggregate
+    assert len(statements) == 3  # the lines, one aggregate, the week's CX rows
     assert "GROUPING SETS" in statements[1]
+    assert "planning_dailyexperience" in statements[2]
 
 
 def test_a_week_of_ten_lines_in_under_a_second(in_a):
@@ -394,3 +395,32 @@ def test_cx_rows_per_contact_and_per_day_add_up_per_line_with_sample_sizes(in_a)
     # and per channel: chat alone is 8 of 9 satisfied
     chat = sla.experience_by_line(rows, days=WEEK.days, channel="chat")[line.pk]
     assert kpi.experience_figures(chat).csat_satisfied.sample_size == 9
+
+
+def test_the_week_reads_the_imported_customer_experience(in_a):
+    # given a line with two days of aggregated CX results in the week and one outside it
+    from scheduling.planning.models import DailyExperience
+
+    line = ServiceLineFactory()
+    store(interval(line, MONDAY_NY, answered=1))
+    monday = WEEK.days[0]
+    for day, satisfied in ((monday, 8), (WEEK.days[3], 2), (monday - timedelta(days=1), 10)):
+        DailyExperience.objects.create(
+            service_line=line,
+            day=day,
+            channel="voice",
+            source="contacts",
+            csat_responses=10,
+            csat_satisfied=satisfied,
+            csat_sum=40,
+            fcr_responses=10,
+            fcr_resolved=7,
+        )
+
+    # when the week's figures are read
+    rows = sla.experience_rows_of_week(client=in_a, week=WEEK)
+
+    # then only the week's two days count: 10 of 20 satisfied, not the day before
+    assert sorted(row.day for row in rows) == [monday, WEEK.days[3]]
+    assert sum(row.csat_satisfied for row in rows) == 10
+    assert sum(row.fcr_resolved for row in rows) == 14

@@ -1,5 +1,12 @@
 """The planning app's models, one module per part (statistics, imports, forecasts, ...)."""
 
+from scheduling.planning.models.customer_experience import (  # noqa: F401
+    ContactExperience,
+    CustomerExperienceImport,
+    DailyExperience,
+    ExperienceImportKind,
+    ExperienceSource,
+)
 from scheduling.planning.models.forecasts import (  # noqa: F401
     AdjustmentScope,
     Forecast,
@@ -9,6 +16,13 @@ from scheduling.planning.models.forecasts import (  # noqa: F401
     ForecastStatus,
     RequirementModel,
     StaffingRequirement,
+)
+from scheduling.planning.models.imports import (  # noqa: F401
+    DurationUnit,
+    ImportFormat,
+    ImportSource,
+    ImportStatus,
+    StatisticsImport,
 )
 from scheduling.planning.models.statistics import (  # noqa: F401
     COUNT_FIELDS,

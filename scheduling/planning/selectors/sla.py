@@ -25,7 +25,7 @@ from bpo.catalog.models import DEFERRED_CHANNELS, ServiceLine, ServiceLineStatus
 from bpo.catalog.selectors.service_lines import get_service_line
 from bpo.errors import DomainError
 from scheduling.engine import kpi
-from scheduling.planning.models import IntervalStatistic
+from scheduling.planning.models import DailyExperience, IntervalStatistic
 
 WEEK_PATTERN = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")
 WEEK_INVALID = 'Week "{value}" is not an ISO week; write it as YYYY-Www, e.g. 2026-W05.'
@@ -280,11 +280,25 @@ def experience_by_line(
 
 
 def experience_rows_of_week(*, client, week: IsoWeek) -> list[ExperienceRow]:
-    """The client's imported CX rows of ``week`` (its local days), as plain rows.
-
-    The one place that reads the CX import's model: until that model exists there are none,
-    and the figures show no CSAT, CES or FCR."""
-    return []
+    """The client's imported CX results of ``week`` (its local days), as plain rows: the one
+    place that reads the CX import's model. ``DailyExperience`` holds the sums and sample sizes
+    per line, day and channel (per-contact imports are summed into it), so weeks add up."""
+    days = week.days
+    return [
+        ExperienceRow(
+            service_line_id=row.service_line_id,
+            day=row.day,
+            channel=row.channel,
+            csat_responses=row.csat_responses,
+            csat_satisfied=row.csat_satisfied,
+            csat_score_total=row.csat_sum,
+            ces_responses=row.ces_responses,
+            ces_score_total=row.ces_sum,
+            fcr_contacts=row.fcr_responses,
+            fcr_resolved=row.fcr_resolved,
+        )
+        for row in DailyExperience.objects.filter(day__gte=days[0], day__lte=days[-1])
+    ]
 
 
 def experience_span(totals: kpi.ExperienceTotals, targets: kpi.Targets) -> ExperienceSpan:

@@ -30,10 +30,8 @@ from scheduling.planning.selectors import sla as selectors
 from scheduling.planning.selectors.sla import IsoWeek, LineFigures, SpanFigures
 
 NO_CONTACTS = "No contacts"
-# The statistics import (another part of this app) links here when it exists: its page's URL
-# name and the right to use it.
-IMPORT_URL_NAME = "client:statistics_import"
-IMPORT_ACTION_NAME = "IMPORT_STATISTICS"
+# The empty state links to the statistics import for those who may import.
+IMPORT_URL_NAME = "client:statistics_upload"
 DAY_INVALID = 'Day "{value}" is not a date; write it as YYYY-MM-DD, e.g. 2026-01-26.'
 DAY_OUTSIDE = "{day} is not in week {week}."
 
@@ -242,8 +240,7 @@ def _week_from(request, zone: ZoneInfo) -> tuple[IsoWeek, str]:
 
 def _import_link(request) -> str:
     """The statistics import page, for those who may import (once that page exists)."""
-    action = getattr(Action, IMPORT_ACTION_NAME, None)
-    if action is None or not can(request.user, request.tenant, action):
+    if not can(request.user, request.tenant, Action.IMPORT_STATISTICS):
         return ""
     try:
         return reverse(IMPORT_URL_NAME, args=[request.tenant.slug])

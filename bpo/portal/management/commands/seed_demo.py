@@ -202,6 +202,7 @@ class Command(BaseCommand):
         from django_tenants.utils import tenant_context
 
         from bpo.catalog.demo import seed_catalog
+        from scheduling.planning.demo_statistics import seed_statistics
 
         with tenant_context(client):
             self.changes.extend(
@@ -209,6 +210,7 @@ class Command(BaseCommand):
                     client=client, account_manager=account_manager, client_admin=client_admin
                 )
             )
+            self.changes.extend(seed_statistics(client=client))
 
     def _forecasts(self, client, scheduler: User) -> None:
         from django_tenants.utils import tenant_context
