@@ -1,8 +1,9 @@
-"""The OpenAPI examples and documented answers of the tenant registry API (``tenants.apis``).
+"""The OpenAPI examples and documented answers of the tenant registry API
+(``tenants.apis``), imported there as ``docs``.
 
-Bodies as the serializers of that API give them. The answers every operation shares
-(401/403/404, the client slug, a bad filter's 400) come from
-``bpo.api.schema.ProjectAutoSchema``.
+Each example is a body its serializer gives or takes (``tests/api/test_schema_examples.py``
+checks it against the schema). The answers every operation shares (401/403/404, the client
+slug, a bad filter's 400, a page past the end) come from ``bpo.api.schema.ProjectAutoSchema``.
 """
 
 from __future__ import annotations
@@ -216,3 +217,51 @@ CLIENT_EXPORT_RETRIEVE_EXAMPLES = [
 CLIENT_EXPORT_CREATE_EXAMPLES = [
     OpenApiExample("Queued", value=EXPORT_EXAMPLE, response_only=True, status_codes=["202"])
 ]
+
+CLIENT_STATUS_POST_400 = error_response(
+    "The move is not allowed.",
+    "invalid",
+    "The pilot checklist is not complete: a service line, a published script, an "
+    "escalation path and a QA scorecard are needed first.",
+    {"status": ["The pilot checklist is not complete: ..."]},
+)
+
+CLIENT_STATUS_POST_409 = error_response("The client has that status already.", "conflict", "...")
+
+ONBOARDING_RUN_CREATE_400 = error_response(
+    "Bad answers; nothing was written.",
+    "invalid",
+    "'Europe/Berlln' is not an IANA time zone (e.g. Europe/Berlin).",
+    {
+        "time_zone": ["'Europe/Berlln' is not an IANA time zone (e.g. Europe/Berlin)."],
+        "admin_email": ["Client admin e-mail is required."],
+    },
+)
+
+ONBOARDING_RUN_CREATE_409 = error_response(
+    "The same address is being onboarded already.",
+    "conflict",
+    "'alpine-travel' is being onboarded already.",
+    {"slug": ["'alpine-travel' is being onboarded already."]},
+)
+
+ONBOARDING_RUN_RETRY_409 = error_response(
+    "Only a failed run can be retried.",
+    "conflict",
+    "Only a failed onboarding can be retried.",
+    {"run": ["Only a failed onboarding can be retried."]},
+)
+
+CLIENT_EXPORT_DOWNLOAD_409 = error_response(
+    "The export is not done yet.",
+    "conflict",
+    "The export is not done yet.",
+    {"export": ["The export is not done yet."]},
+)
+
+CLIENT_EXPORT_RETRY_409 = error_response(
+    "Only a failed export can be retried.",
+    "conflict",
+    "Only a failed export can be retried.",
+    {"export": ["Only a failed export can be retried."]},
+)

@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from bpo.accounts.permissions import can_onboard_clients
 from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedAPIView, ClientScopedViewSet, ProviderViewSet
-from bpo.api.schema import ErrorSerializer, error_response
+from bpo.api.schema import ErrorSerializer
 from bpo.jobs.models import JobStatus
 from tenants import api_examples as docs
 from tenants import selectors, services
@@ -104,14 +104,8 @@ class ClientStatusAPI(ClientScopedAPIView):
         request=ClientStatusChangeSerializer,
         responses={
             200: ClientDetailSerializer,
-            400: error_response(
-                "The move is not allowed.",
-                "invalid",
-                "The pilot checklist is not complete: a service line, a published script, an "
-                "escalation path and a QA scorecard are needed first.",
-                {"status": ["The pilot checklist is not complete: ..."]},
-            ),
-            409: error_response("The client has that status already.", "conflict", "..."),
+            400: docs.CLIENT_STATUS_POST_400,
+            409: docs.CLIENT_STATUS_POST_409,
         },
         examples=docs.CLIENT_STATUS_POST_EXAMPLES,
     )
@@ -171,9 +165,7 @@ class OnboardingRunFilter(django_filters.FilterSet):
         "the new client's slug) or failed (then `error` says why and it can be retried).",
         tags=["onboarding"],
         parameters=[docs.RUN_ID],
-        responses={
-            200: OnboardingRunSerializer,
-        },
+        responses={200: OnboardingRunSerializer},
         examples=docs.ONBOARDING_RUN_RETRIEVE_EXAMPLES,
     ),
 )
@@ -200,21 +192,8 @@ class OnboardingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pro
         request=OnboardingRequestSerializer,
         responses={
             201: OnboardingRunSerializer,
-            400: error_response(
-                "Bad answers; nothing was written.",
-                "invalid",
-                "'Europe/Berlln' is not an IANA time zone (e.g. Europe/Berlin).",
-                {
-                    "time_zone": ["'Europe/Berlln' is not an IANA time zone (e.g. Europe/Berlin)."],
-                    "admin_email": ["Client admin e-mail is required."],
-                },
-            ),
-            409: error_response(
-                "The same address is being onboarded already.",
-                "conflict",
-                "'alpine-travel' is being onboarded already.",
-                {"slug": ["'alpine-travel' is being onboarded already."]},
-            ),
+            400: docs.ONBOARDING_RUN_CREATE_400,
+            409: docs.ONBOARDING_RUN_CREATE_409,
         },
         examples=docs.ONBOARDING_RUN_CREATE_EXAMPLES,
     )
@@ -238,12 +217,7 @@ class OnboardingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pro
         parameters=[docs.RUN_ID],
         responses={
             202: OnboardingRunSerializer,
-            409: error_response(
-                "Only a failed run can be retried.",
-                "conflict",
-                "Only a failed onboarding can be retried.",
-                {"run": ["Only a failed onboarding can be retried."]},
-            ),
+            409: docs.ONBOARDING_RUN_RETRY_409,
         },
     )
     @action(detail=True, methods=["post"])
@@ -355,12 +329,7 @@ class ClientExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clie
                 response=OpenApiTypes.BINARY, description="The zip."
             ),
             403: docs.EXPORT_FORBIDDEN,
-            409: error_response(
-                "The export is not done yet.",
-                "conflict",
-                "The export is not done yet.",
-                {"export": ["The export is not done yet."]},
-            ),
+            409: docs.CLIENT_EXPORT_DOWNLOAD_409,
         },
     )
     @action(detail=True, methods=["get"])
@@ -375,12 +344,7 @@ class ClientExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clie
         responses={
             202: ClientExportSerializer,
             403: docs.EXPORT_FORBIDDEN,
-            409: error_response(
-                "Only a failed export can be retried.",
-                "conflict",
-                "Only a failed export can be retried.",
-                {"export": ["Only a failed export can be retried."]},
-            ),
+            409: docs.CLIENT_EXPORT_RETRY_409,
         },
     )
     @action(detail=True, methods=["post"])

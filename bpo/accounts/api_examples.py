@@ -1,8 +1,9 @@
-"""The OpenAPI examples and documented answers of the accounts API (``bpo.accounts.apis``).
+"""The OpenAPI examples and documented answers of the accounts API
+(``bpo.accounts.apis``), imported there as ``docs``.
 
-Bodies as the serializers of that API give them. The answers every operation shares
-(401/403/404, the client slug, a bad filter's 400) come from
-``bpo.api.schema.ProjectAutoSchema``.
+Each example is a body its serializer gives or takes (``tests/api/test_schema_examples.py``
+checks it against the schema). The answers every operation shares (401/403/404, the client
+slug, a bad filter's 400, a page past the end) come from ``bpo.api.schema.ProjectAutoSchema``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from drf_spectacular.utils import (
 
 from bpo.api.schema import (
     error_response,
-    page_of,
+    invalid_response,
 )
 
 CONFLICT = error_response(
@@ -105,9 +106,7 @@ ME_GET_EXAMPLES = [
     )
 ]
 
-MEMBERSHIP_LIST_EXAMPLES = [
-    OpenApiExample("A page", value=page_of(MEMBERSHIP_EXAMPLE), response_only=True)
-]
+MEMBERSHIP_LIST_EXAMPLES = [OpenApiExample("A page", value=MEMBERSHIP_EXAMPLE, response_only=True)]
 
 MEMBERSHIP_CREATE_EXAMPLES = [
     OpenApiExample(
@@ -122,7 +121,7 @@ INVITATION_LIST_EXAMPLES = [
     OpenApiExample(
         "A page",
         response_only=True,
-        value=page_of({**INVITATION_EXAMPLE, "role": "scheduler", "role_label": "Scheduler"}),
+        value={**INVITATION_EXAMPLE, "role": "scheduler", "role_label": "Scheduler"},
     )
 ]
 
@@ -140,7 +139,7 @@ INVITATION_CREATE_EXAMPLES = [
 ]
 
 CLIENT_MEMBERSHIP_LIST_EXAMPLES = [
-    OpenApiExample("A page", value=page_of(MEMBERSHIP_EXAMPLE), response_only=True)
+    OpenApiExample("A page", value=MEMBERSHIP_EXAMPLE, response_only=True)
 ]
 
 CLIENT_MEMBERSHIP_CREATE_EXAMPLES = [
@@ -153,7 +152,7 @@ CLIENT_MEMBERSHIP_CREATE_EXAMPLES = [
 ]
 
 CLIENT_INVITATION_LIST_EXAMPLES = [
-    OpenApiExample("A page", value=page_of(INVITATION_EXAMPLE), response_only=True)
+    OpenApiExample("A page", value=INVITATION_EXAMPLE, response_only=True)
 ]
 
 CLIENT_INVITATION_CREATE_EXAMPLES = [
@@ -168,3 +167,30 @@ CLIENT_INVITATION_CREATE_EXAMPLES = [
     ),
     OpenApiExample("Invited", response_only=True, value=INVITATION_EXAMPLE),
 ]
+
+AUTH_TOKEN_POST_400 = error_response(
+    "Wrong e-mail or password, or bad input.",
+    "invalid_credentials",
+    "The e-mail address and password do not match an account.",
+    {"non_field_errors": ["The e-mail address and password do not match an account."]},
+)
+
+AUTH_TOKEN_POST_403 = error_response(
+    "The account is disabled, or its client is suspended.",
+    "account_locked",
+    "The portal of ShopRight Online is suspended; contact your account manager.",
+)
+
+AUTH_TOKEN_POST_429 = error_response(
+    "Too many failed attempts.",
+    "throttled",
+    "Too many failed attempts. Try again in about 15 minute(s).",
+)
+
+MEMBERSHIP_CREATE_400 = invalid_response({"client": ["This role needs a client."]})
+
+INVITATION_CREATE_400 = invalid_response({"client": ["This role needs a client."]})
+
+CLIENT_MEMBERSHIP_CREATE_400 = invalid_response({"user": ["No such user in this client."]})
+
+CLIENT_INVITATION_CREATE_400 = invalid_response({"email": ["Enter a valid email address."]})

@@ -48,8 +48,6 @@ from bpo.api.base import ClientScopedViewSet, ProviderAPIView, ProviderViewSet
 from bpo.api.errors import error_body
 from bpo.api.schema import (
     FORBIDDEN,
-    error_response,
-    invalid_response,
 )
 
 # --- shared schema pieces ------------------------------------------------------------------------
@@ -99,22 +97,9 @@ class AuthTokenAPI(ProviderAPIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            400: error_response(
-                "Wrong e-mail or password, or bad input.",
-                "invalid_credentials",
-                "The e-mail address and password do not match an account.",
-                {"non_field_errors": ["The e-mail address and password do not match an account."]},
-            ),
-            403: error_response(
-                "The account is disabled, or its client is suspended.",
-                "account_locked",
-                "The portal of ShopRight Online is suspended; contact your account manager.",
-            ),
-            429: error_response(
-                "Too many failed attempts.",
-                "throttled",
-                "Too many failed attempts. Try again in about 15 minute(s).",
-            ),
+            400: docs.AUTH_TOKEN_POST_400,
+            403: docs.AUTH_TOKEN_POST_403,
+            429: docs.AUTH_TOKEN_POST_429,
         },
         examples=docs.AUTH_TOKEN_POST_EXAMPLES,
         auth=[],
@@ -263,7 +248,7 @@ class _CanManageStaff(permissions.BasePermission):
         request=ProviderMembershipInputSerializer,
         responses={
             201: MembershipSerializer,
-            400: invalid_response({"client": ["This role needs a client."]}),
+            400: docs.MEMBERSHIP_CREATE_400,
             403: FORBIDDEN,  # refused in the method: only provider admins grant here
             409: docs.CONFLICT,
         },
@@ -329,9 +314,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Provid
     ),
     retrieve=extend_schema(
         summary="One staff invitation",
-        responses={
-            200: InvitationSerializer,
-        },
+        responses={200: InvitationSerializer},
     ),
     create=extend_schema(
         summary="Invite a staff member (provider admins)",
@@ -343,7 +326,7 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Provid
         request=StaffInvitationInputSerializer,
         responses={
             201: InvitationSerializer,
-            400: invalid_response({"client": ["This role needs a client."]}),
+            400: docs.INVITATION_CREATE_400,
             409: docs.CONFLICT,
         },
         examples=docs.INVITATION_CREATE_EXAMPLES,
@@ -424,7 +407,7 @@ class _ClientPeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
         request=ClientMembershipInputSerializer,
         responses={
             201: MembershipSerializer,
-            400: invalid_response({"user": ["No such user in this client."]}),
+            400: docs.CLIENT_MEMBERSHIP_CREATE_400,
             409: docs.CONFLICT,
         },
         examples=docs.CLIENT_MEMBERSHIP_CREATE_EXAMPLES,
@@ -503,7 +486,7 @@ class ClientMembershipViewSet(_ClientPeopleViewSet):
         request=InvitationInputSerializer,
         responses={
             201: InvitationSerializer,
-            400: invalid_response({"email": ["Enter a valid email address."]}),
+            400: docs.CLIENT_INVITATION_CREATE_400,
             409: docs.CONFLICT,
         },
         examples=docs.CLIENT_INVITATION_CREATE_EXAMPLES,

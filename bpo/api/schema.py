@@ -43,11 +43,6 @@ def invalid_response(fields: dict):
     )
 
 
-def page_of(example: dict) -> dict:
-    """A paginated list's body around one example item."""
-    return {"count": 1, "next": None, "previous": None, "results": [example]}
-
-
 NOT_AUTHENTICATED = error_response(
     "No or bad credentials.", "not_authenticated", "Authentication credentials were not provided."
 )

@@ -1,8 +1,9 @@
-"""The OpenAPI examples and documented answers of the escalation API (``bpo.catalog.apis.escalations``).
+"""The OpenAPI examples and documented answers of the escalation API
+(``bpo.catalog.apis.escalations``), imported there as ``docs``.
 
-Bodies as the serializers of that API give them. The answers every operation shares
-(401/403/404, the client slug, a bad filter's 400) come from
-``bpo.api.schema.ProjectAutoSchema``.
+Each example is a body its serializer gives or takes (``tests/api/test_schema_examples.py``
+checks it against the schema). The answers every operation shares (401/403/404, the client
+slug, a bad filter's 400, a page past the end) come from ``bpo.api.schema.ProjectAutoSchema``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from bpo.api.base import ClientScopedPermission
 from bpo.api.schema import (
     error_response,
     invalid_response,
-    page_of,
 )
 
 TIER_INPUT_EXAMPLES = [
@@ -179,9 +179,7 @@ TIER_INVALID = invalid_response(
     }
 )
 
-ESCALATION_PATH_LIST_EXAMPLES = [
-    OpenApiExample("A page", value=page_of(PATH_EXAMPLE), response_only=True)
-]
+ESCALATION_PATH_LIST_EXAMPLES = [OpenApiExample("A page", value=PATH_EXAMPLE, response_only=True)]
 
 ESCALATION_PATH_RETRIEVE_EXAMPLES = [
     OpenApiExample("A path", value=PATH_EXAMPLE, response_only=True)
@@ -269,3 +267,30 @@ ESCALATION_TIER_PARTIAL_UPDATE_EXAMPLES = [
         response_only=True,
     ),
 ]
+
+ESCALATION_PATH_CREATE_409 = error_response(
+    "The line has a path already.",
+    "conflict",
+    "“Billing support” has an escalation path already.",
+    {"service_line": ["“Billing support” has an escalation path already."]},
+)
+
+ESCALATION_PATH_PARTIAL_UPDATE_400 = invalid_response({"name": ["Name is required."]})
+
+ESCALATION_PATH_RESOLVE_400 = invalid_response(
+    {
+        "severity": ["Severity must be 1 to 4, or low, medium, high or critical."],
+        "at": [
+            "Datetime has wrong format. Use one of these formats instead: "
+            "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
+        ],
+    }
+)
+
+ESCALATION_TIER_PARTIAL_UPDATE_400 = invalid_response(
+    {"phone": ["“12345” is not a valid phone number."]}
+)
+
+ESCALATION_TIER_DESTROY_400 = invalid_response(
+    {"tiers": ["An escalation path needs at least one tier."]}
+)

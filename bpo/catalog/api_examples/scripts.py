@@ -1,8 +1,9 @@
-"""The OpenAPI examples and documented answers of the script API (``bpo.catalog.apis.scripts``).
+"""The OpenAPI examples and documented answers of the script API
+(``bpo.catalog.apis.scripts``), imported there as ``docs``.
 
-Bodies as the serializers of that API give them. The answers every operation shares
-(401/403/404, the client slug, a bad filter's 400) come from
-``bpo.api.schema.ProjectAutoSchema``.
+Each example is a body its serializer gives or takes (``tests/api/test_schema_examples.py``
+checks it against the schema). The answers every operation shares (401/403/404, the client
+slug, a bad filter's 400, a page past the end) come from ``bpo.api.schema.ProjectAutoSchema``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from drf_spectacular.utils import (
 from bpo.api.schema import (
     error_response,
     invalid_response,
-    page_of,
 )
 
 SCRIPT_EXAMPLE = {
@@ -162,7 +162,7 @@ VERSION_ID = OpenApiParameter(
     "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The version's id."
 )
 
-SCRIPT_LIST_EXAMPLES = [OpenApiExample("A page", value=page_of(SCRIPT_EXAMPLE), response_only=True)]
+SCRIPT_LIST_EXAMPLES = [OpenApiExample("A page", value=SCRIPT_EXAMPLE, response_only=True)]
 
 SCRIPT_RETRIEVE_EXAMPLES = [OpenApiExample("A script", value=SCRIPT_EXAMPLE, response_only=True)]
 
@@ -179,9 +179,7 @@ SCRIPT_CREATE_EXAMPLES = [
     ),
 ]
 
-SCRIPT_VERSION_LIST_EXAMPLES = [
-    OpenApiExample("A page", value=page_of(VERSION_EXAMPLE), response_only=True)
-]
+SCRIPT_VERSION_LIST_EXAMPLES = [OpenApiExample("A page", value=VERSION_EXAMPLE, response_only=True)]
 
 SCRIPT_VERSION_RETRIEVE_EXAMPLES = [
     OpenApiExample("A version", value=VERSION_EXAMPLE, response_only=True)
@@ -229,3 +227,16 @@ SCRIPT_VERSION_DIFF_EXAMPLES = [OpenApiExample("A diff", value=DIFF_EXAMPLE, res
 SCRIPT_VERSION_RENDERED_EXAMPLES = [
     OpenApiExample("Rendered", value=RENDERED_EXAMPLE, response_only=True)
 ]
+
+SCRIPT_CREATE_400 = invalid_response({"title": ["Give the script a title."]})
+
+SCRIPT_CREATE_409 = error_response(
+    "The line has a script already.",
+    "conflict",
+    "This service line already has a script.",
+    {"service_line": ["This service line already has a script."]},
+)
+
+SCRIPT_VERSION_DIFF_400 = invalid_response(
+    {"against": ["Compare with another version of this script."]}
+)

@@ -1,8 +1,9 @@
-"""The OpenAPI examples and documented answers of the service line API (``bpo.catalog.apis.service_lines``).
+"""The OpenAPI examples and documented answers of the service line API
+(``bpo.catalog.apis.service_lines``), imported there as ``docs``.
 
-Bodies as the serializers of that API give them. The answers every operation shares
-(401/403/404, the client slug, a bad filter's 400) come from
-``bpo.api.schema.ProjectAutoSchema``.
+Each example is a body its serializer gives or takes (``tests/api/test_schema_examples.py``
+checks it against the schema). The answers every operation shares (401/403/404, the client
+slug, a bad filter's 400, a page past the end) come from ``bpo.api.schema.ProjectAutoSchema``.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from drf_spectacular.utils import (
     OpenApiParameter,
 )
 
+from bpo import instants
 from bpo.api.schema import (
     error_response,
     invalid_response,
-    page_of,
 )
 from bpo.catalog.services.service_lines import Messages
 
@@ -92,7 +93,7 @@ LINE_INVALID = invalid_response(
 )
 
 SERVICE_LINE_LIST_EXAMPLES = [
-    OpenApiExample("A page of lines", value=page_of(LINE_EXAMPLE), response_only=True)
+    OpenApiExample("A page of lines", value=LINE_EXAMPLE, response_only=True)
 ]
 
 SERVICE_LINE_RETRIEVE_EXAMPLES = [
@@ -204,7 +205,7 @@ SERVICE_LINE_HOLIDAYS_EXAMPLES = [
 ]
 
 SERVICE_LINE_DATE_OVERRIDES_GET_EXAMPLES = [
-    OpenApiExample("A page", value=page_of(OVERRIDE_EXAMPLE), response_only=True)
+    OpenApiExample("A page", value=OVERRIDE_EXAMPLE, response_only=True)
 ]
 
 SERVICE_LINE_DATE_OVERRIDES_POST_EXAMPLES = [
@@ -239,3 +240,40 @@ DATE_OVERRIDE_PARTIAL_UPDATE_EXAMPLES = [
     ),
     OpenApiExample("Changed", value={**OVERRIDE_EXAMPLE, "closes_at": "17:00"}, response_only=True),
 ]
+
+SERVICE_LINE_LIST_400 = invalid_response(
+    {"status": ['Select a valid choice. "x" is not one of them.']}
+)
+
+SERVICE_LINE_PARTIAL_UPDATE_400 = invalid_response(
+    {"channel": ["An e-mail line takes no service level target; use first response instead."]}
+)
+
+SERVICE_LINE_CHANGE_STATUS_400 = error_response(
+    "The move is not allowed.",
+    "invalid",
+    Messages.ACTIVE_NEEDS_HOURS,
+    {"status": [Messages.ACTIVE_NEEDS_HOURS]},
+)
+
+SERVICE_LINE_CHANGE_STATUS_409 = error_response(
+    "The line has that status already.",
+    "conflict",
+    Messages.STATUS_SAME.format(status="active"),
+    {"status": [Messages.STATUS_SAME.format(status="active")]},
+)
+
+SERVICE_LINE_IS_OPEN_400 = error_response(
+    "A malformed or local (no offset) instant, or one outside 1970-2100.",
+    "invalid",
+    instants.NAIVE.format(name="at"),
+    {"at": [instants.NAIVE.format(name="at")]},
+)
+
+SERVICE_LINE_DATE_OVERRIDES_POST_400 = invalid_response(
+    {"date": [Messages.OVERRIDE_DATE_TAKEN.format(date="2026-12-24")]}
+)
+
+DATE_OVERRIDE_PARTIAL_UPDATE_400 = invalid_response(
+    {"opens_at": [Messages.OVERRIDE_OPEN_NEEDS_TIMES]}
+)

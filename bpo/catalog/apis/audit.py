@@ -75,16 +75,12 @@ class AuditEntryFilter(django_filters.FilterSet):
             "escalation paths and tiers: who, when, and each field's value before and after. "
             "Newest first."
         ),
-        responses={
-            200: AuditEntrySerializer(many=True),
-        },
+        responses={200: AuditEntrySerializer(many=True)},
         examples=docs.AUDIT_ENTRY_LIST_EXAMPLES,
     ),
     retrieve=extend_schema(
         summary="One change of the catalog",
-        responses={
-            200: AuditEntrySerializer,
-        },
+        responses={200: AuditEntrySerializer},
         examples=docs.AUDIT_ENTRY_RETRIEVE_EXAMPLES,
     ),
 )

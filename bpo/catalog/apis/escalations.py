@@ -23,10 +23,6 @@ from rest_framework.response import Response
 
 from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedViewSet
-from bpo.api.schema import (
-    error_response,
-    invalid_response,
-)
 from bpo.catalog.api_examples import escalations as docs
 from bpo.catalog.models import EscalationPath, EscalationTier
 from bpo.catalog.selectors import escalations as selectors
@@ -67,18 +63,14 @@ class EscalationPathFilter(django_filters.FilterSet):
         description="Every service line's escalation path with its tiers by level. Filter by "
         "`service_line`.",
         tags=["escalations"],
-        responses={
-            200: EscalationPathSerializer(many=True),
-        },
+        responses={200: EscalationPathSerializer(many=True)},
         examples=docs.ESCALATION_PATH_LIST_EXAMPLES,
     ),
     retrieve=extend_schema(
         summary="One escalation path and its tiers",
         tags=["escalations"],
         parameters=[docs.PATH_ID],
-        responses={
-            200: EscalationPathSerializer,
-        },
+        responses={200: EscalationPathSerializer},
         examples=docs.ESCALATION_PATH_RETRIEVE_EXAMPLES,
     ),
 )
@@ -127,12 +119,7 @@ class EscalationPathViewSet(ClientScopedViewSet):
             201: EscalationPathSerializer,
             400: docs.TIER_SET_INVALID,
             403: docs.MANAGERS_ONLY,
-            409: error_response(
-                "The line has a path already.",
-                "conflict",
-                "“Billing support” has an escalation path already.",
-                {"service_line": ["“Billing support” has an escalation path already."]},
-            ),
+            409: docs.ESCALATION_PATH_CREATE_409,
         },
         examples=docs.ESCALATION_PATH_CREATE_EXAMPLES,
     )
@@ -167,7 +154,7 @@ class EscalationPathViewSet(ClientScopedViewSet):
         request=EscalationPathPatchSerializer,
         responses={
             200: EscalationPathSerializer,
-            400: invalid_response({"name": ["Name is required."]}),
+            400: docs.ESCALATION_PATH_PARTIAL_UPDATE_400,
             403: docs.MANAGERS_ONLY,
         },
         examples=docs.ESCALATION_PATH_PARTIAL_UPDATE_EXAMPLES,
@@ -253,15 +240,7 @@ class EscalationPathViewSet(ClientScopedViewSet):
         request=None,
         responses={
             200: ResolutionSerializer,
-            400: invalid_response(
-                {
-                    "severity": ["Severity must be 1 to 4, or low, medium, high or critical."],
-                    "at": [
-                        "Datetime has wrong format. Use one of these formats instead: "
-                        "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
-                    ],
-                }
-            ),
+            400: docs.ESCALATION_PATH_RESOLVE_400,
         },
         examples=docs.ESCALATION_PATH_RESOLVE_EXAMPLES,
     )
@@ -303,9 +282,7 @@ class EscalationPathViewSet(ClientScopedViewSet):
         summary="One escalation tier",
         tags=["escalations"],
         parameters=[docs.TIER_ID],
-        responses={
-            200: EscalationTierSerializer,
-        },
+        responses={200: EscalationTierSerializer},
         examples=docs.ESCALATION_TIER_RETRIEVE_EXAMPLES,
     ),
 )
@@ -373,7 +350,7 @@ class EscalationTierViewSet(ClientScopedViewSet):
         request=EscalationTierPatchSerializer,
         responses={
             200: EscalationTierSerializer,
-            400: invalid_response({"phone": ["“12345” is not a valid phone number."]}),
+            400: docs.ESCALATION_TIER_PARTIAL_UPDATE_400,
             403: docs.CONTACTS_ONLY,
         },
         examples=docs.ESCALATION_TIER_PARTIAL_UPDATE_EXAMPLES,
@@ -399,7 +376,7 @@ class EscalationTierViewSet(ClientScopedViewSet):
         request=None,
         responses={
             204: None,
-            400: invalid_response({"tiers": ["An escalation path needs at least one tier."]}),
+            400: docs.ESCALATION_TIER_DESTROY_400,
             403: docs.MANAGERS_ONLY,
         },
     )

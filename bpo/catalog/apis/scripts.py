@@ -26,7 +26,6 @@ from bpo.accounts.models import User
 from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedViewSet
 from bpo.api.schema import (
-    error_response,
     invalid_response,
 )
 from bpo.catalog import diff, rendering
@@ -122,13 +121,8 @@ class ScriptVersionFilter(django_filters.FilterSet):
         request=ScriptInputSerializer,
         responses={
             201: ScriptSerializer,
-            400: invalid_response({"title": ["Give the script a title."]}),
-            409: error_response(
-                "The line has a script already.",
-                "conflict",
-                "This service line already has a script.",
-                {"service_line": ["This service line already has a script."]},
-            ),
+            400: docs.SCRIPT_CREATE_400,
+            409: docs.SCRIPT_CREATE_409,
         },
         examples=docs.SCRIPT_CREATE_EXAMPLES,
     ),
@@ -195,9 +189,7 @@ ACTION_RIGHTS = {
             "Newest first per script, each with its sections and variables. Agents see only "
             "published versions."
         ),
-        responses={
-            200: ScriptVersionSerializer(many=True),
-        },
+        responses={200: ScriptVersionSerializer(many=True)},
         examples=docs.SCRIPT_VERSION_LIST_EXAMPLES,
     ),
     retrieve=extend_schema(
@@ -298,7 +290,7 @@ ACTION_RIGHTS = {
         ],
         responses={
             200: ScriptVersionDiffSerializer,
-            400: invalid_response({"against": ["Compare with another version of this script."]}),
+            400: docs.SCRIPT_VERSION_DIFF_400,
         },
         examples=docs.SCRIPT_VERSION_DIFF_EXAMPLES,
     ),
@@ -309,9 +301,7 @@ ACTION_RIGHTS = {
             "(no scripts, styles, event handlers or `javascript:` links)."
         ),
         parameters=[docs.VERSION_ID],
-        responses={
-            200: RenderedVersionSerializer,
-        },
+        responses={200: RenderedVersionSerializer},
         examples=docs.SCRIPT_VERSION_RENDERED_EXAMPLES,
     ),
 )

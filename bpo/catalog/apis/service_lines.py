@@ -28,7 +28,6 @@ from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedViewSet
 from bpo.api.schema import (
     error_response,
-    invalid_response,
 )
 from bpo.catalog.api_examples import service_lines as docs
 from bpo.catalog.models import Channel, DateOverride, Direction, ServiceLine, ServiceLineStatus
@@ -45,7 +44,6 @@ from bpo.catalog.serializers.service_lines import (
     ServiceLineStatusSerializer,
 )
 from bpo.catalog.services import service_lines as services
-from bpo.catalog.services.service_lines import Messages
 from bpo.errors import DomainError
 from bpo.instants import read_instant
 
@@ -98,7 +96,7 @@ class ServiceLineFilter(django_filters.FilterSet):
         tags=["service lines"],
         responses={
             200: ServiceLineSerializer(many=True),
-            400: invalid_response({"status": ['Select a valid choice. "x" is not one of them.']}),
+            400: docs.SERVICE_LINE_LIST_400,
         },
         examples=docs.SERVICE_LINE_LIST_EXAMPLES,
     ),
@@ -106,9 +104,7 @@ class ServiceLineFilter(django_filters.FilterSet):
         summary="One service line",
         tags=["service lines"],
         parameters=[docs.LINE_ID],
-        responses={
-            200: ServiceLineSerializer,
-        },
+        responses={200: ServiceLineSerializer},
         examples=docs.SERVICE_LINE_RETRIEVE_EXAMPLES,
     ),
 )
@@ -180,13 +176,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         request=ServiceLineInputSerializer,
         responses={
             200: ServiceLineSerializer,
-            400: invalid_response(
-                {
-                    "channel": [
-                        "An e-mail line takes no service level target; use first response instead."
-                    ]
-                }
-            ),
+            400: docs.SERVICE_LINE_PARTIAL_UPDATE_400,
             409: docs.RETIRED_CONFLICT,
         },
         examples=docs.SERVICE_LINE_PARTIAL_UPDATE_EXAMPLES,
@@ -210,18 +200,8 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         request=ServiceLineStatusSerializer,
         responses={
             200: ServiceLineSerializer,
-            400: error_response(
-                "The move is not allowed.",
-                "invalid",
-                Messages.ACTIVE_NEEDS_HOURS,
-                {"status": [Messages.ACTIVE_NEEDS_HOURS]},
-            ),
-            409: error_response(
-                "The line has that status already.",
-                "conflict",
-                Messages.STATUS_SAME.format(status="active"),
-                {"status": [Messages.STATUS_SAME.format(status="active")]},
-            ),
+            400: docs.SERVICE_LINE_CHANGE_STATUS_400,
+            409: docs.SERVICE_LINE_CHANGE_STATUS_409,
         },
         examples=docs.SERVICE_LINE_CHANGE_STATUS_EXAMPLES,
     )
@@ -290,12 +270,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         parameters=[docs.LINE_ID, OpenApiParameter("at", OpenApiTypes.DATETIME, required=False)],
         responses={
             200: IsOpenSerializer,
-            400: error_response(
-                "A malformed or local (no offset) instant, or one outside 1970-2100.",
-                "invalid",
-                instants.NAIVE.format(name="at"),
-                {"at": [instants.NAIVE.format(name="at")]},
-            ),
+            400: docs.SERVICE_LINE_IS_OPEN_400,
         },
         examples=docs.SERVICE_LINE_IS_OPEN_EXAMPLES,
     )
@@ -372,9 +347,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         "date. They win over the holiday rule.",
         tags=["service lines"],
         parameters=[docs.LINE_ID],
-        responses={
-            200: DateOverrideSerializer(many=True),
-        },
+        responses={200: DateOverrideSerializer(many=True)},
         examples=docs.SERVICE_LINE_DATE_OVERRIDES_GET_EXAMPLES,
     )
     @extend_schema(
@@ -387,9 +360,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         request=DateOverrideInputSerializer,
         responses={
             201: DateOverrideSerializer,
-            400: invalid_response(
-                {"date": [Messages.OVERRIDE_DATE_TAKEN.format(date="2026-12-24")]}
-            ),
+            400: docs.SERVICE_LINE_DATE_OVERRIDES_POST_400,
             409: docs.RETIRED_CONFLICT,
         },
         examples=docs.SERVICE_LINE_DATE_OVERRIDES_POST_EXAMPLES,
@@ -419,9 +390,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         summary="One date override",
         tags=["service lines"],
         parameters=[docs.OVERRIDE_ID],
-        responses={
-            200: DateOverrideSerializer,
-        },
+        responses={200: DateOverrideSerializer},
         examples=docs.DATE_OVERRIDE_RETRIEVE_EXAMPLES,
     ),
 )
@@ -454,7 +423,7 @@ class DateOverrideViewSet(mixins.RetrieveModelMixin, ClientScopedViewSet):
         request=DateOverrideUpdateSerializer,
         responses={
             200: DateOverrideSerializer,
-            400: invalid_response({"opens_at": [Messages.OVERRIDE_OPEN_NEEDS_TIMES]}),
+            400: docs.DATE_OVERRIDE_PARTIAL_UPDATE_400,
             409: docs.RETIRED_CONFLICT,
         },
         examples=docs.DATE_OVERRIDE_PARTIAL_UPDATE_EXAMPLES,

@@ -1,13 +1,16 @@
-"""The OpenAPI examples and documented answers of the staffing calculator API (``scheduling.planning.apis.staffing``).
+"""The OpenAPI examples and documented answers of the staffing calculator API
+(``scheduling.planning.apis.staffing``), imported there as ``docs``.
 
-Bodies as the serializers of that API give them. The answers every operation shares
-(401/403/404, the client slug, a bad filter's 400) come from
-``bpo.api.schema.ProjectAutoSchema``.
+Each example is a body its serializer gives or takes (``tests/api/test_schema_examples.py``
+checks it against the schema). The answers every operation shares (401/403/404, the client
+slug, a bad filter's 400, a page past the end) come from ``bpo.api.schema.ProjectAutoSchema``.
 """
 
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample
+
+from bpo.api.schema import invalid_response
 
 STAFFING_CALCULATOR_POST_EXAMPLES = [
     OpenApiExample(
@@ -40,3 +43,11 @@ STAFFING_CALCULATOR_POST_EXAMPLES = [
         },
     ),
 ]
+
+STAFFING_CALCULATOR_POST_400 = invalid_response(
+    {
+        "target_level_percent": [
+            "Target service level must be above 0 % and at most 100 %, got 120 %."
+        ]
+    }
+)

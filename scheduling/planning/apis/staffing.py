@@ -5,7 +5,6 @@ from rest_framework.response import Response
 
 from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedAPIView
-from bpo.api.schema import invalid_response
 from scheduling.planning.api_examples import staffing as docs
 from scheduling.planning.calculator import calculate, summary_payload
 from scheduling.planning.serializers.staffing import (
@@ -24,13 +23,7 @@ class StaffingCalculatorApi(ClientScopedAPIView):
         request=StaffingInputSerializer,
         responses={
             200: StaffingResultSerializer,
-            400: invalid_response(
-                {
-                    "target_level_percent": [
-                        "Target service level must be above 0 % and at most 100 %, got 120 %."
-                    ]
-                }
-            ),
+            400: docs.STAFFING_CALCULATOR_POST_400,
         },
         examples=docs.STAFFING_CALCULATOR_POST_EXAMPLES,
     )
