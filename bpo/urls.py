@@ -3,8 +3,20 @@ sits under ``/c/<slug>/`` (pages) or ``/api/v1/clients/<slug>/`` (API), see
 ``tenants.middleware``."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+
+class FaviconView(RedirectView):
+    """``/favicon.ico``, which browsers and tools ask for by themselves: the portal's icon."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("img/favicon.svg")
+
 
 urlpatterns = [
     path("", include("bpo.portal.urls")),
@@ -16,6 +28,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
 ]
 
 handler400 = "bpo.portal.views.bad_request"

@@ -13,8 +13,6 @@ import django_filters
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -27,8 +25,9 @@ from rest_framework.response import Response
 from bpo.accounts.permissions import can_onboard_clients
 from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedAPIView, ClientScopedViewSet, ProviderViewSet
-from bpo.api.schema import NOT_AUTHENTICATED, NOT_FOUND, ErrorSerializer, error_response
+from bpo.api.schema import ErrorSerializer
 from bpo.jobs.models import JobStatus
+from tenants import api_examples as docs
 from tenants import selectors, services
 from tenants.models import ClientEvent, ClientExport, ClientStatus, ExportReason, OnboardingRun
 from tenants.serializers import (
@@ -43,62 +42,6 @@ from tenants.serializers import (
 
 # --- documentation pieces ----------------------------------------------------------------------
 
-
-FORBIDDEN = error_response(
-    "Your role does not allow this.",
-    "permission_denied",
-    "Only account managers and provider admins onboard clients.",
-)
-
-ONBOARDING_REQUEST_EXAMPLE = {
-    "name": "Alpine Travel",
-    "legal_name": "Alpine Travel GmbH",
-    "slug": "alpine-travel",
-    "industry": "travel",
-    "country": "DE",
-    "time_zone": "Europe/Berlin",
-    "currency": "EUR",
-    "billing_model": "per_hour",
-    "billing_contact_name": "Berta Buchhaltung",
-    "billing_contact_email": "billing@alpine-travel.example",
-    "admin_full_name": "Anna Admin",
-    "admin_email": "anna@alpine-travel.example",
-}
-ONBOARDING_RUN_EXAMPLE = {
-    "id": "0b6f3c1e-5a7d-4a39-9c39-3f4f0f6f4b11",
-    "slug": "alpine-travel",
-    "status": "queued",
-    "progress": 0,
-    "message": "",
-    "error": "",
-    "attempts": 0,
-    "client": None,
-    "provisioning_method": "",
-    "answers": ONBOARDING_REQUEST_EXAMPLE,
-    "requested_by": {"id": 2, "email": "am@provider.example", "full_name": "Alex Manager"},
-    "created_at": "2026-03-02T09:15:00Z",
-    "started_at": None,
-    "finished_at": None,
-    "url": "/api/v1/onboarding-runs/0b6f3c1e-5a7d-4a39-9c39-3f4f0f6f4b11/",
-    "page_url": "/clients/onboarding/0b6f3c1e-5a7d-4a39-9c39-3f4f0f6f4b11/",
-}
-CLIENT_EXAMPLE = {
-    "slug": "alpine-travel",
-    "name": "Alpine Travel",
-    "legal_name": "Alpine Travel GmbH",
-    "industry": "travel",
-    "country": "DE",
-    "time_zone": "Europe/Berlin",
-    "currency": "EUR",
-    "billing_model": "per_hour",
-    "status": "onboarding",
-    "created_at": "2026-03-02T09:15:01Z",
-    "live_at": None,
-    "suspended_at": None,
-    "offboarded_at": None,
-    "url": "/api/v1/clients/alpine-travel/",
-    "portal_url": "/c/alpine-travel/",
-}
 
 # --- clients -----------------------------------------------------------------------------------
 
@@ -122,9 +65,8 @@ class ClientFilter(django_filters.FilterSet):
         responses={
             200: ClientSerializer(many=True),
             400: OpenApiResponse(ErrorSerializer),
-            401: NOT_AUTHENTICATED,
         },
-        examples=[OpenApiExample("A page of clients", value=CLIENT_EXAMPLE, response_only=True)],
+        examples=docs.CLIENT_LIST_EXAMPLES,
     )
 )
 class ClientViewSet(mixins.ListModelMixin, ProviderViewSet):
@@ -144,7 +86,7 @@ class ClientDetailAPI(ClientScopedAPIView):
     @extend_schema(
         summary="One client: registry facts and pilot checklist",
         tags=["clients"],
-        responses={200: ClientDetailSerializer, 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
+        responses={200: ClientDetailSerializer},
     )
     def get(self, request, client_slug: str):
         return Response(ClientDetailSerializer(self.client).data)
@@ -162,25 +104,10 @@ class ClientStatusAPI(ClientScopedAPIView):
         request=ClientStatusChangeSerializer,
         responses={
             200: ClientDetailSerializer,
-            400: error_response(
-                "The move is not allowed.",
-                "invalid",
-                "The pilot checklist is not complete: a service line, a published script, an "
-                "escalation path and a QA scorecard are needed first.",
-                {"status": ["The pilot checklist is not complete: ..."]},
-            ),
-            401: NOT_AUTHENTICATED,
-            403: error_response("Your role does not allow this.", "permission_denied", "..."),
-            404: NOT_FOUND,
-            409: error_response("The client has that status already.", "conflict", "..."),
+            400: docs.CLIENT_STATUS_POST_400,
+            409: docs.CLIENT_STATUS_POST_409,
         },
-        examples=[
-            OpenApiExample(
-                "Suspend",
-                value={"status": "suspended", "note": "Unpaid invoices"},
-                request_only=True,
-            )
-        ],
+        examples=docs.CLIENT_STATUS_POST_EXAMPLES,
     )
     def post(self, request, client_slug: str):
         serializer = ClientStatusChangeSerializer(data=request.data)
@@ -199,7 +126,7 @@ class ClientStatusAPI(ClientScopedAPIView):
         summary="A client's audit trail",
         description="Who changed what about the client, and when; newest first.",
         tags=["clients"],
-        responses={200: ClientEventSerializer(many=True), 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
+        responses={200: ClientEventSerializer(many=True)},
     )
 )
 class ClientEventViewSet(mixins.ListModelMixin, ClientScopedViewSet):
@@ -226,54 +153,20 @@ class OnboardingRunFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(field_name="job__status", choices=JobStatus.choices)
 
 
-RUN_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="Recent onboarding runs",
         tags=["onboarding"],
-        responses={200: OnboardingRunSerializer(many=True), 401: NOT_AUTHENTICATED, 403: FORBIDDEN},
+        responses={200: OnboardingRunSerializer(many=True)},
     ),
     retrieve=extend_schema(
         summary="One onboarding run and its progress",
         description="Poll it: `status` goes queued -> running -> succeeded (then `client` is "
         "the new client's slug) or failed (then `error` says why and it can be retried).",
         tags=["onboarding"],
-        parameters=[RUN_ID],
-        responses={
-            200: OnboardingRunSerializer,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
-        examples=[
-            OpenApiExample(
-                "Provisioned",
-                value={
-                    **ONBOARDING_RUN_EXAMPLE,
-                    "status": "succeeded",
-                    "progress": 100,
-                    "message": "Alpine Travel is ready",
-                    "client": "alpine-travel",
-                    "provisioning_method": "clone",
-                    "attempts": 1,
-                },
-                response_only=True,
-            ),
-            OpenApiExample(
-                "Failed",
-                value={
-                    **ONBOARDING_RUN_EXAMPLE,
-                    "status": "failed",
-                    "progress": 50,
-                    "message": "Provisioning failed",
-                    "error": "The address 'alpine-travel' is taken by another client.",
-                    "attempts": 1,
-                },
-                response_only=True,
-            ),
-        ],
+        parameters=[docs.RUN_ID],
+        responses={200: OnboardingRunSerializer},
+        examples=docs.ONBOARDING_RUN_RETRIEVE_EXAMPLES,
     ),
 )
 class OnboardingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ProviderViewSet):
@@ -299,32 +192,10 @@ class OnboardingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pro
         request=OnboardingRequestSerializer,
         responses={
             201: OnboardingRunSerializer,
-            400: error_response(
-                "Bad answers; nothing was written.",
-                "invalid",
-                "'Europe/Berlln' is not an IANA time zone (e.g. Europe/Berlin).",
-                {
-                    "time_zone": ["'Europe/Berlln' is not an IANA time zone (e.g. Europe/Berlin)."],
-                    "admin_email": ["Client admin e-mail is required."],
-                },
-            ),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            409: error_response(
-                "The same address is being onboarded already.",
-                "conflict",
-                "'alpine-travel' is being onboarded already.",
-                {"slug": ["'alpine-travel' is being onboarded already."]},
-            ),
+            400: docs.ONBOARDING_RUN_CREATE_400,
+            409: docs.ONBOARDING_RUN_CREATE_409,
         },
-        examples=[
-            OpenApiExample(
-                "Onboard a travel company", value=ONBOARDING_REQUEST_EXAMPLE, request_only=True
-            ),
-            OpenApiExample(
-                "Queued", value=ONBOARDING_RUN_EXAMPLE, response_only=True, status_codes=["201"]
-            ),
-        ],
+        examples=docs.ONBOARDING_RUN_CREATE_EXAMPLES,
     )
     def create(self, request):
         serializer = OnboardingRequestSerializer(data=request.data)
@@ -343,18 +214,10 @@ class OnboardingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pro
         description="Queues provisioning again with the stored answers (checked anew).",
         tags=["onboarding"],
         request=None,
-        parameters=[RUN_ID],
+        parameters=[docs.RUN_ID],
         responses={
             202: OnboardingRunSerializer,
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-            409: error_response(
-                "Only a failed run can be retried.",
-                "conflict",
-                "Only a failed onboarding can be retried.",
-                {"run": ["Only a failed onboarding can be retried."]},
-            ),
+            409: docs.ONBOARDING_RUN_RETRY_409,
         },
     )
     @action(detail=True, methods=["post"])
@@ -365,74 +228,6 @@ class OnboardingRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pro
 
 
 # --- data exports ----------------------------------------------------------------------------------
-
-EXPORT_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
-EXPORT_FORBIDDEN = error_response(
-    "Your role does not allow this (client viewers and staff other than provider admins and "
-    "account managers).",
-    "permission_denied",
-    "Your role in this client does not allow this.",
-)
-EXPORT_JOB_EXAMPLE = {
-    "id": "5d1c9a3e-2f4b-4c8e-9a71-0c2b6f1e8d44",
-    "kind": "client_export",
-    "status": "queued",
-    "progress": 0,
-    "message": "",
-    "error": "",
-    "attempts": 0,
-    "created_at": "2026-03-02T09:15:00Z",
-    "started_at": None,
-    "finished_at": None,
-}
-EXPORT_EXAMPLE = {
-    "id": 12,
-    "reason": "on_request",
-    "status": "queued",
-    "requested_by": {"id": 7, "email": "anna@alpine-travel.example", "full_name": "Anna Admin"},
-    "created_at": "2026-03-02T09:15:00Z",
-    "generated_at": None,
-    "size_bytes": None,
-    "sha256": "",
-    "row_counts": {},
-    "file_name": None,
-    "url": "/api/v1/clients/alpine-travel/exports/12/",
-    "download_url": None,
-    "job": EXPORT_JOB_EXAMPLE,
-}
-EXPORT_DONE_EXAMPLE = {
-    **EXPORT_EXAMPLE,
-    "status": "succeeded",
-    "generated_at": "2026-03-02T09:15:02Z",
-    "size_bytes": 48213,
-    "sha256": "9f2c4e0b7d1a5c3e8b6f0a2d4c6e8b1a3c5e7f9b0d2f4a6c8e0b2d4f6a8c0e2b",
-    "row_counts": {
-        "contracts_billingcontact": 1,
-        "contracts_contract": 1,
-        "django_migrations": 4,
-    },
-    "file_name": "alpine-travel-export-20260302-0915.zip",
-    "download_url": "/api/v1/clients/alpine-travel/exports/12/download/",
-    "job": {
-        **EXPORT_JOB_EXAMPLE,
-        "status": "succeeded",
-        "progress": 100,
-        "message": "Export of Alpine Travel is ready",
-        "attempts": 1,
-        "started_at": "2026-03-02T09:15:01Z",
-        "finished_at": "2026-03-02T09:15:03Z",
-    },
-}
-EXPORT_CONFLICT = error_response(
-    "Another export of the client is in progress.",
-    "conflict",
-    "An export of this client is in progress already; it can be downloaded when it is done.",
-    {
-        "export": [
-            "An export of this client is in progress already; it can be downloaded when it is done."
-        ]
-    },
-)
 
 
 class ZipRenderer(renderers.BaseRenderer):
@@ -458,11 +253,9 @@ class ZipRenderer(renderers.BaseRenderer):
         tags=["exports"],
         responses={
             200: ClientExportSerializer(many=True),
-            401: NOT_AUTHENTICATED,
-            403: EXPORT_FORBIDDEN,
-            404: NOT_FOUND,
+            403: docs.EXPORT_FORBIDDEN,
         },
-        examples=[OpenApiExample("A done export", value=EXPORT_DONE_EXAMPLE, response_only=True)],
+        examples=docs.CLIENT_EXPORT_LIST_EXAMPLES,
     ),
     retrieve=extend_schema(
         summary="One data export and its progress",
@@ -470,32 +263,12 @@ class ZipRenderer(renderers.BaseRenderer):
         "name the table being exported) -> succeeded (then `download_url` is set) or failed "
         "(then `job.error` says why; `POST .../retry/` queues it again).",
         tags=["exports"],
-        parameters=[EXPORT_ID],
+        parameters=[docs.EXPORT_ID],
         responses={
             200: ClientExportSerializer,
-            401: NOT_AUTHENTICATED,
-            403: EXPORT_FORBIDDEN,
-            404: NOT_FOUND,
+            403: docs.EXPORT_FORBIDDEN,
         },
-        examples=[
-            OpenApiExample(
-                "Running",
-                value={
-                    **EXPORT_EXAMPLE,
-                    "status": "running",
-                    "job": {
-                        **EXPORT_JOB_EXAMPLE,
-                        "status": "running",
-                        "progress": 47,
-                        "message": "Exported contracts_contract (2 of 4 tables)",
-                        "attempts": 1,
-                        "started_at": "2026-03-02T09:15:01Z",
-                    },
-                },
-                response_only=True,
-            ),
-            OpenApiExample("Done", value=EXPORT_DONE_EXAMPLE, response_only=True),
-        ],
+        examples=docs.CLIENT_EXPORT_RETRIEVE_EXAMPLES,
     ),
 )
 class ClientExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientScopedViewSet):
@@ -529,14 +302,10 @@ class ClientExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clie
         request=None,
         responses={
             202: ClientExportSerializer,
-            401: NOT_AUTHENTICATED,
-            403: EXPORT_FORBIDDEN,
-            404: NOT_FOUND,
-            409: EXPORT_CONFLICT,
+            403: docs.EXPORT_FORBIDDEN,
+            409: docs.EXPORT_CONFLICT,
         },
-        examples=[
-            OpenApiExample("Queued", value=EXPORT_EXAMPLE, response_only=True, status_codes=["202"])
-        ],
+        examples=docs.CLIENT_EXPORT_CREATE_EXAMPLES,
     )
     def create(self, request, client_slug: str):
         export = services.request_client_export(
@@ -554,20 +323,13 @@ class ClientExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clie
         description="The zip, as an attachment named `<slug>-export-<YYYYmmdd-HHMM>.zip` "
         "(UTC). Compare its SHA-256 with the export's `sha256`.",
         tags=["exports"],
-        parameters=[EXPORT_ID],
+        parameters=[docs.EXPORT_ID],
         responses={
             (200, "application/zip"): OpenApiResponse(
                 response=OpenApiTypes.BINARY, description="The zip."
             ),
-            401: NOT_AUTHENTICATED,
-            403: EXPORT_FORBIDDEN,
-            404: NOT_FOUND,
-            409: error_response(
-                "The export is not done yet.",
-                "conflict",
-                "The export is not done yet.",
-                {"export": ["The export is not done yet."]},
-            ),
+            403: docs.EXPORT_FORBIDDEN,
+            409: docs.CLIENT_EXPORT_DOWNLOAD_409,
         },
     )
     @action(detail=True, methods=["get"])
@@ -578,18 +340,11 @@ class ClientExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clie
         summary="Retry a failed data export",
         tags=["exports"],
         request=None,
-        parameters=[EXPORT_ID],
+        parameters=[docs.EXPORT_ID],
         responses={
             202: ClientExportSerializer,
-            401: NOT_AUTHENTICATED,
-            403: EXPORT_FORBIDDEN,
-            404: NOT_FOUND,
-            409: error_response(
-                "Only a failed export can be retried.",
-                "conflict",
-                "Only a failed export can be retried.",
-                {"export": ["Only a failed export can be retried."]},
-            ),
+            403: docs.EXPORT_FORBIDDEN,
+            409: docs.CLIENT_EXPORT_RETRY_409,
         },
     )
     @action(detail=True, methods=["post"])

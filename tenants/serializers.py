@@ -137,7 +137,10 @@ class OnboardingRunSerializer(serializers.ModelSerializer):
     started_at = serializers.DateTimeField(source="job.started_at", allow_null=True)
     finished_at = serializers.DateTimeField(source="job.finished_at", allow_null=True)
     client: serializers.SlugRelatedField[Client] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, help_text="The client's slug once provisioned."
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The client's slug once provisioned.",
     )
     requested_by = UserRefSerializer(allow_null=True, read_only=True)
     url = serializers.SerializerMethodField()

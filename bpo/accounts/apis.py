@@ -12,7 +12,6 @@ from typing import ClassVar, cast
 import django_filters
 from django.urls import reverse
 from drf_spectacular.utils import (
-    OpenApiExample,
     extend_schema,
     extend_schema_view,
 )
@@ -21,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from bpo.accounts import api_examples as docs
 from bpo.accounts import selectors, services
 from bpo.accounts.client_address import client_ip
 from bpo.accounts.models import Invitation, Membership, User
@@ -47,55 +47,10 @@ from bpo.accounts.serializers import (
 from bpo.api.base import ClientScopedViewSet, ProviderAPIView, ProviderViewSet
 from bpo.api.errors import error_body
 from bpo.api.schema import (
-    CLIENT_SLUG,
     FORBIDDEN,
-    NOT_AUTHENTICATED,
-    NOT_FOUND,
-    REFUSALS,
-    error_response,
-    invalid_response,
-    page_of,
 )
 
 # --- shared schema pieces ------------------------------------------------------------------------
-
-
-CONFLICT = error_response(
-    "Refused by a business rule.",
-    "conflict",
-    "An invitation for this person is already pending.",
-    {"email": ["An invitation for this person is already pending."]},
-)
-
-
-MEMBERSHIP_EXAMPLE = {
-    "id": 42,
-    "user": {
-        "id": 7,
-        "email": "maria@viajes-sol.example",
-        "full_name": "María López",
-        "is_active": True,
-    },
-    "role": "client_viewer",
-    "role_label": "Client viewer",
-    "client": "viajes-sol",
-    "created_at": "2026-11-23T09:30:00Z",
-    "created_by": "admin@viajes-sol.example",
-}
-INVITATION_EXAMPLE = {
-    "id": 12,
-    "email": "jonas@cloudlane.example",
-    "full_name": "Jonas Weber",
-    "role": "client_admin",
-    "role_label": "Client admin",
-    "client": "cloudlane",
-    "status": "pending",
-    "invited_by": "am@bpo.example",
-    "created_at": "2026-11-23T09:30:00Z",
-    "expires_at": "2026-11-30T09:30:00Z",
-    "accepted_at": None,
-    "revoked_at": None,
-}
 
 
 def _raise_for_refusal(error: services.SignInRefused) -> Response:
@@ -142,43 +97,11 @@ class AuthTokenAPI(ProviderAPIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            400: error_response(
-                "Wrong e-mail or password, or bad input.",
-                "invalid_credentials",
-                "The e-mail address and password do not match an account.",
-                {"non_field_errors": ["The e-mail address and password do not match an account."]},
-            ),
-            403: error_response(
-                "The account is disabled, or its client is suspended.",
-                "account_locked",
-                "The portal of ShopRight Online is suspended; contact your account manager.",
-            ),
-            429: error_response(
-                "Too many failed attempts.",
-                "throttled",
-                "Too many failed attempts. Try again in about 15 minute(s).",
-            ),
+            400: docs.AUTH_TOKEN_POST_400,
+            403: docs.AUTH_TOKEN_POST_403,
+            429: docs.AUTH_TOKEN_POST_429,
         },
-        examples=[
-            OpenApiExample(
-                "Credentials",
-                request_only=True,
-                value={"email": "admin@shopright.example", "password": "demo-portal-2026"},
-            ),
-            OpenApiExample(
-                "Token",
-                response_only=True,
-                value={
-                    "token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b",
-                    "user": {
-                        "id": 7,
-                        "email": "admin@shopright.example",
-                        "full_name": "Olivia Carter",
-                        "is_active": True,
-                    },
-                },
-            ),
-        ],
+        examples=docs.AUTH_TOKEN_POST_EXAMPLES,
         auth=[],
     )
     def post(self, request):
@@ -201,7 +124,7 @@ class AuthTokenAPI(ProviderAPIView):
         summary="Log out the API token",
         description="Deletes the caller's token; every API client using it must log in again.",
         request=None,
-        responses={204: None, 401: NOT_AUTHENTICATED},
+        responses={204: None},
     )
     def delete(self, request):
         services.revoke_api_token(user=request.user)
@@ -214,37 +137,8 @@ class MeAPI(ProviderAPIView):
     @extend_schema(
         operation_id="me_retrieve",
         summary="The current user",
-        responses={200: MeSerializer, 401: NOT_AUTHENTICATED},
-        examples=[
-            OpenApiExample(
-                "An account manager",
-                value={
-                    "id": 3,
-                    "email": "am@bpo.example",
-                    "full_name": "Sam Rivera",
-                    "is_provider_staff": True,
-                    "is_provider_admin": False,
-                    "memberships": [
-                        {
-                            "id": 5,
-                            "role": "account_manager",
-                            "role_label": "Account manager",
-                            "client": "shopright",
-                        }
-                    ],
-                    "clients": [
-                        {
-                            "slug": "shopright",
-                            "name": "ShopRight Online",
-                            "status": "onboarding",
-                            "roles": ["account_manager"],
-                            "portal_url": "/c/shopright/",
-                            "api_url": "/api/v1/clients/shopright/",
-                        }
-                    ],
-                },
-            )
-        ],
+        responses={200: MeSerializer},
+        examples=docs.ME_GET_EXAMPLES,
     )
     def get(self, request):
         user = request.user
@@ -342,39 +236,31 @@ class _CanManageStaff(permissions.BasePermission):
     list=extend_schema(
         summary="List memberships",
         description="Provider admins see every membership; everyone else sees their own.",
-        responses={200: MembershipSerializer(many=True), 401: NOT_AUTHENTICATED},
-        examples=[OpenApiExample("A page", value=page_of(MEMBERSHIP_EXAMPLE), response_only=True)],
+        responses={200: MembershipSerializer(many=True)},
+        examples=docs.MEMBERSHIP_LIST_EXAMPLES,
     ),
     retrieve=extend_schema(
         summary="One membership",
-        responses={200: MembershipSerializer, 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
+        responses={200: MembershipSerializer},
     ),
     create=extend_schema(
         summary="Grant a role (provider admins)",
         request=ProviderMembershipInputSerializer,
         responses={
             201: MembershipSerializer,
-            400: invalid_response({"client": ["This role needs a client."]}),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            409: CONFLICT,
+            400: docs.MEMBERSHIP_CREATE_400,
+            403: FORBIDDEN,  # refused in the method: only provider admins grant here
+            409: docs.CONFLICT,
         },
-        examples=[
-            OpenApiExample(
-                "Assign a scheduler",
-                request_only=True,
-                value={"user": 9, "role": "scheduler", "client": "shopright"},
-            ),
-            OpenApiExample("Granted", response_only=True, value=MEMBERSHIP_EXAMPLE),
-        ],
+        examples=docs.MEMBERSHIP_CREATE_EXAMPLES,
     ),
     destroy=extend_schema(
         summary="Remove a role (provider admins)",
         description="The last provider admin, and the last client admin of a client, stay (409).",
         responses={
             204: None,
-            **REFUSALS,
-            409: CONFLICT,
+            403: FORBIDDEN,  # refused in the method: only provider admins remove here
+            409: docs.CONFLICT,
         },
     ),
 )
@@ -423,23 +309,12 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Provid
 @extend_schema_view(
     list=extend_schema(
         summary="List staff invitations (provider admins)",
-        responses={200: InvitationSerializer(many=True), 401: NOT_AUTHENTICATED, 403: FORBIDDEN},
-        examples=[
-            OpenApiExample(
-                "A page",
-                response_only=True,
-                value=page_of(
-                    {**INVITATION_EXAMPLE, "role": "scheduler", "role_label": "Scheduler"}
-                ),
-            )
-        ],
+        responses={200: InvitationSerializer(many=True)},
+        examples=docs.INVITATION_LIST_EXAMPLES,
     ),
     retrieve=extend_schema(
         summary="One staff invitation",
-        responses={
-            200: InvitationSerializer,
-            **REFUSALS,
-        },
+        responses={200: InvitationSerializer},
     ),
     create=extend_schema(
         summary="Invite a staff member (provider admins)",
@@ -451,31 +326,17 @@ class MembershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Provid
         request=StaffInvitationInputSerializer,
         responses={
             201: InvitationSerializer,
-            400: invalid_response({"client": ["This role needs a client."]}),
-            401: NOT_AUTHENTICATED,
-            403: FORBIDDEN,
-            409: CONFLICT,
+            400: docs.INVITATION_CREATE_400,
+            409: docs.CONFLICT,
         },
-        examples=[
-            OpenApiExample(
-                "Invite a QA analyst",
-                request_only=True,
-                value={
-                    "email": "kim@bpo.example",
-                    "full_name": "Kim Park",
-                    "role": "qa_analyst",
-                    "client": "cloudlane",
-                },
-            ),
-        ],
+        examples=docs.INVITATION_CREATE_EXAMPLES,
     ),
     revoke=extend_schema(
         summary="Revoke a staff invitation",
         request=None,
         responses={
             200: InvitationSerializer,
-            **REFUSALS,
-            409: CONFLICT,
+            409: docs.CONFLICT,
         },
     ),
 )
@@ -529,14 +390,12 @@ class _ClientPeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
     list=extend_schema(
         summary="List the client's people",
         description="Client users and the provider staff assigned to this client.",
-        parameters=[CLIENT_SLUG],
-        responses={200: MembershipSerializer(many=True), 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
-        examples=[OpenApiExample("A page", value=page_of(MEMBERSHIP_EXAMPLE), response_only=True)],
+        responses={200: MembershipSerializer(many=True)},
+        examples=docs.CLIENT_MEMBERSHIP_LIST_EXAMPLES,
     ),
     retrieve=extend_schema(
         summary="One membership of the client",
-        parameters=[CLIENT_SLUG],
-        responses={200: MembershipSerializer, 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
+        responses={200: MembershipSerializer},
     ),
     create=extend_schema(
         summary="Give someone a role in the client",
@@ -545,31 +404,20 @@ class _ClientPeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
             "admins) be provider staff; any other id answers 400. Client admins grant client "
             "roles; account managers and provider admins also staff roles."
         ),
-        parameters=[CLIENT_SLUG],
         request=ClientMembershipInputSerializer,
         responses={
             201: MembershipSerializer,
-            400: invalid_response({"user": ["No such user in this client."]}),
-            **REFUSALS,
-            409: CONFLICT,
+            400: docs.CLIENT_MEMBERSHIP_CREATE_400,
+            409: docs.CONFLICT,
         },
-        examples=[
-            OpenApiExample(
-                "Make a viewer an admin",
-                request_only=True,
-                value={"user": 7, "role": "client_admin"},
-            ),
-            OpenApiExample("Granted", response_only=True, value=MEMBERSHIP_EXAMPLE),
-        ],
+        examples=docs.CLIENT_MEMBERSHIP_CREATE_EXAMPLES,
     ),
     destroy=extend_schema(
         summary="Remove someone's role in the client",
         description="The last client admin stays (409): invite another admin first.",
-        parameters=[CLIENT_SLUG],
         responses={
             204: None,
-            **REFUSALS,
-            409: CONFLICT,
+            409: docs.CONFLICT,
         },
     ),
 )
@@ -621,14 +469,12 @@ class ClientMembershipViewSet(_ClientPeopleViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="List the client's invitations",
-        parameters=[CLIENT_SLUG],
-        responses={200: InvitationSerializer(many=True), 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
-        examples=[OpenApiExample("A page", value=page_of(INVITATION_EXAMPLE), response_only=True)],
+        responses={200: InvitationSerializer(many=True)},
+        examples=docs.CLIENT_INVITATION_LIST_EXAMPLES,
     ),
     retrieve=extend_schema(
         summary="One invitation of the client",
-        parameters=[CLIENT_SLUG],
-        responses={200: InvitationSerializer, 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
+        responses={200: InvitationSerializer},
     ),
     create=extend_schema(
         summary="Invite a person to the client",
@@ -637,35 +483,20 @@ class ClientMembershipViewSet(_ClientPeopleViewSet):
             "days. Client admins invite client admins and viewers; account managers and "
             "provider admins also staff roles for this client."
         ),
-        parameters=[CLIENT_SLUG],
         request=InvitationInputSerializer,
         responses={
             201: InvitationSerializer,
-            400: invalid_response({"email": ["Enter a valid email address."]}),
-            **REFUSALS,
-            409: CONFLICT,
+            400: docs.CLIENT_INVITATION_CREATE_400,
+            409: docs.CONFLICT,
         },
-        examples=[
-            OpenApiExample(
-                "Invite a client admin",
-                request_only=True,
-                value={
-                    "email": "jonas@cloudlane.example",
-                    "full_name": "Jonas Weber",
-                    "role": "client_admin",
-                },
-            ),
-            OpenApiExample("Invited", response_only=True, value=INVITATION_EXAMPLE),
-        ],
+        examples=docs.CLIENT_INVITATION_CREATE_EXAMPLES,
     ),
     revoke=extend_schema(
         summary="Revoke a pending invitation",
-        parameters=[CLIENT_SLUG],
         request=None,
         responses={
             200: InvitationSerializer,
-            **REFUSALS,
-            409: CONFLICT,
+            409: docs.CONFLICT,
         },
     ),
 )

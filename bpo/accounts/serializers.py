@@ -24,7 +24,9 @@ class MembershipSerializer(serializers.ModelSerializer):
     client: serializers.SlugRelatedField[Client] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )
-    created_by = serializers.EmailField(source="created_by.email", read_only=True, default=None)
+    created_by = serializers.EmailField(
+        source="created_by.email", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Membership
@@ -40,7 +42,9 @@ class InvitationSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(
         choices=["pending", "accepted", "revoked", "expired"], read_only=True
     )
-    invited_by = serializers.EmailField(source="invited_by.email", read_only=True, default=None)
+    invited_by = serializers.EmailField(
+        source="invited_by.email", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Invitation

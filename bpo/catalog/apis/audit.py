@@ -6,30 +6,17 @@ from datetime import UTC
 
 import django_filters
 from django import forms
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 
 from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedViewSet
-from bpo.api.schema import CLIENT_SLUG, REFUSALS, page_of
 from bpo.audit.models import LogEntry
 from bpo.catalog import audit
+from bpo.catalog.api_examples import audit as docs
 from bpo.catalog.serializers.audit import AuditEntrySerializer
 
 ACTION_CODES = {name: code for code, name in audit.ACTION_NAMES.items()}
-
-AUDIT_ENTRY_EXAMPLE = {
-    "id": 311,
-    "timestamp": "2026-11-23T09:30:12Z",
-    "actor": "am@bpo.example",
-    "action": "updated",
-    "object_type": "serviceline",
-    "object_label": "Service line",
-    "object_id": 4,
-    "object_repr": "Billing support",
-    "service_line": 4,
-    "changes": {"service_level_percent": {"before": "80.00", "after": "90.00"}},
-}
 
 
 class InstantFilter(django_filters.IsoDateTimeFilter):
@@ -88,21 +75,13 @@ class AuditEntryFilter(django_filters.FilterSet):
             "escalation paths and tiers: who, when, and each field's value before and after. "
             "Newest first."
         ),
-        parameters=[CLIENT_SLUG],
-        responses={
-            200: AuditEntrySerializer(many=True),
-            **REFUSALS,
-        },
-        examples=[OpenApiExample("A page", value=page_of(AUDIT_ENTRY_EXAMPLE), response_only=True)],
+        responses={200: AuditEntrySerializer(many=True)},
+        examples=docs.AUDIT_ENTRY_LIST_EXAMPLES,
     ),
     retrieve=extend_schema(
         summary="One change of the catalog",
-        parameters=[CLIENT_SLUG],
-        responses={
-            200: AuditEntrySerializer,
-            **REFUSALS,
-        },
-        examples=[OpenApiExample("A change", value=AUDIT_ENTRY_EXAMPLE, response_only=True)],
+        responses={200: AuditEntrySerializer},
+        examples=docs.AUDIT_ENTRY_RETRIEVE_EXAMPLES,
     ),
 )
 class AuditEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientScopedViewSet):

@@ -22,16 +22,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from bpo.accounts.roles import Action
-from bpo.api.base import ClientScopedPermission, ClientScopedViewSet
-from bpo.api.schema import (
-    CLIENT_SLUG,
-    NOT_AUTHENTICATED,
-    NOT_FOUND,
-    REFUSALS,
-    error_response,
-    invalid_response,
-    page_of,
-)
+from bpo.api.base import ClientScopedViewSet
+from bpo.catalog.api_examples import escalations as docs
 from bpo.catalog.models import EscalationPath, EscalationTier
 from bpo.catalog.selectors import escalations as selectors
 from bpo.catalog.selectors.service_lines import get_service_line
@@ -50,154 +42,6 @@ from bpo.catalog.services import escalations as services
 from bpo.errors import DomainError
 
 # --- documentation pieces -------------------------------------------------------------------------
-
-TIER_INPUT_EXAMPLES = [
-    {
-        "level": 1,
-        "trigger_kind": "severity",
-        "category": "",
-        "min_severity": 1,
-        "unresolved_minutes": None,
-        "contact_name": "Sam Rivera",
-        "contact_role": "Team lead",
-        "channel": "phone",
-        "phone": "(415) 555-0100",
-        "email": "",
-        "respond_within_minutes": 15,
-        "coverage": "business_hours",
-    },
-    {
-        "level": 2,
-        "trigger_kind": "severity",
-        "category": "Billing",
-        "min_severity": 3,
-        "unresolved_minutes": None,
-        "contact_name": "Olivia Carter",
-        "contact_role": "Head of customer care",
-        "channel": "email",
-        "phone": "",
-        "email": "olivia@shopright.example",
-        "respond_within_minutes": 30,
-        "coverage": "always",
-    },
-    {
-        "level": 3,
-        "trigger_kind": "unresolved",
-        "category": "",
-        "min_severity": None,
-        "unresolved_minutes": 240,
-        "contact_name": "Night desk",
-        "contact_role": "On-call manager",
-        "channel": "pager",
-        "phone": "+1 415 555 0199",
-        "email": "",
-        "respond_within_minutes": 60,
-        "coverage": "always",
-    },
-]
-TIER_EXAMPLES = [
-    {
-        **tier,
-        "id": 21 + index,
-        "path": 7,
-        "phone": ["+14155550100", "", "+14155550199"][index],
-    }
-    for index, tier in enumerate(TIER_INPUT_EXAMPLES)
-]
-TIER_EXAMPLE = TIER_EXAMPLES[0]
-PATH_EXAMPLE = {
-    "id": 7,
-    "service_line": 4,
-    "service_line_name": "Billing support",
-    "name": "Billing support escalations",
-    "notes": "Quote the order number in every escalation.",
-    "tiers": TIER_EXAMPLES,
-    "created_at": "2026-11-23T09:30:00-05:00",
-    "updated_at": "2026-11-23T09:41:00-05:00",
-}
-PATH_CREATE_EXAMPLE = {
-    "service_line": 4,
-    "name": "Billing support escalations",
-    "notes": "Quote the order number in every escalation.",
-    "tiers": TIER_INPUT_EXAMPLES,
-}
-RESOLUTION_EXAMPLE = {
-    "at": "2026-11-23T16:50:00-05:00",
-    "time_zone": "America/New_York",
-    "severity": 3,
-    "severity_label": "High",
-    "category": "Billing",
-    "period": "business_hours",
-    "period_label": "business hours",
-    "tier": {k: v for k, v in TIER_EXAMPLES[0].items() if k != "path"},
-    "next_tier": {
-        "tier": {k: v for k, v in TIER_EXAMPLES[1].items() if k != "path"},
-        "deadline": "2026-11-23T17:05:00-05:00",
-        "period": "after_hours",
-        "reason": "if tier 1 has not responded within 15 minutes",
-    },
-    "message": "",
-    "next_message": "",
-}
-RESOLUTION_NONE_EXAMPLE = {
-    **RESOLUTION_EXAMPLE,
-    "at": "2026-11-23T20:00:00-05:00",
-    "severity": 1,
-    "severity_label": "Low",
-    "period": "after_hours",
-    "period_label": "after hours",
-    "tier": None,
-    "next_tier": {
-        "tier": {k: v for k, v in TIER_EXAMPLES[2].items() if k != "path"},
-        "deadline": "2026-11-24T00:00:00-05:00",
-        "period": "after_hours",
-        "reason": "if the issue is still unresolved after 240 minutes",
-    },
-    "message": "No tier covers severity Low in category “Billing” after hours.",
-}
-
-PATH_ID = OpenApiParameter(
-    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The escalation path's id."
-)
-TIER_ID = OpenApiParameter(
-    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The tier's id."
-)
-MANAGERS_ONLY = error_response(
-    "Only account managers and provider admins change an escalation path's structure.",
-    "permission_denied",
-    ClientScopedPermission.message,
-)
-CONTACTS_ONLY = error_response(
-    "Your role does not allow this change: client admins change only a tier's contact "
-    "fields; other roles nothing.",
-    "permission_denied",
-    "Your role may change only a tier's contact fields (contact_name, contact_role, channel, "
-    "phone, email), not “level”.",
-    {
-        "level": [
-            "Your role may change only a tier's contact fields (contact_name, contact_role, "
-            "channel, phone, email), not “level”."
-        ]
-    },
-)
-TIER_SET_INVALID = invalid_response(
-    {
-        "tiers": ["Tier levels must run 1, 2, 3 … without gaps; level 3 is missing."],
-        "tiers.1.phone": ["“12345” is not a valid phone number."],
-        "tiers.2.respond_within_minutes": [
-            "Tier 4 must allow at least as long to respond as tier 2 (30 minutes)."
-        ],
-    }
-)
-TIER_INVALID = invalid_response(
-    {
-        "email": ["An e-mail contact needs an e-mail address."],
-        "tiers": [
-            "No tier is reachable while “Billing support” is open: at least one tier must "
-            "cover business hours."
-        ],
-    }
-)
 
 
 # --- paths ----------------------------------------------------------------------------------------
@@ -219,22 +63,15 @@ class EscalationPathFilter(django_filters.FilterSet):
         description="Every service line's escalation path with its tiers by level. Filter by "
         "`service_line`.",
         tags=["escalations"],
-        parameters=[CLIENT_SLUG],
-        responses={
-            200: EscalationPathSerializer(many=True),
-            **REFUSALS,
-        },
-        examples=[OpenApiExample("A page", value=page_of(PATH_EXAMPLE), response_only=True)],
+        responses={200: EscalationPathSerializer(many=True)},
+        examples=docs.ESCALATION_PATH_LIST_EXAMPLES,
     ),
     retrieve=extend_schema(
         summary="One escalation path and its tiers",
         tags=["escalations"],
-        parameters=[CLIENT_SLUG, PATH_ID],
-        responses={
-            200: EscalationPathSerializer,
-            **REFUSALS,
-        },
-        examples=[OpenApiExample("A path", value=PATH_EXAMPLE, response_only=True)],
+        parameters=[docs.PATH_ID],
+        responses={200: EscalationPathSerializer},
+        examples=docs.ESCALATION_PATH_RETRIEVE_EXAMPLES,
     ),
 )
 class EscalationPathViewSet(ClientScopedViewSet):
@@ -277,25 +114,14 @@ class EscalationPathViewSet(ClientScopedViewSet):
         "Every rule is checked at once; errors name `tiers.<index>.<field>`, or `tiers` for "
         "the path as a whole. Phone numbers are stored as E.164.",
         tags=["escalations"],
-        parameters=[CLIENT_SLUG],
         request=EscalationPathCreateSerializer,
         responses={
             201: EscalationPathSerializer,
-            400: TIER_SET_INVALID,
-            401: NOT_AUTHENTICATED,
-            403: MANAGERS_ONLY,
-            404: NOT_FOUND,
-            409: error_response(
-                "The line has a path already.",
-                "conflict",
-                "“Billing support” has an escalation path already.",
-                {"service_line": ["“Billing support” has an escalation path already."]},
-            ),
+            400: docs.TIER_SET_INVALID,
+            403: docs.MANAGERS_ONLY,
+            409: docs.ESCALATION_PATH_CREATE_409,
         },
-        examples=[
-            OpenApiExample("Three tiers", value=PATH_CREATE_EXAMPLE, request_only=True),
-            OpenApiExample("Created", value=PATH_EXAMPLE, response_only=True, status_codes=["201"]),
-        ],
+        examples=docs.ESCALATION_PATH_CREATE_EXAMPLES,
     )
     def create(self, request, client_slug: str):
         serializer = EscalationPathCreateSerializer(data=request.data)
@@ -324,27 +150,14 @@ class EscalationPathViewSet(ClientScopedViewSet):
     @extend_schema(
         summary="Rename a path or change its notes",
         tags=["escalations"],
-        parameters=[CLIENT_SLUG, PATH_ID],
+        parameters=[docs.PATH_ID],
         request=EscalationPathPatchSerializer,
         responses={
             200: EscalationPathSerializer,
-            400: invalid_response({"name": ["Name is required."]}),
-            401: NOT_AUTHENTICATED,
-            403: MANAGERS_ONLY,
-            404: NOT_FOUND,
+            400: docs.ESCALATION_PATH_PARTIAL_UPDATE_400,
+            403: docs.MANAGERS_ONLY,
         },
-        examples=[
-            OpenApiExample(
-                "Rename",
-                value={"name": "Billing escalations (24/7)", "notes": "Night desk from 20:00."},
-                request_only=True,
-            ),
-            OpenApiExample(
-                "Renamed",
-                value={**PATH_EXAMPLE, "name": "Billing escalations (24/7)"},
-                response_only=True,
-            ),
-        ],
+        examples=docs.ESCALATION_PATH_PARTIAL_UPDATE_EXAMPLES,
     )
     def partial_update(self, request, client_slug: str, pk=None):
         path = self.get_object()
@@ -366,38 +179,14 @@ class EscalationPathViewSet(ClientScopedViewSet):
         "be swapped. Every rule is checked on the result; errors name `tiers.<index>.<field>` "
         "(the index in this list) or `tiers`.",
         tags=["escalations"],
-        parameters=[CLIENT_SLUG, PATH_ID],
+        parameters=[docs.PATH_ID],
         request=EscalationTierSetSerializer,
         responses={
             200: EscalationPathSerializer,
-            400: TIER_SET_INVALID,
-            401: NOT_AUTHENTICATED,
-            403: MANAGERS_ONLY,
-            404: NOT_FOUND,
+            400: docs.TIER_SET_INVALID,
+            403: docs.MANAGERS_ONLY,
         },
-        examples=[
-            OpenApiExample(
-                "Swap the first two tiers, drop the third",
-                value={
-                    "tiers": [
-                        {**TIER_INPUT_EXAMPLES[0], "id": 21, "level": 2, "coverage": "always"},
-                        {**TIER_INPUT_EXAMPLES[1], "id": 22, "level": 1},
-                    ]
-                },
-                request_only=True,
-            ),
-            OpenApiExample(
-                "The path afterwards",
-                value={
-                    **PATH_EXAMPLE,
-                    "tiers": [
-                        {**TIER_EXAMPLES[1], "level": 1},
-                        {**TIER_EXAMPLES[0], "level": 2, "coverage": "always"},
-                    ],
-                },
-                response_only=True,
-            ),
-        ],
+        examples=docs.ESCALATION_PATH_TIERS_EXAMPLES,
     )
     @action(detail=True, methods=["put"], url_path="tiers")
     def tiers(self, request, client_slug: str, pk=None):
@@ -424,8 +213,7 @@ class EscalationPathViewSet(ClientScopedViewSet):
         "With no match, `tier` is null and `message` says why. Times are in the client's zone.",
         tags=["escalations"],
         parameters=[
-            CLIENT_SLUG,
-            PATH_ID,
+            docs.PATH_ID,
             OpenApiParameter(
                 "severity",
                 OpenApiTypes.STR,
@@ -452,21 +240,9 @@ class EscalationPathViewSet(ClientScopedViewSet):
         request=None,
         responses={
             200: ResolutionSerializer,
-            400: invalid_response(
-                {
-                    "severity": ["Severity must be 1 to 4, or low, medium, high or critical."],
-                    "at": [
-                        "Datetime has wrong format. Use one of these formats instead: "
-                        "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."
-                    ],
-                }
-            ),
-            **REFUSALS,
+            400: docs.ESCALATION_PATH_RESOLVE_400,
         },
-        examples=[
-            OpenApiExample("A tier now and one next", value=RESOLUTION_EXAMPLE, response_only=True),
-            OpenApiExample("Nobody now", value=RESOLUTION_NONE_EXAMPLE, response_only=True),
-        ],
+        examples=docs.ESCALATION_PATH_RESOLVE_EXAMPLES,
     )
     @action(detail=True, methods=["get"])
     def resolve(self, request, client_slug: str, pk=None):
@@ -505,12 +281,9 @@ class EscalationPathViewSet(ClientScopedViewSet):
     retrieve=extend_schema(
         summary="One escalation tier",
         tags=["escalations"],
-        parameters=[CLIENT_SLUG, TIER_ID],
-        responses={
-            200: EscalationTierSerializer,
-            **REFUSALS,
-        },
-        examples=[OpenApiExample("A tier", value=TIER_EXAMPLE, response_only=True)],
+        parameters=[docs.TIER_ID],
+        responses={200: EscalationTierSerializer},
+        examples=docs.ESCALATION_TIER_RETRIEVE_EXAMPLES,
     ),
 )
 class EscalationTierViewSet(ClientScopedViewSet):
@@ -539,25 +312,13 @@ class EscalationTierViewSet(ClientScopedViewSet):
         "inserted there and the tiers from that level move up one. The whole path is checked "
         "again: this tier's errors name its field, others name `tiers`.",
         tags=["escalations"],
-        parameters=[CLIENT_SLUG],
         request=EscalationTierCreateSerializer,
         responses={
             201: EscalationTierSerializer,
-            400: TIER_INVALID,
-            401: NOT_AUTHENTICATED,
-            403: MANAGERS_ONLY,
-            404: NOT_FOUND,
+            400: docs.TIER_INVALID,
+            403: docs.MANAGERS_ONLY,
         },
-        examples=[
-            OpenApiExample(
-                "A time tier last",
-                value={**TIER_INPUT_EXAMPLES[2], "path": 7, "level": None},
-                request_only=True,
-            ),
-            OpenApiExample(
-                "Added", value=TIER_EXAMPLES[2], response_only=True, status_codes=["201"]
-            ),
-        ],
+        examples=docs.ESCALATION_TIER_CREATE_EXAMPLES,
     )
     def create(self, request, client_slug: str):
         serializer = EscalationTierCreateSerializer(data=request.data)
@@ -585,37 +346,14 @@ class EscalationTierViewSet(ClientScopedViewSet):
         "`contact_role`, `channel`, `phone`, `email`): a change to another field is refused "
         "with 403 naming it. The whole path is checked again.",
         tags=["escalations"],
-        parameters=[CLIENT_SLUG, TIER_ID],
+        parameters=[docs.TIER_ID],
         request=EscalationTierPatchSerializer,
         responses={
             200: EscalationTierSerializer,
-            400: invalid_response({"phone": ["“12345” is not a valid phone number."]}),
-            401: NOT_AUTHENTICATED,
-            403: CONTACTS_ONLY,
-            404: NOT_FOUND,
+            400: docs.ESCALATION_TIER_PARTIAL_UPDATE_400,
+            403: docs.CONTACTS_ONLY,
         },
-        examples=[
-            OpenApiExample(
-                "A new contact",
-                value={
-                    "contact_name": "Carla Diaz",
-                    "contact_role": "Support manager",
-                    "channel": "phone",
-                    "phone": "415 555 0142",
-                },
-                request_only=True,
-            ),
-            OpenApiExample(
-                "Changed",
-                value={
-                    **TIER_EXAMPLE,
-                    "contact_name": "Carla Diaz",
-                    "contact_role": "Support manager",
-                    "phone": "+14155550142",
-                },
-                response_only=True,
-            ),
-        ],
+        examples=docs.ESCALATION_TIER_PARTIAL_UPDATE_EXAMPLES,
     )
     def partial_update(self, request, client_slug: str, pk=None):
         tier = self.get_object()
@@ -634,14 +372,12 @@ class EscalationTierViewSet(ClientScopedViewSet):
         description="The tiers above it move down one level. Refused when the path would be "
         "left without a tier, or without one reachable while the line is open.",
         tags=["escalations"],
-        parameters=[CLIENT_SLUG, TIER_ID],
+        parameters=[docs.TIER_ID],
         request=None,
         responses={
             204: None,
-            400: invalid_response({"tiers": ["An escalation path needs at least one tier."]}),
-            401: NOT_AUTHENTICATED,
-            403: MANAGERS_ONLY,
-            404: NOT_FOUND,
+            400: docs.ESCALATION_TIER_DESTROY_400,
+            403: docs.MANAGERS_ONLY,
         },
     )
     def destroy(self, request, client_slug: str, pk=None):

@@ -26,15 +26,10 @@ from bpo.accounts.models import User
 from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedViewSet
 from bpo.api.schema import (
-    CLIENT_SLUG,
-    NOT_AUTHENTICATED,
-    NOT_FOUND,
-    REFUSALS,
-    error_response,
     invalid_response,
-    page_of,
 )
 from bpo.catalog import diff, rendering
+from bpo.catalog.api_examples import scripts as docs
 from bpo.catalog.models import Script, ScriptVersion, ScriptVersionStatus
 from bpo.catalog.selectors import scripts as selectors
 from bpo.catalog.selectors.service_lines import get_service_line
@@ -53,152 +48,16 @@ from bpo.errors import DomainError
 
 # --- documentation pieces -------------------------------------------------------------------------
 
-SCRIPT_EXAMPLE = {
-    "id": 3,
-    "service_line": 4,
-    "service_line_name": "Billing support",
-    "title": "Billing support script",
-    "published_version": 12,
-    "published_number": 2,
-    "created_at": "2026-11-23T09:30:00Z",
-}
-SECTIONS_EXAMPLE = [
-    {
-        "position": 1,
-        "title": "Greeting",
-        "body": "Thank you for calling ShopRight, this is {{agent_name}}. How can I help?",
-    },
-    {
-        "position": 2,
-        "title": "Verification",
-        "body": "May I have your order number?\n\n- Confirm **{{customer_name}}**'s e-mail.",
-    },
-]
-VARIABLES_EXAMPLE = [
-    {"name": "agent_name", "description": "The agent's first name.", "sample_value": "Sam"},
-    {"name": "customer_name", "description": "From the CRM.", "sample_value": "Jane Doe"},
-]
-VERSION_EXAMPLE = {
-    "id": 12,
-    "script": 3,
-    "service_line": 4,
-    "number": 2,
-    "status": "in_review",
-    "status_label": "In review",
-    "change_summary": "Shorter greeting; verify the e-mail address.",
-    "based_on": 11,
-    "based_on_number": 1,
-    "sections": SECTIONS_EXAMPLE,
-    "variables": VARIABLES_EXAMPLE,
-    "workflow_actions": ["approve", "return"],
-    "created_by": "am@bpo.example",
-    "created_at": "2026-11-23T09:30:00Z",
-    "updated_at": "2026-11-23T09:41:00Z",
-    "submitted_by": "am@bpo.example",
-    "submitted_at": "2026-11-23T09:41:00Z",
-    "reviewed_by": None,
-    "reviewed_at": None,
-    "review_comment": "",
-    "published_by": None,
-    "published_at": None,
-    "retired_at": None,
-}
-SECTIONS_INPUT_EXAMPLE = [{"title": s["title"], "body": s["body"]} for s in SECTIONS_EXAMPLE]
-VERSION_INPUT_EXAMPLE = {
-    "script": 3,
-    "change_summary": "Shorter greeting; verify the e-mail address.",
-    "sections": SECTIONS_INPUT_EXAMPLE,
-    "variables": VARIABLES_EXAMPLE,
-}
-DIFF_EXAMPLE = {
-    "before": {"id": 11, "number": 1, "status": "published"},
-    "after": {"id": 12, "number": 2, "status": "in_review"},
-    "is_identical": False,
-    "change_summary": {
-        "before": "First version",
-        "after": "Shorter greeting; verify the e-mail address.",
-        "is_changed": True,
-    },
-    "sections": [
-        {
-            "status": "changed",
-            "title": {"before": "Greeting", "after": "Greeting"},
-            "position": {"before": 1, "after": 1},
-            "lines": [
-                {
-                    "kind": "removed",
-                    "text": "Good morning and thank you for calling ShopRight Online.",
-                    "before_line": 1,
-                    "after_line": None,
-                },
-                {
-                    "kind": "added",
-                    "text": "Thank you for calling ShopRight, this is {{agent_name}}.",
-                    "before_line": None,
-                    "after_line": 1,
-                },
-            ],
-        },
-        {
-            "status": "added",
-            "title": {"before": None, "after": "Verification"},
-            "position": {"before": None, "after": 2},
-            "lines": [
-                {
-                    "kind": "added",
-                    "text": "May I have your order number?",
-                    "before_line": None,
-                    "after_line": 1,
-                }
-            ],
-        },
-    ],
-    "variables": [
-        {
-            "name": "customer_name",
-            "status": "added",
-            "before": None,
-            "after": {"name": "customer_name", "description": "", "sample_value": "Jane Doe"},
-        }
-    ],
-}
-RENDERED_EXAMPLE = {
-    "id": 12,
-    "number": 2,
-    "status": "published",
-    "sections": [
-        {
-            "position": 1,
-            "title": "Greeting",
-            "html": '<p>Thank you for calling ShopRight, this is <span class="script-variable" '
-            'data-variable="agent_name">Sam</span>. How can I help?</p>',
-        }
-    ],
-}
-CONTENT_INVALID = invalid_response(
-    {"sections.1.body": ["Undeclared variable {{account_id}} in section “Verification”."]}
-)
-
-
-def _conflict(message: str):
-    return error_response("The version's status does not allow this.", "conflict", message)
-
-
-VERSION_ID = OpenApiParameter(
-    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The version's id."
-)
-
 
 def _workflow_schema(summary: str, description: str, conflict: str, request=None, examples=()):
     return extend_schema(
         summary=summary,
         description=description,
-        parameters=[CLIENT_SLUG, VERSION_ID],
+        parameters=[docs.VERSION_ID],
         request=request,
         responses={
             200: ScriptVersionSerializer,
-            **REFUSALS,
-            409: _conflict(conflict),
+            409: docs.conflict(conflict),
             **(
                 {400: invalid_response({"comment": [services.RETURN_COMMENT_REQUIRED]})}
                 if request is not None
@@ -207,7 +66,7 @@ def _workflow_schema(summary: str, description: str, conflict: str, request=None
         },
         examples=[
             *examples,
-            OpenApiExample("The version", value=VERSION_EXAMPLE, response_only=True),
+            OpenApiExample("The version", value=docs.VERSION_EXAMPLE, response_only=True),
         ],
     )
 
@@ -248,44 +107,24 @@ class ScriptVersionFilter(django_filters.FilterSet):
     list=extend_schema(
         summary="List scripts",
         description="One script per service line, with its published version (if any).",
-        parameters=[CLIENT_SLUG],
-        responses={200: ScriptSerializer(many=True), 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
-        examples=[OpenApiExample("A page", value=page_of(SCRIPT_EXAMPLE), response_only=True)],
+        responses={200: ScriptSerializer(many=True)},
+        examples=docs.SCRIPT_LIST_EXAMPLES,
     ),
     retrieve=extend_schema(
         summary="One script",
-        parameters=[CLIENT_SLUG],
-        responses={200: ScriptSerializer, 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
-        examples=[OpenApiExample("A script", value=SCRIPT_EXAMPLE, response_only=True)],
+        responses={200: ScriptSerializer},
+        examples=docs.SCRIPT_RETRIEVE_EXAMPLES,
     ),
     create=extend_schema(
         summary="Create a service line's script",
         description="A line has at most one script (409 if it has one). Write versions next.",
-        parameters=[CLIENT_SLUG],
         request=ScriptInputSerializer,
         responses={
             201: ScriptSerializer,
-            400: invalid_response({"title": ["Give the script a title."]}),
-            **REFUSALS,
-            409: error_response(
-                "The line has a script already.",
-                "conflict",
-                "This service line already has a script.",
-                {"service_line": ["This service line already has a script."]},
-            ),
+            400: docs.SCRIPT_CREATE_400,
+            409: docs.SCRIPT_CREATE_409,
         },
-        examples=[
-            OpenApiExample(
-                "A script",
-                request_only=True,
-                value={"service_line": 4, "title": "Billing support script"},
-            ),
-            OpenApiExample(
-                "Created",
-                response_only=True,
-                value={**SCRIPT_EXAMPLE, "published_version": None, "published_number": None},
-            ),
-        ],
+        examples=docs.SCRIPT_CREATE_EXAMPLES,
     ),
 )
 class ScriptViewSet(
@@ -350,20 +189,15 @@ ACTION_RIGHTS = {
             "Newest first per script, each with its sections and variables. Agents see only "
             "published versions."
         ),
-        parameters=[CLIENT_SLUG],
-        responses={
-            200: ScriptVersionSerializer(many=True),
-            401: NOT_AUTHENTICATED,
-            404: NOT_FOUND,
-        },
-        examples=[OpenApiExample("A page", value=page_of(VERSION_EXAMPLE), response_only=True)],
+        responses={200: ScriptVersionSerializer(many=True)},
+        examples=docs.SCRIPT_VERSION_LIST_EXAMPLES,
     ),
     retrieve=extend_schema(
         summary="One script version",
         description="With its sections (in order) and variables. Agents: published only.",
-        parameters=[CLIENT_SLUG, VERSION_ID],
-        responses={200: ScriptVersionSerializer, 401: NOT_AUTHENTICATED, 404: NOT_FOUND},
-        examples=[OpenApiExample("A version", value=VERSION_EXAMPLE, response_only=True)],
+        parameters=[docs.VERSION_ID],
+        responses={200: ScriptVersionSerializer},
+        examples=docs.SCRIPT_VERSION_RETRIEVE_EXAMPLES,
     ),
     create=extend_schema(
         summary="Write a new draft",
@@ -374,33 +208,12 @@ ACTION_RIGHTS = {
             "in `variables`. Field errors are keyed `sections.<index>.title`, "
             "`sections.<index>.body`, `variables.<index>.name`, ... (0-based)."
         ),
-        parameters=[CLIENT_SLUG],
         request=ScriptVersionInputSerializer,
         responses={
             201: ScriptVersionSerializer,
-            400: CONTENT_INVALID,
-            **REFUSALS,
+            400: docs.CONTENT_INVALID,
         },
-        examples=[
-            OpenApiExample("A draft", request_only=True, value=VERSION_INPUT_EXAMPLE),
-            OpenApiExample(
-                "A new draft from version 2",
-                request_only=True,
-                value={"script": 3, "based_on": 12, "change_summary": "Holiday greeting"},
-            ),
-            OpenApiExample(
-                "Created",
-                response_only=True,
-                value={
-                    **VERSION_EXAMPLE,
-                    "status": "draft",
-                    "status_label": "Draft",
-                    "workflow_actions": ["submit"],
-                    "submitted_by": None,
-                    "submitted_at": None,
-                },
-            ),
-        ],
+        examples=docs.SCRIPT_VERSION_CREATE_EXAMPLES,
     ),
     partial_update=extend_schema(
         summary="Change a draft",
@@ -408,37 +221,21 @@ ACTION_RIGHTS = {
             "Only drafts change (409 otherwise: published and retired versions never do; edits "
             "make a new draft). Given `sections` / `variables` replace all of them."
         ),
-        parameters=[CLIENT_SLUG, VERSION_ID],
+        parameters=[docs.VERSION_ID],
         request=ScriptVersionPatchSerializer,
         responses={
             200: ScriptVersionSerializer,
-            400: CONTENT_INVALID,
-            **REFUSALS,
-            409: _conflict("Only a draft can be edited; this one is in review."),
+            400: docs.CONTENT_INVALID,
+            409: docs.conflict("Only a draft can be edited; this one is in review."),
         },
-        examples=[
-            OpenApiExample(
-                "New wording",
-                request_only=True,
-                value={
-                    "change_summary": "Friendlier closing",
-                    "sections": SECTIONS_INPUT_EXAMPLE,
-                },
-            ),
-            OpenApiExample(
-                "Changed",
-                response_only=True,
-                value={**VERSION_EXAMPLE, "status": "draft", "status_label": "Draft"},
-            ),
-        ],
+        examples=docs.SCRIPT_VERSION_PARTIAL_UPDATE_EXAMPLES,
     ),
     destroy=extend_schema(
         summary="Delete a draft",
-        parameters=[CLIENT_SLUG, VERSION_ID],
+        parameters=[docs.VERSION_ID],
         responses={
             204: None,
-            **REFUSALS,
-            409: _conflict("Only a draft can be deleted; this one is approved."),
+            409: docs.conflict("Only a draft can be deleted; this one is approved."),
         },
     ),
     submit=_workflow_schema(
@@ -482,8 +279,7 @@ ACTION_RIGHTS = {
             "matched by title, then position; bodies line by line; variables by name."
         ),
         parameters=[
-            CLIENT_SLUG,
-            VERSION_ID,
+            docs.VERSION_ID,
             OpenApiParameter(
                 "against",
                 OpenApiTypes.INT,
@@ -494,10 +290,9 @@ ACTION_RIGHTS = {
         ],
         responses={
             200: ScriptVersionDiffSerializer,
-            400: invalid_response({"against": ["Compare with another version of this script."]}),
-            **REFUSALS,
+            400: docs.SCRIPT_VERSION_DIFF_400,
         },
-        examples=[OpenApiExample("A diff", value=DIFF_EXAMPLE, response_only=True)],
+        examples=docs.SCRIPT_VERSION_DIFF_EXAMPLES,
     ),
     rendered=extend_schema(
         summary="A version as sanitised HTML",
@@ -505,13 +300,9 @@ ACTION_RIGHTS = {
             "Each section's Markdown as HTML with the variables' sample values, sanitised "
             "(no scripts, styles, event handlers or `javascript:` links)."
         ),
-        parameters=[CLIENT_SLUG, VERSION_ID],
-        responses={
-            200: RenderedVersionSerializer,
-            401: NOT_AUTHENTICATED,
-            404: NOT_FOUND,
-        },
-        examples=[OpenApiExample("Rendered", value=RENDERED_EXAMPLE, response_only=True)],
+        parameters=[docs.VERSION_ID],
+        responses={200: RenderedVersionSerializer},
+        examples=docs.SCRIPT_VERSION_RENDERED_EXAMPLES,
     ),
 )
 class ScriptVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientScopedViewSet):

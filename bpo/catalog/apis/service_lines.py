@@ -14,7 +14,6 @@ import django_filters
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiExample,
     OpenApiParameter,
     extend_schema,
     extend_schema_view,
@@ -28,11 +27,9 @@ from bpo import instants
 from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedViewSet
 from bpo.api.schema import (
-    REFUSALS,
     error_response,
-    invalid_response,
-    page_of,
 )
+from bpo.catalog.api_examples import service_lines as docs
 from bpo.catalog.models import Channel, DateOverride, Direction, ServiceLine, ServiceLineStatus
 from bpo.catalog.selectors import service_lines as selectors
 from bpo.catalog.serializers.service_lines import (
@@ -47,7 +44,6 @@ from bpo.catalog.serializers.service_lines import (
     ServiceLineStatusSerializer,
 )
 from bpo.catalog.services import service_lines as services
-from bpo.catalog.services.service_lines import Messages
 from bpo.errors import DomainError
 from bpo.instants import read_instant
 
@@ -80,71 +76,6 @@ def read_year(value: str | None) -> int | None:
 
 # --- documentation pieces ------------------------------------------------------------------------
 
-LINE_EXAMPLE = {
-    "id": 7,
-    "name": "Billing hotline",
-    "description": "Invoices, refunds and payment plans.",
-    "channel": "voice",
-    "direction": "inbound",
-    "status": "active",
-    "languages": ["en", "es"],
-    "required_skills": ["billing", "refunds"],
-    "is_open_24_7": False,
-    "closed_on_public_holidays": True,
-    "opening_hours": [
-        {"weekday": 0, "opens_at": "08:00", "closes_at": "20:00"},
-        {"weekday": 4, "opens_at": "22:00", "closes_at": "06:00"},
-    ],
-    "date_overrides": [
-        {
-            "id": 3,
-            "date": "2026-12-24",
-            "is_closed": False,
-            "opens_at": "08:00",
-            "closes_at": "12:00",
-            "note": "Christmas Eve: mornings only",
-        }
-    ],
-    "service_level_percent": "80.00",
-    "service_level_seconds": 20,
-    "max_abandon_percent": "5.00",
-    "asa_seconds": 30,
-    "first_response_percent": None,
-    "first_response_hours": None,
-    "fcr_percent": "75.00",
-    "csat_percent": "90.00",
-    "qa_score_percent": "85.00",
-    "created_at": "2026-03-02T09:15:00-05:00",
-    "updated_at": "2026-03-04T16:40:00-05:00",
-    "url": "/api/v1/clients/shopright/service-lines/7/",
-}
-CREATE_EXAMPLE = {
-    "name": "Billing hotline",
-    "channel": "voice",
-    "direction": "inbound",
-    "languages": ["en", "es"],
-    "required_skills": ["billing", "refunds"],
-    "opening_hours": [
-        {"weekday": 0, "opens_at": "08:00", "closes_at": "20:00"},
-        {"weekday": 4, "opens_at": "22:00", "closes_at": "06:00"},
-    ],
-    "service_level_percent": "80",
-    "service_level_seconds": 20,
-    "max_abandon_percent": "5",
-    "asa_seconds": 30,
-}
-OVERRIDE_EXAMPLE = LINE_EXAMPLE["date_overrides"][0]  # type: ignore[index]
-LINE_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The line.")
-OVERRIDE_ID = OpenApiParameter(
-    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The date override."
-)
-RETIRED_CONFLICT = error_response(
-    "The line is retired: nothing of it changes any more.", "conflict", Messages.RETIRED_LINE
-)
-LINE_INVALID = invalid_response(
-    {"first_response_percent": [Messages.LIVE_LINE_NO_FIRST_RESPONSE.format(line="A voice line")]}
-)
-
 
 class ServiceLineFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ServiceLineStatus.choices)
@@ -165,22 +96,16 @@ class ServiceLineFilter(django_filters.FilterSet):
         tags=["service lines"],
         responses={
             200: ServiceLineSerializer(many=True),
-            400: invalid_response({"status": ['Select a valid choice. "x" is not one of them.']}),
-            **REFUSALS,
+            400: docs.SERVICE_LINE_LIST_400,
         },
-        examples=[
-            OpenApiExample("A page of lines", value=page_of(LINE_EXAMPLE), response_only=True)
-        ],
+        examples=docs.SERVICE_LINE_LIST_EXAMPLES,
     ),
     retrieve=extend_schema(
         summary="One service line",
         tags=["service lines"],
-        parameters=[LINE_ID],
-        responses={
-            200: ServiceLineSerializer,
-            **REFUSALS,
-        },
-        examples=[OpenApiExample("A voice line", value=LINE_EXAMPLE, response_only=True)],
+        parameters=[docs.LINE_ID],
+        responses={200: ServiceLineSerializer},
+        examples=docs.SERVICE_LINE_RETRIEVE_EXAMPLES,
     ),
 )
 class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientScopedViewSet):
@@ -230,18 +155,9 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         request=ServiceLineInputSerializer,
         responses={
             201: ServiceLineSerializer,
-            400: LINE_INVALID,
-            **REFUSALS,
+            400: docs.LINE_INVALID,
         },
-        examples=[
-            OpenApiExample("A voice line", value=CREATE_EXAMPLE, request_only=True),
-            OpenApiExample(
-                "Created",
-                value={**LINE_EXAMPLE, "status": "draft", "date_overrides": []},
-                response_only=True,
-                status_codes=["201"],
-            ),
-        ],
+        examples=docs.SERVICE_LINE_CREATE_EXAMPLES,
     )
     def create(self, request, client_slug: str):
         serializer = ServiceLineInputSerializer(data=request.data)
@@ -256,47 +172,14 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         "again: a new channel must fit the targets kept from before (the fault then names "
         "`channel`), and an active line keeps opening hours or 24/7. Retired lines refuse (409).",
         tags=["service lines"],
-        parameters=[LINE_ID],
+        parameters=[docs.LINE_ID],
         request=ServiceLineInputSerializer,
         responses={
             200: ServiceLineSerializer,
-            400: invalid_response(
-                {
-                    "channel": [
-                        "An e-mail line takes no service level target; use first response instead."
-                    ]
-                }
-            ),
-            **REFUSALS,
-            409: RETIRED_CONFLICT,
+            400: docs.SERVICE_LINE_PARTIAL_UPDATE_400,
+            409: docs.RETIRED_CONFLICT,
         },
-        examples=[
-            OpenApiExample(
-                "New hours and a higher service level",
-                value={
-                    "service_level_percent": "90",
-                    "opening_hours": [
-                        {"weekday": day, "opens_at": "08:00", "closes_at": "20:00"}
-                        for day in range(5)
-                    ],
-                },
-                request_only=True,
-            ),
-            OpenApiExample(
-                "Into e-mail",
-                value={
-                    "channel": "email",
-                    "service_level_percent": None,
-                    "service_level_seconds": None,
-                    "max_abandon_percent": None,
-                    "asa_seconds": None,
-                    "first_response_percent": "90",
-                    "first_response_hours": "24",
-                },
-                request_only=True,
-            ),
-            OpenApiExample("Changed", value=LINE_EXAMPLE, response_only=True),
-        ],
+        examples=docs.SERVICE_LINE_PARTIAL_UPDATE_EXAMPLES,
     )
     def partial_update(self, request, client_slug: str, pk=None):
         line = self.get_object()
@@ -313,28 +196,14 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         "final. A line becomes active only with opening hours or 24/7. The same status again "
         "answers 409.",
         tags=["service lines"],
-        parameters=[LINE_ID],
+        parameters=[docs.LINE_ID],
         request=ServiceLineStatusSerializer,
         responses={
             200: ServiceLineSerializer,
-            400: error_response(
-                "The move is not allowed.",
-                "invalid",
-                Messages.ACTIVE_NEEDS_HOURS,
-                {"status": [Messages.ACTIVE_NEEDS_HOURS]},
-            ),
-            **REFUSALS,
-            409: error_response(
-                "The line has that status already.",
-                "conflict",
-                Messages.STATUS_SAME.format(status="active"),
-                {"status": [Messages.STATUS_SAME.format(status="active")]},
-            ),
+            400: docs.SERVICE_LINE_CHANGE_STATUS_400,
+            409: docs.SERVICE_LINE_CHANGE_STATUS_409,
         },
-        examples=[
-            OpenApiExample("Activate", value={"status": "active"}, request_only=True),
-            OpenApiExample("Activated", value=LINE_EXAMPLE, response_only=True),
-        ],
+        examples=docs.SERVICE_LINE_CHANGE_STATUS_EXAMPLES,
     )
     @action(detail=True, methods=["post"], url_path="status")
     def change_status(self, request, client_slug: str, pk=None):
@@ -355,7 +224,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         "the line closes on them), then the week's spans.",
         tags=["service lines"],
         parameters=[
-            LINE_ID,
+            docs.LINE_ID,
             OpenApiParameter("start", OpenApiTypes.DATETIME, required=True),
             OpenApiParameter("end", OpenApiTypes.DATETIME, required=True),
         ],
@@ -368,23 +237,8 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
                 QueryMessages.RANGE_TOO_LONG,
                 {"end": [QueryMessages.RANGE_TOO_LONG]},
             ),
-            **REFUSALS,
         },
-        examples=[
-            OpenApiExample(
-                "Over a spring-forward night",
-                value={
-                    "start": "2026-03-07T00:00:00-05:00",
-                    "end": "2026-03-09T00:00:00-04:00",
-                    "time_zone": "America/New_York",
-                    "intervals": [
-                        {"start": "2026-03-07T22:00:00-05:00", "end": "2026-03-08T06:00:00-04:00"}
-                    ],
-                    "open_seconds": 25200,
-                },
-                response_only=True,
-            )
-        ],
+        examples=docs.SERVICE_LINE_OPEN_INTERVALS_EXAMPLES,
     )
     @action(detail=True, methods=["get"], url_path="open-intervals")
     def open_intervals(self, request, client_slug: str, pk=None):
@@ -413,29 +267,12 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         description="`at` is an ISO 8601 instant with a UTC offset (default: now). The answer "
         "also says when that changes next (within a week).",
         tags=["service lines"],
-        parameters=[LINE_ID, OpenApiParameter("at", OpenApiTypes.DATETIME, required=False)],
+        parameters=[docs.LINE_ID, OpenApiParameter("at", OpenApiTypes.DATETIME, required=False)],
         responses={
             200: IsOpenSerializer,
-            400: error_response(
-                "A malformed or local (no offset) instant, or one outside 1970-2100.",
-                "invalid",
-                instants.NAIVE.format(name="at"),
-                {"at": [instants.NAIVE.format(name="at")]},
-            ),
-            **REFUSALS,
+            400: docs.SERVICE_LINE_IS_OPEN_400,
         },
-        examples=[
-            OpenApiExample(
-                "Open",
-                value={
-                    "at": "2026-07-06T10:00:00-04:00",
-                    "time_zone": "America/New_York",
-                    "is_open": True,
-                    "changes_at": "2026-07-06T20:00:00-04:00",
-                },
-                response_only=True,
-            )
-        ],
+        examples=docs.SERVICE_LINE_IS_OPEN_EXAMPLES,
     )
     @action(detail=True, methods=["get"], url_path="is-open")
     def is_open(self, request, client_slug: str, pk=None):
@@ -460,7 +297,7 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         "override that day; `override` is the line's own hours that day.",
         tags=["service lines"],
         parameters=[
-            LINE_ID,
+            docs.LINE_ID,
             OpenApiParameter(
                 "year", OpenApiTypes.INT, required=False, description="Default: this year."
             ),
@@ -473,40 +310,8 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
                 QueryMessages.YEAR_INVALID,
                 {"year": [QueryMessages.YEAR_INVALID]},
             ),
-            **REFUSALS,
         },
-        examples=[
-            OpenApiExample(
-                "US, 2026",
-                value={
-                    "year": 2026,
-                    "country": "US",
-                    "closed_on_public_holidays": True,
-                    "holidays": [
-                        {
-                            "date": "2026-07-03",
-                            "name": "Independence Day (observed)",
-                            "closes_line": False,
-                            "override": {
-                                "id": 4,
-                                "date": "2026-07-03",
-                                "is_closed": False,
-                                "opens_at": "09:00",
-                                "closes_at": "13:00",
-                                "note": "Half day",
-                            },
-                        },
-                        {
-                            "date": "2026-07-04",
-                            "name": "Independence Day",
-                            "closes_line": True,
-                            "override": None,
-                        },
-                    ],
-                },
-                response_only=True,
-            )
-        ],
+        examples=docs.SERVICE_LINE_HOLIDAYS_EXAMPLES,
     )
     @action(detail=True, methods=["get"], url_path="holidays")
     def holidays(self, request, client_slug: str, pk=None):
@@ -541,12 +346,9 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         description="Dates whose hours differ from the week's (closed, or other times), by "
         "date. They win over the holiday rule.",
         tags=["service lines"],
-        parameters=[LINE_ID],
-        responses={
-            200: DateOverrideSerializer(many=True),
-            **REFUSALS,
-        },
-        examples=[OpenApiExample("A page", value=page_of(OVERRIDE_EXAMPLE), response_only=True)],
+        parameters=[docs.LINE_ID],
+        responses={200: DateOverrideSerializer(many=True)},
+        examples=docs.SERVICE_LINE_DATE_OVERRIDES_GET_EXAMPLES,
     )
     @extend_schema(
         methods=["POST"],
@@ -554,37 +356,14 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
         description="Closed all day (`is_closed: true`, no times), or open from `opens_at` to "
         "`closes_at` (past midnight when `closes_at` is not after `opens_at`). One per date.",
         tags=["service lines"],
-        parameters=[LINE_ID],
+        parameters=[docs.LINE_ID],
         request=DateOverrideInputSerializer,
         responses={
             201: DateOverrideSerializer,
-            400: invalid_response(
-                {"date": [Messages.OVERRIDE_DATE_TAKEN.format(date="2026-12-24")]}
-            ),
-            **REFUSALS,
-            409: RETIRED_CONFLICT,
+            400: docs.SERVICE_LINE_DATE_OVERRIDES_POST_400,
+            409: docs.RETIRED_CONFLICT,
         },
-        examples=[
-            OpenApiExample(
-                "Christmas Eve mornings",
-                value={
-                    "date": "2026-12-24",
-                    "is_closed": False,
-                    "opens_at": "08:00",
-                    "closes_at": "12:00",
-                    "note": "Christmas Eve: mornings only",
-                },
-                request_only=True,
-            ),
-            OpenApiExample(
-                "Closed",
-                value={"date": "2026-12-31", "is_closed": True, "note": "Staff party"},
-                request_only=True,
-            ),
-            OpenApiExample(
-                "Added", value=OVERRIDE_EXAMPLE, response_only=True, status_codes=["201"]
-            ),
-        ],
+        examples=docs.SERVICE_LINE_DATE_OVERRIDES_POST_EXAMPLES,
     )
     @action(detail=True, methods=["get", "post"], url_path="date-overrides")
     def date_overrides(self, request, client_slug: str, pk=None):
@@ -610,12 +389,9 @@ class ServiceLineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Clien
     retrieve=extend_schema(
         summary="One date override",
         tags=["service lines"],
-        parameters=[OVERRIDE_ID],
-        responses={
-            200: DateOverrideSerializer,
-            **REFUSALS,
-        },
-        examples=[OpenApiExample("Christmas Eve", value=OVERRIDE_EXAMPLE, response_only=True)],
+        parameters=[docs.OVERRIDE_ID],
+        responses={200: DateOverrideSerializer},
+        examples=docs.DATE_OVERRIDE_RETRIEVE_EXAMPLES,
     ),
 )
 class DateOverrideViewSet(mixins.RetrieveModelMixin, ClientScopedViewSet):
@@ -643,24 +419,14 @@ class DateOverrideViewSet(mixins.RetrieveModelMixin, ClientScopedViewSet):
         description="Send only what changes. Marking the day closed drops its times; opening "
         "it needs both times.",
         tags=["service lines"],
-        parameters=[OVERRIDE_ID],
+        parameters=[docs.OVERRIDE_ID],
         request=DateOverrideUpdateSerializer,
         responses={
             200: DateOverrideSerializer,
-            400: invalid_response({"opens_at": [Messages.OVERRIDE_OPEN_NEEDS_TIMES]}),
-            **REFUSALS,
-            409: RETIRED_CONFLICT,
+            400: docs.DATE_OVERRIDE_PARTIAL_UPDATE_400,
+            409: docs.RETIRED_CONFLICT,
         },
-        examples=[
-            OpenApiExample(
-                "Open the afternoon too",
-                value={"closes_at": "17:00"},
-                request_only=True,
-            ),
-            OpenApiExample(
-                "Changed", value={**OVERRIDE_EXAMPLE, "closes_at": "17:00"}, response_only=True
-            ),
-        ],
+        examples=docs.DATE_OVERRIDE_PARTIAL_UPDATE_EXAMPLES,
     )
     def partial_update(self, request, client_slug: str, pk=None):
         override = self.get_object()
@@ -675,11 +441,10 @@ class DateOverrideViewSet(mixins.RetrieveModelMixin, ClientScopedViewSet):
         summary="Remove a date override",
         description="The date follows the week's hours (and the holiday rule) again.",
         tags=["service lines"],
-        parameters=[OVERRIDE_ID],
+        parameters=[docs.OVERRIDE_ID],
         responses={
             204: None,
-            **REFUSALS,
-            409: RETIRED_CONFLICT,
+            409: docs.RETIRED_CONFLICT,
         },
     )
     def destroy(self, request, client_slug: str, pk=None):

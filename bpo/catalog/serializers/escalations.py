@@ -26,6 +26,13 @@ TIER_OUTPUT_FIELDS = ["id", "path", *TIER_FIELDS]
 
 
 class EscalationTierSerializer(serializers.ModelSerializer):
+    # ``allow_blank`` documents ``""`` beside ``format: email`` (a tier without an address).
+    email = serializers.EmailField(
+        read_only=True,
+        allow_blank=True,
+        help_text="The contact's e-mail address; empty when the tier has none.",
+    )
+
     class Meta:
         model = EscalationTier
         fields = TIER_OUTPUT_FIELDS

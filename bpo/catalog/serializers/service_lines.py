@@ -5,6 +5,7 @@ services' (``bpo.catalog.services.service_lines``)."""
 from __future__ import annotations
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bpo.catalog.models import Channel, DateOverride, Direction, ServiceLine, ServiceLineStatus
@@ -38,6 +39,18 @@ TARGET_HELP = {
 }
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", "example": "09:00"}
+)
+class WallTimeField(serializers.TimeField):
+    """A local wall time, answered as ``HH:MM`` (read as ``HH:MM`` or ``HH:MM:SS``). Documented
+    with its pattern: OpenAPI's ``format: time`` is RFC 3339's, with seconds and an offset."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)
+
+
 def _choice_message(message: str) -> str:
     """A service message with ``{value}`` in the shape DRF's ChoiceField fills (``{input}``)."""
     return message.replace("{value}", "{input}")
@@ -45,16 +58,15 @@ def _choice_message(message: str) -> str:
 
 class OpeningHoursSerializer(serializers.Serializer):
     weekday = serializers.IntegerField(help_text="0 = Monday ... 6 = Sunday.")
-    opens_at = serializers.TimeField(format="%H:%M", help_text="Local wall time, e.g. 09:00.")
-    closes_at = serializers.TimeField(
-        format="%H:%M",
+    opens_at = WallTimeField(help_text="Local wall time, e.g. 09:00.")
+    closes_at = WallTimeField(
         help_text="At or before `opens_at`: runs past midnight (22:00-06:00); equal to it: 24 h.",
     )
 
 
 class DateOverrideSerializer(serializers.ModelSerializer):
-    opens_at = serializers.TimeField(format="%H:%M", allow_null=True)
-    closes_at = serializers.TimeField(format="%H:%M", allow_null=True)
+    opens_at = WallTimeField(allow_null=True)
+    closes_at = WallTimeField(allow_null=True)
 
     class Meta:
         model = DateOverride
@@ -72,16 +84,16 @@ class DateOverrideInputSerializer(serializers.Serializer):
     is_closed = serializers.BooleanField(
         default=True, help_text="Closed all day (no times), or open at `opens_at`-`closes_at`."
     )
-    opens_at = serializers.TimeField(allow_null=True, required=False, default=None)
-    closes_at = serializers.TimeField(allow_null=True, required=False, default=None)
+    opens_at = WallTimeField(allow_null=True, required=False, default=None)
+    closes_at = WallTimeField(allow_null=True, required=False, default=None)
     note = serializers.CharField(allow_blank=True, required=False, default="")
 
 
 class DateOverrideUpdateSerializer(serializers.Serializer):
     date = serializers.DateField(required=False)
     is_closed = serializers.BooleanField(required=False)
-    opens_at = serializers.TimeField(allow_null=True, required=False)
-    closes_at = serializers.TimeField(allow_null=True, required=False)
+    opens_at = WallTimeField(allow_null=True, required=False)
+    closes_at = WallTimeField(allow_null=True, required=False)
     note = serializers.CharField(allow_blank=True, required=False)
 
 

@@ -7,14 +7,19 @@ all-or-nothing import through the same checks as a file (``services.statistics_i
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import mixins
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from bpo.accounts.roles import Action
 from bpo.api.base import ClientScopedAPIView, ClientScopedViewSet
-from bpo.api.schema import REFUSALS, error_response
+from bpo.api.schema import REFUSALS, ErrorSerializer, error_response, invalid_response
 from bpo.instants import read_instant
 from scheduling.planning.models import StatisticsImport
 from scheduling.planning.selectors import statistics as selectors
@@ -40,6 +45,8 @@ class IntervalStatisticsApi(ClientScopedAPIView):
     """Stored intervals of the client (GET), and rows pushed by an ACD integration (POST)."""
 
     action_rights = {"GET": Action.VIEW_STATISTICS, "POST": Action.IMPORT_STATISTICS}
+    # Declared so the schema wraps the GET answer in the page envelope it really has.
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
 
     @extend_schema(
         operation_id="statistics_intervals_list",
@@ -48,7 +55,11 @@ class IntervalStatisticsApi(ClientScopedAPIView):
             OpenApiParameter("starts_from", OpenApiTypes.DATETIME, required=False),
             OpenApiParameter("starts_before", OpenApiTypes.DATETIME, required=False),
         ],
-        responses={200: IntervalStatisticSerializer(many=True), **REFUSALS},
+        responses={
+            200: IntervalStatisticSerializer(many=True),
+            400: invalid_response({"starts_before": ["Enter a valid date/time."]}),
+            **REFUSALS,
+        },
     )
     def get(self, request, client_slug: str):
         line = request.query_params.get("service_line")
@@ -73,7 +84,13 @@ class IntervalStatisticsApi(ClientScopedAPIView):
         parameters=[IDEMPOTENCY_KEY],
         responses={
             201: PushResultSerializer,
-            400: PushResultSerializer,
+            # Rows with errors answer the push result (nothing stored); a request the service
+            # refuses before reading rows (no key, not a list) answers the one error format.
+            400: PolymorphicProxySerializer(
+                component_name="StatisticsPushRefusal",
+                serializers=[PushResultSerializer, ErrorSerializer],
+                resource_type_field_name=None,
+            ),
             409: error_response(
                 "The key was used for other rows",
                 "conflict",

@@ -1,0 +1,1 @@
+"""The OpenAPI examples and documented answers of the catalog API, by part."""
