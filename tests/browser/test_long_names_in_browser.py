@@ -39,11 +39,13 @@ def test_the_header_holds_names_at_their_limits(live_server, page, live_client_f
         header = page.locator("header.topbar")
         box = header.bounding_box()
         assert box is not None and box["width"] <= width
-        # the names are cut inside their boxes (whole in the title), not spread over lines
-        assert box["height"] < (160 if width == 390 else 90), box
-        for selector in (".userbox-name", ".mainnav strong", "#client-switch"):
+        # the names are cut inside their boxes (whole in the title), each on one line
+        assert box["height"] < (240 if width == 390 else 100), box
+        for selector in (".userbox-name", ".mainnav .current-client", "#client-switch"):
             element = page.locator(selector).first
             element_box = element.bounding_box()
             assert element_box is not None, selector
             assert element_box["x"] + element_box["width"] <= width, selector
+            assert element_box["height"] < 40, (selector, element_box)
         assert page.locator(".userbox-name").get_attribute("title") == "W" * 200
+        assert page.locator(".mainnav .current-client").get_attribute("title") == "A" * 200
