@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
 from auditlog.context import set_actor
 from auditlog.registry import auditlog
@@ -155,7 +155,8 @@ _SAME_CHANGE_SECONDS = 2
 
 
 def _in_words(value, field):
-    """A stored value as a reader says it: a choice's label, yes/no, never a code."""
+    """A stored value as a reader says it: a choice's label, yes/no, never a code; a date or
+    a time as a date or time object, which the page shows in its one format (``|when``)."""
     if value is None or field is None:
         return value
     choices = getattr(field, "flatchoices", None)
@@ -164,6 +165,19 @@ def _in_words(value, field):
         return str(labels.get(str(value), value))
     if isinstance(field, models.BooleanField):
         return {"True": "yes", "False": "no"}.get(str(value), value)
+    if isinstance(value, str):
+        kind = (
+            date
+            if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField)
+            else time
+            if isinstance(field, models.TimeField)
+            else None
+        )
+        if kind is not None:
+            try:
+                return kind.fromisoformat(value)
+            except ValueError:
+                return value
     return value
 
 

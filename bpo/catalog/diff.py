@@ -2,13 +2,16 @@
 
 Sections are matched by title (ignoring case and surrounding spaces), then the ones left over
 by position, so a renamed section reads as "changed" rather than as one removed and one added.
-Bodies are compared line by line with :mod:`difflib`; variables by name; the change summaries
-side by side. The result is plain data: pages render it, the API returns it as JSON.
+Bodies are compared line by line with :mod:`difflib`; a removed line and the added line that
+replaced it (when they are alike enough) are then compared word by word, so a page can show which
+words changed. Variables are compared by name; the change summaries side by side. The result is
+plain data: pages render it, the API returns it as JSON (lines only, without the words).
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import asdict, dataclass, field
 
 
@@ -58,11 +61,21 @@ def content_of(version) -> VersionContent:
 
 
 @dataclass(frozen=True)
+class WordChange:
+    kind: str  # "unchanged", "added" or "removed"
+    text: str
+
+
+@dataclass(frozen=True)
 class LineChange:
     kind: str  # "unchanged", "added" or "removed"
     text: str
     before_line: int | None  # 1-based line numbers in each body
     after_line: int | None
+    # For a removed line and the added line that replaced it: the line in pieces, each
+    # unchanged or changed (removed words on the removed line, added ones on the added line).
+    # Empty for a line without a counterpart.
+    words: tuple[WordChange, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,7 +156,15 @@ class VersionDiff:
                     "status": s.status,
                     "title": {"before": s.title_before, "after": s.title_after},
                     "position": {"before": s.position_before, "after": s.position_after},
-                    "lines": [asdict(line) for line in s.lines],
+                    "lines": [
+                        {
+                            "kind": line.kind,
+                            "text": line.text,
+                            "before_line": line.before_line,
+                            "after_line": line.after_line,
+                        }
+                        for line in s.lines
+                    ],
                 }
                 for s in self.sections
             ],
@@ -186,6 +207,69 @@ def match_sections(
     return matches
 
 
+# Words, runs of spaces and single punctuation marks: "Hello, you" -> "Hello" "," " " "you".
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+# A removed and an added line are "the same line, changed" from this similarity (0-1) of
+# their words; below it they are shown as one line removed and another added.
+WORD_DIFF_CUTOFF = 0.5
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def _pieces(kind: str, tokens: list[str]) -> list[WordChange]:
+    return [WordChange(kind, "".join(tokens))] if tokens else []
+
+
+def _merged(pieces: list[WordChange]) -> tuple[WordChange, ...]:
+    merged: list[WordChange] = []
+    for piece in pieces:
+        if merged and merged[-1].kind == piece.kind:
+            merged[-1] = WordChange(piece.kind, merged[-1].text + piece.text)
+        else:
+            merged.append(piece)
+    return tuple(merged)
+
+
+def diff_words(before: str, after: str) -> tuple[tuple[WordChange, ...], tuple[WordChange, ...]]:
+    """The two lines in pieces: ``before``'s unchanged and removed words, ``after``'s unchanged
+    and added ones. A space alone between two changes counts as changed, so "thank you"
+    replaced by "welcome" reads as one change, not two."""
+    old, new = _tokens(before), _tokens(after)
+    opcodes = difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes()
+    removed: list[WordChange] = []
+    added: list[WordChange] = []
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        between_changes = 0 < index < len(opcodes) - 1
+        if tag == "equal" and not (between_changes and "".join(old[i1:i2]).isspace()):
+            removed += _pieces("unchanged", old[i1:i2])
+            added += _pieces("unchanged", new[j1:j2])
+            continue
+        removed += _pieces("removed", old[i1:i2])
+        added += _pieces("added", new[j1:j2])
+    return _merged(removed), _merged(added)
+
+
+def similarity(before: str, after: str) -> float:
+    """How alike two lines are, word by word (1 the same, 0 nothing in common)."""
+    return difflib.SequenceMatcher(a=_tokens(before), b=_tokens(after), autojunk=False).ratio()
+
+
+def _pairs(old: list[str], new: list[str]) -> dict[int, int]:
+    """``{old index: new index}`` for lines of a replaced block that are one line changed: in
+    order, each removed line with the first following added line alike enough."""
+    pairs: dict[int, int] = {}
+    start = 0
+    for i, text in enumerate(old):
+        for j in range(start, len(new)):
+            if similarity(text, new[j]) >= WORD_DIFF_CUTOFF:
+                pairs[i] = j
+                start = j + 1
+                break
+    return pairs
+
+
 def diff_lines(before: str, after: str) -> list[LineChange]:
     old, new = before.splitlines(), after.splitlines()
     lines: list[LineChange] = []
@@ -197,8 +281,18 @@ def diff_lines(before: str, after: str) -> list[LineChange]:
                 for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
             )
             continue
-        lines.extend(LineChange("removed", old[i], i + 1, None) for i in range(i1, i2))
-        lines.extend(LineChange("added", new[j], None, j + 1) for j in range(j1, j2))
+        removed_words: dict[int, tuple[WordChange, ...]] = {}
+        added_words: dict[int, tuple[WordChange, ...]] = {}
+        for i, j in _pairs(old[i1:i2], new[j1:j2]).items():
+            removed_words[i], added_words[j] = diff_words(old[i1 + i], new[j1 + j])
+        lines.extend(
+            LineChange("removed", old[i], i + 1, None, removed_words.get(i - i1, ()))
+            for i in range(i1, i2)
+        )
+        lines.extend(
+            LineChange("added", new[j], None, j + 1, added_words.get(j - j1, ()))
+            for j in range(j1, j2)
+        )
     return lines
 
 

@@ -247,11 +247,18 @@ def uncovered_severities(tiers: list[Tier], *, period: str) -> list[int]:
     ]
 
 
-def coverage_gaps(tiers: list[Tier]) -> list[str]:
+def coverage_gaps(tiers: list[Tier], hours: hours_module.WeeklyHours | None = None) -> list[str]:
     """One sentence per period in which some severity has nobody, e.g. "After hours nobody
-    covers severity 4 (Critical)." (business hours first)."""
+    covers severity 4 (Critical)." (business hours first). With the line's ``hours``, a period
+    the line never has is left out: a 24/7 line has no after hours, a line never open no
+    business hours."""
     sentences = []
     for period in (BUSINESS_HOURS, AFTER_HOURS):
+        if hours is not None and (
+            (period == AFTER_HOURS and is_always_open(hours))
+            or (period == BUSINESS_HOURS and is_never_open(hours))
+        ):
+            continue
         missing = uncovered_severities(tiers, period=period)
         if not missing:
             continue

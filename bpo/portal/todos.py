@@ -19,13 +19,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.utils import dateformat
+from bpo.dates import format_when
 
 if TYPE_CHECKING:
     from bpo.accounts.models import User
     from tenants.models import Client
-
-DATE_FORMAT = "j M Y, H:i T"  # one format for every to-do, in the client's zone (UTC otherwise)
 
 
 @dataclass(frozen=True)
@@ -40,8 +38,11 @@ class Todo:
 
     @property
     def when_display(self) -> str:
-        zone = ZoneInfo(self.client.time_zone if self.client else "UTC")
-        return dateformat.format(self.when.astimezone(zone), DATE_FORMAT)
+        """The portal's one date format (``bpo.dates``, as ``|when``), in the item's client's zone (UTC for
+        provider-wide items), whichever page lists it."""
+        return format_when(
+            self.when, zone=ZoneInfo(self.client.time_zone if self.client else "UTC")
+        )
 
 
 TodoProvider = Callable[["User", Sequence["Client"]], list[Todo]]

@@ -644,3 +644,92 @@ def test_an_unknown_line_is_404(client, client_a, account_manager, in_client_a):
     client.force_login(account_manager)
     response = client.get(reverse("client:escalation_path", args=[client_a.slug, 987654]))
     assert response.status_code == 404
+
+
+# --- coverage gaps and the resolver's alert --------------------------------------------------------
+
+
+def _path_with(line, tiers, actor, client):
+    return services.create_escalation_path(
+        service_line=line, name="Gappy", tiers=tiers, actor=actor, client=client
+    )
+
+
+def test_the_path_page_warns_about_severities_nobody_covers(
+    client, client_a, line, account_manager, client_a_viewer
+):
+    # given an office line whose tiers work business hours only, on-call from high up
+    _path_with(
+        line,
+        [
+            tier(level=1, coverage="business_hours"),
+            tier(level=2, coverage="after_hours", min_severity=3, contact_name="On call"),
+        ],
+        account_manager,
+        client_a,
+    )
+    client.force_login(client_a_viewer)
+    # when the path is read
+    html = client.get(url("escalation_path", client_a, line)).content.decode()
+    # then an alert says, in words, who has nobody
+    warning = re.search(
+        r'<div class="alert alert-warning" role="alert" id="coverage-gaps">(.*?)</div>', html, re.S
+    )
+    assert warning, html
+    assert "<li>After hours nobody covers severities 1 (Low) or 2 (Medium).</li>" in warning[1]
+    assert "During business hours" not in warning[1]
+    # a viewer is not offered the editor
+    assert "edit the path" not in warning[1]
+
+
+def test_the_path_page_has_no_warning_when_every_severity_is_covered(
+    client, client_a, path, client_a_viewer
+):
+    client.force_login(client_a_viewer)
+    html = client.get(url("escalation_path", client_a, path.service_line)).content.decode()
+    assert 'id="coverage-gaps"' not in html
+
+
+def test_a_24_7_line_is_not_warned_about_after_hours(
+    client, client_a, in_client_a, account_manager
+):
+    # given a 24/7 line (client A's country has holidays: it stays open on them)
+    from tests.catalog.factories import ServiceLineFactory
+
+    always = ServiceLineFactory(name="Always", is_open_24_7=True, closed_on_public_holidays=False)
+    _path_with(always, [tier(level=1, coverage="business_hours")], account_manager, client_a)
+    connection.set_schema_to_public()
+    client.force_login(account_manager)
+    # when / then
+    html = client.get(url("escalation_path", client_a, always)).content.decode()
+    assert 'id="coverage-gaps"' not in html
+
+
+def test_the_resolvers_nobody_answer_is_an_alert(client, client_a, path, client_a_viewer):
+    # given Tuesday 20:00 (after hours) and a low issue: the office tiers cover always, so
+    # restrict the desk to business hours
+    connection.set_tenant(client_a)
+    services.update_escalation_tier(
+        tier=path.tiers.get(level=1),
+        changes={"coverage": "business_hours"},
+        actor=make_user("account_manager", client_a, email="am3@escalation-pages.test"),
+        client=client_a,
+    )
+    connection.set_schema_to_public()
+    client.force_login(client_a_viewer)
+    # when
+    html = client.get(
+        url(
+            "escalation_resolver",
+            client_a,
+            path.service_line,
+            severity=1,
+            date="2026-06-09",
+            time="20:00",
+        )
+    ).content.decode()
+    # then the answer is an alert, not muted text
+    assert (
+        '<p id="resolver-now" class="alert alert-warning" role="alert">'
+        "No tier covers severity Low after hours.</p>"
+    ) in html

@@ -392,3 +392,86 @@ def test_the_selector_resolves_a_paths_tiers_in_the_clients_zone(in_client_a):
     assert answer.period == "business_hours"
     assert answer.tier is not None
     assert (answer.tier.id, answer.tier.contact_name) == (tier.pk, "Desk")
+
+
+# --- coverage gaps (what the path page warns about) ----------------------------------------------
+
+
+def _severity_tier(level, coverage, min_severity=1, category=""):
+    return resolver.Tier(
+        level=level,
+        trigger_kind="severity",
+        min_severity=min_severity,
+        coverage=coverage,
+        category=category,
+        respond_within_minutes=15,
+    )
+
+
+def test_a_severity_nobody_covers_after_hours():
+    # given a desk for every severity in business hours and an on-call line from medium up
+    tiers = [SERVICE_DESK, ON_CALL]
+    # then low issues after hours have nobody
+    assert resolver.uncovered_severities(tiers, period="business_hours") == []
+    assert resolver.uncovered_severities(tiers, period="after_hours") == [1]
+    assert resolver.coverage_gaps(tiers) == ["After hours nobody covers severity 1 (Low)."]
+
+
+def test_nobody_at_all_after_hours_lists_every_severity():
+    tiers = [SERVICE_DESK]
+    assert resolver.uncovered_severities(tiers, period="after_hours") == [1, 2, 3, 4]
+    assert resolver.coverage_gaps(tiers) == [
+        "After hours nobody covers severities 1 (Low), 2 (Medium), 3 (High) or 4 (Critical)."
+    ]
+
+
+def test_gaps_in_both_periods_business_hours_first():
+    tiers = [
+        _severity_tier(1, "business_hours", min_severity=3),
+        _severity_tier(2, "after_hours", 4),
+    ]
+    assert resolver.coverage_gaps(tiers) == [
+        "During business hours nobody covers severities 1 (Low) or 2 (Medium).",
+        "After hours nobody covers severities 1 (Low), 2 (Medium) or 3 (High).",
+    ]
+
+
+def test_all_covered():
+    assert resolver.coverage_gaps([_severity_tier(1, "always")]) == []
+    assert resolver.coverage_gaps([SERVICE_DESK, _severity_tier(2, "after_hours")]) == []
+
+
+def test_category_and_time_tiers_cover_no_issue_without_a_category():
+    # a billing-only tier and a time tier answer no issue of any category first
+    tiers = [_severity_tier(1, "always", category="Billing"), DIRECTOR]
+    for period in ("business_hours", "after_hours"):
+        assert resolver.uncovered_severities(tiers, period=period) == [1, 2, 3, 4]
+    assert len(resolver.coverage_gaps(tiers)) == 2
+
+
+def test_a_24_7_line_has_no_after_hours_to_cover():
+    # given only business-hours tiers
+    tiers = [SERVICE_DESK]
+    always_open = WeeklyHours(time_zone="America/New_York", is_open_24_7=True)
+    # then a 24/7 line is warned about nothing; the same tiers on an office line are
+    assert resolver.coverage_gaps(tiers, always_open) == []
+    assert resolver.coverage_gaps(tiers, OFFICE) == [
+        "After hours nobody covers severities 1 (Low), 2 (Medium), 3 (High) or 4 (Critical)."
+    ]
+    # and a 24/7 line closed on its country's public holidays has after hours on those days
+    closes_on_holidays = WeeklyHours(
+        time_zone="America/New_York",
+        is_open_24_7=True,
+        country="US",
+        closed_on_public_holidays=True,
+    )
+    assert resolver.coverage_gaps(tiers, closes_on_holidays) == resolver.coverage_gaps(tiers)
+
+
+def test_a_line_never_open_has_no_business_hours_to_cover():
+    never_open = WeeklyHours(time_zone="America/New_York")
+    tiers = [ON_CALL]
+    assert resolver.coverage_gaps(tiers, never_open) == [
+        "After hours nobody covers severity 1 (Low)."
+    ]
+    assert resolver.coverage_gaps(tiers)[0].startswith("During business hours nobody covers")

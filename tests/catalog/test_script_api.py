@@ -261,6 +261,58 @@ def test_patch_replaces_sections(script_a, client_a, client_a_admin):
     ]
 
 
+def test_unsafe_markup_is_taken_out_and_reported(script_a, client_a, client_a_admin):
+    # given a draft
+    version = make_version(script=script_a)
+    api = token_client(client_a_admin)
+    # when a body holds a script and an event handler
+    response = api.patch(
+        _versions_url(client_a, f"{version.pk}/"),
+        {
+            "sections": [
+                {"title": "Greeting", "body": "Hi<script>alert(1)</script> {{customer_name}}."},
+                {"title": "Closing", "body": '<b onclick="steal()">Bye</b>'},
+            ]
+        },
+        format="json",
+    )
+    # then the stored text is without them, and the answer says so per section, in words
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert [s["body"] for s in data["sections"]] == ["Hi {{customer_name}}.", "<b>Bye</b>"]
+    assert data["warnings"] == [
+        "Section “Greeting”: removed a <script> element (a script may not run code or change "
+        "the page); the rest was saved.",
+        "Section “Closing”: removed the onclick attribute of <b> (a script may not run code or "
+        "change the page); the rest was saved.",
+    ]
+    connection.set_tenant(client_a)
+    assert [s.body for s in version.sections.order_by("position")] == [
+        "Hi {{customer_name}}.",
+        "<b>Bye</b>",
+    ]
+    # and a new draft without such markup has no warnings; reading a version has no such key
+    response = api.post(
+        _versions_url(client_a), {"script": script_a.pk, **NEW_DRAFT}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["warnings"] == []
+    assert "warnings" not in api.get(_versions_url(client_a, f"{version.pk}/")).json()
+
+
+def test_a_body_that_is_only_a_script_is_refused_as_empty(script_a, client_a, client_a_admin):
+    version = make_version(script=script_a)
+    response = token_client(client_a_admin).patch(
+        _versions_url(client_a, f"{version.pk}/"),
+        {"sections": [{"title": "Greeting", "body": "<script>alert(1)</script>"}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["sections.0.body"] == [
+        "Section “Greeting” needs a body."
+    ]
+
+
 def test_a_line_has_one_script_over_the_api(script_a, client_a, account_manager):
     response = token_client(account_manager).post(
         _scripts_url(client_a),

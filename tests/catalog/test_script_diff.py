@@ -141,3 +141,75 @@ def test_diff_of_real_versions_as_json(script_a):
         "before": None,
         "after": {"name": "order_id", "description": "", "sample_value": "42"},
     }
+
+
+# --- word by word --------------------------------------------------------------------------------
+
+
+def _words(pieces):
+    return [(piece.kind, piece.text) for piece in pieces]
+
+
+def test_a_changed_line_shows_which_words_changed():
+    # when one word of a line is replaced
+    removed, added = diff.diff_words("Thank you for calling.", "Thank you for waiting.")
+    # then each side names the word, the rest is unchanged
+    assert _words(removed) == [
+        ("unchanged", "Thank you for "),
+        ("removed", "calling"),
+        ("unchanged", "."),
+    ]
+    assert _words(added) == [
+        ("unchanged", "Thank you for "),
+        ("added", "waiting"),
+        ("unchanged", "."),
+    ]
+
+
+def test_a_space_between_two_changes_belongs_to_the_change():
+    removed, added = diff.diff_words("Say thank you now", "Say welcome now")
+    assert _words(removed) == [
+        ("unchanged", "Say "),
+        ("removed", "thank you"),
+        ("unchanged", " now"),
+    ]
+    assert _words(added) == [("unchanged", "Say "), ("added", "welcome"), ("unchanged", " now")]
+
+
+def test_words_only_added_or_only_removed():
+    removed, added = diff.diff_words("Hello.", "Hello there.")
+    assert _words(removed) == [("unchanged", "Hello.")]
+    assert _words(added) == [("unchanged", "Hello"), ("added", " there"), ("unchanged", ".")]
+
+
+def test_changed_lines_are_paired_with_their_replacement_and_carry_the_words():
+    # given a block where one line is reworded and another replaced by something unrelated
+    before = "Hello.\nThank you for calling.\nPress one."
+    after = "Hello.\nThank you for waiting.\nOur office is closed today."
+    # when
+    lines = diff.diff_lines(before, after)
+    # then the reworded line is paired (words on both sides), the unrelated one is not
+    assert [(line.kind, line.text, bool(line.words)) for line in lines] == [
+        ("unchanged", "Hello.", False),
+        ("removed", "Thank you for calling.", True),
+        ("removed", "Press one.", False),
+        ("added", "Thank you for waiting.", True),
+        ("added", "Our office is closed today.", False),
+    ]
+    assert ("removed", "calling") in _words(lines[1].words)
+    assert ("added", "waiting") in _words(lines[3].words)
+
+
+def test_lines_too_different_are_not_paired():
+    assert diff.similarity("May I have your order number?", "Bye") < diff.WORD_DIFF_CUTOFF
+    lines = diff.diff_lines("May I have your order number?", "Bye")
+    assert [(line.kind, line.words) for line in lines] == [("removed", ()), ("added", ())]
+
+
+def test_the_api_body_has_no_words():
+    before = _version(1, [("Greeting", "Thank you for calling.")])
+    after = _version(2, [("Greeting", "Thank you for waiting.")])
+    data = diff.diff_versions(before, after).as_dict()
+    assert [set(line) for line in data["sections"][0]["lines"]] == [
+        {"kind", "text", "before_line", "after_line"}
+    ] * 2

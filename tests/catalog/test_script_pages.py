@@ -340,6 +340,31 @@ def test_edit_a_draft_removing_and_reordering_sections(client, script_a, client_
     assert draft.change_summary == "Reordered"
 
 
+def test_the_author_is_told_what_saving_took_out(client, script_a, client_a, client_a_admin):
+    # given a draft
+    draft = make_version(script=script_a)
+    client.force_login(client_a_admin)
+    url = _url("script_version_edit", client_a, script_a.service_line_id, draft.pk)
+    data = _form_data(
+        summary="Sneaky",
+        sections=[("Greeting", "Hello {{customer_name}}<script>alert(1)</script>")],
+        variables=[("customer_name", "Jane")],
+    )
+    data.update({"sections-INITIAL_FORMS": "2", "variables-INITIAL_FORMS": "1"})
+    # when it is saved
+    response = client.post(url, data, follow=True)
+    # then the page says, in words, which section lost what
+    assert response.status_code == 200
+    html = _text(response)
+    assert (
+        '<li class="msg-warning">Section “Greeting”: removed a &lt;script&gt; element (a script '
+        "may not run code or change the page); the rest was saved.</li>"
+    ) in html
+    # and the stored text is the sanitised one
+    connection.set_tenant(client_a)
+    assert [s.body for s in draft.sections.all()] == ["Hello {{customer_name}}"]
+
+
 def test_only_drafts_open_in_the_editor(client, script_a, client_a, account_manager):
     version = make_version(script=script_a, status="published")
     client.force_login(account_manager)
@@ -498,18 +523,57 @@ def test_diff_page(client, script_a, client_a, client_a_viewer):
     # then
     assert f'<option value="{first.pk}" selected>' in html
     assert f'<option value="{second.pk}" selected>' in html
+    # the changed line shows which words went (the whole line without them: a section that
+    # went away, in test_diff_page_shows_lines_without_a_counterpart_whole)
     assert (
-        '<tr class="line-removed"><td class="line-no">1</td><td class="line-no"></td><td class="text">Hello {{customer_name}}, thank you for calling.</td></tr>'
+        '<tr class="line-removed"><td class="line-no">1</td><td class="line-no"></td><td class="text">Hello {{customer_name}}<del><span class="visually-hidden">[removed: </span>, thank you for calling.<span class="visually-hidden">]</span></del></td></tr>'
+        in html
+    )
+    assert (
+        '<td class="text">Hello {{customer_name}}<ins><span class="visually-hidden">[added: </span>!<span class="visually-hidden">]</span></ins></td>'
         in html
     )
     assert "Closing" in html and "Verification" in html
     # when a pair is chosen the other way round
     html = _text(client.get(url, {"before": second.pk, "after": first.pk}))
-    assert '<td class="text">Hello {{customer_name}}!</td>' in html
+    assert (
+        '<td class="text">Hello {{customer_name}}<del><span class="visually-hidden">[removed: </span>!<span class="visually-hidden">]</span></del></td>'
+        in html
+    )
     # and a bad choice is reported
     response = client.get(url, {"before": "x", "after": first.pk})
     assert response.status_code == 400
     assert "Choose two versions of this script." in _text(response)
+
+
+def test_diff_page_shows_lines_without_a_counterpart_whole(
+    client, script_a, client_a, client_a_viewer
+):
+    # given a version whose greeting went away and whose new opening came after verification
+    # (a removed and an added section: no line of one is the other's replacement)
+    first = make_version(script=script_a, status="published")
+    second = make_version(
+        script=script_a,
+        sections=[
+            ("Verification", "May I have your order number?"),
+            ("Opening", "Hello {{customer_name}}!"),
+        ],
+        based_on=first,
+        change_summary="Verification first",
+    )
+    client.force_login(client_a_viewer)
+    url = _url("script_diff", client_a, script_a.service_line_id)
+    # when
+    html = _text(client.get(url, {"before": first.pk, "after": second.pk}))
+    # then the removed line is shown whole, with no word marked
+    assert (
+        '<tr class="line-removed"><td class="line-no">1</td><td class="line-no"></td><td class="text">Hello {{customer_name}}, thank you for calling.</td></tr>'
+        in html
+    )
+    assert "<del>" not in html and "<ins>" not in html
+    # and the other way round, too
+    html = _text(client.get(url, {"before": second.pk, "after": first.pk}))
+    assert '<td class="text">Hello {{customer_name}}!</td>' in html
 
 
 def test_agent_view_is_the_published_version_with_samples_and_printable(

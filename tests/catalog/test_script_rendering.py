@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bpo.catalog.rendering import render_body, variable_names_in
+from bpo.catalog.rendering import (
+    render_body,
+    strip_unsafe_markup,
+    unsafe_markup_warnings,
+    variable_names_in,
+)
 
 SAMPLES = {"customer_name": "Jane Doe", "account_id": "AC-1001"}
 
@@ -89,3 +94,54 @@ def test_safe_links_are_kept_with_a_safe_rel():
 
 def test_variable_names_in_order_of_first_use():
     assert variable_names_in("{{b}} {{ a }} {{b}} {{Bad Name}}") == ["b", "a", "Bad Name"]
+
+
+# --- what saving takes out -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "stored", "removed"),
+    [
+        ("Hi <script>alert(1)</script>there", "Hi there", ("a <script> element",)),
+        ('<b onclick="steal()">Bold</b>', "<b>Bold</b>", ("the onclick attribute of <b>",)),
+        (
+            '<a href="javascript:alert(1)">x</a> <a href="https://e.example" title="t">ok</a>',
+            '<a>x</a> <a href="https://e.example" title="t">ok</a>',
+            ("a javascript: link",),
+        ),
+        ("<iframe src=x></iframe>Hi<!-- note -->", "Hi", ("an HTML comment", "the <iframe> tag")),
+        ("<p style='color:red'>Hi</p>", "<p>Hi</p>", ("the style attribute of <p>",)),
+        ("<img src=x onerror=alert(1)>Hi", "Hi", ("the <img> tag",)),
+        # what stays: allowed markup, code (shown as text), autolinks, a lone "<"
+        ("**Hi** <b>there</b> <mark>now</mark>", "**Hi** <b>there</b> <mark>now</mark>", ()),
+        ("Type `<script>` here", "Type `<script>` here", ()),
+        ("```\n<script>x</script>\n```", "```\n<script>x</script>\n```", ()),
+        ("a < b, <https://e.example>", "a < b, <https://e.example>", ()),
+    ],
+)
+def test_saving_takes_out_what_rendering_would_drop(body, stored, removed):
+    result = strip_unsafe_markup(body)
+    assert (result.text, result.removed) == (stored, removed)
+    # the stored text renders as the original did: nothing agents saw is lost
+    assert render_body(result.text).strip() == render_body(body).strip()
+
+
+def test_a_script_element_hidden_in_another_goes_whole():
+    # rendering would show "<script>alert(1)" as text; saving takes it out altogether
+    result = strip_unsafe_markup("<scr<script>x</script>ipt>alert(1)</script>")
+    assert (result.text, result.removed) == ("", ("a <script> element",))
+
+
+def test_the_warning_names_the_section_and_what_went():
+    sections = [
+        {"title": "Greeting", "body": "Hi"},
+        {
+            "title": "Closing",
+            "body": '<b onclick="x()">Bye</b><script>1</script><script>2</script>',
+        },
+    ]
+    assert unsafe_markup_warnings(sections) == [
+        "Section “Closing”: removed a <script> element and the onclick attribute of <b> "
+        "(a script may not run code or change the page); the rest was saved."
+    ]
+    assert unsafe_markup_warnings([{"title": "", "body": "<u>ok</u>"}]) == []

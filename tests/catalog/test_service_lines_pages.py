@@ -3,6 +3,7 @@ errors, the detail page's content, and the list page's query count."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, time, timedelta
 from decimal import Decimal
 
@@ -494,6 +495,35 @@ def test_the_hours_grid_has_a_header_column_for_every_slot(client, line, account
     rows = grid.split("<tbody>")[1].split("</tr>")[:-1]
     assert len(rows) == 7
     assert all(row.count("<td") == 6 for row in rows)
+
+
+def _buttons(html: str) -> dict[str, str]:
+    """The line's actions: label -> the class of its button or link ("" for primary)."""
+    actions = html[html.index('id="line-actions"') :]
+    actions = actions[: actions.index("</div>")]
+    found = {}
+    for match in re.finditer(r"<(?:button|a)( [^>]*)>([^<]+)</(?:button|a)>", actions):
+        classes = re.search(r'class="([^"]*)"', match.group(1))
+        found[match.group(2).strip()] = " ".join(
+            c for c in (classes.group(1) if classes else "").split() if c != "button"
+        )
+    return found
+
+
+def test_pause_is_never_the_primary_action(client, client_a, line, account_manager):
+    # given an active line
+    client.force_login(account_manager)
+    client.post(url("service_line_status", line.pk), {"status": "active"})
+    # when its page is read
+    buttons = _buttons(client.get(url("service_line", line.pk)).content.decode())
+    # then editing is the main action; pausing and retiring are secondary
+    assert buttons["Edit"] == ""
+    assert buttons["Pause"] == "secondary"
+    assert buttons["Retire"] == "secondary"
+    # and on a paused line, resuming is the main action
+    client.post(url("service_line_status", line.pk), {"status": "paused"})
+    buttons = _buttons(client.get(url("service_line", line.pk)).content.decode())
+    assert (buttons["Resume"], buttons["Edit"]) == ("", "secondary")
 
 
 def test_the_status_buttons_follow_the_services_moves():

@@ -202,6 +202,7 @@ SCRIPT_VERSION_CREATE_EXAMPLES = [
             "workflow_actions": ["submit"],
             "submitted_by": None,
             "submitted_at": None,
+            "warnings": [],
         },
     ),
 ]
@@ -218,7 +219,15 @@ SCRIPT_VERSION_PARTIAL_UPDATE_EXAMPLES = [
     OpenApiExample(
         "Changed",
         response_only=True,
-        value={**VERSION_EXAMPLE, "status": "draft", "status_label": "Draft"},
+        value={
+            **VERSION_EXAMPLE,
+            "status": "draft",
+            "status_label": "Draft",
+            "warnings": [
+                "Section “Greeting”: removed a <script> element (a script may not run "
+                "code or change the page); the rest was saved."
+            ],
+        },
     ),
 ]
 

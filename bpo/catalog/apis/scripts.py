@@ -41,6 +41,7 @@ from bpo.catalog.serializers.scripts import (
     ScriptVersionDiffSerializer,
     ScriptVersionInputSerializer,
     ScriptVersionPatchSerializer,
+    ScriptVersionSavedSerializer,
     ScriptVersionSerializer,
 )
 from bpo.catalog.services import scripts as services
@@ -206,11 +207,13 @@ ACTION_RIGHTS = {
             'that version\'s content ("edits make a new draft"); `sections` and `variables` '
             "given here replace the copied ones. Every `{{name}}` in a body must be declared "
             "in `variables`. Field errors are keyed `sections.<index>.title`, "
-            "`sections.<index>.body`, `variables.<index>.name`, ... (0-based)."
+            "`sections.<index>.body`, `variables.<index>.name`, ... (0-based). Raw HTML that "
+            "rendering would drop (a `<script>`, an `onclick`...) is taken out of the bodies "
+            "before they are stored; `warnings` says what, per section."
         ),
         request=ScriptVersionInputSerializer,
         responses={
-            201: ScriptVersionSerializer,
+            201: ScriptVersionSavedSerializer,
             400: docs.CONTENT_INVALID,
         },
         examples=docs.SCRIPT_VERSION_CREATE_EXAMPLES,
@@ -219,12 +222,13 @@ ACTION_RIGHTS = {
         summary="Change a draft",
         description=(
             "Only drafts change (409 otherwise: published and retired versions never do; edits "
-            "make a new draft). Given `sections` / `variables` replace all of them."
+            "make a new draft). Given `sections` / `variables` replace all of them; "
+            "`warnings` says what unsafe markup was taken out of the given bodies."
         ),
         parameters=[docs.VERSION_ID],
         request=ScriptVersionPatchSerializer,
         responses={
-            200: ScriptVersionSerializer,
+            200: ScriptVersionSavedSerializer,
             400: docs.CONTENT_INVALID,
             409: docs.conflict("Only a draft can be edited; this one is in review."),
         },
@@ -333,6 +337,16 @@ class ScriptVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
         )
         return Response(ScriptVersionSerializer(fresh).data, status=http_status)
 
+    def _answer_saved(self, version: ScriptVersion, sections, http_status) -> Response:
+        """The saved version with ``warnings``: what saving took out of the given sections."""
+        fresh = selectors.access_script_version(
+            user=self.actor, client=self.client, version_id=version.pk
+        )
+        serializer = ScriptVersionSavedSerializer(
+            fresh, context={"warnings": rendering.unsafe_markup_warnings(sections or [])}
+        )
+        return Response(serializer.data, status=http_status)
+
     def create(self, request, client_slug: str):
         serializer = ScriptVersionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -357,7 +371,7 @@ class ScriptVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
             based_on=based_on,
             actor=self.actor,
         )
-        return self._answer(version, status.HTTP_201_CREATED)
+        return self._answer_saved(version, data.get("sections"), status.HTTP_201_CREATED)
 
     def partial_update(self, request, client_slug: str, pk=None):
         version = self.get_object()
@@ -371,7 +385,7 @@ class ScriptVersionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
             variables=data.get("variables"),
             actor=self.actor,
         )
-        return self._answer(version)
+        return self._answer_saved(version, data.get("sections"), status.HTTP_200_OK)
 
     def destroy(self, request, client_slug: str, pk=None):
         services.delete_script_draft(version=self.get_object(), actor=self.actor)

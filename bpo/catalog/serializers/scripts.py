@@ -106,6 +106,22 @@ class ScriptVersionSerializer(serializers.ModelSerializer):
         return allowed_transitions(version.status)
 
 
+class ScriptVersionSavedSerializer(ScriptVersionSerializer):
+    """A version as a write answers it: with what saving took out of the given bodies."""
+
+    warnings = serializers.SerializerMethodField(
+        help_text="What was taken out of the given section bodies (raw HTML that rendering "
+        "would drop, e.g. a <script> or an onclick), one sentence per section; empty when "
+        "nothing was."
+    )
+
+    class Meta(ScriptVersionSerializer.Meta):
+        fields = [*ScriptVersionSerializer.Meta.fields, "warnings"]
+
+    def get_warnings(self, version) -> list[str]:
+        return list(self.context.get("warnings", []))
+
+
 class RenderedSectionSerializer(serializers.Serializer):
     position = serializers.IntegerField()
     title = serializers.CharField()

@@ -38,7 +38,7 @@ from bpo.catalog.models import (
     ScriptVersionStatus,
     ServiceLine,
 )
-from bpo.catalog.rendering import VARIABLE_NAME, variable_names_in
+from bpo.catalog.rendering import VARIABLE_NAME, strip_unsafe_markup, variable_names_in
 from bpo.errors import ConflictError, DomainError
 from tenants.db import tenant_connection
 
@@ -113,10 +113,13 @@ class VariableInput:
 
 
 def _section_inputs(sections: Sequence[Mapping[str, str]]) -> list[SectionInput]:
+    """The sections as they are stored: bodies without the markup rendering would drop (a
+    ``<script>``, an ``onclick``...), so the stored text is what agents see. The page and the
+    API tell the author what went (``rendering.unsafe_markup_warnings``)."""
     return [
         SectionInput(
             title=str(section.get("title") or "").strip(),
-            body=str(section.get("body") or "").strip(),
+            body=strip_unsafe_markup(str(section.get("body") or "")).text.strip(),
         )
         for section in sections
     ]

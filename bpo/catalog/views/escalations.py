@@ -28,7 +28,7 @@ from bpo.catalog.forms.escalations import (
 from bpo.catalog.models import CONTACT_FIELDS, EscalationPath, ServiceLine
 from bpo.catalog.selectors import escalations as selectors
 from bpo.catalog.selectors.audit import escalation_history_page
-from bpo.catalog.selectors.service_lines import get_service_line
+from bpo.catalog.selectors.service_lines import get_service_line, weekly_hours_of
 from bpo.catalog.services import escalations as services
 from bpo.errors import DomainError
 
@@ -87,7 +87,10 @@ def escalation_path(request, service_line_id: int):
             "tiers": tiers,
             # Shown while it holds, so a save that leaves a gap is warned about on this page.
             "coverage_gaps": (
-                resolver.coverage_gaps([selectors.resolver_tier(tier) for tier in tiers])
+                resolver.coverage_gaps(
+                    [selectors.resolver_tier(tier) for tier in tiers],
+                    weekly_hours_of(service_line=line, client=client),
+                )
                 if path
                 else []
             ),

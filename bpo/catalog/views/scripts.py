@@ -342,6 +342,8 @@ def _draft_form_page(request, *, line, line_script, version=None, based_on=None)
         if version is not None
         else f"Draft version {saved.number} created.",
     )
+    for warning in rendering.unsafe_markup_warnings(section_data):
+        messages.warning(request, warning)
     return redirect(_version_url(client, line, saved))
 
 

@@ -260,7 +260,7 @@ PRESETS = {preset.key: preset for preset in (NEUTRAL, GENESYS_CLOUD, AMAZON_CONN
 
 # --- values ---------------------------------------------------------------------------------------
 
-_DATE_FORMATS = (
+_DATETIME_PATTERNS_READ = (
     "%m/%d/%Y %H:%M",
     "%m/%d/%Y %H:%M:%S",
     "%m/%d/%Y %I:%M %p",
@@ -278,7 +278,7 @@ def parse_timestamp(text: str) -> datetime:
         return datetime.fromisoformat(text)
     except ValueError:
         pass
-    for pattern in _DATE_FORMATS:
+    for pattern in _DATETIME_PATTERNS_READ:
         try:
             return datetime.strptime(text, pattern)  # noqa: DTZ007 (read in the file's zone)
         except ValueError:
