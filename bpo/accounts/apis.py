@@ -249,7 +249,7 @@ class MeAPI(ProviderAPIView):
     def get(self, request):
         user = request.user
         memberships = sorted(
-            user.memberships.select_related("client"),
+            selectors.list_own_memberships(user=user),
             key=lambda m: (Role.values.index(m.role), m.client.slug if m.client else ""),
         )
         clients = list(accessible_clients(user).order_by("name"))
@@ -489,10 +489,12 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Provid
     lookup_value_regex = r"\d+"
 
     def select_rows(self):
-        return selectors.list_staff_invitations()
+        return selectors.list_staff_invitations(user=cast(User, self.request.user))
 
     def select_row(self):
-        return selectors.access_staff_invitation(invitation_id=self.kwargs["pk"])
+        return selectors.access_staff_invitation(
+            user=cast(User, self.request.user), invitation_id=self.kwargs["pk"]
+        )
 
     def create(self, request):
         serializer = StaffInvitationInputSerializer(data=request.data)
