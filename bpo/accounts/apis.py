@@ -18,7 +18,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from bpo.accounts import selectors, services
@@ -27,12 +27,11 @@ from bpo.accounts.models import Invitation, Membership, User
 from bpo.accounts.permissions import (
     accessible_clients,
     can_manage_staff,
-    grantable_roles,
     is_provider_admin,
     is_provider_staff,
     roles_for,
 )
-from bpo.accounts.roles import ASSIGNABLE_STAFF_ROLES, Action, Role, ordered_roles
+from bpo.accounts.roles import Action, Role, ordered_roles
 from bpo.accounts.serializers import (
     ClientMembershipInputSerializer,
     InvitationInputSerializer,
@@ -551,7 +550,7 @@ class _ClientPeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
         request=ClientMembershipInputSerializer,
         responses={
             201: MembershipSerializer,
-            400: invalid_response({"user": ["No such user in this client."]}),
+            400: invalid_response({"user": [services.NO_SUCH_USER]}),
             **REFUSALS,
             409: CONFLICT,
         },
@@ -599,18 +598,12 @@ class ClientMembershipViewSet(_ClientPeopleViewSet):
     def create(self, request, client_slug: str):
         serializer = ClientMembershipInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        role = serializer.validated_data["role"]
-        # Which ids the caller may name: staff only for whoever may assign staff here.
-        staff_allowed = bool(grantable_roles(request.user, self.client) & ASSIGNABLE_STAFF_ROLES)
-        user = selectors.client_user_for_grant(
-            client=self.client,
+        # Which ids the caller may name is the service's check (permissions.can_name_user).
+        membership = services.grant_membership_by_user_id(
             user_id=serializer.validated_data["user"],
-            staff_allowed=staff_allowed,
-        )
-        if user is None:
-            raise ValidationError({"user": ["No such user in this client."]})
-        membership = services.grant_membership(
-            user=user, role=role, client=self.client, actor=request.user
+            role=serializer.validated_data["role"],
+            client=self.client,
+            actor=request.user,
         )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 

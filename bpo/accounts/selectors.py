@@ -91,16 +91,6 @@ def access_client_invitation(*, client, invitation_id) -> Invitation:
     return invitation
 
 
-def client_user_for_grant(*, client, user_id, staff_allowed: bool) -> User | None:
-    """A user that may be given a role in ``client`` by id: someone already in the client,
-    or (for whoever assigns staff) a provider staff member. Anyone else is unknown here, so
-    an id from another client's people reveals nothing."""
-    visible = Q(memberships__client=client)
-    if staff_allowed:
-        visible |= Q(memberships__role__in=STAFF_ROLES)
-    return User.objects.filter(visible, pk=_int(user_id), is_active=True).distinct().first()
-
-
 def list_assignable_staff(*, client) -> QuerySet[User]:
     """Active provider staff, for the 'assign staff' picker of a client."""
     return (

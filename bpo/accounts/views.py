@@ -216,8 +216,8 @@ def client_member_assign(request):
     if request.method == "POST" and form.is_valid():
         user = form.cleaned_data["user"]
         try:
-            membership = services.grant_membership(
-                user=user, role=form.cleaned_data["role"], client=client, actor=request.user
+            membership = services.grant_membership_by_user_id(
+                user_id=user.pk, role=form.cleaned_data["role"], client=client, actor=request.user
             )
         except DomainError as exc:
             add_domain_error(form, exc)
