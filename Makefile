@@ -20,11 +20,20 @@ install: $(STAMP)
 run: install
 	$(BIN)/python -m bpo.launcher
 
-## The whole suite against a real PostgreSQL (embedded, or DATABASE_URL), after quick checks.
+## The whole suite against a real PostgreSQL (embedded, or DATABASE_URL), after quick checks:
+## the tests that roll back run in PYTEST_WORKERS processes (pytest-xdist, each with its own
+## test database), then the `live` ones (a real Celery worker, Chromium; they commit and
+## pytest-django flushes after each) serially in one more process. PYTEST_ARGS go to both runs
+## (without `-m`: each run sets its own); PYTEST_WORKERS=0 runs the first part in one process.
+## Collecting no test in both runs is a failure.
+PYTEST_WORKERS ?= 2
 test: install check
-	@$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
-	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure here"; exit 1; fi; \
-	exit $$status
+	@$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not live" $(PYTEST_ARGS); rolled_back=$$?; \
+	$(BIN)/python -m pytest -m live $(PYTEST_ARGS) -n 0; live=$$?; \
+	if [ $$rolled_back -eq 5 ] && [ $$live -eq 5 ]; then \
+		echo "pytest collected no tests: that is a failure here"; exit 1; fi; \
+	for status in $$rolled_back $$live; do \
+		if [ $$status -ne 0 ] && [ $$status -ne 5 ]; then exit $$status; fi; done
 
 ## Static checks that CI runs before the tests.
 check: install

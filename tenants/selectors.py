@@ -1,4 +1,9 @@
-"""Reads of the tenant registry."""
+"""Reads of the tenant registry.
+
+Events, exports and onboarding runs belong to one client: they are read only here, through
+selectors that take the client (``client=``) or the user who reads (``user=``) as a required
+keyword, never "all rows" by default (``tests/test_selector_rule.py``).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from bpo.accounts.permissions import accessible_clients, can_access_client, is_provider_admin
+from bpo.accounts.selectors import one_client
 from tenants.models import Client, ClientEvent, ClientExport, OnboardingRun
 
 
@@ -42,7 +48,11 @@ def list_clients(*, user, search: str = "", status: str = "") -> QuerySet[Client
 
 def list_client_events(*, client: Client) -> QuerySet[ClientEvent]:
     """The client's audit trail, newest first."""
-    return client.events.select_related("actor").order_by("-created_at", "-id")
+    return (
+        ClientEvent.objects.filter(client=one_client(client))
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
 
 
 def list_onboarding_runs(*, user) -> QuerySet[OnboardingRun]:
@@ -67,7 +77,7 @@ def access_onboarding_run(*, user, run_id) -> OnboardingRun:
 def list_client_exports(*, client: Client) -> QuerySet[ClientExport]:
     """The client's data exports, newest first. Callers check ``Action.EXPORT_CLIENT_DATA``."""
     return (
-        ClientExport.objects.filter(client=client)
+        ClientExport.objects.filter(client=one_client(client))
         .select_related("client", "job", "requested_by")
         .order_by("-created_at", "-id")
     )

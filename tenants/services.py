@@ -10,6 +10,7 @@ calls.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +31,9 @@ from tenants.models import (
     OnboardingRun,
 )
 from tenants.onboarding_rules import validate_answers
+
+if TYPE_CHECKING:
+    from bpo.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -90,14 +94,22 @@ def retry_onboarding(*, run: OnboardingRun, actor) -> OnboardingRun:
     return run
 
 
-def create_client_now(*, data: dict, requested_by=None, method: str | None = None) -> Client:
+def create_client_now(
+    *, data: dict, requested_by: User | None, method: str | None = None
+) -> Client:
     """Provision synchronously (demo data, tests, benchmarks): same path as the task.
 
-    ``method`` (``clone`` or ``migrate``) overrides the choice, for the benchmark only.
+    ``requested_by`` is recorded as the task records the run's requester: the client's
+    ``created_by``, the actor of its ``onboarded`` event, its account manager when they are
+    one, and the client admin's inviter when they may invite one; ``None`` is the portal
+    itself (no actor anywhere). ``method`` (``clone`` or ``migrate``) overrides the choice,
+    for the benchmark only.
     """
     answers = validate_answers(data)
     snapshot = workers.snapshot_for(method=method)
-    client, _ = workers.create_client(answers=answers, run=None, snapshot=snapshot)
+    client, _ = workers.create_client(
+        answers=answers, run=None, snapshot=snapshot, requested_by=requested_by
+    )
     post_schema_sync.send(sender=TenantMixin, tenant=client.serializable_fields())
     return client
 

@@ -1,6 +1,7 @@
 """The client registry's to-dos: onboardings that failed, pilots still missing items.
 
-One query for the failed runs, one per client in onboarding for its pilot checklist.
+One query for the failed runs, and one for the pilot checklists of every client in onboarding
+(an ``EXISTS`` per item in each client's schema, ``UNION ALL`` across them), however many.
 """
 
 from __future__ import annotations
@@ -9,14 +10,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.apps import apps
-from django.db.models import Exists
 from django.urls import reverse
-from django_tenants.utils import schema_context
 
 from bpo.accounts.permissions import can, can_onboard_clients
 from bpo.accounts.roles import Action
 from bpo.jobs.models import JobStatus
 from bpo.portal.todos import Todo, register
+from tenants.db import qualified_sql, union_all
 from tenants.models import Client, ClientStatus
 from tenants.pilot import PILOT_ITEMS
 from tenants.selectors import list_onboarding_runs
@@ -43,30 +43,41 @@ def _failed_onboardings(user: User) -> list[Todo]:
     ]
 
 
-def _missing_pilot_items(client: Client) -> list[str]:
-    """Labels of the checklist items the client can already do and has not (one query)."""
-    checks = {}
+def _missing_pilot_items(clients: Sequence[Client]) -> dict[int, list[str]]:
+    """Per client, the labels of the checklist items it can already do and has not: one
+    query for all of them (``EXISTS`` per item, read in each client's schema)."""
+    checks = []
     for item in PILOT_ITEMS:
         try:
             model = apps.get_model(item.app_label, item.model_name)
         except LookupError:
             continue  # not available yet: nothing the account manager can do about it
-        checks[item.key] = Exists(model._default_manager.filter(**item.filter))
-    if not checks:
-        return []
-    with schema_context(client.schema_name):
-        done = Client.objects.filter(pk=client.pk).annotate(**checks).values(*checks).first()
-    if done is None:
-        return []
-    return [item.label for item in PILOT_ITEMS if item.key in checks and not done[item.key]]
+        checks.append((item, model._default_manager.filter(**item.filter).values("pk")[:1]))
+    if not checks or not clients:
+        return {}
+    selects = []
+    for client in clients:
+        parts = [qualified_sql(rows, schema_name=client.schema_name) for _, rows in checks]
+        flags = ", ".join(f"EXISTS({sql})" for sql, _ in parts)
+        selects.append(
+            (f"SELECT {int(client.pk)}, {flags}", tuple(p for _, params in parts for p in params))
+        )
+    return {
+        client_pk: [item.label for (item, _), done in zip(checks, flags, strict=True) if not done]
+        for client_pk, *flags in union_all(selects)
+    }
 
 
 def _incomplete_pilots(user: User, clients: Sequence[Client]) -> list[Todo]:
+    piloting = [
+        client
+        for client in clients
+        if client.status == ClientStatus.ONBOARDING and can(user, client, Action.MANAGE_CLIENT)
+    ]
+    missing_by_client = _missing_pilot_items(piloting)
     items = []
-    for client in clients:
-        if client.status != ClientStatus.ONBOARDING or not can(user, client, Action.MANAGE_CLIENT):
-            continue
-        missing = _missing_pilot_items(client)
+    for client in piloting:
+        missing = missing_by_client.get(client.pk)
         if not missing:
             continue
         items.append(

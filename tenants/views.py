@@ -423,7 +423,7 @@ def _pilot_context(client) -> dict:
     }
 
 
-@client_page()
+@client_page(Action.VIEW_CLIENT)
 @require_GET
 def client_pilot_checklist(request):
     """The checklist card alone: the overview polls it while the pilot is incomplete."""

@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files import File
@@ -32,6 +33,9 @@ from tenants import exports, provisioning
 from tenants.db import use_public_schema
 from tenants.models import Client, ClientEvent, ClientExport, OnboardingRun, SchemaSnapshot
 from tenants.onboarding_rules import OnboardingAnswers, schema_name_for, validate_answers
+
+if TYPE_CHECKING:
+    from bpo.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +62,9 @@ def run_provisioning(*, run_id) -> Client:
         snapshot = snapshot_for(method=None)  # captured outside the transaction
         job_services.report_progress(job_id=job_id, progress=50, message="Creating the client")
         started = timezone.now()
-        client, method = create_client(answers=answers, run=run, snapshot=snapshot)
+        client, method = create_client(
+            answers=answers, run=run, snapshot=snapshot, requested_by=run.requested_by
+        )
         seconds = (timezone.now() - started).total_seconds()
     except Exception as exc:
         use_public_schema()
@@ -111,8 +117,8 @@ def create_client(
     answers: OnboardingAnswers,
     run: OnboardingRun | None,
     snapshot: SchemaSnapshot | None,
+    requested_by: User | None,
 ) -> tuple[Client, str]:
-    requested_by = run.requested_by if run else None
     client = Client.objects.create(
         schema_name=schema_name_for(answers.slug),
         slug=answers.slug,

@@ -26,7 +26,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         for slug in SESSION_CLIENT_SLUGS:
             if not Client.objects.filter(slug=slug).exists():
-                services.create_client_now(data=client_answers(slug))
+                services.create_client_now(data=client_answers(slug), requested_by=None)
         connection.set_schema_to_public()
     yield
 

@@ -69,7 +69,7 @@ def test_failure_inside_provisioning_leaves_no_row_and_no_schema(monkeypatch):
     monkeypatch.setattr(workers, "_create_initial_client_data", explode)
     # when
     with pytest.raises(RuntimeError, match="injected fault"):
-        services.create_client_now(data=client_answers("broken-co"))
+        services.create_client_now(data=client_answers("broken-co"), requested_by=None)
     connection.set_schema_to_public()
     # then
     assert not Client.objects.filter(slug="broken-co").exists()

@@ -17,7 +17,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from bpo.accounts import api_examples as docs
@@ -27,12 +27,11 @@ from bpo.accounts.models import Invitation, Membership, User
 from bpo.accounts.permissions import (
     accessible_clients,
     can_manage_staff,
-    grantable_roles,
     is_provider_admin,
     is_provider_staff,
     roles_for,
 )
-from bpo.accounts.roles import ASSIGNABLE_STAFF_ROLES, Action, Role, ordered_roles
+from bpo.accounts.roles import Action, Role, ordered_roles
 from bpo.accounts.serializers import (
     ClientMembershipInputSerializer,
     InvitationInputSerializer,
@@ -143,7 +142,7 @@ class MeAPI(ProviderAPIView):
     def get(self, request):
         user = request.user
         memberships = sorted(
-            user.memberships.select_related("client"),
+            selectors.list_own_memberships(user=user),
             key=lambda m: (Role.values.index(m.role), m.client.slug if m.client else ""),
         )
         clients = list(accessible_clients(user).order_by("name"))
@@ -350,10 +349,12 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Provid
     lookup_value_regex = r"\d+"
 
     def select_rows(self):
-        return selectors.list_staff_invitations()
+        return selectors.list_staff_invitations(user=cast(User, self.request.user))
 
     def select_row(self):
-        return selectors.access_staff_invitation(invitation_id=self.kwargs["pk"])
+        return selectors.access_staff_invitation(
+            user=cast(User, self.request.user), invitation_id=self.kwargs["pk"]
+        )
 
     def create(self, request):
         serializer = StaffInvitationInputSerializer(data=request.data)
@@ -445,18 +446,12 @@ class ClientMembershipViewSet(_ClientPeopleViewSet):
     def create(self, request, client_slug: str):
         serializer = ClientMembershipInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        role = serializer.validated_data["role"]
-        # Which ids the caller may name: staff only for whoever may assign staff here.
-        staff_allowed = bool(grantable_roles(request.user, self.client) & ASSIGNABLE_STAFF_ROLES)
-        user = selectors.client_user_for_grant(
-            client=self.client,
+        # Which ids the caller may name is the service's check (permissions.can_name_user).
+        membership = services.grant_membership_by_user_id(
             user_id=serializer.validated_data["user"],
-            staff_allowed=staff_allowed,
-        )
-        if user is None:
-            raise ValidationError({"user": ["No such user in this client."]})
-        membership = services.grant_membership(
-            user=user, role=role, client=self.client, actor=request.user
+            role=serializer.validated_data["role"],
+            client=self.client,
+            actor=request.user,
         )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 
 from bpo.accounts.permissions import ROLE_REFUSAL, can, can_access_client
@@ -13,14 +13,23 @@ from bpo.accounts.roles import Action
 from bpo.errors import NotFoundError
 
 
-def client_page(action: str = Action.VIEW_CLIENT):
+def client_page(action: str):
     """Guard a page under ``/c/<client_slug>/``: login, then membership (404, the same as for
     a client that does not exist), then role (403).
+
+    ``action`` is required and must be one of the ``Action`` rights: there is no default, so a
+    page that forgets to declare its right is refused when it is defined (``@client_page()``
+    or ``@client_page`` on the view itself raise ``ImproperlyConfigured``).
 
     The view receives ``request.tenant`` (the client) and no ``client_slug`` argument. A
     ``NotFoundError`` from a selector (an id that is not this client's) becomes the 404 page,
     as the API's handler makes it a 404 answer.
     """
+
+    if callable(action) or action not in Action.values:
+        raise ImproperlyConfigured(
+            f"client_page needs the page's right, one of bpo.accounts.roles.Action; got {action!r}."
+        )
 
     def decorator(view):
         @wraps(view)

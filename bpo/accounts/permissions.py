@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from bpo.accounts.roles import (
     ACTION_ROLES,
+    ASSIGNABLE_STAFF_ROLES,
     CLIENT_ROLES,
     FROZEN_WHEN_OFFBOARDED,
     GRANTABLE_ROLES,
@@ -104,6 +105,24 @@ def can_grant_role(user: User, client: Client | None, role: str) -> bool:
     if client is None:
         return can_manage_staff(user)
     return role in grantable_roles(user, client)
+
+
+def can_name_user(user: User | None, client: Client, named: User) -> bool:
+    """Whether ``user`` may name ``named`` (by id, in a request body) to be given a role in
+    ``client``: someone already in the client, or provider staff for whoever may assign staff
+    there. Anyone else is unknown to ``user``, so an id of another client's people reveals
+    nothing. ``user=None`` is the portal itself.
+
+    Services call this for the ids a request references, as ``can_grant_role`` for its role."""
+    if not named.is_active:
+        return False
+    if user is None:
+        return True
+    roles = memberships_of(named)
+    if any(m.client_id == client.pk for m in roles):
+        return True
+    may_assign_staff = bool(grantable_roles(user, client) & ASSIGNABLE_STAFF_ROLES)
+    return may_assign_staff and any(m.role in STAFF_ROLES for m in roles)
 
 
 def can_manage_staff(user: User) -> bool:

@@ -1,4 +1,10 @@
-"""Reads for accounts. ``access_*`` functions check scope and raise not-found."""
+"""Reads for accounts. ``access_*`` functions check scope and raise not-found.
+
+Memberships, invitations and account events that belong to one client are read only here, and
+every selector takes the client (``client=``) or the user who reads (``user=``) as a required
+keyword: there is no "all rows" default, so a new provider endpoint cannot list them unfiltered
+(``tests/test_selector_rule.py`` keeps views and APIs from reading the models directly).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from bpo.accounts.models import AccountEvent, Invitation, Membership, User
-from bpo.accounts.permissions import is_provider_admin
+from bpo.accounts.permissions import can_manage_staff, is_provider_admin
 from bpo.accounts.roles import CLIENT_ROLES, STAFF_ROLES, Role
 
 INVITATION_STATUSES = ("pending", "accepted", "revoked", "expired")
@@ -38,12 +44,20 @@ def filter_invitations_by_status(invitations: QuerySet[Invitation], status: str)
     return invitations
 
 
+def one_client(client):
+    """``client``, refusing ``None``: rows of one client are never read provider-wide by a
+    selector that takes a client (``filter(client=None)`` would read the provider-level rows)."""
+    if client is None:
+        raise TypeError("This selector reads one client's rows; it needs the client, not None.")
+    return client
+
+
 # --- one client's people ---------------------------------------------------------------------
 
 
 def list_client_memberships(*, client, search: str = "", role: str = "") -> QuerySet[Membership]:
     memberships = (
-        Membership.objects.filter(client=client)
+        Membership.objects.filter(client=one_client(client))
         .select_related("user", "client", "created_by")
         .annotate(role_order=_role_order())
     )
@@ -64,7 +78,7 @@ def access_client_membership(*, client, membership_id) -> Membership:
 
 
 def list_client_invitations(*, client, status: str = "") -> QuerySet[Invitation]:
-    invitations = Invitation.objects.filter(client=client).select_related(
+    invitations = Invitation.objects.filter(client=one_client(client)).select_related(
         "client", "invited_by", "accepted_by"
     )
     return filter_invitations_by_status(invitations, status).order_by("-created_at", "-pk")
@@ -75,16 +89,6 @@ def access_client_invitation(*, client, invitation_id) -> Invitation:
     if invitation is None:
         raise Http404("No such invitation in this client")
     return invitation
-
-
-def client_user_for_grant(*, client, user_id, staff_allowed: bool) -> User | None:
-    """A user that may be given a role in ``client`` by id: someone already in the client,
-    or (for whoever assigns staff) a provider staff member. Anyone else is unknown here, so
-    an id from another client's people reveals nothing."""
-    visible = Q(memberships__client=client)
-    if staff_allowed:
-        visible |= Q(memberships__role__in=STAFF_ROLES)
-    return User.objects.filter(visible, pk=_int(user_id), is_active=True).distinct().first()
 
 
 def list_assignable_staff(*, client) -> QuerySet[User]:
@@ -99,7 +103,7 @@ def list_assignable_staff(*, client) -> QuerySet[User]:
 
 def list_client_account_events(*, client, limit: int = 10) -> list[AccountEvent]:
     return list(
-        AccountEvent.objects.filter(client=client)
+        AccountEvent.objects.filter(client=one_client(client))
         .select_related("actor")
         .order_by("-created_at", "-pk")[:limit]
     )
@@ -108,9 +112,13 @@ def list_client_account_events(*, client, limit: int = 10) -> list[AccountEvent]
 # --- provider staff ---------------------------------------------------------------------------
 
 
-def list_staff(*, search: str = "", role: str = "", client_slug: str = "") -> QuerySet[User]:
+def list_staff(
+    *, user: User, search: str = "", role: str = "", client_slug: str = ""
+) -> QuerySet[User]:
     """Everyone who is not a client user (staff, and accounts that lost every role), with
-    their memberships and clients prefetched."""
+    their memberships and clients prefetched; nobody unless ``user`` manages staff."""
+    if not can_manage_staff(user):
+        return User.objects.none()
     users = User.objects.exclude(
         pk__in=Membership.objects.filter(role__in=CLIENT_ROLES).values("user_id")
     ).prefetch_related(
@@ -130,36 +138,49 @@ def list_staff(*, search: str = "", role: str = "", client_slug: str = "") -> Qu
     return users.distinct().order_by("full_name", "email")
 
 
-def access_staff_user(*, user_id) -> User:
-    user = list_staff().filter(pk=_int(user_id)).first()
-    if user is None:
+def access_staff_user(*, user: User, user_id) -> User:
+    staff_member = list_staff(user=user).filter(pk=_int(user_id)).first()
+    if staff_member is None:
         raise Http404("No such staff member")
-    return user
+    return staff_member
 
 
-def list_staff_invitations(*, status: str = "") -> QuerySet[Invitation]:
+def list_staff_invitations(*, user: User, status: str = "") -> QuerySet[Invitation]:
+    """Invitations to staff roles (some for one client); none unless ``user`` manages staff."""
+    if not can_manage_staff(user):
+        return Invitation.objects.none()
     invitations = Invitation.objects.filter(role__in=STAFF_ROLES).select_related(
         "client", "invited_by", "accepted_by"
     )
     return filter_invitations_by_status(invitations, status).order_by("-created_at", "-pk")
 
 
-def access_staff_invitation(*, invitation_id) -> Invitation:
-    invitation = list_staff_invitations().filter(pk=_int(invitation_id)).first()
+def access_staff_invitation(*, user: User, invitation_id) -> Invitation:
+    invitation = list_staff_invitations(user=user).filter(pk=_int(invitation_id)).first()
     if invitation is None:
         raise Http404("No such invitation")
     return invitation
 
 
-def list_staff_account_events(*, user: User, limit: int = 20) -> list[AccountEvent]:
+def list_staff_account_events(
+    *, user: User, staff_member: User, limit: int = 20
+) -> list[AccountEvent]:
+    """What happened to ``staff_member``'s account; nothing unless ``user`` manages staff."""
+    if not can_manage_staff(user):
+        return []
     return list(
-        AccountEvent.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+        AccountEvent.objects.filter(Q(user=staff_member) | Q(email__iexact=staff_member.email))
         .select_related("actor", "client")
         .order_by("-created_at", "-pk")[:limit]
     )
 
 
 # --- the API's provider-side lists ------------------------------------------------------------
+
+
+def list_own_memberships(*, user: User) -> QuerySet[Membership]:
+    """``user``'s own roles, with their clients."""
+    return Membership.objects.filter(user=user).select_related("client")
 
 
 def list_memberships(*, user: User) -> QuerySet[Membership]:

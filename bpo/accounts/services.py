@@ -39,6 +39,7 @@ from bpo.accounts.models import (
 )
 from bpo.accounts.permissions import (
     can_grant_role,
+    can_name_user,
     forget_memberships,
     is_provider_staff,
     memberships_of,
@@ -124,6 +125,25 @@ def grant_membership(*, user: User, role: str, client=None, actor: User | None) 
     _check_role_shape(role=role, client=client)
     _check_actor_may_grant(actor=actor, role=role, client=client, verb="granting")
     return _grant(user=user, role=role, client=client, actor=actor)
+
+
+NO_SUCH_USER = "No such user in this client."
+
+
+@transaction.atomic
+def grant_membership_by_user_id(*, user_id, role: str, client, actor: User | None) -> Membership:
+    """``grant_membership`` for a user named by id in a request body (the client API, the
+    assign-staff page). The id must name someone ``actor`` may name in ``client``
+    (``permissions.can_name_user``): anyone else, another client's people included, answers
+    ``DomainError`` on ``user`` exactly as an id that does not exist."""
+    try:
+        pk = int(user_id)
+    except (TypeError, ValueError):
+        pk = None
+    user = User.objects.filter(pk=pk).first() if pk is not None else None
+    if user is None or not can_name_user(actor, client, user):
+        raise DomainError(NO_SUCH_USER, field="user")
+    return grant_membership(user=user, role=role, client=client, actor=actor)
 
 
 def _grant(*, user: User, role: str, client, actor: User | None) -> Membership:

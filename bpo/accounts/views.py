@@ -83,7 +83,7 @@ def profile(request):
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:profile")
     memberships = sorted(
-        request.user.memberships.select_related("client"),
+        selectors.list_own_memberships(user=request.user),
         key=lambda m: (Role.values.index(m.role), m.client.name if m.client else ""),
     )
     return render(request, "accounts/profile.html", {"form": form, "memberships": memberships})
@@ -216,8 +216,8 @@ def client_member_assign(request):
     if request.method == "POST" and form.is_valid():
         user = form.cleaned_data["user"]
         try:
-            membership = services.grant_membership(
-                user=user, role=form.cleaned_data["role"], client=client, actor=request.user
+            membership = services.grant_membership_by_user_id(
+                user_id=user.pk, role=form.cleaned_data["role"], client=client, actor=request.user
             )
         except DomainError as exc:
             add_domain_error(form, exc)
@@ -283,7 +283,9 @@ def staff_list(request):
     role = request.GET.get("role", "")
     if role not in STAFF_ROLES:
         role = ""
-    page, query = paginate(request, selectors.list_staff(search=search, role=role))
+    page, query = paginate(
+        request, selectors.list_staff(user=request.user, search=search, role=role)
+    )
     return render(
         request,
         "accounts/staff_list.html",
@@ -293,7 +295,9 @@ def staff_list(request):
             "search": search,
             "role": role,
             "role_choices": [(r, Role(r).label) for r in ordered_roles(STAFF_ROLES)],
-            "invitations": list(selectors.list_staff_invitations(status="pending")[:50]),
+            "invitations": list(
+                selectors.list_staff_invitations(user=request.user, status="pending")[:50]
+            ),
         },
     )
 
@@ -323,7 +327,7 @@ def staff_invite(request):
 
 @staff_page
 def staff_detail(request, user_id: int):
-    staff_member = selectors.access_staff_user(user_id=user_id)
+    staff_member = selectors.access_staff_user(user=request.user, user_id=user_id)
     form = GrantRoleForm(request.POST or None, clients=_clients_for_picker())
     if request.method == "POST" and form.is_valid():
         try:
@@ -348,7 +352,9 @@ def staff_detail(request, user_id: int):
             "staff_member": staff_member,
             "memberships": list(staff_member.memberships.all()),
             "form": form,
-            "events": selectors.list_staff_account_events(user=staff_member),
+            "events": selectors.list_staff_account_events(
+                user=request.user, staff_member=staff_member
+            ),
         },
     )
 
@@ -356,7 +362,7 @@ def staff_detail(request, user_id: int):
 @staff_page
 @require_POST
 def staff_membership_revoke(request, user_id: int, membership_id: int):
-    staff_member = selectors.access_staff_user(user_id=user_id)
+    staff_member = selectors.access_staff_user(user=request.user, user_id=user_id)
     membership = next((m for m in staff_member.memberships.all() if m.pk == membership_id), None)
     if membership is None:
         raise Http404("No such role")
@@ -375,7 +381,7 @@ def staff_membership_revoke(request, user_id: int, membership_id: int):
 @staff_page
 @require_POST
 def staff_set_active(request, user_id: int):
-    staff_member = selectors.access_staff_user(user_id=user_id)
+    staff_member = selectors.access_staff_user(user=request.user, user_id=user_id)
     is_active = request.POST.get("is_active") == "1"
     try:
         services.set_user_active(user=staff_member, is_active=is_active, actor=request.user)
@@ -390,7 +396,7 @@ def staff_set_active(request, user_id: int):
 @staff_page
 @require_POST
 def staff_invitation_revoke(request, invitation_id: int):
-    invitation = selectors.access_staff_invitation(invitation_id=invitation_id)
+    invitation = selectors.access_staff_invitation(user=request.user, invitation_id=invitation_id)
     try:
         services.revoke_invitation(invitation=invitation, actor=request.user)
     except DomainError as exc:

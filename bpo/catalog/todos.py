@@ -1,22 +1,24 @@
 """The catalog's to-dos: script versions waiting for their next workflow step.
 
 A client admin approves versions in review; the provider's catalog owners rework versions sent
-back with a comment and publish approved ones. One query per client schema.
+back with a comment and publish approved ones. One query for all the user's clients.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.urls import reverse
-from django_tenants.utils import schema_context
 
 from bpo.accounts.permissions import can
 from bpo.accounts.roles import Action
 from bpo.catalog.models import ScriptVersion, ScriptVersionStatus
 from bpo.portal.todos import Todo, register
+from tenants.db import qualified_sql, union_all
 
 if TYPE_CHECKING:
     from bpo.accounts.models import User
@@ -39,10 +41,38 @@ def _wanted(user: User, client: Client) -> Q | None:
     return None if wanted == Q(pk__in=[]) else wanted
 
 
-def _todo(client: Client, version: ScriptVersion) -> Todo:
-    line = version.script.service_line
-    url = reverse("client:script_version", args=[client.slug, line.pk, version.pk])
-    name = f"the {line.name} script, version {version.number}"
+# The columns a to-do needs, read in one query across the clients' schemas.
+COLUMNS = (
+    "pk",
+    "number",
+    "status",
+    "change_summary",
+    "review_comment",
+    "submitted_at",
+    "reviewed_at",
+    "updated_at",
+    "script__service_line_id",
+    "script__service_line__name",
+)
+
+
+@dataclass(frozen=True)
+class WaitingVersion:
+    pk: int
+    number: int
+    status: str
+    change_summary: str
+    review_comment: str
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    updated_at: datetime
+    service_line_id: int
+    service_line_name: str
+
+
+def _todo(client: Client, version: WaitingVersion) -> Todo:
+    url = reverse("client:script_version", args=[client.slug, version.service_line_id, version.pk])
+    name = f"the {version.service_line_name} script, version {version.number}"
     if version.status == Status.IN_REVIEW:
         return Todo(
             title=f"Approve {name}",
@@ -76,25 +106,19 @@ def _todo(client: Client, version: ScriptVersion) -> Todo:
 
 @register
 def script_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
-    items: list[Todo] = []
+    """One query for every client: the waiting versions of each client's schema, ``UNION
+    ALL`` (each client's part with the filter of that user's rights there)."""
+    by_pk = {}
+    selects = []
     for client in clients:
         wanted = _wanted(user, client)
         if wanted is None:
             continue
-        with schema_context(client.schema_name):
-            versions = list(
-                ScriptVersion.objects.filter(wanted)
-                .select_related("script__service_line")
-                .only(
-                    "number",
-                    "status",
-                    "change_summary",
-                    "review_comment",
-                    "submitted_at",
-                    "reviewed_at",
-                    "updated_at",
-                    "script__service_line__name",
-                )
-            )
-        items.extend(_todo(client, version) for version in versions)
-    return items
+        by_pk[client.pk] = client
+        rows = ScriptVersion.objects.filter(wanted).values_list(*COLUMNS)
+        sql, params = qualified_sql(rows, schema_name=client.schema_name)
+        selects.append((f"SELECT {int(client.pk)}, waiting.* FROM ({sql}) AS waiting", params))
+    return [
+        _todo(by_pk[client_pk], WaitingVersion(*columns))
+        for client_pk, *columns in union_all(selects)
+    ]

@@ -14,8 +14,11 @@ DATABASES["default"]["TEST"] = {
     "NAME": os.environ.get("TEST_DATABASE_NAME", f"test_bpo_{os.getpid()}")
 }
 # A real worker started by a test reads tasks from this queue only, so a developer's running
-# `make run` worker on the same broker never steals them.
-CELERY_TASK_DEFAULT_QUEUE = "bpo-test"
+# `make run` worker on the same broker never steals them; one queue per pytest-xdist worker
+# too (each has its own test database, ``test_..._gw0``), should live tests run in parallel.
+CELERY_TASK_DEFAULT_QUEUE = "bpo-test" + (
+    f"-{os.environ['PYTEST_XDIST_WORKER']}" if os.environ.get("PYTEST_XDIST_WORKER") else ""
+)
 if not os.environ.get("CELERY_BROKER_URL"):
     _broker_dir = DATA_DIR / "test-celery" / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -115,3 +115,69 @@ def test_api_refuses_revoking_a_staff_invitation_for_a_client_admin(
     assert "invitation" in response.json()["error"]["fields"]
     invitation.refresh_from_db()
     assert invitation.status == "pending"
+
+
+# --- ids named in a request body: checked in the service (permissions.can_name_user) ----------
+
+
+def _refusal_of(call) -> tuple[type, str, dict]:
+    from bpo.errors import DomainError
+
+    with pytest.raises(DomainError) as refused:
+        call()
+    return type(refused.value), refused.value.message, refused.value.fields
+
+
+def test_an_id_of_another_clients_user_is_refused_as_an_id_that_does_not_exist(
+    client_a, client_a_admin, client_b_admin
+):
+    # when a client admin names another client's admin, and an id nobody has
+    def named(user_id):
+        return lambda: services.grant_membership_by_user_id(
+            user_id=user_id, role=Role.CLIENT_VIEWER, client=client_a, actor=client_a_admin
+        )
+
+    other_client = _refusal_of(named(client_b_admin.pk))
+    nobody = _refusal_of(named(987654))
+    garbage = _refusal_of(named("not-an-id"))
+    # then the same answer, on the field, and nothing granted
+    assert other_client == nobody == garbage
+    assert other_client[2] == {"user": ["No such user in this client."]}
+    assert not Membership.objects.filter(user=client_b_admin, client=client_a).exists()
+
+
+def test_staff_may_be_named_only_by_whoever_assigns_staff(
+    client_a, client_b, client_a_admin, account_manager
+):
+    from bpo.accounts.permissions import can_name_user
+
+    staff = make_user(Role.SCHEDULER, client_b, email="sched-b@provider.test")
+    # a client admin may not name provider staff
+    assert not can_name_user(client_a_admin, client_a, staff)
+    with pytest.raises(Exception, match="No such user in this client"):
+        services.grant_membership_by_user_id(
+            user_id=staff.pk, role=Role.CLIENT_VIEWER, client=client_a, actor=client_a_admin
+        )
+    # the client's account manager may, and the role is granted
+    assert can_name_user(account_manager, client_a, staff)
+    membership = services.grant_membership_by_user_id(
+        user_id=staff.pk, role=Role.SCHEDULER, client=client_a, actor=account_manager
+    )
+    assert (membership.user, membership.client, membership.created_by) == (
+        staff,
+        client_a,
+        account_manager,
+    )
+
+
+def test_the_clients_own_people_may_be_named_and_disabled_accounts_never(
+    client_a, client_a_admin, client_a_viewer
+):
+    from bpo.accounts.permissions import can_name_user
+
+    assert can_name_user(client_a_admin, client_a, client_a_viewer)
+    assert can_name_user(None, client_a, client_a_viewer)  # the portal itself
+    client_a_viewer.is_active = False
+    client_a_viewer.save(update_fields=["is_active"])
+    assert not can_name_user(client_a_admin, client_a, client_a_viewer)
+    assert not can_name_user(None, client_a, client_a_viewer)

@@ -79,7 +79,7 @@ def live_client_factory(transactional_db, drop_schemas):
 
     def make_client(slug: str, **answers):
         provisioning.current_snapshot(capture=True)  # a previous live test flushed it
-        client = services.create_client_now(data=client_answers(slug, **answers))
+        client = services.create_client_now(data=client_answers(slug, **answers), requested_by=None)
         drop_schemas.append(client.schema_name)
         connection.set_schema_to_public()
         return client

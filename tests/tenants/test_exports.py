@@ -622,7 +622,9 @@ SNAPSHOT_SLUG = "snapshot-co"
 @pytest.fixture
 def committed_client(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    client = services.create_client_now(data=client_answers(SNAPSHOT_SLUG, name="Snapshot Co"))
+    client = services.create_client_now(
+        data=client_answers(SNAPSHOT_SLUG, name="Snapshot Co"), requested_by=None
+    )
     connection.set_schema_to_public()
     yield client
     connection.set_schema_to_public()

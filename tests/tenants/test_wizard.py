@@ -297,7 +297,7 @@ def test_review_sends_back_to_the_step_whose_answer_became_wrong(signed_in, acco
     web = signed_in(account_manager)
     pass_steps(web, ("company", COMPANY), ("billing", BILLING), ("admin", ADMIN))
     # given another client took the address meanwhile
-    services.create_client_now(data=client_answers("nordwind-reisen"))
+    services.create_client_now(data=client_answers("nordwind-reisen"), requested_by=None)
     before = registry_counts()
     # when the review is submitted
     response = web.post(step_url("review"), {"action": "submit"}, follow=True)
@@ -454,7 +454,7 @@ def test_review_reports_the_problems_of_every_step_at_once(signed_in, account_ma
     web = signed_in(account_manager)
     pass_steps(web, ("company", COMPANY), ("billing", BILLING), ("admin", ADMIN))
     # given meanwhile the address was taken and the admin's address became another client's user
-    services.create_client_now(data=client_answers("nordwind-reisen"))
+    services.create_client_now(data=client_answers("nordwind-reisen"), requested_by=None)
     make_user("client_viewer", client_b, email="admin@nordwind-reisen.example")
     # when the review is submitted
     response = web.post(step_url("review"), {"action": "submit"}, follow=True)

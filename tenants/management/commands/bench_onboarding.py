@@ -58,7 +58,7 @@ class Command(BaseCommand):
                         slug = f"bench-{run_tag}-{method[0]}{index:03d}"
                         started = time.perf_counter()
                         client = services.create_client_now(
-                            data=_answers(slug, index), method=method
+                            data=_answers(slug, index), requested_by=None, method=method
                         )
                         timings[method].append(time.perf_counter() - started)
                         created.append(client)

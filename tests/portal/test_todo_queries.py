@@ -1,0 +1,132 @@
+"""The home page's to-dos read every client in one query per provider, not one per client:
+the pilot checklists and the scripts waiting are each one ``UNION ALL`` across the clients'
+schemas (``tenants.db.qualified_sql``)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bpo.accounts.roles import Role
+from bpo.catalog.models import ScriptVersionStatus as Status
+from bpo.portal.todos import todos_for
+from tenants.db import qualified_sql
+from tests.catalog.factories import EscalationPathFactory, ServiceLineFactory
+from tests.conftest import make_user
+from tests.portal.test_todos import _in_schema, _versions
+
+pytestmark = pytest.mark.django_db
+
+# Failed onboardings, the pilot checklists, the scripts waiting: one read each, and
+# django-tenants' ``SET search_path`` before each (one per cursor).
+QUERIES_WHATEVER_THE_CLIENTS = 6
+
+
+def _clients(client_a, client_b, count: int) -> list:
+    """``count`` clients in onboarding over the two session schemas (unsaved copies beyond
+    the two: the query count is what is measured, and provisioning 30 schemas is slow)."""
+    from tenants.models import Client
+
+    clients = []
+    for index in range(count):
+        real = (client_a, client_b)[index % 2]
+        clients.append(
+            real
+            if index < 2
+            else Client(
+                pk=100_000 + index,
+                schema_name=real.schema_name,
+                slug=f"copy-{index}",
+                name=f"Copy {index}",
+                time_zone=real.time_zone,
+                status=real.status,
+                created_at=real.created_at,
+            )
+        )
+    return clients
+
+
+@pytest.fixture
+def waiting(client_a, client_b):
+    for client in (client_a, client_b):
+        _versions(client, "Billing support", [Status.APPROVED, Status.IN_REVIEW])
+        _versions(client, "Returns", [Status.DRAFT], review_comment="Shorter, please.")
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_to_dos_of_many_clients_cost_the_same_queries(
+    count, client_a, client_b, waiting, django_assert_max_num_queries
+):
+    # given a provider admin (every right everywhere) and clients in onboarding
+    admin = make_user(Role.PROVIDER_ADMIN, email="admin-todos@provider.test")
+    clients = _clients(client_a, client_b, count)
+    todos_for(user=admin, clients=clients[:1])  # the admin's roles are read once per request
+    # when / then
+    with django_assert_max_num_queries(QUERIES_WHATEVER_THE_CLIENTS):
+        todos = todos_for(user=admin, clients=clients)
+    kinds = [todo.kind for todo in todos]
+    assert kinds.count("pilot_incomplete") == count
+    assert kinds.count("script_publish") == count
+    assert kinds.count("script_rework") == count
+    assert "script_review" not in kinds  # the client admin's, not the provider's
+
+
+def test_three_and_thirty_clients_read_the_same_number_of_queries(client_a, client_b, waiting):
+    admin = make_user(Role.PROVIDER_ADMIN, email="admin-todos@provider.test")
+    todos_for(user=admin, clients=[client_a])
+    counts = []
+    for count in (3, 30):
+        with CaptureQueriesContext(connection) as queries:
+            todos_for(user=admin, clients=_clients(client_a, client_b, count))
+        counts.append(len(queries))
+    assert counts[0] == counts[1] == QUERIES_WHATEVER_THE_CLIENTS
+
+
+def test_the_pilot_to_do_names_what_each_client_still_misses(client_a, client_b, provider_admin):
+    # given A has a service line and an escalation path, B nothing yet
+    _in_schema(client_a, lambda: EscalationPathFactory(service_line=ServiceLineFactory()))
+    # when
+    todos = {
+        todo.client.slug: todo
+        for todo in todos_for(user=provider_admin, clients=[client_a, client_b])
+        if todo.kind == "pilot_incomplete"
+    }
+    # then each client's own items, read in its own schema (QA scorecards do not exist yet)
+    assert todos[client_a.slug].detail == "Missing: a published script."
+    assert todos[client_b.slug].detail == (
+        "Missing: a service line, a published script, an escalation path."
+    )
+    assert todos[client_a.slug].url == f"/c/{client_a.slug}/"
+
+
+def test_the_scripts_waiting_come_from_each_clients_own_schema(client_a, client_b, provider_admin):
+    # given a version to publish in A only
+    _versions(client_a, "Only in A", [Status.APPROVED])
+    # when
+    todos = [
+        todo
+        for todo in todos_for(user=provider_admin, clients=[client_a, client_b])
+        if todo.kind == "script_publish"
+    ]
+    # then
+    assert [(todo.client, todo.title) for todo in todos] == [
+        (client_a, "Publish the Only in A script, version 1")
+    ]
+    assert todos[0].url.startswith(f"/c/{client_a.slug}/")
+
+
+def test_qualified_sql_names_the_schema_of_every_table_and_refuses_other_names():
+    from bpo.catalog.models import ScriptVersion
+
+    rows = ScriptVersion.objects.filter(status="approved").values_list(
+        "pk", "script__service_line__name"
+    )
+    sql, params = qualified_sql(rows, schema_name="acme_a")
+    assert '"acme_a"."catalog_scriptversion"' in sql
+    assert '"acme_a"."catalog_script"' in sql
+    assert '"acme_a"."catalog_serviceline"' in sql
+    assert ' "catalog_' not in sql.replace('"acme_a"."catalog_', "")
+    assert params == ("approved",)
+    with pytest.raises(ValueError, match="Not a schema name"):
+        qualified_sql(rows, schema_name='acme"; drop table x; --')
