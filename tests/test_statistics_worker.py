@@ -38,7 +38,7 @@ def test_a_large_file_is_checked_and_stored_by_the_worker(
     from tests.catalog.factories import ServiceLineFactory
 
     settings.STATISTICS_IMPORT_BACKGROUND_BYTES = 1000
-    tenant = create_client_now(data=client_answers(SLUG, name="Stats Worker Co"))
+    tenant = create_client_now(data=client_answers(SLUG, name="Stats Worker Co"), requested_by=None)
     scheduler = make_user("scheduler", tenant, email="scheduler@stats-worker.test")
     connection.set_tenant(tenant)
     ServiceLineFactory(name="Order support")

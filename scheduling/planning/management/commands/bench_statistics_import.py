@@ -99,7 +99,8 @@ class Command(BaseCommand):
                     "billing_contact_email": "bench@bench.example",
                     "admin_full_name": "Bench Admin",
                     "admin_email": f"admin@{slug}.example",
-                }
+                },
+                requested_by=None,
             )
         return client
 
