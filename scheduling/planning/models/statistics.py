@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.db import models
 
+from scheduling.planning.importing.presets import COUNT_FIELDS, SECONDS_FIELDS
+
 
 class PlanningSettings(models.Model):
     """The client's workforce assumptions (one row per schema): the interval its statistics and
@@ -51,25 +53,9 @@ class PlanningSettings(models.Model):
         return settings
 
 
-# Counts of contacts, then summed seconds; what an interval export carries.
-COUNT_FIELDS = (
-    "offered",
-    "answered",
-    "abandoned",
-    "short_abandoned",
-    "answered_within_threshold",
-    "abandoned_within_threshold",
-    "flowed_out",
-    "first_responses",
-    "first_responses_within_target",
-)
-SECONDS_FIELDS = (
-    "answered_wait_seconds",
-    "talk_seconds",
-    "hold_seconds",
-    "acw_seconds",
-    "first_response_seconds",
-)
+# Counts of contacts, then summed seconds; what an interval export carries. Named once, in the
+# pure import module (which cannot import this one).
+__all__ = ["COUNT_FIELDS", "SECONDS_FIELDS", "IntervalStatistic", "PlanningSettings"]
 
 
 class IntervalStatistic(models.Model):
