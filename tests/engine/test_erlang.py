@@ -845,3 +845,101 @@ def test_shrinkage_grossing_rounds_to_nine_decimals_and_stays_whole():
     series = erlang.scheduled_agents_series(agents=[10, 0], shrinkage=shrinkage)
     assert series.tolist() == [20, 0]
     assert series.dtype == np.int64
+
+
+def test_the_calculator_meets_an_occupancy_cap_reached_exactly():
+    # given 8 erlangs (80 calls of 180 s in 30 min), a 30 % target 9 agents meet, and a cap of
+    # 80 % that only 10 agents keep (8 / 10 is exactly the cap)
+    summary = erlang.staffing_summary(
+        calls=80,
+        interval_minutes=30,
+        aht_seconds=180,
+        target_level=0.3,
+        target_seconds=20,
+        max_occupancy=0.8,
+        shrinkage=0.2,
+    )
+    # then the cap decides, is met at equality, and every figure is reported
+    assert erlang.service_level(traffic=8.0, agents=9, aht_seconds=180, target_seconds=20) > 0.3
+    assert (summary.model, summary.agents, summary.scheduled_agents) == ("erlang_c", 10, 13)
+    assert summary.occupancy == pytest.approx(0.8) and summary.meets_target
+    assert (summary.target_level, summary.target_seconds) == (0.3, 20.0)
+    assert (summary.max_occupancy, summary.shrinkage) == (0.8, 0.2)
+    assert summary.probability_of_abandon is None
+    assert "probability_of_abandon" not in summary.as_dict()
+
+
+def test_the_calculator_under_erlang_a_searches_with_patience():
+    # given the same load with callers who hang up after 60 s on average
+    arguments = {"aht_seconds": 180, "target_level": 0.8, "target_seconds": 20}
+    summary = erlang.staffing_summary(
+        calls=80, interval_minutes=30, patience_seconds=60, **arguments
+    )
+    # then Erlang A's requirement (10), not Erlang C's (11)
+    with_patience = erlang.required_agents(
+        volume=80, interval_seconds=1800, patience_seconds=60, **arguments
+    )
+    without = erlang.required_agents(volume=80, interval_seconds=1800, **arguments)
+    assert (with_patience, without) == (10, 11)
+    assert (summary.model, summary.agents) == ("erlang_a", 10)
+    assert 0 < summary.probability_of_abandon < 0.1
+    assert summary.as_dict()["probability_of_abandon"] == summary.probability_of_abandon
+
+
+def test_an_unstable_evaluation_has_no_asa_in_the_json_shape():
+    summary = erlang.staffing_summary(
+        calls=80,
+        interval_minutes=30,
+        aht_seconds=180,
+        target_level=0.8,
+        target_seconds=20,
+        agents=7,
+    )
+    assert summary.asa_seconds == math.inf and not summary.meets_target
+    assert summary.as_dict()["asa_seconds"] is None
+    evaluated = erlang.staffing_summary(
+        calls=80,
+        interval_minutes=30,
+        aht_seconds=180,
+        target_level=0.8,
+        target_seconds=20,
+        agents=12,
+    )
+    assert evaluated.as_dict()["asa_seconds"] == evaluated.asa_seconds < math.inf
+
+
+def test_interval_metrics_under_erlang_c_agree_with_the_scalar_forms():
+    # given 5 erlangs (50 calls of 180 s in 30 min) at 4, 5 (the stability edge), 7 and 9 agents
+    staffing = [4, 5, 7, 9]
+    figures = erlang.interval_metrics(
+        volumes=[50] * 4, agents=staffing, interval_seconds=1800, aht_seconds=180, target_seconds=20
+    )
+    # then each interval has the scalar figures, the load and whole agents
+    assert figures.traffic_erlangs.tolist() == [5.0] * 4
+    assert figures.agents.tolist() == staffing and figures.agents.dtype == np.int64
+    for i, agents in enumerate(staffing):
+        scalar = erlang.erlang_c_metrics(
+            traffic=5.0, agents=agents, aht_seconds=180, target_seconds=20
+        )
+        assert (scalar.traffic_erlangs, scalar.agents) == (5.0, agents)
+        assert figures.probability_of_waiting[i] == pytest.approx(scalar.probability_of_waiting)
+        assert figures.service_level[i] == pytest.approx(scalar.service_level)
+        assert figures.asa_seconds[i] == pytest.approx(scalar.asa_seconds)
+        assert figures.occupancy[i] == pytest.approx(scalar.occupancy)
+    # at the edge the queue never empties: everyone waits, nobody in target, ASA infinite
+    assert (erlang.erlang_c(traffic=5.0, agents=5), figures.service_level[1]) == (1.0, 0.0)
+    assert erlang.service_level(traffic=5.0, agents=5, aht_seconds=180, target_seconds=20) == 0.0
+    assert erlang.asa_seconds(traffic=5.0, agents=5, aht_seconds=180) == math.inf
+    assert erlang.occupancy(traffic=10.0, agents=5) == 1.0
+
+
+def test_no_traffic_is_served_at_once():
+    assert erlang.service_level(traffic=0.0, agents=3, aht_seconds=180, target_seconds=0) == 1.0
+    assert erlang.asa_seconds(traffic=0.0, agents=3, aht_seconds=180) == 0.0
+
+
+def test_erlang_a_reports_its_load_and_agents():
+    metrics = erlang.erlang_a(
+        traffic=10.0, agents=12, aht_seconds=180, patience_seconds=60, target_seconds=20
+    )
+    assert (metrics.traffic_erlangs, metrics.agents) == (10.0, 12)
