@@ -943,3 +943,27 @@ def test_erlang_a_reports_its_load_and_agents():
         traffic=10.0, agents=12, aht_seconds=180, patience_seconds=60, target_seconds=20
     )
     assert (metrics.traffic_erlangs, metrics.agents) == (10.0, 12)
+
+
+def test_the_stirling_branch_agrees_with_the_log_gamma_form():
+    # given series arguments above 10**4, where log Gamma(a + 1) - a log a + a is replaced by
+    # Stirling's 0.5 log(2 pi a) + 1 / (12 a) (the next term is below 1e-12 there)
+    from scipy import special
+
+    a = np.array([1.5e4, 4.0e4])
+    z = np.array([2.0e4, 3.9e4])
+    d = (z - a) / a
+    exact = (
+        a * (d - np.log1p(d))
+        + special.gammaln(a + 1.0)
+        - a * np.log(a)
+        + a
+        + np.log(special.gammainc(a, z))
+    )
+    # when / then
+    assert erlang._log_series_gamma(a, z) == pytest.approx(np.maximum(exact, 0.0), abs=1e-8)
+    # and Erlang A at that scale (150 agents, 5 h patience: x = 15000) is a probability
+    metrics = erlang.erlang_a(
+        traffic=200.0, agents=150, aht_seconds=180, patience_seconds=18_000, target_seconds=20
+    )
+    assert 0.0 < metrics.probability_of_abandon < metrics.probability_of_waiting <= 1.0
