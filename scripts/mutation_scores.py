@@ -11,7 +11,8 @@ they did not pass. Mutants not checked yet (another module's run) are left out o
 
 runs before mutmut: it removes the plain copies mutmut made of files it did not mutate then
 and mutates now (a module added to ``only_mutate`` after a first run). mutmut 3.8 takes a
-copy newer than its source for an up-to-date mutated file and would never mutate it.
+copy newer than its source for an up-to-date mutated file and would never mutate it; and its
+test map (``mutmut-stats.json``) would not know the new mutants' functions, so it goes too.
 """
 
 from __future__ import annotations
@@ -66,8 +67,13 @@ def forget_unmutated_copies(root: Path) -> list[Path]:
 def main(modules: list[str]) -> int:
     root = Path("mutants")
     if modules == ["--prepare"]:
-        for source in forget_unmutated_copies(root) if root.exists() else []:
+        removed = forget_unmutated_copies(root) if root.exists() else []
+        for source in removed:
             print(f"mutmut will mutate {source} (it had only copied it)")
+        if removed:
+            # Its map of which test touches which function predates those mutants: without a
+            # fresh one their mutants would have "no tests".
+            (root / "mutmut-stats.json").unlink(missing_ok=True)
         return 0
     for module in modules:
         killed, total, not_killed = score(module, root)

@@ -967,3 +967,30 @@ def test_the_stirling_branch_agrees_with_the_log_gamma_form():
         traffic=200.0, agents=150, aht_seconds=180, patience_seconds=18_000, target_seconds=20
     )
     assert 0.0 < metrics.probability_of_abandon < metrics.probability_of_waiting <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("function", "arguments", "field"),
+    [
+        ("traffic_erlangs", _TRAFFIC | {"aht_seconds": "slow"}, "aht_seconds"),
+        ("required_agents", {"volume": 1} | _QUEUE | {"target_level": "most"}, "target_level"),
+        ("scheduled_agents", {"agents": 10, "shrinkage": "some"}, "shrinkage"),
+    ],
+)
+def test_a_word_for_a_number_is_refused_under_its_own_field(function, arguments, field):
+    with pytest.raises(EngineInputError) as caught:
+        getattr(erlang, function)(**arguments)
+    assert caught.value.field == field and caught.value.message.startswith("must be a number")
+
+
+def test_handle_times_below_one_second_are_allowed():
+    # half a second is a handle time (a positive number), not a refusal
+    assert erlang.traffic_erlangs(volume=3600, interval_seconds=1800, aht_seconds=0.5) == 1.0
+    series = erlang.required_agents_series(
+        volumes=[3600], interval_seconds=1800, aht_seconds=[0.5], target_level=0.8, target_seconds=0
+    )
+    assert series.tolist() == [
+        erlang.required_agents(
+            volume=3600, interval_seconds=1800, aht_seconds=0.5, target_level=0.8, target_seconds=0
+        )
+    ]
