@@ -358,3 +358,84 @@ def test_never_and_always_open():
     assert not resolver.is_always_open(with_holidays)
     assert not resolver.is_always_open(with_closed_day)
     assert not resolver.is_always_open(OFFICE)
+
+
+# --- coverage gaps, the warning of the path page (mutation testing, docs/testing.md) ----------
+
+
+def severity_tier(
+    level: int, coverage: str, min_severity: int, category: str = ""
+) -> resolver.Tier:
+    return resolver.Tier(
+        level=level,
+        trigger_kind=resolver.TRIGGER_SEVERITY,
+        respond_within_minutes=15,
+        coverage=coverage,
+        category=category,
+        min_severity=min_severity,
+    )
+
+
+def test_a_path_covering_every_severity_always_has_no_gap():
+    tiers = [severity_tier(1, resolver.ALWAYS, 1)]
+    assert resolver.uncovered_severities(tiers, period=resolver.BUSINESS_HOURS) == []
+    assert resolver.uncovered_severities(tiers, period=resolver.AFTER_HOURS) == []
+    assert resolver.coverage_gaps(tiers) == []
+
+
+def test_coverage_gaps_name_each_period_and_severity_in_words():
+    # given business hours from severity 2 up, after hours only severity 4, and a tier that
+    # answers billing issues only (an issue without a category is not its)
+    tiers = [
+        severity_tier(1, resolver.BUSINESS_HOURS, 2),
+        severity_tier(2, resolver.AFTER_HOURS, 4),
+        severity_tier(3, resolver.ALWAYS, 1, category="Billing"),
+    ]
+    # when / then
+    assert resolver.uncovered_severities(tiers, period=resolver.BUSINESS_HOURS) == [1]
+    assert resolver.uncovered_severities(tiers, period=resolver.AFTER_HOURS) == [1, 2, 3]
+    assert resolver.coverage_gaps(tiers) == [
+        "During business hours nobody covers severity 1 (Low).",
+        "After hours nobody covers severities 1 (Low), 2 (Medium) or 3 (High).",
+    ]
+
+
+def test_coverage_gaps_of_two_severities_and_of_no_tier_at_all():
+    two = [severity_tier(1, resolver.ALWAYS, 3)]
+    assert resolver.coverage_gaps(two) == [
+        "During business hours nobody covers severities 1 (Low) or 2 (Medium).",
+        "After hours nobody covers severities 1 (Low) or 2 (Medium).",
+    ]
+    time_tier = resolver.Tier(
+        level=1,
+        trigger_kind=resolver.TRIGGER_UNRESOLVED,
+        respond_within_minutes=0,
+        unresolved_minutes=60,
+    )
+    everything = "severities 1 (Low), 2 (Medium), 3 (High) or 4 (Critical)."
+    assert resolver.coverage_gaps([time_tier]) == [
+        f"During business hours nobody covers {everything}",
+        f"After hours nobody covers {everything}",
+    ]
+    assert resolver.uncovered_severities([], period=resolver.AFTER_HOURS) == [1, 2, 3, 4]
+
+
+def test_always_open_allows_full_day_overrides_and_holidays_the_library_does_not_know():
+    def line(**options) -> WeeklyHours:
+        return WeeklyHours(time_zone="America/New_York", is_open_24_7=True, **options)
+
+    full_day = DayHours(is_closed=False, opens_at=time(0), closes_at=time(0))
+    office_day = DayHours(is_closed=False, opens_at=time(9), closes_at=time(17))
+    closed_full_day = DayHours(is_closed=True, opens_at=time(0), closes_at=time(0))
+    # a full-day override and holidays of no known country keep it open around the clock
+    assert resolver.is_always_open(
+        line(
+            overrides={date(2026, 12, 24): full_day}, country="US", closed_on_public_holidays=False
+        )
+    )
+    assert resolver.is_always_open(line(country="XX"))
+    assert resolver.is_always_open(line(country=None))
+    # a shorter day, a closed day (whatever its times), or known holidays do not
+    assert not resolver.is_always_open(line(overrides={date(2026, 12, 24): office_day}))
+    assert not resolver.is_always_open(line(overrides={date(2026, 12, 24): closed_full_day}))
+    assert not resolver.is_always_open(line(country="US"))
