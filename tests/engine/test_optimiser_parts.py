@@ -711,3 +711,37 @@ def test_to_highs_sets_integrality_seed_log_and_extra_options():
     assert option("time_limit") == 3.0
     assert option("output_flag") is False
     assert list(to_highs(model, integer=False, time_limit=1.0).getLp().integrality_) == []
+
+
+def test_the_greedy_takes_the_most_valuable_shift_by_its_documented_value():
+    # given demand of one general agent at 2, 3 and 4 (day 0), and two agents at 10 an hour
+    problem = tiny([person("ana"), person("ann")], {("general", t): 1 for t in (2, 3, 4)})
+    options = build_options(problem)
+    allowed_of = [allowed_options(problem, options, a) for a in range(2)]
+    late_2, early_3 = option_of(options, "late", 0, 2), option_of(options, "early", 0, 3)
+    # when
+    choices = greedy_plan(problem, options, allowed_of, [limits(), limits()], seed=0)
+    # then the late shift from 2 (3 x 100 - 12 h x 10 = 180) beats the early from 3 (120); once
+    # it is taken nothing is short, so the other agent takes nothing
+    assert sorted(choices) == [[], [late_2]]
+    # and with at most 8 hours: the early shift from 3 (120), then the one from 1 for the
+    # interval 2 still short (100 - 10 over at 1 - 80 = 10, still worth it)
+    capped = greedy_plan(problem, options, allowed_of[:1] * 2, [limits(max_hours=8.0)] * 2, 0)
+    early_1 = option_of(options, "early", 0, 1)
+    assert sorted(capped) == sorted([[early_1], [early_3]])
+
+
+def test_the_greedy_reads_shortage_in_the_agents_own_queues():
+    # given billing demand at 2-4 and 8 and a billing-only agent next to a general one
+    problem = tiny(
+        [person("ana"), person("cem", skills=frozenset({"billing"}))],
+        {("billing", t): 1 for t in (2, 3, 4, 8)},
+    )
+    options = build_options(problem)
+    allowed_of = [allowed_options(problem, options, a) for a in range(2)]
+    choices = greedy_plan(problem, options, allowed_of, [limits(), limits()], seed=1)
+    # then only cem works: the late shift from 2 on day 0, and day 1's early shift at 1 (7-8)
+    assert choices[0] == []
+    assert choices[1] == sorted(
+        [option_of(options, "late", 0, 2), option_of(options, "early", 1, 1)]
+    )
