@@ -8,7 +8,8 @@ Daylight-saving changes used below (2026):
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime, time, timedelta
+import time as time_module
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -512,3 +513,81 @@ def test_a_span_running_from_the_local_day_before_west_of_utc():
 )
 def test_is_supported_country(country, supported):
     assert is_supported_country(country) is supported
+
+
+# --- what mutation testing found (docs/testing.md) ---------------------------------------------
+
+
+class _NoOffset(tzinfo):
+    """A tzinfo that does not know its offset: the datetime is naive in all but name."""
+
+    def utcoffset(self, dt):
+        return None
+
+    def dst(self, dt):
+        return None
+
+    def tzname(self, dt):
+        return None
+
+
+@pytest.mark.parametrize("which", ["start", "end"])
+def test_open_intervals_refuses_a_naive_start_and_a_naive_end(which):
+    # given one aware and one naive end of the range
+    line = week(NEW_YORK, is_open_24_7=True)
+    ends = {"start": at(NEW_YORK, 2026, 7, 6, 10), "end": at(NEW_YORK, 2026, 7, 6, 12)}
+    ends[which] = ends[which].replace(tzinfo=None)
+    # when / then: refused with the rule in words
+    with pytest.raises(ValueError, match=r"^instants must be time-zone aware$"):
+        open_intervals(line, ends["start"], ends["end"])
+
+
+def test_an_instant_whose_zone_has_no_offset_is_refused():
+    # given an instant with a tzinfo that answers no offset
+    instant = datetime(2026, 7, 6, 10, tzinfo=_NoOffset())
+    # when / then
+    with pytest.raises(ValueError, match="aware"):
+        is_open(week(NEW_YORK, is_open_24_7=True), instant)
+
+
+def test_to_utc_keeps_the_seconds_and_microseconds_of_the_wall_time():
+    # given a wall time with seconds and microseconds on an ordinary Berlin day (UTC+2)
+    wall = time(9, 15, 30, 250000)
+    # when / then: nothing is rounded to the whole second
+    assert to_utc(date(2026, 7, 6), wall, ZoneInfo(BERLIN)) == datetime(
+        2026, 7, 6, 7, 15, 30, 250000, tzinfo=UTC
+    )
+
+
+@pytest.fixture
+def server_in_kiritimati(monkeypatch):
+    """The server's own zone far east of UTC (+14): the results must not depend on it."""
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time_module.tzset()
+    yield
+    monkeypatch.undo()
+    time_module.tzset()
+
+
+def test_results_are_in_utc_whatever_the_server_zone(server_in_kiritimati):
+    # given a Berlin line 09:00-17:00 on Mondays, asked for the whole Monday
+    hours = week(BERLIN, Span(MONDAY, time(9), time(17)))
+    # when
+    result = to_utc(date(2026, 7, 6), time(9), ZoneInfo(BERLIN))
+    intervals = open_intervals(hours, at(BERLIN, 2026, 7, 6), at(BERLIN, 2026, 7, 7))
+    # then UTC datetimes, not the server's zone
+    assert result.utcoffset() == timedelta(0)
+    assert intervals == [
+        (datetime(2026, 7, 6, 7, tzinfo=UTC), datetime(2026, 7, 6, 15, tzinfo=UTC))
+    ]
+    assert all(a.utcoffset() == b.utcoffset() == timedelta(0) for a, b in intervals)
+
+
+def test_the_first_day_is_read_in_the_client_zone_not_the_server_zone(server_in_kiritimati):
+    # given a Pago Pago line (UTC-11) open 22:00-02:00 from Mondays; the server is 25 h ahead
+    hours = week("Pacific/Pago_Pago", Span(MONDAY, time(22), time(2)))
+    # when asked at Tuesday 00:30 local (11:30 UTC, already Wednesday 01:30 on the server)
+    start = at("Pacific/Pago_Pago", 2026, 7, 7, 0, 30)
+    intervals = open_intervals(hours, start, start + timedelta(minutes=30))
+    # then Monday's span, still running, is found
+    assert intervals == [(start.astimezone(UTC), (start + timedelta(minutes=30)).astimezone(UTC))]

@@ -330,14 +330,6 @@ def test_a_severity_in_other_digits_is_refused_with_the_severity_message(value):
     assert str(excinfo.value) == resolver.SEVERITY_ERROR
 
 
-def test_the_resolvers_values_agree_with_the_models():
-    from bpo.catalog.models import Coverage, Severity, TriggerKind
-
-    assert dict(Severity.choices) == resolver.SEVERITY_LABELS
-    assert {resolver.TRIGGER_SEVERITY, resolver.TRIGGER_UNRESOLVED} == set(TriggerKind.values)
-    assert set(resolver.COVERAGE_PERIODS) == set(Coverage.values)
-
-
 # --- what a line's hours allow ---------------------------------------------------------------------
 
 
@@ -368,30 +360,20 @@ def test_never_and_always_open():
     assert not resolver.is_always_open(OFFICE)
 
 
-# --- the adapter over the models ---------------------------------------------------------------------
+# --- coverage gaps, the warning of the path page (mutation testing, docs/testing.md) ----------
 
 
-@pytest.mark.django_db
-def test_the_selector_resolves_a_paths_tiers_in_the_clients_zone(in_client_a):
-    from bpo.catalog.selectors.escalations import get_escalation_path, resolve_escalation
-    from tests.catalog.factories import EscalationTierFactory, OpeningHoursFactory
-
-    # given client A (America/New_York) and a line open Tuesdays 09:00-17:00
-    tier = EscalationTierFactory(coverage="business_hours", contact_name="Desk")
-    OpeningHoursFactory(service_line=tier.path.service_line, weekday=1)
-    path = get_escalation_path(path_id=tier.path_id)
-    # when Tuesday 09:30 New York time (13:30 UTC in June)
-    answer = resolve_escalation(
-        path=path,
-        client=in_client_a,
-        severity=2,
-        category="",
-        at=datetime(2026, 6, 9, 13, 30, tzinfo=UTC),
+def severity_tier(
+    level: int, coverage: str, min_severity: int, category: str = ""
+) -> resolver.Tier:
+    return resolver.Tier(
+        level=level,
+        trigger_kind=resolver.TRIGGER_SEVERITY,
+        respond_within_minutes=15,
+        coverage=coverage,
+        category=category,
+        min_severity=min_severity,
     )
-    # then
-    assert answer.period == "business_hours"
-    assert answer.tier is not None
-    assert (answer.tier.id, answer.tier.contact_name) == (tier.pk, "Desk")
 
 
 # --- coverage gaps (what the path page warns about) ----------------------------------------------
@@ -436,6 +418,30 @@ def test_gaps_in_both_periods_business_hours_first():
     ]
 
 
+def test_a_path_covering_every_severity_always_has_no_gap():
+    tiers = [severity_tier(1, resolver.ALWAYS, 1)]
+    assert resolver.uncovered_severities(tiers, period=resolver.BUSINESS_HOURS) == []
+    assert resolver.uncovered_severities(tiers, period=resolver.AFTER_HOURS) == []
+    assert resolver.coverage_gaps(tiers) == []
+
+
+def test_coverage_gaps_name_each_period_and_severity_in_words():
+    # given business hours from severity 2 up, after hours only severity 4, and a tier that
+    # answers billing issues only (an issue without a category is not its)
+    tiers = [
+        severity_tier(1, resolver.BUSINESS_HOURS, 2),
+        severity_tier(2, resolver.AFTER_HOURS, 4),
+        severity_tier(3, resolver.ALWAYS, 1, category="Billing"),
+    ]
+    # when / then
+    assert resolver.uncovered_severities(tiers, period=resolver.BUSINESS_HOURS) == [1]
+    assert resolver.uncovered_severities(tiers, period=resolver.AFTER_HOURS) == [1, 2, 3]
+    assert resolver.coverage_gaps(tiers) == [
+        "During business hours nobody covers severity 1 (Low).",
+        "After hours nobody covers severities 1 (Low), 2 (Medium) or 3 (High).",
+    ]
+
+
 def test_all_covered():
     assert resolver.coverage_gaps([_severity_tier(1, "always")]) == []
     assert resolver.coverage_gaps([SERVICE_DESK, _severity_tier(2, "after_hours")]) == []
@@ -475,3 +481,44 @@ def test_a_line_never_open_has_no_business_hours_to_cover():
         "After hours nobody covers severity 1 (Low)."
     ]
     assert resolver.coverage_gaps(tiers)[0].startswith("During business hours nobody covers")
+
+
+def test_coverage_gaps_of_two_severities_and_of_no_tier_at_all():
+    two = [severity_tier(1, resolver.ALWAYS, 3)]
+    assert resolver.coverage_gaps(two) == [
+        "During business hours nobody covers severities 1 (Low) or 2 (Medium).",
+        "After hours nobody covers severities 1 (Low) or 2 (Medium).",
+    ]
+    time_tier = resolver.Tier(
+        level=1,
+        trigger_kind=resolver.TRIGGER_UNRESOLVED,
+        respond_within_minutes=0,
+        unresolved_minutes=60,
+    )
+    everything = "severities 1 (Low), 2 (Medium), 3 (High) or 4 (Critical)."
+    assert resolver.coverage_gaps([time_tier]) == [
+        f"During business hours nobody covers {everything}",
+        f"After hours nobody covers {everything}",
+    ]
+    assert resolver.uncovered_severities([], period=resolver.AFTER_HOURS) == [1, 2, 3, 4]
+
+
+def test_always_open_allows_full_day_overrides_and_holidays_the_library_does_not_know():
+    def line(**options) -> WeeklyHours:
+        return WeeklyHours(time_zone="America/New_York", is_open_24_7=True, **options)
+
+    full_day = DayHours(is_closed=False, opens_at=time(0), closes_at=time(0))
+    office_day = DayHours(is_closed=False, opens_at=time(9), closes_at=time(17))
+    closed_full_day = DayHours(is_closed=True, opens_at=time(0), closes_at=time(0))
+    # a full-day override and holidays of no known country keep it open around the clock
+    assert resolver.is_always_open(
+        line(
+            overrides={date(2026, 12, 24): full_day}, country="US", closed_on_public_holidays=False
+        )
+    )
+    assert resolver.is_always_open(line(country="XX"))
+    assert resolver.is_always_open(line(country=None))
+    # a shorter day, a closed day (whatever its times), or known holidays do not
+    assert not resolver.is_always_open(line(overrides={date(2026, 12, 24): office_day}))
+    assert not resolver.is_always_open(line(overrides={date(2026, 12, 24): closed_full_day}))
+    assert not resolver.is_always_open(line(country="US"))

@@ -1,6 +1,7 @@
 """Erlang B, C and A: published reference values, properties, stability and input errors."""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -697,3 +698,299 @@ def test_required_agents_doubles_the_upper_bound_under_a_strict_target():
         traffic=1000.0, agents=count - 1, aht_seconds=180, target_seconds=0
     )
     assert below < 1.0 - 1e-12
+
+
+# --- every refusal names its field and says why in words (the form shows both) ---------------
+
+_QUEUE = {"interval_seconds": 1800, "aht_seconds": 180, "target_level": 0.8, "target_seconds": 20}
+_CALCULATOR = {
+    "calls": 100,
+    "interval_minutes": 30,
+    "aht_seconds": 180,
+    "target_level": 0.8,
+    "target_seconds": 20,
+}
+_PLAN = {
+    "volumes": [100],
+    "agents": [12],
+    "interval_seconds": 1800,
+    "aht_seconds": 180,
+    "target_seconds": 20,
+}
+_ERLANG_A = {
+    "traffic": 10.0,
+    "agents": 12,
+    "aht_seconds": 180,
+    "patience_seconds": 60,
+    "target_seconds": 20,
+}
+_TRAFFIC = {"volume": 1, "interval_seconds": 1800, "aht_seconds": 180}
+_FRACTION = "must be a fraction above 0 and at most 1 (0.8 for 80 %), got"
+_SHRINKAGE = "must be a fraction from 0 up to (not including) 1, got"
+_CAP = erlang._MAX_AGENTS
+
+
+@pytest.mark.parametrize(
+    ("function", "arguments", "field", "message"),
+    [
+        ("traffic_erlangs", _TRAFFIC | {"volume": "many"}, "volume", "must be a number, got 'many'"),
+        ("traffic_erlangs", _TRAFFIC | {"volume": math.inf}, "volume", "must be a finite number, got inf"),
+        ("traffic_erlangs", _TRAFFIC | {"volume": -1}, "volume", "must not be negative, got -1"),
+        ("traffic_erlangs", _TRAFFIC | {"interval_seconds": 0}, "interval_seconds", "must be greater than zero, got 0"),
+        ("traffic_erlangs", _TRAFFIC | {"aht_seconds": -5}, "aht_seconds", "must be greater than zero, got -5"),
+        ("erlang_b", {"traffic": -1, "servers": 1}, "traffic", "must not be negative, got -1"),
+        ("erlang_b", {"traffic": 1, "servers": 1.5}, "servers", "must be a whole number, got 1.5"),
+        ("erlang_b", {"traffic": 1, "servers": True}, "servers", "must be a whole number, got True"),
+        ("erlang_b", {"traffic": 1, "servers": -2}, "servers", "must not be negative, got -2"),
+        ("erlang_b_traffic", {"servers": 0, "blocking": 0.01}, "servers", "must be at least 1"),
+        ("erlang_b_traffic", {"servers": 2.5, "blocking": 0.01}, "servers", "must be a whole number, got 2.5"),
+        ("erlang_b_traffic", {"servers": 5, "blocking": 1}, "blocking", "must be strictly between 0 and 1, got 1.0"),
+        ("erlang_b_traffic", {"servers": 5, "blocking": "x"}, "blocking", "must be a number, got 'x'"),
+        ("erlang_c", {"traffic": -1, "agents": 1}, "traffic", "must not be negative, got -1"),
+        ("erlang_c", {"traffic": 1, "agents": -1}, "agents", "must not be negative, got -1"),
+        ("service_level", {"traffic": 1, "agents": 2, "aht_seconds": 0, "target_seconds": 20}, "aht_seconds", "must be greater than zero, got 0"),
+        ("service_level", {"traffic": 1, "agents": 2, "aht_seconds": 180, "target_seconds": -1}, "target_seconds", "must not be negative, got -1"),
+        ("asa_seconds", {"traffic": 1, "agents": 2, "aht_seconds": 0}, "aht_seconds", "must be greater than zero, got 0"),
+        ("occupancy", {"traffic": -1, "agents": 2}, "traffic", "must not be negative, got -1"),
+        ("occupancy", {"traffic": 1, "agents": 1.5}, "agents", "must be a whole number, got 1.5"),
+        ("erlang_c_metrics", {"traffic": -1, "agents": 2, "aht_seconds": 180, "target_seconds": 20}, "traffic", "must not be negative, got -1"),
+        ("erlang_c_metrics", {"traffic": 1, "agents": -2, "aht_seconds": 180, "target_seconds": 20}, "agents", "must not be negative, got -2"),
+        ("scheduled_agents", {"agents": -1, "shrinkage": 0.3}, "agents", "must not be negative, got -1"),
+        ("scheduled_agents", {"agents": 10, "shrinkage": 1}, "shrinkage", f"{_SHRINKAGE} 1"),
+        ("scheduled_agents_series", {"agents": [1.5], "shrinkage": 0.3}, "agents", "must contain whole numbers"),
+        ("scheduled_agents_series", {"agents": [-1], "shrinkage": 0.3}, "agents", "must not contain negative values"),
+        ("scheduled_agents_series", {"agents": [math.nan], "shrinkage": 0.3}, "agents", "must contain only finite numbers"),
+        ("scheduled_agents_series", {"agents": [1], "shrinkage": -0.1}, "shrinkage", f"{_SHRINKAGE} -0.1"),
+        ("interval_metrics", _PLAN | {"volumes": [-1]}, "volumes", "must not contain negative values"),
+        ("interval_metrics", _PLAN | {"agents": [1, 2]}, "agents", "must have one value per interval"),
+        ("interval_metrics", _PLAN | {"agents": [1.5]}, "agents", "must contain whole numbers"),
+        ("interval_metrics", _PLAN | {"agents": [-1]}, "agents", "must not contain negative values"),
+        ("interval_metrics", _PLAN | {"aht_seconds": [180, 180]}, "aht_seconds", "must be one number or one per interval (1), got (2,)"),
+        ("interval_metrics", _PLAN | {"aht_seconds": 0}, "aht_seconds", "must contain only values greater than zero"),
+        ("interval_metrics", _PLAN | {"interval_seconds": 0}, "interval_seconds", "must be greater than zero, got 0"),
+        ("interval_metrics", _PLAN | {"target_seconds": -1}, "target_seconds", "must not be negative, got -1"),
+        ("interval_metrics", _PLAN | {"patience_seconds": 0}, "patience_seconds", "must be greater than zero, got 0"),
+        ("required_agents_series", {"volumes": [100]} | _QUEUE | {"target_level": 0}, "target_level", f"{_FRACTION} 0"),
+        ("required_agents_series", {"volumes": [100]} | _QUEUE | {"max_occupancy": 1.5}, "max_occupancy", f"{_FRACTION} 1.5"),
+        ("required_agents_series", {"volumes": [100]} | _QUEUE | {"target_seconds": -1}, "target_seconds", "must not be negative, got -1"),
+        ("required_agents_series", {"volumes": [100]} | _QUEUE | {"interval_seconds": -1}, "interval_seconds", "must be greater than zero, got -1"),
+        ("required_agents_series", {"volumes": [10**9]} | _QUEUE | {"aht_seconds": 10**8}, "volumes", f"needs more than {_CAP} agents in one interval"),
+        ("required_agents", {"volume": -1} | _QUEUE, "volume", "must not be negative, got -1"),
+        ("required_agents", {"volume": 1} | _QUEUE | {"aht_seconds": 0}, "aht_seconds", "must be greater than zero, got 0"),
+        ("erlang_a", _ERLANG_A | {"traffic": -1}, "traffic", "must not be negative, got -1"),
+        ("erlang_a", _ERLANG_A | {"agents": -1}, "agents", "must not be negative, got -1"),
+        ("erlang_a", _ERLANG_A | {"aht_seconds": 0}, "aht_seconds", "must be greater than zero, got 0"),
+        ("erlang_a", _ERLANG_A | {"patience_seconds": 0}, "patience_seconds", "must be greater than zero, got 0"),
+        ("erlang_a", _ERLANG_A | {"target_seconds": -1}, "target_seconds", "must not be negative, got -1"),
+        ("staffing_summary", _CALCULATOR | {"calls": -1}, "calls", "must not be negative, got -1"),
+        ("staffing_summary", _CALCULATOR | {"interval_minutes": 0}, "interval_minutes", "must be greater than zero, got 0"),
+        ("staffing_summary", _CALCULATOR | {"aht_seconds": 0}, "aht_seconds", "must be greater than zero, got 0"),
+        ("staffing_summary", _CALCULATOR | {"target_level": 2}, "target_level", f"{_FRACTION} 2"),
+        ("staffing_summary", _CALCULATOR | {"target_seconds": -1}, "target_seconds", "must not be negative, got -1"),
+        ("staffing_summary", _CALCULATOR | {"max_occupancy": 0}, "max_occupancy", f"{_FRACTION} 0"),
+        ("staffing_summary", _CALCULATOR | {"shrinkage": 1}, "shrinkage", f"{_SHRINKAGE} 1"),
+        ("staffing_summary", _CALCULATOR | {"patience_seconds": -1}, "patience_seconds", "must be greater than zero, got -1"),
+        ("staffing_summary", _CALCULATOR | {"agents": -1}, "agents", "must not be negative, got -1"),
+        ("staffing_summary", _CALCULATOR | {"agents": 2 * _CAP}, "agents", f"must be at most {_CAP}, got {2 * _CAP}"),
+        ("staffing_summary", _CALCULATOR | {"calls": 10**9, "aht_seconds": 10**8}, "calls", f"with this handle time need more than {_CAP} agents in one interval"),
+    ],
+)  # fmt: skip
+def test_every_refusal_names_its_field_and_says_why(function, arguments, field, message):
+    # given one bad value among good ones
+    # when
+    with pytest.raises(EngineInputError) as caught:
+        getattr(erlang, function)(**arguments)
+    # then the field the form marks and the words it shows
+    assert (caught.value.field, caught.value.message) == (field, message)
+    assert str(caught.value) == f"{field}: {message}"
+
+
+# --- what mutation testing found (docs/testing.md) ---------------------------------------------
+
+
+def test_idle_intervals_and_intervals_without_agents_raise_no_numeric_warning():
+    # given idle intervals with and without agents, and a loaded one nobody staffs
+    week = {"volumes": [0, 10, 0], "agents": [0, 0, 3], "interval_seconds": 1800}
+    # when evaluated under Erlang C and Erlang A with every warning an error
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plain = erlang.interval_metrics(**week, aht_seconds=180, target_seconds=20)
+        patient = erlang.interval_metrics(
+            **week, aht_seconds=180, target_seconds=20, patience_seconds=60
+        )
+    # then the idle ones are perfect, the unstaffed one lost
+    assert plain.service_level.tolist() == [1.0, 0.0, 1.0]
+    assert plain.asa_seconds.tolist() == [0.0, math.inf, 0.0]
+    assert patient.probability_of_abandon.tolist() == [0.0, 1.0, 0.0]
+    assert patient.asa_seconds.tolist() == [0.0, 60.0, 0.0]
+
+
+def test_an_empty_week_has_empty_figures():
+    figures = erlang.interval_metrics(
+        volumes=[], agents=[], interval_seconds=1800, aht_seconds=180, target_seconds=20
+    )
+    assert figures.agents.size == figures.service_level.size == 0
+
+
+def test_one_line_at_one_percent_blocking_carries_one_ninety_ninth_of_an_erlang():
+    # Erlang B of one line is A / (1 + A): the root lies below 1 erlang, near the bracket's 0
+    assert erlang.erlang_b_traffic(servers=1, blocking=0.01) == pytest.approx(1 / 99, rel=1e-9)
+
+
+def test_shrinkage_grossing_rounds_to_nine_decimals_and_stays_whole():
+    # given 10 agents and a shrinkage whose grossed count is 20.0000000003 (20 at 9 decimals)
+    shrinkage = 1 - 10 / (20 + 3e-10)
+    # when / then: 20, not 21, in the scalar and in the series, as whole numbers
+    assert erlang.scheduled_agents(agents=10, shrinkage=shrinkage) == 20
+    series = erlang.scheduled_agents_series(agents=[10, 0], shrinkage=shrinkage)
+    assert series.tolist() == [20, 0]
+    assert series.dtype == np.int64
+
+
+def test_the_calculator_meets_an_occupancy_cap_reached_exactly():
+    # given 8 erlangs (80 calls of 180 s in 30 min), a 30 % target 9 agents meet, and a cap of
+    # 80 % that only 10 agents keep (8 / 10 is exactly the cap)
+    summary = erlang.staffing_summary(
+        calls=80,
+        interval_minutes=30,
+        aht_seconds=180,
+        target_level=0.3,
+        target_seconds=20,
+        max_occupancy=0.8,
+        shrinkage=0.2,
+    )
+    # then the cap decides, is met at equality, and every figure is reported
+    assert erlang.service_level(traffic=8.0, agents=9, aht_seconds=180, target_seconds=20) > 0.3
+    assert (summary.model, summary.agents, summary.scheduled_agents) == ("erlang_c", 10, 13)
+    assert summary.occupancy == pytest.approx(0.8) and summary.meets_target
+    assert (summary.target_level, summary.target_seconds) == (0.3, 20.0)
+    assert (summary.max_occupancy, summary.shrinkage) == (0.8, 0.2)
+    assert summary.probability_of_abandon is None
+    assert "probability_of_abandon" not in summary.as_dict()
+
+
+def test_the_calculator_under_erlang_a_searches_with_patience():
+    # given the same load with callers who hang up after 60 s on average
+    arguments = {"aht_seconds": 180, "target_level": 0.8, "target_seconds": 20}
+    summary = erlang.staffing_summary(
+        calls=80, interval_minutes=30, patience_seconds=60, **arguments
+    )
+    # then Erlang A's requirement (10), not Erlang C's (11)
+    with_patience = erlang.required_agents(
+        volume=80, interval_seconds=1800, patience_seconds=60, **arguments
+    )
+    without = erlang.required_agents(volume=80, interval_seconds=1800, **arguments)
+    assert (with_patience, without) == (10, 11)
+    assert (summary.model, summary.agents) == ("erlang_a", 10)
+    assert 0 < summary.probability_of_abandon < 0.1
+    assert summary.as_dict()["probability_of_abandon"] == summary.probability_of_abandon
+
+
+def test_an_unstable_evaluation_has_no_asa_in_the_json_shape():
+    summary = erlang.staffing_summary(
+        calls=80,
+        interval_minutes=30,
+        aht_seconds=180,
+        target_level=0.8,
+        target_seconds=20,
+        agents=7,
+    )
+    assert summary.asa_seconds == math.inf and not summary.meets_target
+    assert summary.as_dict()["asa_seconds"] is None
+    evaluated = erlang.staffing_summary(
+        calls=80,
+        interval_minutes=30,
+        aht_seconds=180,
+        target_level=0.8,
+        target_seconds=20,
+        agents=12,
+    )
+    assert evaluated.as_dict()["asa_seconds"] == evaluated.asa_seconds < math.inf
+
+
+def test_interval_metrics_under_erlang_c_agree_with_the_scalar_forms():
+    # given 5 erlangs (50 calls of 180 s in 30 min) at 4, 5 (the stability edge), 7 and 9 agents
+    staffing = [4, 5, 7, 9]
+    figures = erlang.interval_metrics(
+        volumes=[50] * 4, agents=staffing, interval_seconds=1800, aht_seconds=180, target_seconds=20
+    )
+    # then each interval has the scalar figures, the load and whole agents
+    assert figures.traffic_erlangs.tolist() == [5.0] * 4
+    assert figures.agents.tolist() == staffing and figures.agents.dtype == np.int64
+    for i, agents in enumerate(staffing):
+        scalar = erlang.erlang_c_metrics(
+            traffic=5.0, agents=agents, aht_seconds=180, target_seconds=20
+        )
+        assert (scalar.traffic_erlangs, scalar.agents) == (5.0, agents)
+        assert figures.probability_of_waiting[i] == pytest.approx(scalar.probability_of_waiting)
+        assert figures.service_level[i] == pytest.approx(scalar.service_level)
+        assert figures.asa_seconds[i] == pytest.approx(scalar.asa_seconds)
+        assert figures.occupancy[i] == pytest.approx(scalar.occupancy)
+    # at the edge the queue never empties: everyone waits, nobody in target, ASA infinite
+    assert (erlang.erlang_c(traffic=5.0, agents=5), figures.service_level[1]) == (1.0, 0.0)
+    assert erlang.service_level(traffic=5.0, agents=5, aht_seconds=180, target_seconds=20) == 0.0
+    assert erlang.asa_seconds(traffic=5.0, agents=5, aht_seconds=180) == math.inf
+    assert erlang.occupancy(traffic=10.0, agents=5) == 1.0
+
+
+def test_no_traffic_is_served_at_once():
+    assert erlang.service_level(traffic=0.0, agents=3, aht_seconds=180, target_seconds=0) == 1.0
+    assert erlang.asa_seconds(traffic=0.0, agents=3, aht_seconds=180) == 0.0
+
+
+def test_erlang_a_reports_its_load_and_agents():
+    metrics = erlang.erlang_a(
+        traffic=10.0, agents=12, aht_seconds=180, patience_seconds=60, target_seconds=20
+    )
+    assert (metrics.traffic_erlangs, metrics.agents) == (10.0, 12)
+
+
+def test_the_stirling_branch_agrees_with_the_log_gamma_form():
+    # given series arguments above 10**4, where log Gamma(a + 1) - a log a + a is replaced by
+    # Stirling's 0.5 log(2 pi a) + 1 / (12 a) (the next term is below 1e-12 there)
+    from scipy import special
+
+    a = np.array([1.5e4, 4.0e4])
+    z = np.array([2.0e4, 3.9e4])
+    d = (z - a) / a
+    exact = (
+        a * (d - np.log1p(d))
+        + special.gammaln(a + 1.0)
+        - a * np.log(a)
+        + a
+        + np.log(special.gammainc(a, z))
+    )
+    # when / then
+    assert erlang._log_series_gamma(a, z) == pytest.approx(np.maximum(exact, 0.0), abs=1e-8)
+    # and Erlang A at that scale (150 agents, 5 h patience: x = 15000) is a probability
+    metrics = erlang.erlang_a(
+        traffic=200.0, agents=150, aht_seconds=180, patience_seconds=18_000, target_seconds=20
+    )
+    assert 0.0 < metrics.probability_of_abandon < metrics.probability_of_waiting <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("function", "arguments", "field"),
+    [
+        ("traffic_erlangs", _TRAFFIC | {"aht_seconds": "slow"}, "aht_seconds"),
+        ("required_agents", {"volume": 1} | _QUEUE | {"target_level": "most"}, "target_level"),
+        ("scheduled_agents", {"agents": 10, "shrinkage": "some"}, "shrinkage"),
+    ],
+)
+def test_a_word_for_a_number_is_refused_under_its_own_field(function, arguments, field):
+    with pytest.raises(EngineInputError) as caught:
+        getattr(erlang, function)(**arguments)
+    assert caught.value.field == field and caught.value.message.startswith("must be a number")
+
+
+def test_handle_times_below_one_second_are_allowed():
+    # half a second is a handle time (a positive number), not a refusal
+    assert erlang.traffic_erlangs(volume=3600, interval_seconds=1800, aht_seconds=0.5) == 1.0
+    series = erlang.required_agents_series(
+        volumes=[3600], interval_seconds=1800, aht_seconds=[0.5], target_level=0.8, target_seconds=0
+    )
+    assert series.tolist() == [
+        erlang.required_agents(
+            volume=3600, interval_seconds=1800, aht_seconds=0.5, target_level=0.8, target_seconds=0
+        )
+    ]

@@ -1,5 +1,8 @@
 """The weekly shift optimiser: hard rules checked by the independent validator, edge inputs,
-determinism, and a validator that demonstrably fails on broken plans. Pure: no database."""
+determinism, and a validator that demonstrably fails on broken plans. Pure: no database.
+
+Tests marked ``solver`` solve end to end with HiGHS (up to seconds each); mutation testing leaves
+them out (``-m "not solver"`` in ``[tool.mutmut]``) and runs the parts' tests instead."""
 
 from __future__ import annotations
 
@@ -108,6 +111,7 @@ def benchmark_30() -> tuple[SchedulingProblem, ShiftPlan]:
     return problem, solve_schedule(problem, time_limit=6.0, threads=1, seed=3)
 
 
+@pytest.mark.solver
 def test_benchmark_plan_obeys_every_hard_rule(benchmark_30):
     # given a 30-agent benchmark instance (night restrictions, days off, four skill sets)
     problem, plan = benchmark_30
@@ -118,6 +122,7 @@ def test_benchmark_plan_obeys_every_hard_rule(benchmark_30):
     assert plan.gap_pct < 2.0
 
 
+@pytest.mark.solver
 def test_benchmark_plan_gives_every_agent_one_entry_per_day(benchmark_30):
     problem, plan = benchmark_30
 
@@ -127,6 +132,7 @@ def test_benchmark_plan_gives_every_agent_one_entry_per_day(benchmark_30):
     assert (plan.coverage + plan.under - plan.over == problem.requirement).all()
 
 
+@pytest.mark.solver
 def test_aggregating_identical_agents_loses_nothing():
     # given ten agents who are copies of three (so three groups of interchangeable agents)
     benchmark = build_benchmark(10, seed=1)
@@ -162,6 +168,7 @@ def test_benchmark_instance_is_deterministic_and_sized_per_agent():
     assert sum(not a.works_nights for a in first.agents) == 4
 
 
+@pytest.mark.solver
 def test_bench_line_has_the_agreed_shape(benchmark_30):
     _, plan = benchmark_30
 
@@ -177,6 +184,7 @@ def test_bench_line_has_the_agreed_shape(benchmark_30):
 # --- each hard rule on purpose-built inputs ---------------------------------------------------
 
 
+@pytest.mark.solver
 def test_rest_is_kept_across_the_week_wrap():
     # given one agent, wanted both Sunday 22:00-24:00 and Monday 06:00-14:00 (no rest between)
     problem = problem_with(
@@ -212,6 +220,7 @@ def test_validator_reports_rest_broken_between_days():
     assert "rest" in rules_broken(problem, plan)
 
 
+@pytest.mark.solver
 def test_days_off_are_never_worked_and_shortfall_is_reported():
     # given demand on Tuesday only, and the one agent has Tuesday off
     problem = problem_with(
@@ -236,6 +245,7 @@ def test_validator_reports_work_on_a_day_off():
     assert "time off" in rules_broken(problem, plan)
 
 
+@pytest.mark.solver
 def test_skills_limit_the_queue_an_agent_covers():
     # given billing demand and agents who only speak general
     problem = problem_with(
@@ -261,6 +271,7 @@ def test_validator_reports_a_queue_outside_the_agent_skills():
     assert "skills" in rules_broken(problem, plan)
 
 
+@pytest.mark.solver
 def test_night_restricted_agents_get_no_night_shift():
     # given night demand only, and an agent who may not work nights
     problem = problem_with(
@@ -282,6 +293,7 @@ def test_validator_reports_a_night_shift_for_a_day_worker():
     assert "night" in rules_broken(problem, plan)
 
 
+@pytest.mark.solver
 def test_minimum_shifts_are_worked_without_demand_and_maximum_never_exceeded():
     # given no demand at all, and round-the-clock demand far above what two agents can do
     idle = problem_with([agent("ana"), agent("ben", "part_time")])
@@ -332,6 +344,7 @@ def test_validator_reports_figures_that_do_not_add_up():
 # --- infeasible, empty, limits and determinism --------------------------------------------------
 
 
+@pytest.mark.solver
 def test_impossible_requirement_becomes_shortfall_not_an_error():
     # given ten times more demand than the agents can cover
     problem = problem_with(
@@ -343,6 +356,7 @@ def test_impossible_requirement_becomes_shortfall_not_an_error():
     assert plan.under.sum() == 10 * WEEK - (5 * 16 + 5 * 8)
 
 
+@pytest.mark.solver
 def test_no_agents_means_everything_is_short():
     problem = problem_with([], span(at(MONDAY, 9), at(MONDAY, 12), agents_needed=2))
 
@@ -354,6 +368,7 @@ def test_no_agents_means_everything_is_short():
     assert plan.lower_bound == pytest.approx(1200.0)
 
 
+@pytest.mark.solver
 def test_zero_demand_pays_only_the_contract_minimum():
     problem = problem_with([agent("ana", "flexible"), agent("ben", "flexible")])
 
@@ -363,6 +378,7 @@ def test_zero_demand_pays_only_the_contract_minimum():
     assert all(shift is None for week in plan.shifts for shift in week)
 
 
+@pytest.mark.solver
 def test_a_tiny_time_limit_still_returns_a_valid_plan():
     problem = build_benchmark(40, seed=2)
 
@@ -372,6 +388,7 @@ def test_a_tiny_time_limit_still_returns_a_valid_plan():
     assert plan.method == "greedy"
 
 
+@pytest.mark.solver
 def test_same_input_and_seed_give_the_same_plan():
     problem = build_benchmark(8, seed=1)
 
@@ -384,6 +401,7 @@ def test_same_input_and_seed_give_the_same_plan():
     assert first.objective == second.objective
 
 
+@pytest.mark.solver
 def test_changing_the_thread_count_between_solves_still_solves():
     problem = problem_with(
         [agent("ana"), agent("ben", "part_time")], span(at(MONDAY, 8), at(MONDAY, 20))
@@ -395,6 +413,7 @@ def test_changing_the_thread_count_between_solves_still_solves():
     assert len({plan.objective for plan in plans}) == 1
 
 
+@pytest.mark.solver
 def test_bad_input_names_the_field():
     problem = problem_with([agent("ana", contract="unknown")])
 
@@ -404,6 +423,7 @@ def test_bad_input_names_the_field():
     assert error.value.field == "contract"
 
 
+@pytest.mark.solver
 def test_negative_requirement_is_refused():
     problem = dataclasses.replace(
         problem_with([agent("ana")]), requirement=-np.ones((len(QUEUES), WEEK))
@@ -415,6 +435,7 @@ def test_negative_requirement_is_refused():
     assert error.value.field == "requirement"
 
 
+@pytest.mark.solver
 @settings(max_examples=25, deadline=None, derandomize=True)
 @given(
     seed=st.integers(0, 10_000),

@@ -94,7 +94,9 @@ def validate_plan(
             found.append(Violation("time off", name, f"works unavailable intervals {blocked[:3]}"))
         if not agent.works_nights:
             nights = [
-                t for t in np.flatnonzero(worked) if t % per_day in problem.night_intervals_of_day
+                int(t)
+                for t in np.flatnonzero(worked)
+                if t % per_day in problem.night_intervals_of_day
             ]
             if nights:
                 found.append(Violation("night", name, f"works night intervals {nights[:3]}"))
