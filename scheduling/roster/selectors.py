@@ -11,7 +11,12 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from bpo.accounts.permissions import can_manage_roster, can_request_time_off, can_view_roster
+from bpo.accounts.permissions import (
+    accessible_clients,
+    can_manage_roster,
+    can_request_time_off,
+    can_view_roster,
+)
 from bpo.errors import NotFoundError
 from scheduling.roster.fields import period_bounds
 from scheduling.roster.models import (
@@ -65,6 +70,22 @@ def list_agents(
     agents = agent_queryset()
     if not can_view_roster(user):
         return agents.filter(user=user) if can_request_time_off(user) else agents.none()
+    if not can_manage_roster(user):
+        # A reader who is not a scheduler (an account manager, finance) sees which of *their*
+        # clients an agent serves, never the names of other clients.
+        clients = accessible_clients(user)
+        agents = agents.prefetch_related(None).prefetch_related(
+            Prefetch("skill_levels", queryset=AgentSkill.objects.select_related("skill")),
+            Prefetch(
+                "service_lines",
+                queryset=AgentServiceLine.objects.filter(client__in=clients).select_related(
+                    "client"
+                ),
+            ),
+            "shift_templates",
+        )
+        if client_id and not clients.filter(pk=client_id).exists():
+            return agents.none()
     if search:
         agents = agents.filter(
             Q(full_name__icontains=search) | Q(employee_number__icontains=search)
