@@ -5,13 +5,17 @@ configuration: every route outside ``/c/<slug>/`` and ``/api/v1/clients/<slug>/`
 Django admin, ``tests/test_admin.py``) must be classified in ``ACCESS`` below, or the suite
 fails, so a new provider route is picked up and has to say who it serves. Each route is then
 its own test, against rows of client B (a member, an invitation, an account manager and a staff
-invitation, a finished export with its job, an event, a failed onboarding run):
+invitation, a finished export with its job, an event, a failed onboarding run) and the
+provider's own roster rows (an agent who serves clients A and B, a shift template, a waiting
+time-off request):
 
 - anonymous callers are sent to the login page (pages) or get 401 (API), except public routes;
 - a client user of A and an account manager assigned to A see nothing of B through any route:
   a route they may not use at all answers a page 404 (an API 403), and the same whatever the
   id; an id of B's rows is not found, with the body of an id that does not exist; no answer
-  mentions B; nothing of B changes.
+  mentions B; nothing of B changes;
+- a roster row is found by those who may read the roster (and shows only their clients), and
+  for everyone else answers exactly like an id that does not exist; no roster row changes.
 """
 
 from __future__ import annotations
@@ -39,14 +43,21 @@ SIGNED_IN = "signed in"  # any signed-in user; shows only what that user may see
 STAFF = "staff"  # provider staff (a client user gets 404); their clients only
 ONBOARDING = "onboarding"  # account managers and provider admins (can_onboard_clients)
 STAFF_ADMIN = "staff admin"  # provider admins (can_manage_staff)
-# The provider's roster (scheduling.roster): no client's rows at all. Readers are the staff who
-# plan (VIEW_ROSTER: provider admin, scheduler, account manager, finance); writers the
-# schedulers (MANAGE_ROSTER). Everyone else gets not-found from pages and API alike, since an
-# agent's existence is the provider's business.
+# The provider's roster (scheduling.roster): provider rows, no client's rows (an agent's "may
+# serve" shows a reader only the clients that reader may open). Readers are the staff who plan
+# (VIEW_ROSTER: provider admin, scheduler, account manager, finance); writers the schedulers
+# (MANAGE_ROSTER). Anyone with no roster right at all gets not-found from pages and API alike,
+# since an agent's existence is the provider's business.
 ROSTER_VIEW = "roster readers"
-ROSTER_MANAGE = "roster managers"
-# Routes whose refusal is a 404 on the API too (not only on pages).
-REFUSED_AS_NOT_FOUND = {ROSTER_VIEW, ROSTER_MANAGE}
+ROSTER_MANAGE = "roster managers"  # a reader who is not a scheduler gets a page 404 too
+# The roster's readers and its agents (can_use_roster): only the caller's own agent row and
+# requests ("My time off"; a reader with no agent row is told so, 200).
+ROSTER_OWN = "roster users, own rows"
+# A time-off step (approve, refuse, cancel): opened by the roster's users, each step's right
+# from services.WORKFLOW; a roster user whose role never takes the step gets 403 whatever the
+# id (page and API: they know the roster exists, and no row is read), everyone else 404.
+ROSTER_STEP = "roster time-off steps"
+ROSTER = {ROSTER_VIEW, ROSTER_MANAGE, ROSTER_OWN, ROSTER_STEP}
 
 ACCESS = {
     "portal:home": SIGNED_IN,
@@ -103,19 +114,32 @@ ACCESS = {
     "roster:template_edit": ROSTER_MANAGE,
     "roster:time_off": ROSTER_VIEW,
     "roster:time_off_new": ROSTER_MANAGE,
-    "roster:time_off_step": ROSTER_MANAGE,
-    "roster:my_time_off": ROSTER_MANAGE,
+    "roster:time_off_step": ROSTER_STEP,
+    "roster:my_time_off": ROSTER_OWN,
     "api:roster-agent-list": ROSTER_VIEW,
     "api:roster-agent-detail": ROSTER_VIEW,
     "api:roster-time-off-list": ROSTER_VIEW,
     "api:roster-time-off-detail": ROSTER_VIEW,
-    "api:roster-time-off-approve": ROSTER_MANAGE,
-    "api:roster-time-off-cancel": ROSTER_MANAGE,
-    "api:roster-time-off-refuse": ROSTER_MANAGE,
+    "api:roster-time-off-approve": ROSTER_STEP,
+    "api:roster-time-off-cancel": ROSTER_STEP,
+    "api:roster-time-off-refuse": ROSTER_STEP,
 }
 # What each kind of viewer may use.
 CLIENT_USER_MAY = {PUBLIC, SIGNED_IN}
-ACCOUNT_MANAGER_MAY = {PUBLIC, SIGNED_IN, STAFF, ONBOARDING, ROSTER_VIEW}
+ACCOUNT_MANAGER_MAY = {PUBLIC, SIGNED_IN, STAFF, ONBOARDING, ROSTER_VIEW, ROSTER_OWN}
+# A roster reader may open a step's route, but its role takes no step (403, see ROSTER_STEP).
+ROSTER_READER_REFUSED_AS_FORBIDDEN = {ROSTER_STEP}
+
+
+def _refused_as(route, access: str, may: set[str], method: str) -> int:
+    """The status of a refusal: a page 404, an API 403; the roster's 404 on the API too, but
+    403 for a roster reader refused a time-off step (405 for a GET of the step's page)."""
+    if access in ROSTER:
+        if ROSTER_VIEW in may and access in ROSTER_READER_REFUSED_AS_FORBIDDEN:
+            return 405 if method == "get" and not route.is_api else 403
+        return 404
+    return 403 if route.is_api else 404
+
 
 # B's row each path parameter names (by route where the name alone is ambiguous).
 B_ROW_FOR_PARAMETER = {
@@ -129,7 +153,16 @@ B_ROW_FOR_PK = {
     "api:membership-": "member_membership",
     "api:invitation-": "staff_invitation",
 }
+# The provider's roster rows each path parameter names (they belong to no client).
+ROSTER_ROW_FOR_PARAMETER = {
+    "agent_id": "roster_agent",
+    "template_id": "roster_template",
+    "request_id": "roster_request",
+}
+ROSTER_ROW_FOR_PK = {"api:roster-agent-": "roster_agent", "api:roster-time-off-": "roster_request"}
 FILLERS = {"step": "company", "token": "no-such-token", "uidb64": "MQ"}
+# The one time-off step whose right includes someone other than the schedulers (agents).
+ROUTE_FILLERS = {"roster:time_off_step": {"step": "cancel"}}
 MISSING = {"run": str(uuid.UUID(int=1)), "default": "987654"}
 MARKER = "globex"  # in client B's name, slug and every address of its people
 
@@ -235,6 +268,39 @@ def _rows_of_b(client_b) -> dict:
     }
 
 
+def _roster_rows(client_a, client_b) -> dict:
+    """An agent serving A and B (so a reader of A's who saw B's name would show it), a shift
+    template and a waiting request: the provider's rows, not a client's."""
+    from datetime import date
+
+    from scheduling.roster.models import AgentServiceLine, TimeOffRequest
+    from tests.roster.factories import AgentFactory, ShiftTemplateFactory
+
+    agent = AgentFactory(full_name="Rosa Roster")
+    for client in (client_a, client_b):
+        AgentServiceLine.objects.create(agent=agent, client=client)
+    template = ShiftTemplateFactory(name="Early roster shift")
+    request = TimeOffRequest.objects.create(
+        agent=agent, starts_on=date(2031, 1, 6), ends_on=date(2031, 1, 6), kind="sick", days=1
+    )
+    return {
+        "roster_agent": str(agent.pk),
+        "roster_template": str(template.pk),
+        "roster_request": str(request.pk),
+    }
+
+
+def _roster_untouched(rows: dict) -> None:
+    from scheduling.roster.models import Agent, AgentServiceLine, ShiftTemplate, TimeOffRequest
+
+    agent = Agent.objects.get(pk=rows["roster_agent"])
+    assert (agent.full_name, agent.ends_on) == ("Rosa Roster", None)
+    assert AgentServiceLine.objects.filter(agent=agent).count() == 2
+    assert ShiftTemplate.objects.get(pk=rows["roster_template"]).name == "Early roster shift"
+    assert TimeOffRequest.objects.get(pk=rows["roster_request"]).status == "requested"
+    assert TimeOffRequest.objects.count() == 1
+
+
 def _b_untouched(rows: dict) -> None:
     from bpo.accounts.models import Invitation, Membership
     from bpo.jobs.models import Job
@@ -249,25 +315,40 @@ def _b_untouched(rows: dict) -> None:
     assert ClientEvent.objects.filter(note="Globex note").count() == 1
 
 
-def _b_row_of(route: ProviderRoute, parameter: str) -> str | None:
+def _row_of(route: ProviderRoute, parameter: str) -> tuple[str | None, bool]:
+    """The row a parameter names, and whether it is a roster row (not B's)."""
     if parameter == "pk":
-        return next((row for prefix, row in B_ROW_FOR_PK.items() if route.name.startswith(prefix)))
-    return B_ROW_FOR_PARAMETER.get(parameter)
+        for prefix, row in ROSTER_ROW_FOR_PK.items():
+            if route.name.startswith(prefix):
+                return row, True
+        return next(row for prefix, row in B_ROW_FOR_PK.items() if route.name.startswith(prefix)), (
+            False
+        )
+    if parameter in ROSTER_ROW_FOR_PARAMETER:
+        return ROSTER_ROW_FOR_PARAMETER[parameter], True
+    return B_ROW_FOR_PARAMETER.get(parameter), False
 
 
-def _paths(route: ProviderRoute, rows: dict) -> tuple[str, str, bool]:
-    """The path naming B's rows, the same path with ids that do not exist, and whether any
-    parameter named a row of B."""
-    with_b, missing, names_b = {}, {}, False
+def _paths(route: ProviderRoute, rows: dict) -> tuple[str, str, bool, bool]:
+    """The path naming B's (or the roster's) rows, the same path with ids that do not exist,
+    whether any parameter named a row of B, and whether any named a roster row."""
+    with_b, missing, names_b, names_roster = {}, {}, False, False
+    fillers = {**FILLERS, **ROUTE_FILLERS.get(route.name, {})}
     for parameter in route.parameters:
-        row = _b_row_of(route, parameter)
+        row, is_roster = _row_of(route, parameter)
         if row is None:
-            with_b[parameter] = missing[parameter] = FILLERS[parameter]
+            with_b[parameter] = missing[parameter] = fillers[parameter]
         else:
             with_b[parameter] = rows[row]
             missing[parameter] = MISSING.get(row, MISSING["default"])
-            names_b = True
-    return reverse(route.name, kwargs=with_b), reverse(route.name, kwargs=missing), names_b
+            names_roster = names_roster or is_roster
+            names_b = names_b or not is_roster
+    return (
+        reverse(route.name, kwargs=with_b),
+        reverse(route.name, kwargs=missing),
+        names_b,
+        names_roster,
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -308,10 +389,10 @@ def _mentions_b(response) -> bool:
 @pytest.mark.parametrize("route", PROVIDER_ROUTES, ids=str)
 def test_provider_route_isolation(route, client, client_a, client_b, client_a_admin):
     # given rows of client B, and people of client A only
-    rows = _rows_of_b(client_b)
+    rows = {**_rows_of_b(client_b), **_roster_rows(client_a, client_b)}
     account_manager_of_a = make_user(Role.ACCOUNT_MANAGER, client_a, email="am@acme-a.test")
     access = ACCESS[route.name]
-    path, missing_path, names_b = _paths(route, rows)
+    path, missing_path, names_b, names_roster = _paths(route, rows)
 
     # anonymous: the login page or 401, unless the route is public
     if access != PUBLIC:
@@ -336,16 +417,19 @@ def test_provider_route_isolation(route, client, client_a, client_b, client_a_ad
             assert response.status_code < 500, said
             assert not _mentions_b(response), f"{said} mentions client B"
             if access not in may:
-                refused_as = 403 if route.is_api and access not in REFUSED_AS_NOT_FOUND else 404
-                assert response.status_code == refused_as, said
+                assert response.status_code == _refused_as(route, access, may, method), said
             elif names_b:
                 # not found (or a method the route does not take, whatever the id)
                 assert response.status_code in (404, 405), said
+            elif names_roster and method == "get":
+                # a reader finds the provider's roster row (so the refusals are not vacuous)
+                assert (response.status_code, missing.status_code) == (200, 404), said
             if access not in may or names_b:
                 # the same answer as for rows that do not exist: nothing about B is leaked
                 assert missing.status_code == response.status_code, said
                 assert _body(missing) == _body(response), said
     _b_untouched(rows)
+    _roster_untouched(rows)
 
 
 API_LISTS = [
@@ -362,17 +446,20 @@ def test_provider_api_lists_hold_nothing_of_another_client(
     route, query, client_a, client_b, client_a_admin
 ):
     # given
-    rows = _rows_of_b(client_b)
+    rows = {**_rows_of_b(client_b), **_roster_rows(client_a, client_b)}
     account_manager_of_a = make_user(Role.ACCOUNT_MANAGER, client_a, email="am@acme-a.test")
+    # the roster refuses whoever has no roster right with a 404 (see ROSTER_VIEW)
+    refused = 404 if ACCESS[route.name] in ROSTER else 403
     for viewer in (client_a_admin, account_manager_of_a):
         # when
         response = token_client(viewer).get(reverse(route.name) + query)
         # then: refused, refused the filter value, or a list without B
-        assert response.status_code in (200, 400, 403), f"{viewer.email} {route} {query}"
+        assert response.status_code in (200, 400, refused), f"{viewer.email} {route} {query}"
         if response.status_code == 200:
             results = json.dumps(response.json()["results"]).lower()
             assert MARKER not in results, f"{viewer.email} {route}{query} lists client B"
     _b_untouched(rows)
+    _roster_untouched(rows)
 
 
 @pytest.mark.django_db

@@ -11,7 +11,12 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from bpo.accounts.permissions import can_manage_roster, can_request_time_off, can_view_roster
+from bpo.accounts.permissions import (
+    accessible_clients,
+    can_manage_roster,
+    can_request_time_off,
+    can_view_roster,
+)
 from bpo.errors import NotFoundError
 from scheduling.roster.fields import period_bounds
 from scheduling.roster.models import (
@@ -36,15 +41,16 @@ AGENT_NOT_FOUND = "No such agent."
 REQUEST_NOT_FOUND = "No such time-off request."
 
 
-def agent_queryset() -> QuerySet[Agent]:
+def agent_queryset(*, clients: QuerySet | None = None) -> QuerySet[Agent]:
+    """Agents with their reference rows; with ``clients``, only the lines of those clients."""
+    lines = AgentServiceLine.objects.select_related("client")
+    if clients is not None:
+        lines = lines.filter(client__in=clients)
     return (
         Agent.objects.select_related("team", "site", "user")
         .prefetch_related(
             Prefetch("skill_levels", queryset=AgentSkill.objects.select_related("skill")),
-            Prefetch(
-                "service_lines",
-                queryset=AgentServiceLine.objects.select_related("client"),
-            ),
+            Prefetch("service_lines", queryset=lines),
             "shift_templates",
         )
         .order_by("full_name", "employee_number")
@@ -62,9 +68,18 @@ def list_agents(
     active_on: date | None = None,
 ) -> QuerySet[Agent]:
     """The roster for those who may read it (an agent sees only their own row)."""
-    agents = agent_queryset()
     if not can_view_roster(user):
+        agents = agent_queryset()
         return agents.filter(user=user) if can_request_time_off(user) else agents.none()
+    if can_manage_roster(user):
+        agents = agent_queryset()
+    else:
+        # A reader who is not a scheduler (an account manager, finance) sees which of *their*
+        # clients an agent serves, never the names of other clients.
+        clients = accessible_clients(user)
+        agents = agent_queryset(clients=clients)
+        if client_id and not clients.filter(pk=client_id).exists():
+            return agents.none()
     if search:
         agents = agents.filter(
             Q(full_name__icontains=search) | Q(employee_number__icontains=search)

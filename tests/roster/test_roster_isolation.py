@@ -112,3 +112,29 @@ def test_an_agent_gets_404_for_another_agents_rows(route, objects, client_a):
     # right is checked before the row is read, so nothing shows either way).
     assert existing == missing, (route, existing, missing)
     assert existing == (403 if route.endswith(("/approve/", "/refuse/")) else 404), route
+
+
+def test_a_reader_who_is_not_a_scheduler_sees_only_their_own_clients_on_an_agent(
+    client_a, client_b
+):
+    """An account manager of A reads the whole roster, but an agent's "may serve" names only
+    A; a client filter naming B finds nobody. A scheduler (who edits the lines) sees both."""
+    from scheduling.roster import selectors
+    from scheduling.roster.models import AgentServiceLine
+
+    # given an agent who serves A and B
+    agent = AgentFactory()
+    for client in (client_a, client_b):
+        AgentServiceLine.objects.create(agent=agent, client=client)
+    account_manager = make_user("account_manager", client_a)
+    scheduler = make_user("scheduler")
+    # when
+    seen_by_manager = selectors.access_agent(user=account_manager, agent_id=agent.pk)
+    seen_by_scheduler = selectors.access_agent(user=scheduler, agent_id=agent.pk)
+    api = token_client(account_manager).get(f"/api/v1/roster/agents/{agent.pk}/").json()
+    # then
+    assert [line.client for line in seen_by_manager.service_lines.all()] == [client_a]
+    assert {line.client for line in seen_by_scheduler.service_lines.all()} == {client_a, client_b}
+    assert [line["client"] for line in api["service_lines"]] == [client_a.slug]
+    assert not selectors.list_agents(user=account_manager, client_id=client_b.pk).exists()
+    assert selectors.list_agents(user=account_manager, client_id=client_a.pk).get() == agent
