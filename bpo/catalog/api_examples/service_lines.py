@@ -61,6 +61,8 @@ LINE_EXAMPLE = {
         "answered within threshold / (answered + abandoned - short abandons)"
     ),
     "short_abandon_seconds": 5,
+    "patience_seconds": 90,
+    "concurrency": "1.00",
     "created_at": "2026-03-02T09:15:00-05:00",
     "updated_at": "2026-03-04T16:40:00-05:00",
     "url": "/api/v1/clients/shopright/service-lines/7/",
@@ -80,6 +82,7 @@ CREATE_EXAMPLE = {
     "service_level_seconds": 20,
     "max_abandon_percent": "5",
     "asa_seconds": 30,
+    "patience_seconds": 90,
 }
 
 OVERRIDE_EXAMPLE = LINE_EXAMPLE["date_overrides"][0]  # type: ignore[index]
@@ -128,6 +131,11 @@ SERVICE_LINE_PARTIAL_UPDATE_EXAMPLES = [
         request_only=True,
     ),
     OpenApiExample(
+        "Into chat, two and a half chats per agent",
+        value={"channel": "chat", "concurrency": "2.5", "patience_seconds": 120},
+        request_only=True,
+    ),
+    OpenApiExample(
         "Into e-mail",
         value={
             "channel": "email",
@@ -135,6 +143,7 @@ SERVICE_LINE_PARTIAL_UPDATE_EXAMPLES = [
             "service_level_seconds": None,
             "max_abandon_percent": None,
             "asa_seconds": None,
+            "patience_seconds": None,
             "first_response_percent": "90",
             "first_response_hours": "24",
         },

@@ -91,6 +91,21 @@ class ServiceLineForm(forms.Form):
         initial=5,
         help_text="A caller who hangs up this fast misdialled; some conventions leave them out.",
     )
+    patience_seconds = forms.IntegerField(
+        label="Patience: callers hang up after (seconds)",
+        required=False,
+        help_text=(
+            "Voice, chat and video: how long a caller waits on average before hanging up, "
+            "1-3600. Empty: unknown (staffing then uses Erlang C)."
+        ),
+    )
+    concurrency = forms.DecimalField(
+        label="Chats one agent handles at once",
+        required=False,
+        initial=1,
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
+        help_text="Chat only, 1-20 (e.g. 2.5). Other channels handle one contact at a time: 1.",
+    )
     first_response_percent = _percent_field("First response: % of contacts")
     first_response_hours = forms.DecimalField(
         label="… within (hours)",
@@ -146,6 +161,8 @@ class ServiceLineForm(forms.Form):
             "closed_on_public_holidays": line.closed_on_public_holidays,
             "sla_convention": line.sla_convention,
             "short_abandon_seconds": line.short_abandon_seconds,
+            "patience_seconds": line.patience_seconds,
+            "concurrency": plain_number(line.concurrency),
         }
         for field in TARGET_FIELDS:
             value = getattr(line, field)
@@ -201,6 +218,11 @@ class ServiceLineForm(forms.Form):
             arguments["sla_convention"] = data["sla_convention"]
         if "short_abandon_seconds" in self.data:
             arguments["short_abandon_seconds"] = data.get("short_abandon_seconds")
+        if "patience_seconds" in self.data:
+            arguments["patience_seconds"] = data.get("patience_seconds")  # empty: unknown
+        if "concurrency" in self.data:
+            concurrency = data.get("concurrency")
+            arguments["concurrency"] = Decimal(1) if concurrency is None else concurrency
         for field in TARGET_FIELDS:
             arguments[field] = data.get(field)
         return arguments

@@ -9,7 +9,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bpo.catalog.models import Channel, DateOverride, Direction, ServiceLine, ServiceLineStatus
-from bpo.catalog.services.service_lines import MAX_SHORT_ABANDON_SECONDS, Messages
+from bpo.catalog.services.service_lines import (
+    MAX_CONCURRENCY,
+    MAX_PATIENCE_SECONDS,
+    MAX_SHORT_ABANDON_SECONDS,
+    MIN_CONCURRENCY,
+    Messages,
+)
 from scheduling.engine.kpi import CONVENTION_CHOICES, ServiceLevelConvention
 
 CONVENTION_HELP = (
@@ -22,6 +28,14 @@ CONVENTION_HELP = (
 SHORT_ABANDON_HELP = (
     "Live channels: an abandon within this many seconds is short (a misdial), "
     f"0-{MAX_SHORT_ABANDON_SECONDS}."
+)
+PATIENCE_HELP = (
+    "Voice, chat and video: seconds a caller waits on average before hanging up, "
+    f"1-{MAX_PATIENCE_SECONDS}; null when unknown. When set, staffing uses Erlang A."
+)
+CONCURRENCY_HELP = (
+    f"Chat: conversations one agent handles at once, {MIN_CONCURRENCY}-{MAX_CONCURRENCY}, "
+    "two decimals at most. Other channels stay 1."
 )
 
 TARGET_HELP = {
@@ -124,6 +138,8 @@ class ServiceLineSerializer(serializers.ModelSerializer):
             "sla_convention",
             "sla_convention_label",
             "short_abandon_seconds",
+            "patience_seconds",
+            "concurrency",
             "created_at",
             "updated_at",
             "url",
@@ -133,6 +149,8 @@ class ServiceLineSerializer(serializers.ModelSerializer):
             **{field: {"help_text": text} for field, text in TARGET_HELP.items()},
             "sla_convention": {"help_text": CONVENTION_HELP},
             "short_abandon_seconds": {"help_text": SHORT_ABANDON_HELP},
+            "patience_seconds": {"help_text": PATIENCE_HELP},
+            "concurrency": {"help_text": CONCURRENCY_HELP},
         }
 
     def get_sla_convention_label(self, line: ServiceLine) -> str:
@@ -220,6 +238,19 @@ class ServiceLineInputSerializer(serializers.Serializer):
             "invalid": Messages.SHORT_ABANDON_RANGE,
             "null": Messages.SHORT_ABANDON_RANGE,
         },
+    )
+    patience_seconds = serializers.IntegerField(
+        allow_null=True,
+        required=False,
+        help_text=PATIENCE_HELP,
+        error_messages={"invalid": Messages.PATIENCE_RANGE},
+    )
+    concurrency = serializers.DecimalField(
+        None,
+        None,
+        required=False,
+        help_text=CONCURRENCY_HELP,
+        error_messages={"invalid": Messages.CONCURRENCY_RANGE, "null": Messages.CONCURRENCY_RANGE},
     )
 
 

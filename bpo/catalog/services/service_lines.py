@@ -58,6 +58,9 @@ MAX_SECONDS = 86_400  # a day: no queue target is longer
 MAX_HOURS = Decimal("9999.99")
 MAX_SHORT_ABANDON_SECONDS = 600  # a short abandon is a misdial, seconds, not minutes
 TWO_DECIMALS = Decimal("0.01")
+MAX_PATIENCE_SECONDS = 3600  # an hour: no caller waits longer on average
+MIN_CONCURRENCY = Decimal("1")
+MAX_CONCURRENCY = Decimal("20")  # the database's check (service_line_concurrency_1_20)
 
 TARGET_FIELDS = (*LIVE_TARGET_FIELDS, *DEFERRED_TARGET_FIELDS, *COMMON_TARGET_FIELDS)
 PERCENT_LABELS = {
@@ -150,6 +153,21 @@ class Messages:
     SHORT_ABANDON_RANGE = (
         "Short-abandon time must be a whole number of seconds from 0 to "
         f"{MAX_SHORT_ABANDON_SECONDS}."
+    )
+    PATIENCE_RANGE = (
+        "Patience must be a whole number of seconds from 1 to "
+        f"{MAX_PATIENCE_SECONDS}; leave it empty when unknown."
+    )
+    PATIENCE_LIVE_ONLY = (
+        "{line} takes no patience; only voice, chat and video callers hang up while waiting."
+    )
+    CONCURRENCY_RANGE = (
+        f"Concurrency must be a number from {MIN_CONCURRENCY} to {MAX_CONCURRENCY} "
+        "with at most two decimals."
+    )
+    CONCURRENCY_CHAT_ONLY = (
+        "{line} handles one contact at a time; concurrency stays 1 (only chat agents "
+        "handle several at once)."
     )
 
 
@@ -406,6 +424,67 @@ def _clean_short_abandon(value: Any, errors: _Errors) -> int:
     return value
 
 
+def _clean_patience(value: Any, errors: _Errors) -> int | None:
+    """Seconds a caller waits on average before hanging up; ``None`` (or empty) is unknown."""
+    if value is None or value == "":
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not 1 <= value <= MAX_PATIENCE_SECONDS
+    ):
+        errors.add("patience_seconds", Messages.PATIENCE_RANGE)
+        return None
+    return value
+
+
+def _clean_concurrency(value: Any, errors: _Errors) -> Decimal:
+    """Conversations one agent handles at once: 1 to 20, two decimals at most."""
+    number = None
+    if not isinstance(value, bool) and value is not None and value != "":
+        try:
+            number = value if isinstance(value, Decimal) else Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            number = None
+    if (
+        number is None
+        or not number.is_finite()
+        or not MIN_CONCURRENCY <= number <= MAX_CONCURRENCY
+        or number != number.quantize(TWO_DECIMALS)
+    ):
+        errors.add("concurrency", Messages.CONCURRENCY_RANGE)
+        return MIN_CONCURRENCY
+    return number.quantize(TWO_DECIMALS)
+
+
+def _check_workforce_fit_channel(
+    *,
+    channel: str,
+    patience_seconds: int | None,
+    concurrency: Decimal,
+    submitted: set[str],
+    channel_changed: bool,
+    errors: _Errors,
+) -> None:
+    """Patience only on live lines, a concurrency other than 1 only on chat lines; a value kept
+    from before that no longer fits a changed channel is blamed on ``channel``."""
+    if not channel:
+        return
+
+    def blame(field: str) -> str:
+        return "channel" if channel_changed and field not in submitted else field
+
+    line = LINE_OF_CHANNEL[Channel(channel)]
+    if (
+        channel not in LIVE_CHANNELS
+        and patience_seconds is not None
+        and not errors.has("patience_seconds")
+    ):
+        errors.add(blame("patience_seconds"), Messages.PATIENCE_LIVE_ONLY.format(line=line))
+    if channel != Channel.CHAT and concurrency != MIN_CONCURRENCY and not errors.has("concurrency"):
+        errors.add(blame("concurrency"), Messages.CONCURRENCY_CHAT_ONLY.format(line=line))
+
+
 # --- writing ---------------------------------------------------------------------------------------
 
 
@@ -464,6 +543,8 @@ def create_service_line(
     qa_score_percent: Decimal | None = None,
     sla_convention: str = DEFAULT_CONVENTION.value,
     short_abandon_seconds: int = 5,
+    patience_seconds: int | None = None,
+    concurrency: Decimal = MIN_CONCURRENCY,
 ) -> ServiceLine:
     """A new line, in draft (it goes live with :func:`change_service_line_status`)."""
     errors = _Errors()
@@ -495,6 +576,16 @@ def create_service_line(
     )
     cleaned_convention = _clean_convention(sla_convention, errors)
     cleaned_short_abandon = _clean_short_abandon(short_abandon_seconds, errors)
+    cleaned_patience = _clean_patience(patience_seconds, errors)
+    cleaned_concurrency = _clean_concurrency(concurrency, errors)
+    _check_workforce_fit_channel(
+        channel=cleaned_channel,
+        patience_seconds=cleaned_patience,
+        concurrency=cleaned_concurrency,
+        submitted={"patience_seconds", "concurrency"},
+        channel_changed=False,
+        errors=errors,
+    )
     spans = _clean_spans(opening_hours, errors)
     _check_hours(
         status=ServiceLineStatus.DRAFT, is_open_24_7=is_open_24_7, spans=spans, errors=errors
@@ -514,6 +605,8 @@ def create_service_line(
             closed_on_public_holidays=bool(closed_on_public_holidays),
             sla_convention=cleaned_convention,
             short_abandon_seconds=cleaned_short_abandon,
+            patience_seconds=cleaned_patience,
+            concurrency=cleaned_concurrency,
             **targets,
         )
         _save(line)
@@ -546,6 +639,8 @@ def update_service_line(
     qa_score_percent: Decimal | _Unset | None = UNSET,
     sla_convention: str | _Unset = UNSET,
     short_abandon_seconds: int | _Unset = UNSET,
+    patience_seconds: int | _Unset | None = UNSET,
+    concurrency: Decimal | _Unset = UNSET,
 ) -> ServiceLine:
     """Change what is given (``UNSET`` keeps a field); ``opening_hours`` replaces the week's
     spans. The whole resulting line is checked: a changed channel re-checks the targets kept
@@ -576,6 +671,8 @@ def update_service_line(
             "qa_score_percent": qa_score_percent,
             "sla_convention": sla_convention,
             "short_abandon_seconds": short_abandon_seconds,
+            "patience_seconds": patience_seconds,
+            "concurrency": concurrency,
         }.items()
         if value is not UNSET
     }
@@ -607,6 +704,10 @@ def update_service_line(
         changes["short_abandon_seconds"] = _clean_short_abandon(
             given["short_abandon_seconds"], errors
         )
+    if "patience_seconds" in given:
+        changes["patience_seconds"] = _clean_patience(given["patience_seconds"], errors)
+    if "concurrency" in given:
+        changes["concurrency"] = _clean_concurrency(given["concurrency"], errors)
 
     submitted_targets = {field for field in TARGET_FIELDS if field in given}
     merged_targets = {
@@ -622,6 +723,14 @@ def update_service_line(
         errors=errors,
     )
     changes.update({field: targets[field] for field in submitted_targets})
+    _check_workforce_fit_channel(
+        channel=new_channel,
+        patience_seconds=changes.get("patience_seconds", line.patience_seconds),
+        concurrency=changes.get("concurrency", line.concurrency),
+        submitted={field for field in ("patience_seconds", "concurrency") if field in given},
+        channel_changed=new_channel != line.channel,
+        errors=errors,
+    )
 
     if opening_hours is not UNSET:
         spans = _clean_spans(opening_hours, errors)

@@ -28,7 +28,7 @@ from bpo.catalog.forms.service_lines import (
     ServiceLineForm,
     plain_number,
 )
-from bpo.catalog.models import WEEKDAY_NAMES, ServiceLine, ServiceLineStatus
+from bpo.catalog.models import WEEKDAY_NAMES, Channel, ServiceLine, ServiceLineStatus
 from bpo.catalog.selectors import service_lines as selectors
 from bpo.catalog.selectors.audit import service_line_history_page
 from bpo.catalog.services import service_lines as services
@@ -112,6 +112,8 @@ def sla_rows(line: ServiceLine) -> list[tuple[str, str | None]]:
                 "Average speed of answer",
                 None if line.asa_seconds is None else f"{line.asa_seconds} s",
             ),
+            ("Patience", patience_text(line)),
+            ("Concurrency", concurrency_text(line)),
         ]
     else:
         first_response = None
@@ -127,6 +129,20 @@ def sla_rows(line: ServiceLine) -> list[tuple[str, str | None]]:
         ("QA score", _percent(line.qa_score_percent)),
     ]
     return rows
+
+
+def patience_text(line: ServiceLine) -> str:
+    if line.patience_seconds is None:
+        return "Unknown: staffing assumes callers never hang up (Erlang C)"
+    unit = "second" if line.patience_seconds == 1 else "seconds"
+    return f"Callers wait {line.patience_seconds} {unit} on average before hanging up"
+
+
+def concurrency_text(line: ServiceLine) -> str:
+    if line.channel != Channel.CHAT:
+        return "An agent handles one contact at a time"
+    number = plain_number(line.concurrency)
+    return f"An agent handles {number} {'chat' if number == '1' else 'chats'} at once"
 
 
 def _percent(value) -> str | None:
