@@ -1,7 +1,8 @@
 """The demo clients' contact statistics and customer experience results, for ``seed_demo``.
 
-Ten weeks of intervals for every service line, ending with last week (in the client's zone),
-inside each line's hours of operation: a day curve with morning and afternoon peaks, weekends
+Ten whole weeks of intervals for every service line, ending with last week (in the client's
+zone), and this week's days up to yesterday (so the SLA page, which opens on the current week,
+has figures on every day but a Monday), inside each line's hours of operation: a day curve with morning and afternoon peaks, weekends
 lower, voice and chat as queues, e-mail as first responses. Then a CX result per line and day.
 Bulk inserts (COPY-free ``bulk_create`` in batches): a few seconds for the three clients.
 Idempotent: a line that has statistics already is left alone.
@@ -35,7 +36,7 @@ def seed_statistics(*, client, today: date | None = None) -> list[str]:
     this_monday = today - timedelta(days=today.weekday())
     first_day = this_monday - timedelta(weeks=WEEKS)
     start = datetime.combine(first_day, time(0), tzinfo=zone)
-    end = datetime.combine(this_monday, time(0), tzinfo=zone)
+    end = datetime.combine(today, time(0), tzinfo=zone)
     minutes = PlanningSettings.current().interval_minutes
     step = timedelta(minutes=minutes)
     changes = []
@@ -62,7 +63,7 @@ def seed_statistics(*, client, today: date | None = None) -> list[str]:
                 moment += step
         IntervalStatistic.objects.bulk_create(rows, batch_size=5000)
         DailyExperience.objects.bulk_create(
-            _experience(line, first_day, this_monday, rng), batch_size=1000, ignore_conflicts=True
+            _experience(line, first_day, today, rng), batch_size=1000, ignore_conflicts=True
         )
         changes.append(f"{len(rows)} intervals and {WEEKS} weeks of CX results for {line.name}")
     return changes
