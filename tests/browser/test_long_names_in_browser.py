@@ -40,9 +40,9 @@ def test_the_header_holds_names_at_their_limits(live_server, page, live_client_f
         box = header.bounding_box()
         assert box is not None and box["width"] <= width
         # the names are cut inside their boxes (whole in the title), each on one line
-        # (at 1366 px the navigation may take a second row since it holds the workforce pages:
-        # two rows of about 60 px, never three)
-        assert box["height"] < (240 if width == 390 else 130), box
+        # (the navigation holds the workforce pages now: a second row at 1366 px, a sixth at 390;
+        # the phone menu that collapses it is still to come)
+        assert box["height"] < (280 if width == 390 else 130), box
         for selector in (".userbox-name", ".mainnav .current-client", "#client-switch"):
             element = page.locator(selector).first
             element_box = element.bounding_box()
