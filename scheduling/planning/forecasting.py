@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bpo.catalog.selectors.service_lines import holidays_of, open_intervals_of
+from bpo.dates import format_when
 from bpo.errors import DomainError
 from scheduling.engine import forecasting
 from scheduling.engine.errors import EngineInputError
@@ -113,7 +114,7 @@ def check_history(*, service_line, zone: ZoneInfo, start_day: date) -> tuple[dat
     if (start_day - end_day).days > MAX_GAP_DAYS:
         raise DomainError(
             f"The newest statistics of {service_line.name} end on "
-            f"{end_day - timedelta(days=1):%d %b %Y}, more than {MAX_GAP_DAYS // 7} weeks "
+            f"{format_when(end_day - timedelta(days=1), 'date')}, more than {MAX_GAP_DAYS // 7} weeks "
             "before the forecast would start: import recent statistics first.",
             field="service_line",
         )
@@ -123,7 +124,7 @@ def check_history(*, service_line, zone: ZoneInfo, start_day: date) -> tuple[dat
 def _span_words(first_day: date, end_day: date) -> str:
     if end_day <= first_day:
         return "no whole day"
-    return f"{first_day:%d %b %Y} to {end_day - timedelta(days=1):%d %b %Y}"
+    return f"{format_when(first_day, 'date')} to {format_when(end_day - timedelta(days=1), 'date')}"
 
 
 def _whole_days(first: datetime, last_end: datetime, zone: ZoneInfo) -> tuple[date, date]:

@@ -19,6 +19,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from bpo.dates import format_when
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -297,7 +299,7 @@ class TimeOffRequest(models.Model):
     @property
     def period_display(self) -> str:
         if self.starts_on == self.ends_on:
-            return self.starts_on.strftime("%-d %b %Y")
+            return format_when(self.starts_on, "date")
         return f"{self.starts_on.strftime('%-d %b %Y')} to {self.ends_on.strftime('%-d %b %Y')}"
 
 

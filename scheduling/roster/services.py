@@ -25,6 +25,7 @@ from django_tenants.utils import tenant_context
 
 from bpo.accounts.permissions import can_manage_roster, can_request_time_off
 from bpo.accounts.roles import MANAGE_ROSTER, REQUEST_TIME_OFF
+from bpo.dates import format_when
 from bpo.errors import ConflictError, DomainError, PermissionDeniedError
 from scheduling.roster.fields import parse_period
 from scheduling.roster.models import (
@@ -685,7 +686,7 @@ def _check_team_cap(request: TimeOffRequest) -> None:
             day += timedelta(days=1)
     full = sorted(day for day, count in off_per_day.items() if count + 1 > cap.max_off)
     if full:
-        named = ", ".join(day.strftime("%a %-d %b %Y") for day in full[:7])
+        named = ", ".join(format_when(day, "weekday") for day in full[:7])
         more = f" and {len(full) - 7} more" if len(full) > 7 else ""
         raise ConflictError(
             f"Team {agent.team.name} may have at most {cap.max_off} off at once; "  # type: ignore[union-attr]

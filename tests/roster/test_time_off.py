@@ -100,8 +100,8 @@ def test_team_cap_refuses_naming_the_full_days(scheduler):
     # then the refusal names the two full days and nothing else
     message = refused.value.message
     assert "Team Blue may have at most 2 off at once" in message
-    assert "Mon 10 Mar 2031, Tue 11 Mar 2031." in message
-    assert "9 Mar" not in message and "12 Mar" not in message
+    assert "Monday 10 March 2031, Tuesday 11 March 2031." in message
+    assert "9 March" not in message and "12 March" not in message
 
 
 def test_team_cap_lets_the_last_free_place_go(scheduler):

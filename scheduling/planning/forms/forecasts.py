@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 
+from bpo.dates import format_when
 from scheduling.planning.forecasting import MAX_WEEKS_AHEAD
 from scheduling.planning.models import AdjustmentScope, Forecast
 from scheduling.planning.selectors.forecasts import list_forecastable_lines
@@ -79,7 +80,7 @@ class AdjustForecastForm(forms.Form):
         days = [first + timedelta(days=offset) for offset in range(7 * forecast.weeks)]
         day_field = self.fields["day"]
         assert isinstance(day_field, forms.TypedChoiceField)
-        day_field.choices = [(day.isoformat(), f"{day:%a %d %b %Y}") for day in days]
+        day_field.choices = [(day.isoformat(), format_when(day, "weekday")) for day in days]
         from_field = self.fields["from_time"]
         to_field = self.fields["to_time"]
         assert isinstance(from_field, forms.ChoiceField) and isinstance(to_field, forms.ChoiceField)

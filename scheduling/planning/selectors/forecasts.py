@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Prefetch, QuerySet
 
 from bpo.catalog.models import ServiceLine, ServiceLineStatus
+from bpo.dates import format_when
 from bpo.errors import NotFoundError
 from scheduling.planning.models import (
     Forecast,
@@ -82,7 +83,7 @@ class Week:
     @property
     def label(self) -> str:
         last = self.first_day + timedelta(days=6)
-        return f"Week of {self.first_day:%d %b %Y} to {last:%d %b}"
+        return f"Week of {format_when(self.first_day, 'date')} to {format_when(last, 'date')}"
 
 
 def weeks_of(forecast: Forecast) -> list[Week]:

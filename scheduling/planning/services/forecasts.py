@@ -22,6 +22,7 @@ from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
 from bpo.catalog.models import ServiceLine, ServiceLineStatus
+from bpo.dates import format_when
 from bpo.errors import ConflictError, DomainError
 from bpo.jobs import services as job_services
 from scheduling.planning import forecast_tasks
@@ -220,7 +221,7 @@ def _adjustment_range(forecast: Forecast, request: AdjustmentRequest) -> tuple[d
         first = forecast.starts_at.astimezone(zone)
         last = (forecast.ends_at - timedelta(days=1)).astimezone(zone)
         raise DomainError(
-            f"The forecast covers {first:%d %b %Y} to {last:%d %b %Y}; choose a time inside it.",
+            f"The forecast covers {format_when(first, 'date')} to {format_when(last, 'date')}; choose a time inside it.",
             field=field,
         )
     return max(starts_at, forecast.starts_at), min(ends_at, forecast.ends_at)

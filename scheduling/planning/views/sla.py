@@ -24,6 +24,7 @@ from bpo.accounts.decorators import client_page
 from bpo.accounts.permissions import can
 from bpo.accounts.roles import Action
 from bpo.charts import IntervalPoint, interval_chart_svg
+from bpo.dates import format_when
 from bpo.errors import DomainError
 from scheduling.engine import kpi
 from scheduling.planning.selectors import sla as selectors
@@ -199,7 +200,7 @@ def _day_row(line: LineFigures, span: SpanFigures, zone: ZoneInfo) -> dict[str, 
     outcome_name = "first_response_level" if line.is_async else "service_level"
     return {
         "date": local.date(),
-        "label": f"{local:%a} {local.day} {local:%b}",
+        "label": format_when(local.date(), "day"),
         "hours": span.hours,
         "volume": span_volume(line, span),
         "answered": span.figures.answered,
