@@ -13,6 +13,7 @@ from typing import cast
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.sql import Query
 from django_tenants.postgresql_backend.base import DatabaseWrapper
 
 # The shape of every client schema name (``tenants.provisioning`` creates no other).
@@ -27,6 +28,21 @@ def use_public_schema() -> None:
     tenant_connection().set_schema_to_public()
 
 
+def _tables(query: Query) -> set[str]:
+    """The tables ``query`` reads, with those of its subqueries (``Exists``, ``Subquery``)."""
+    tables = {join.table_name for join in query.alias_map.values()}
+    nodes: list = [query.where, *query.annotations.values()]
+    while nodes:
+        node = nodes.pop()
+        inner = getattr(node, "query", None)
+        if isinstance(inner, Query) and inner is not query:
+            tables |= _tables(inner)
+        nodes.extend(getattr(node, "children", ()))
+        if hasattr(node, "get_source_expressions"):
+            nodes.extend(e for e in node.get_source_expressions() if e is not None)
+    return tables
+
+
 def qualified_sql(queryset: QuerySet, *, schema_name: str) -> tuple[str, tuple]:
     """The SQL of ``queryset`` with every table it reads qualified with ``schema_name``.
 
@@ -39,7 +55,7 @@ def qualified_sql(queryset: QuerySet, *, schema_name: str) -> tuple[str, tuple]:
         raise ValueError(f"Not a schema name: {schema_name!r}")
     query = queryset.query.clone()
     sql, params = query.get_compiler(using=queryset.db).as_sql()
-    tables = {join.table_name for join in query.alias_map.values()}
+    tables = _tables(query)
     if not tables:
         return sql, tuple(params)
     quote = connection.ops.quote_name

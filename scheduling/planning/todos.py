@@ -2,7 +2,7 @@
 provider admins): "Forecast for <line> is older than a week". For schedulers (the role, not
 every holder of the right): service lines with no statistics for last week, and statistics
 imports that failed (in the last 14 days, with no later stored import of the same file). One
-query per client schema for each."""
+query for all the user's clients for each (``UNION ALL`` across their schemas)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,17 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db import connection
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
 from bpo.accounts.permissions import can, roles_for
 from bpo.accounts.roles import Action, Role
+from bpo.catalog.models import ServiceLine, ServiceLineStatus
 from bpo.portal.todos import Todo, register
-from scheduling.planning.selectors.forecasts import stale_forecast_lines
+from scheduling.planning.models import ImportStatus, IntervalStatistic, StatisticsImport
+from scheduling.planning.selectors.forecasts import latest_ready_forecasts
+from tenants.db import qualified_sql, union_all
 
 if TYPE_CHECKING:
     from bpo.accounts.models import User
@@ -27,52 +29,74 @@ if TYPE_CHECKING:
 
 STALE_AFTER = timedelta(days=7)
 
+# The columns a stale-forecast to-do needs, of each line's newest ready forecast.
+LATEST = latest_ready_forecasts().values_list(
+    "id", "version", "completed_at", "service_line_id", "service_line__name"
+)
+
 
 @register
 def forecast_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
-    items: list[Todo] = []
-    older_than = timezone.now() - STALE_AFTER
+    """One query for every client: each client's newest ready forecast per active line,
+    ``UNION ALL``; those older than a week are kept."""
+    by_pk = {}
+    selects = []
     for client in clients:
         if not can(user, client, Action.RUN_FORECAST):
             continue
-        with schema_context(client.schema_name):
-            stale = stale_forecast_lines(older_than=older_than)
-        for line, forecast in stale:
-            assert forecast.completed_at is not None
-            items.append(
-                Todo(
-                    title=f"Forecast for {line.name} is older than a week",
-                    detail=f"Version {forecast.version} was made "
-                    f"{(timezone.now() - forecast.completed_at).days} days ago; run a new one "
-                    "with the latest statistics.",
-                    url=reverse("client:forecast_run", args=[client.slug]) + f"?line={line.pk}",
-                    client=client,
-                    when=forecast.completed_at,
-                    kind="forecast_stale",
-                    priority=1,
-                )
+        by_pk[client.pk] = client
+        sql, params = qualified_sql(LATEST, schema_name=client.schema_name)
+        selects.append(
+            (
+                f"SELECT {int(client.pk)}, latest.* FROM ({sql}) AS latest",
+                params,
             )
-    return items
+        )
+    now = timezone.now()
+    older_than = now - STALE_AFTER
+    return [
+        Todo(
+            title=f"Forecast for {line_name} is older than a week",
+            detail=f"Version {version} was made {(now - completed_at).days} days ago; run a "
+            "new one with the latest statistics.",
+            url=reverse("client:forecast_run", args=[by_pk[client_pk].slug]) + f"?line={line_pk}",
+            client=by_pk[client_pk],
+            when=completed_at,
+            kind="forecast_stale",
+            priority=1,
+        )
+        for client_pk, _, version, completed_at, line_pk, line_name in union_all(selects)
+        if completed_at is not None and completed_at < older_than
+    ]
 
 
 FAILED_WITHIN = timedelta(days=14)
 
-# Lines (active or paused) without an interval last week, and failed imports not followed by
-# a stored import of the same file, in one round trip.
-QUERY = """
-SELECT 'line', l.name, NULL::bigint, NULL::timestamptz
-FROM catalog_serviceline l
-WHERE l.status IN ('active', 'paused') AND NOT EXISTS (
-    SELECT 1 FROM planning_intervalstatistic s
-    WHERE s.service_line_id = l.id AND s.starts_at >= %s AND s.starts_at < %s)
-UNION ALL
-SELECT 'import', i.file_name, i.id, i.created_at
-FROM planning_statisticsimport i
-WHERE i.status = 'failed' AND i.created_at >= %s AND NOT EXISTS (
-    SELECT 1 FROM planning_statisticsimport later
-    WHERE later.status = 'committed' AND later.created_at > i.created_at
-      AND later.file_name = i.file_name)
-"""
+
+def _lines_without_statistics(start: datetime, end: datetime) -> QuerySet:
+    """Lines (active or paused) without an interval in ``[start, end)``."""
+    intervals = IntervalStatistic.objects.filter(
+        service_line=OuterRef("pk"), starts_at__gte=start, starts_at__lt=end
+    )
+    return (
+        ServiceLine.objects.filter(status__in=[ServiceLineStatus.ACTIVE, ServiceLineStatus.PAUSED])
+        .filter(~Exists(intervals))
+        .values_list("name")
+    )
+
+
+def _failed_imports(since: datetime) -> QuerySet:
+    """Failed imports since ``since`` not followed by a stored import of the same file."""
+    later = StatisticsImport.objects.filter(
+        status=ImportStatus.COMMITTED,
+        created_at__gt=OuterRef("created_at"),
+        file_name=OuterRef("file_name"),
+    )
+    return (
+        StatisticsImport.objects.filter(status=ImportStatus.FAILED, created_at__gte=since)
+        .filter(~Exists(later))
+        .values_list("file_name", "id", "created_at")
+    )
 
 
 def last_week(client: Client) -> tuple[datetime, datetime]:
@@ -85,7 +109,12 @@ def last_week(client: Client) -> tuple[datetime, datetime]:
 
 @register
 def statistics_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
-    items: list[Todo] = []
+    """One query for every client: each scheduler's client's lines without last week's
+    statistics and its failed imports, ``UNION ALL``."""
+    by_pk = {}
+    weeks = {}
+    selects = []
+    since = timezone.now() - FAILED_WITHIN
     for client in clients:
         # The scheduler imports the statistics; the other holders of the right are not
         # reminded of every client's weekly import.
@@ -93,17 +122,40 @@ def statistics_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
             user, client, Action.IMPORT_STATISTICS
         ):
             continue
-        start, end = last_week(client)
-        with schema_context(client.schema_name), connection.cursor() as cursor:
-            cursor.execute(QUERY, [start, end, timezone.now() - FAILED_WITHIN])
-            rows = cursor.fetchall()
-        lines = [name for kind, name, _, _ in rows if kind == "line"]
-        if lines:
+        by_pk[client.pk] = client
+        weeks[client.pk] = start, end = last_week(client)
+        lines, lines_params = qualified_sql(
+            _lines_without_statistics(start, end), schema_name=client.schema_name
+        )
+        imports, imports_params = qualified_sql(
+            _failed_imports(since), schema_name=client.schema_name
+        )
+        selects.append(
+            (
+                f"SELECT {int(client.pk)}, 'line', line.*, NULL::bigint, NULL::timestamptz "
+                f"FROM ({lines}) AS line",
+                lines_params,
+            )
+        )
+        selects.append(
+            (
+                f"SELECT {int(client.pk)}, 'import', failed.* FROM ({imports}) AS failed",
+                imports_params,
+            )
+        )
+    rows = union_all(selects)
+    items: list[Todo] = []
+    for client_pk, client in by_pk.items():
+        start, end = weeks[client_pk]
+        lines_missing = [
+            name for pk, kind, name, _, _ in rows if pk == client_pk and kind == "line"
+        ]
+        if lines_missing:
             week = start.isocalendar()
             items.append(
                 Todo(
                     title=f"Import last week's statistics ({week.year}-W{week.week:02d})",
-                    detail="No intervals stored for " + ", ".join(lines) + ".",
+                    detail="No intervals stored for " + ", ".join(lines_missing) + ".",
                     url=reverse("client:statistics_upload", args=[client.slug]),
                     client=client,
                     when=end,
@@ -111,8 +163,8 @@ def statistics_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
                     priority=1,
                 )
             )
-        for kind, name, import_id, created_at in rows:
-            if kind == "import":
+        for pk, kind, name, import_id, created_at in rows:
+            if pk == client_pk and kind == "import":
                 items.append(
                     Todo(
                         title=f"Fix the statistics import {name or 'API push'}",

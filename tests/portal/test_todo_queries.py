@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from bpo.accounts.roles import Role
 from bpo.catalog.models import ScriptVersionStatus as Status
 from bpo.portal.todos import todos_for
+from scheduling.planning.models import StatisticsImport
+from scheduling.planning.todos import statistics_todos
 from tenants.db import qualified_sql
 from tests.catalog.factories import EscalationPathFactory, ServiceLineFactory
 from tests.conftest import make_user
@@ -18,9 +20,11 @@ from tests.portal.test_todos import _in_schema, _versions
 
 pytestmark = pytest.mark.django_db
 
-# Failed onboardings, the pilot checklists, the scripts waiting: one read each, and
-# django-tenants' ``SET search_path`` before each (one per cursor).
-QUERIES_WHATEVER_THE_CLIENTS = 6
+# Failed onboardings, the pilot checklists, the scripts waiting, the time-off requests
+# waiting (provider-wide), the stale forecasts: one read each, and django-tenants'
+# ``SET search_path`` before each (one per cursor). (The statistics to-dos are a scheduler's,
+# not a provider admin's: no query here.)
+QUERIES_WHATEVER_THE_CLIENTS = 10
 
 
 def _clients(client_a, client_b, count: int) -> list:
@@ -130,3 +134,35 @@ def test_qualified_sql_names_the_schema_of_every_table_and_refuses_other_names()
     assert params == ("approved",)
     with pytest.raises(ValueError, match="Not a schema name"):
         qualified_sql(rows, schema_name='acme"; drop table x; --')
+
+
+def test_a_schedulers_statistics_to_dos_come_from_each_schema_in_one_query(client_a, client_b):
+    # given a scheduler of A and B; A has a failed import, B a line without last week
+    from tests.factories import MembershipFactory
+
+    scheduler = make_user(Role.SCHEDULER, client_a, email="scheduler-todos@provider.test")
+    MembershipFactory(user=scheduler, role=Role.SCHEDULER, client=client_b)
+    _in_schema(
+        client_a,
+        lambda: StatisticsImport.objects.create(
+            file_name="broken.csv", format="neutral", time_zone="UTC", status="failed"
+        ),
+    )
+    _in_schema(client_b, lambda: ServiceLineFactory(name="Only in B"))
+    statistics_todos(scheduler, [client_a])  # the scheduler's roles are read once per request
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        todos = statistics_todos(scheduler, [client_a, client_b])
+    with CaptureQueriesContext(connection) as many:
+        statistics_todos(scheduler, _clients(client_a, client_b, 30))
+    # then
+    assert sorted((todo.client.slug, todo.kind, todo.detail) for todo in todos) == [
+        (client_a.slug, "statistics_import_failed", "It failed and stored nothing."),
+        (client_b.slug, "statistics_missing", "No intervals stored for Only in B."),
+    ]
+    reads = [query for query in queries if not query["sql"].startswith("SET ")]
+    assert len(reads) == 1
+    # the tables of the NOT EXISTS subqueries are the client's too, not the search path's
+    assert f'"{client_b.schema_name}"."planning_intervalstatistic"' in reads[0]["sql"]
+    assert ' "planning_' not in reads[0]["sql"]
+    assert len(many) == len(queries)

@@ -240,15 +240,19 @@ def forecast_interval_rows(*, forecast: Forecast) -> QuerySet[ForecastInterval]:
     return ForecastInterval.objects.filter(forecast=forecast).order_by("starts_at")
 
 
-def stale_forecast_lines(*, older_than: datetime) -> list[tuple[ServiceLine, Forecast]]:
-    """Active lines whose newest ready forecast was made before ``older_than`` (one query)."""
-    latest = (
+def latest_ready_forecasts() -> QuerySet[Forecast]:
+    """The newest ready forecast of each active line (the to-dos read its columns)."""
+    return (
         Forecast.objects.filter(status=ForecastStatus.READY)
-        .select_related("service_line")
         .filter(service_line__status=ServiceLineStatus.ACTIVE)
         .order_by("service_line_id", "-completed_at", "-id")
         .distinct("service_line_id")
     )
+
+
+def stale_forecast_lines(*, older_than: datetime) -> list[tuple[ServiceLine, Forecast]]:
+    """Active lines whose newest ready forecast was made before ``older_than`` (one query)."""
+    latest = latest_ready_forecasts().select_related("service_line")
     return [
         (forecast.service_line, forecast)
         for forecast in latest
