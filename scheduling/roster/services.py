@@ -55,6 +55,13 @@ REFUSAL_REASON_REQUIRED = "Say why the time off is refused; the agent reads it."
 NOTE_MAX = TimeOffRequest._meta.get_field("note").max_length or 500
 LONGEST_REQUEST_DAYS = 366
 
+# The roster event each decision on a time-off request records.
+DECISION_EVENTS: dict[str, RosterEventAction] = {
+    Status.APPROVED: RosterEventAction.TIME_OFF_APPROVED,
+    Status.REFUSED: RosterEventAction.TIME_OFF_REFUSED,
+    Status.CANCELLED: RosterEventAction.TIME_OFF_CANCELLED,
+}
+
 
 @lru_cache(maxsize=1)
 def _time_zones() -> frozenset[str]:
@@ -600,7 +607,7 @@ class Balance:
 
 
 def balance_of(*, agent: Agent, year: int, today: date | None = None) -> Balance:
-    today = today or timezone.localdate()
+    today = today or agent_today(agent)
     allowance = TimeOffAllowance.objects.filter(agent=agent, year=year).first()
     taken = planned = requested = Decimal(0)
     rows = TimeOffRequest.objects.filter(
@@ -790,19 +797,36 @@ def approve_time_off(*, request: TimeOffRequest, actor: User | None) -> TimeOffR
         )
     _check_team_cap(request)
     _check_allowance(request)
-    request.status = Status.APPROVED
+    return _decide(request, status=Status.APPROVED, actor=actor, said="approved")
+
+
+def _decide(
+    request: TimeOffRequest,
+    *,
+    status: str,
+    actor: User | None,
+    said: str,
+    also_saved: tuple[str, ...] = (),
+) -> TimeOffRequest:
+    """Store a decision on ``request`` (who, when, the new status) and its roster event."""
+    request.status = status
     request.decided_by = actor
     request.decided_at = timezone.now()
-    request.save(update_fields=["status", "decided_by", "decided_at"])
+    request.save(update_fields=["status", "decided_by", "decided_at", *also_saved])
     record_roster_event(
-        action=RosterEventAction.TIME_OFF_APPROVED,
+        action=DECISION_EVENTS[status],
         actor=actor,
         agent=request.agent,
         summary=f"{request.get_kind_display()} of {request.agent.full_name} "
-        f"{request.period_display} approved",
+        f"{request.period_display} {said}",
         details={"request": request.pk},
     )
     return request
+
+
+def agent_today(agent: Agent) -> date:
+    """Today on the agent's own clock (time off is whole days in the agent's zone)."""
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(agent.time_zone)).date()
 
 
 @transaction.atomic
@@ -813,20 +837,14 @@ def refuse_time_off(*, request: TimeOffRequest, reason: str, actor: User | None)
     if len(reason) > 500:
         raise DomainError("At most 500 characters.", field="reason")
     request = _begin(request, (Status.REQUESTED,), "Only a request waiting for a decision")
-    request.status = Status.REFUSED
     request.refusal_reason = reason
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.save(update_fields=["status", "refusal_reason", "decided_by", "decided_at"])
-    record_roster_event(
-        action=RosterEventAction.TIME_OFF_REFUSED,
+    return _decide(
+        request,
+        status=Status.REFUSED,
         actor=actor,
-        agent=request.agent,
-        summary=f"{request.get_kind_display()} of {request.agent.full_name} "
-        f"{request.period_display} refused: {reason}",
-        details={"request": request.pk},
+        said=f"refused: {reason}",
+        also_saved=("refusal_reason",),
     )
-    return request
 
 
 @transaction.atomic
@@ -841,24 +859,12 @@ def cancel_time_off(*, request: TimeOffRequest, actor: User | None) -> TimeOffRe
     if (
         request.status == Status.APPROVED
         and not is_manager
-        and request.starts_on <= timezone.localdate()
+        and request.starts_on <= agent_today(request.agent)
     ):
         raise ConflictError(
             "Time off that has begun can only be cancelled by a scheduler.", field="status"
         )
-    request.status = Status.CANCELLED
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.save(update_fields=["status", "decided_by", "decided_at"])
-    record_roster_event(
-        action=RosterEventAction.TIME_OFF_CANCELLED,
-        actor=actor,
-        agent=request.agent,
-        summary=f"{request.get_kind_display()} of {request.agent.full_name} "
-        f"{request.period_display} cancelled",
-        details={"request": request.pk},
-    )
-    return request
+    return _decide(request, status=Status.CANCELLED, actor=actor, said="cancelled")
 
 
 @dataclass(frozen=True)
