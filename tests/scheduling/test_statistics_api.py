@@ -86,6 +86,26 @@ def test_the_same_key_with_other_rows_is_a_409(client_a, line, scheduler_api):
     assert _stored(client_a)[0][1] == 42
 
 
+def test_a_key_longer_than_stored_is_refused_not_cut(client_a, line, scheduler_api):
+    # given two keys that differ only after their 200th character
+    first, second = "k" * 200 + "-one", "k" * 200 + "-two"
+    # when they push other rows
+    answers = [
+        scheduler_api.post(
+            URL,
+            {"rows": [_row("2026-11-23T14:00:00Z", offered=offered)]},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+        for key, offered in ((first, 42), (second, 50))
+    ]
+    # then both are refused in words, and nothing is stored
+    for response in answers:
+        assert response.status_code == 400
+        assert "at most 200 characters" in response.json()["error"]["message"]
+    assert _stored(client_a) == []
+
+
 def test_a_push_with_a_bad_row_stores_nothing_and_names_it(client_a, line, scheduler_api):
     response = scheduler_api.post(
         URL,

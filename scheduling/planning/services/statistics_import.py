@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 UPLOAD_FOLDER = "statistics-imports"
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 MAX_PUSHED_ROWS = 50_000
+MAX_IDEMPOTENCY_KEY = 200  # StatisticsImport.idempotency_key
 
 
 def background_bytes() -> int:
@@ -224,8 +225,15 @@ def push_interval_statistics(
             f"At most {MAX_PUSHED_ROWS:,} rows per request; send the rest in another.",
             field="rows",
         )
+    key = (idempotency_key or "").strip()
+    if len(key) > MAX_IDEMPOTENCY_KEY:
+        # Never cut it: two long keys sharing a prefix would answer each other's pushes.
+        raise DomainError(
+            f"An Idempotency-Key has at most {MAX_IDEMPOTENCY_KEY} characters; "
+            f"this one has {len(key)}.",
+            field="idempotency_key",
+        )
     digest = _request_hash(rows)
-    key = (idempotency_key or "").strip()[:200]
     if key:
         existing = StatisticsImport.objects.filter(idempotency_key=key).first()
         if existing is not None:
