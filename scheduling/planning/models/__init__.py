@@ -24,6 +24,13 @@ from scheduling.planning.models.imports import (  # noqa: F401
     ImportStatus,
     StatisticsImport,
 )
+from scheduling.planning.models.plans import (  # noqa: F401
+    ActivityKind,
+    Plan,
+    PlanRevision,
+    PlanShift,
+    PlanStatus,
+)
 from scheduling.planning.models.statistics import (  # noqa: F401
     COUNT_FIELDS,
     SECONDS_FIELDS,
