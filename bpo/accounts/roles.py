@@ -60,6 +60,10 @@ class Action(models.TextChoices):
     # Contact statistics and customer experience results (scheduling.planning)
     IMPORT_STATISTICS = "import_statistics"  # upload, preview, commit and push interval rows
     VIEW_STATISTICS = "view_statistics"  # stored interval rows, CX results and past imports
+    # Shift plans (scheduling.planning, issue 10)
+    VIEW_PLANS = "view_plans"  # the client's plans, their grid, coverage and history
+    EDIT_PLANS = "edit_plans"  # move, add or remove shifts of a draft or published plan
+    PUBLISH_PLANS = "publish_plans"  # publish, republish or amend a plan (writes bookings)
 
 
 _ALL_STAFF = STAFF_ROLES
@@ -104,6 +108,13 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
         {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.SCHEDULER}
     ),
     Action.VIEW_STATISTICS: _ALL_STAFF | CLIENT_ROLES,
+    # Shift plans: the provider's own planning, as forecasts are (clients see the SLA it
+    # delivers). Agents and team leads read their weeks through "My week", not here.
+    Action.VIEW_PLANS: frozenset(
+        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.SCHEDULER, Role.FINANCE}
+    ),
+    Action.EDIT_PLANS: frozenset({Role.PROVIDER_ADMIN, Role.SCHEDULER}),
+    Action.PUBLISH_PLANS: frozenset({Role.PROVIDER_ADMIN, Role.SCHEDULER}),
 }
 
 # An offboarded client's records are final: its catalog can be read and exported, not changed.
@@ -144,3 +155,15 @@ MANAGE_ROSTER = frozenset({Role.PROVIDER_ADMIN, Role.SCHEDULER})
 VIEW_ROSTER = MANAGE_ROSTER | {Role.ACCOUNT_MANAGER, Role.FINANCE}
 # Agents request (and cancel) their own time off and read their own balance.
 REQUEST_TIME_OFF = frozenset({Role.AGENT})
+
+# --- Shift plans, bookings, swaps, worked time (issue 10): provider-wide --------------------
+# Start planning runs across clients; approve swaps; enter or import worked time.
+RUN_PLANNING = MANAGE_ROSTER
+APPROVE_SWAPS = MANAGE_ROSTER
+MANAGE_WORKED_TIME = MANAGE_ROSTER
+# Read worked time, adherence and conformance (team leads: their own team's, in the service).
+VIEW_WORKED_TIME = MANAGE_ROSTER | {Role.ACCOUNT_MANAGER, Role.FINANCE, Role.AGENT}
+# Close a period so that its worked time can no longer change (billing reads it).
+LOCK_PERIODS = frozenset({Role.PROVIDER_ADMIN, Role.FINANCE})
+# An agent's own week, calendar feed and swaps (team leads also see their team's week).
+OWN_WEEK = frozenset({Role.AGENT})
