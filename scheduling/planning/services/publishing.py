@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import get_connection, send_mass_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
@@ -381,5 +381,5 @@ def _tell_agents(client, plan: Plan, revision: PlanRevision) -> None:
             "Could not e-mail agents about plan %s revision %s of %s",
             plan.pk,
             revision.number,
-            connection.schema_name,
+            client.schema_name,
         )
