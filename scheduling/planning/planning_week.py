@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from scheduling.engine.optimiser.model import Contract, ShiftTemplate
+from scheduling.engine.optimiser.model import Contract, SchedulingProblem, ShiftTemplate
 
 INTERVAL_MINUTES = 30
 INTERVALS_PER_DAY = 24 * 60 // INTERVAL_MINUTES
@@ -66,14 +67,19 @@ class WeekClock:
 
         A wall time that repeats (the autumn hour) is its first occurrence; one that does not
         exist (the spring hour) is the instant the clock jumps, so times stay in order."""
-        naive = self.origin + timedelta(minutes=minutes)
-        for step in range(0, 4 * 60 + 1, 15):
-            candidate = naive + timedelta(minutes=step)
-            aware = candidate.replace(tzinfo=self.zone)
-            utc = aware.astimezone(UTC)
-            if utc.astimezone(self.zone).replace(tzinfo=None) == candidate:
-                return utc
-        raise ValueError(f"no wall time near {naive} in {self.time_zone}")  # pragma: no cover
+        return _to_utc(self.monday, self.time_zone, minutes)
+
+
+@lru_cache(maxsize=8192)
+def _to_utc(monday: date, time_zone: str, minutes: float) -> datetime:
+    zone = ZoneInfo(time_zone)
+    naive = datetime.combine(monday, time(0)) + timedelta(minutes=minutes)
+    for step in range(0, 4 * 60 + 1, 15):
+        candidate = naive + timedelta(minutes=step)
+        utc = candidate.replace(tzinfo=zone).astimezone(UTC)
+        if utc.astimezone(zone).replace(tzinfo=None) == candidate:
+            return utc
+    raise ValueError(f"no wall time near {naive} in {time_zone}")  # pragma: no cover
 
 
 def place_requirement(
@@ -291,3 +297,109 @@ def coverage_figures(requirement: np.ndarray, coverage: np.ndarray) -> CoverageF
         over_hours=over * hours,
         required_hours=required * hours,
     )
+
+
+# --- queues that the same agents may cover, solved as one ------------------------------------
+
+
+@dataclass(frozen=True)
+class MergedQueues:
+    """Queues whose eligible agents are the same set, merged for the optimiser.
+
+    Two such queues are one queue to the objective: whatever coverage the pair gets can be
+    split to fill both requirements before any is over, so the merged queue's under- and
+    over-coverage equal the sum of the two. Merging is exact, and it keeps the optimiser's
+    model as small as one client's when several clients share the same agents and lines."""
+
+    problem: SchedulingProblem
+    members: tuple[tuple[int, ...], ...]
+    """Original queue indices of each merged queue."""
+
+
+def merge_queues(problem: SchedulingProblem) -> MergedQueues:
+    eligible: dict[frozenset[int], list[int]] = {}
+    for q, name in enumerate(problem.queues):
+        agents = frozenset(a for a, agent in enumerate(problem.agents) if name in agent.skills)
+        eligible.setdefault(agents, []).append(q)
+    members = tuple(tuple(qs) for qs in eligible.values())
+    names = tuple("+".join(problem.queues[q] for q in qs) for qs in members)
+    merged_of = {problem.queues[q]: names[m] for m, qs in enumerate(members) for q in qs}
+    requirement = np.asarray(problem.requirement, dtype=np.int64)
+    merged = replace(
+        problem,
+        queues=names,
+        requirement=np.vstack([requirement[list(qs)].sum(axis=0) for qs in members]),
+        agents=tuple(
+            replace(agent, skills=frozenset(merged_of[s] for s in agent.skills if s in merged_of))
+            for agent in problem.agents
+        ),
+    )
+    return MergedQueues(problem=merged, members=members)
+
+
+def _slots(required: list[int], staying: list[int], count: int) -> list[int]:
+    """How many of ``count`` agents each member queue gets: never more short or over in all
+    than the merged queue, and as many as possible of those already there stay."""
+    total = sum(required)
+    if count <= total:
+        slots = [min(r, s) for r, s in zip(required, staying, strict=True)]
+        room = [r - s for r, s in zip(required, slots, strict=True)]
+    else:
+        slots = list(required)
+        extra = count - total
+        for i, (r, s) in enumerate(zip(required, staying, strict=True)):
+            more = min(extra, max(0, s - r))
+            slots[i] += more
+            extra -= more
+        room = [count] * len(required)  # any member may take what is left over
+    left = count - sum(slots)
+    while left > 0:
+        i = max(range(len(slots)), key=lambda j: (room[j] > 0, required[j] - slots[j], -j))
+        slots[i] += 1
+        room[i] -= 1
+        left -= 1
+    return slots
+
+
+def expand_queues(
+    merged: MergedQueues,
+    queue_of: np.ndarray,
+    requirement: np.ndarray,
+    client_of_queue: Sequence[int],
+) -> np.ndarray:
+    """Each agent's original queue per interval from the merged plan: the agents of a merged
+    queue are split over its members (any split is allowed: they are eligible for all),
+    keeping an agent on the queue it covered the interval before where it can, else on a
+    queue of the same client."""
+    requirement = np.asarray(requirement, dtype=np.int64)
+    result = np.full_like(queue_of, -1)
+    n_agents, horizon = queue_of.shape
+    for m, members in enumerate(merged.members):
+        if len(members) == 1:
+            result[queue_of == m] = members[0]
+    for t in range(horizon):
+        previous = result[:, t - 1] if t > 0 else np.full(n_agents, -1)
+        for m, members in enumerate(merged.members):
+            if len(members) == 1:
+                continue
+            agents = np.flatnonzero(queue_of[:, t] == m)
+            if len(agents) == 0:
+                continue
+            required = [int(requirement[q, t]) for q in members]
+            staying = [int((previous[agents] == q).sum()) for q in members]
+            slots = dict(zip(members, _slots(required, staying, len(agents)), strict=True))
+            pending = []
+            for agent in agents.tolist():
+                before = int(previous[agent])
+                if before in slots and slots[before] > 0:
+                    result[agent, t] = before
+                    slots[before] -= 1
+                else:
+                    pending.append((agent, before))
+            for agent, before in pending:
+                open_ = [q for q in members if slots[q] > 0]
+                same = [q for q in open_ if before >= 0 and client_of_queue[q] == client_of_queue[before]]
+                q = (same or open_)[0]
+                result[agent, t] = q
+                slots[q] -= 1
+    return result

@@ -22,10 +22,13 @@ from scheduling.engine.optimiser import ShiftPlan, solve_schedule
 from scheduling.planning.models import Plan, PlanShift, PlanStatus
 from scheduling.planning.planning_week import (
     INTERVAL_MINUTES,
+    MergedQueues,
+    activities_of,
     client_parts,
     coverage_figures,
+    expand_queues,
+    merge_queues,
     sticky_queues,
-    activities_of,
 )
 from scheduling.planning.services.publishing import discard_plan
 from scheduling.planning.problem import PlanningInput, build_planning_input
@@ -103,11 +106,14 @@ def run_planning(*, run_id: int, timings: dict | None = None) -> PlanningRun:
         report(10, f"Optimising {len(data.agent_ids)} agents over {len(data.queues)} lines")
         with _SolveProgress(job_id, budget, 10, 85):
             solve_started = time.perf_counter()
-            result = solve_schedule(data.problem, time_limit=budget)
+            merged = merge_queues(data.problem)
+            result = solve_schedule(merged.problem, time_limit=budget)
             solve_seconds = time.perf_counter() - solve_started
         report(88, "Storing the draft plans")
         store_started = time.perf_counter()
-        figures = store_drafts(run=run, clients=clients, data=data, result=result)
+        figures = store_drafts(
+            run=run, clients=clients, data=data, merged=merged, result=result
+        )
         store_seconds = time.perf_counter() - store_started
     except Exception as exc:
         message = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
@@ -139,7 +145,12 @@ def _money(value: float) -> str:
 
 
 def store_drafts(
-    *, run: PlanningRun, clients: list, data: PlanningInput, result: ShiftPlan
+    *,
+    run: PlanningRun,
+    clients: list,
+    data: PlanningInput,
+    merged: MergedQueues,
+    result: ShiftPlan,
 ) -> dict:
     """One draft plan per client with its shifts, the run's figures, in one transaction.
     An older draft of the same client and week is discarded."""
@@ -150,7 +161,11 @@ def store_drafts(
     class_of = np.array(
         [classes.setdefault(frozenset(a.skills), len(classes)) for a in problem.agents]
     )
-    queue_of = sticky_queues(result.queue_of, class_of, client_of_queue)
+    # The optimiser planned the merged queues; hand each agent its (client, line) queue per
+    # interval, keeping it on one queue, and one client, as long as the counts allow.
+    on_merged = sticky_queues(result.queue_of, class_of, list(range(len(merged.members))))
+    queue_of = expand_queues(merged, on_merged, problem.requirement, client_of_queue)
+    coverage = np.stack([(queue_of == q).sum(axis=0) for q in range(len(problem.queues))])
     shifts_of: dict[int, list[dict]] = {c.pk: [] for c in clients}
     cost_of: dict[int, float] = {c.pk: 0.0 for c in clients}
     for a, week in enumerate(result.shifts):
@@ -178,7 +193,7 @@ def store_drafts(
                     (part.last - part.first) * INTERVAL_MINUTES / 60 * agent.hourly_cost
                 )
     requirement = np.asarray(problem.requirement)
-    total = coverage_figures(requirement, result.coverage)
+    total = coverage_figures(requirement, coverage)
     overall = {
         "coverage_pct": total.coverage_pct,
         "shortfall_hours": total.shortfall_hours,
@@ -199,7 +214,7 @@ def store_drafts(
     with transaction.atomic():
         for client in clients:
             rows = [q for q, c in enumerate(client_of_queue) if c == client.pk]
-            part = coverage_figures(requirement[rows], result.coverage[rows])
+            part = coverage_figures(requirement[rows], coverage[rows])
             figures = {
                 "coverage_pct": part.coverage_pct,
                 "shortfall_hours": part.shortfall_hours,
