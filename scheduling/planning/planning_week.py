@@ -94,11 +94,13 @@ def place_requirement(
         if agents <= 0:
             continue
         begin = clock.wall_minutes(starts_at)
-        end = clock.wall_minutes(starts_at + timedelta(minutes=minutes))
-        if end <= begin:  # the row straddles the autumn change: its wall time runs back
-            end = begin + minutes
+        # The row's last second, not its end: a row that ends as the clock jumps forward
+        # must not reach into the wall hour that never happens.
+        end = clock.wall_minutes(starts_at + timedelta(minutes=minutes, seconds=-1))
+        if end < begin:  # the row straddles the autumn change: its wall time runs back
+            end = begin + minutes - 1 / 60
         first = max(0, math.floor(begin / INTERVAL_MINUTES))
-        last = min(INTERVALS, math.ceil(end / INTERVAL_MINUTES))
+        last = min(INTERVALS, math.floor(end / INTERVAL_MINUTES) + 1)
         if first < last:
             placed[first:last] = np.maximum(placed[first:last], agents)
     return placed
