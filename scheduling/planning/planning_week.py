@@ -18,8 +18,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -82,9 +82,7 @@ def _to_utc(monday: date, time_zone: str, minutes: float) -> datetime:
     raise ValueError(f"no wall time near {naive} in {time_zone}")  # pragma: no cover
 
 
-def place_requirement(
-    clock: WeekClock, rows: Iterable[tuple[datetime, int, int]]
-) -> np.ndarray:
+def place_requirement(clock: WeekClock, rows: Iterable[tuple[datetime, int, int]]) -> np.ndarray:
     """Agents needed per wall interval of the week from ``(starts_at UTC, minutes, agents)``
     rows (any interval length): each row lands on every interval it overlaps; where several
     land on one interval (a 15-minute requirement, the repeated autumn hour) the largest wins.
@@ -131,8 +129,7 @@ class ContractTerms:
     @property
     def name(self) -> str:
         return (
-            f"{'+'.join(self.templates)}:{self.min_hours:g}-{self.max_hours:g}h:"
-            f"{self.max_shifts}d"
+            f"{'+'.join(self.templates)}:{self.min_hours:g}-{self.max_hours:g}h:{self.max_shifts}d"
         )
 
     def contract(self) -> Contract:
@@ -178,7 +175,7 @@ def sticky_queues(
     count, so this reassigns, interval by interval, each agent first to the queue it covered
     the interval before, then to a queue of the same client, then to what is left."""
     result = np.full_like(queue_of, -1)
-    n_agents, horizon = queue_of.shape
+    horizon = queue_of.shape[1]
     client_of = np.asarray(client_of_queue)
     for k in np.unique(class_of):
         members = np.flatnonzero(class_of == k)
@@ -200,7 +197,9 @@ def sticky_queues(
             still = []
             for agent, before in pending:
                 if before >= 0:
-                    same = [q for q, n in left.items() if n > 0 and client_of[q] == client_of[before]]
+                    same = [
+                        q for q, n in left.items() if n > 0 and client_of[q] == client_of[before]
+                    ]
                     if same:
                         result[agent, t] = same[0]
                         left[same[0]] -= 1
@@ -400,7 +399,11 @@ def expand_queues(
                     pending.append((agent, before))
             for agent, before in pending:
                 open_ = [q for q in members if slots[q] > 0]
-                same = [q for q in open_ if before >= 0 and client_of_queue[q] == client_of_queue[before]]
+                same = [
+                    q
+                    for q in open_
+                    if before >= 0 and client_of_queue[q] == client_of_queue[before]
+                ]
                 q = (same or open_)[0]
                 result[agent, t] = q
                 slots[q] -= 1

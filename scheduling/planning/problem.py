@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Q
 from django_tenants.utils import tenant_context
 
@@ -88,7 +89,10 @@ def _requirement_rows(clock: WeekClock, lines: Sequence[ServiceLine]) -> dict[in
         )
         .order_by("forecast__service_line_id", "starts_at", "-forecast__version")
         .values_list(
-            "forecast__service_line_id", "starts_at", "forecast__interval_minutes", "scheduled_agents"
+            "forecast__service_line_id",
+            "starts_at",
+            "forecast__interval_minutes",
+            "scheduled_agents",
         )
     )
     found: dict[int, list] = defaultdict(list)
@@ -116,9 +120,7 @@ def read_requirements(clock: WeekClock, clients: Sequence) -> tuple[list[Queue],
             )
             requirement = _requirement_rows(clock, lines)
         if not lines:
-            raise DomainError(
-                f"{client.name} has no active service line to plan.", field="clients"
-            )
+            raise DomainError(f"{client.name} has no active service line to plan.", field="clients")
         missing = [line.name for line in lines if not requirement.get(line.pk)]
         if missing:
             raise DomainError(
@@ -140,7 +142,9 @@ def is_skilled(agent: Agent, line: ServiceLine) -> bool:
     if not {s.casefold() for s in line.required_skills} <= skills:
         return False
     if line.languages:
-        return bool({x.casefold() for x in line.languages} & {x.casefold() for x in agent.languages})
+        return bool(
+            {x.casefold() for x in line.languages} & {x.casefold() for x in agent.languages}
+        )
     return True
 
 
@@ -161,8 +165,6 @@ def _allowed_queues(agent: Agent, queues: list[Queue], lines_of: dict) -> frozen
 def _other_bookings(clock: WeekClock, agent_ids: list[int], client_ids: list[int]) -> dict:
     """Bookings of other clients around the week, by agent: (start, end) in wall minutes."""
     margin = timedelta(minutes=REST_MINUTES)
-    from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-
     window = DateTimeTZRange(clock.starts_at - margin, clock.ends_at + margin)
     found: dict[int, list[tuple[float, float]]] = defaultdict(list)
     for agent_id, during in (
@@ -190,7 +192,6 @@ def build_planning_input(
         .distinct()
     )
     active_templates = list(roster_selectors.list_shift_templates(active_only=True))
-    templates = {t.name: t for t in active_templates}
     notes: list[str] = []
     unavailable = engine_unavailability(agents, monday=week_starts_on, time_zone=time_zone)
     booked = _other_bookings(clock, [a.pk for a in agents], client_ids)

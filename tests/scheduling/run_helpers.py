@@ -13,6 +13,34 @@ from scheduling.planning.models import Forecast, StaffingRequirement
 from scheduling.roster.models import AgentServiceLine, AgentSkill, Skill
 from tests.roster.factories import AgentFactory, ShiftTemplateFactory
 
+MONDAY = date(2026, 12, 7)
+
+
+def line_in(client, name: str, **kwargs):
+    from django_tenants.utils import tenant_context
+
+    from tests.catalog.factories import ServiceLineFactory
+
+    with tenant_context(client):
+        return ServiceLineFactory(name=name, **kwargs)
+
+
+def requirement_in(client, line, **kwargs):
+    from django_tenants.utils import tenant_context
+
+    with tenant_context(client):
+        return write_requirement(line, **kwargs)
+
+
+def make_two_clients(client_a, client_b) -> dict:
+    """One line each, a requirement of one agent 08:00-20:00 every day (New York, both)."""
+    lines = {}
+    for client, name in ((client_a, "Orders"), (client_b, "Returns")):
+        line = line_in(client, name)
+        requirement_in(client, line, monday=MONDAY, time_zone="America/New_York")
+        lines[client.pk] = line
+    return lines
+
 
 def daytime(local: datetime) -> int:
     """One agent from 08:00 to 20:00 local, every day."""

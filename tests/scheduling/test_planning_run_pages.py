@@ -3,7 +3,7 @@ its result per client, the list; a scheduler sees only runs of clients they plan
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -13,10 +13,14 @@ from scheduling.planning.workers.planning_runs import run_planning
 from scheduling.roster.models import PlanningRun
 from tests.conftest import make_user
 from tests.factories import MembershipFactory
-from tests.scheduling.run_helpers import day_template, planning_agent
-from tests.scheduling.test_planning_runs import MONDAY, two_clients  # noqa: F401
+from tests.scheduling.run_helpers import MONDAY, day_template, make_two_clients, planning_agent
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_clients(client_a, client_b):
+    return make_two_clients(client_a, client_b)
 
 
 @pytest.fixture
@@ -106,3 +110,37 @@ def test_a_run_with_a_client_the_scheduler_does_not_plan_is_not_found(
     # and the scheduler of both finds it
     client.force_login(planner)
     assert client.get(reverse("planning_runs:run", args=[run.pk])).status_code == 200
+
+
+def test_a_failed_run_is_a_to_do_until_the_week_is_planned(planner, client_a, client_b):
+    from django.utils import timezone
+
+    from bpo.portal.todos import todos_for
+
+    # given a run of the planner's that failed
+    failed = PlanningRun.objects.create(
+        week_starts_on=MONDAY,
+        time_zone="UTC",
+        status="failed",
+        error="No agent",
+        created_by=planner,
+    )
+
+    def kinds():
+        return [t.kind for t in todos_for(user=planner, clients=[client_a, client_b])]
+
+    # then
+    assert kinds().count("planning_run_failed") == 1
+    (todo,) = [t for t in todos_for(user=planner, clients=[]) if t.kind == "planning_run_failed"]
+    assert todo.url == reverse("planning_runs:run", args=[failed.pk])
+    assert "No agent" in todo.detail
+
+    # when a later run of the week is ready, the to-do is gone
+    PlanningRun.objects.create(
+        week_starts_on=MONDAY,
+        time_zone="UTC",
+        status="ready",
+        created_by=planner,
+        created_at=timezone.now() + timedelta(seconds=1),
+    )
+    assert "planning_run_failed" not in kinds()

@@ -4,7 +4,7 @@ refusals, a run end to end through the worker, and a failed run leaving no draft
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,32 +21,25 @@ from scheduling.planning.problem import build_planning_input
 from scheduling.planning.services.planning_runs import plan_week_now, start_planning_run
 from scheduling.planning.workers import planning_runs as workers
 from scheduling.roster.models import Booking, PlanningRun
-from tests.catalog.factories import ServiceLineFactory
 from tests.conftest import make_user
-from tests.scheduling.run_helpers import day_template, planning_agent, write_requirement
+from tests.scheduling.run_helpers import (
+    MONDAY,
+    day_template,
+    line_in,
+    make_two_clients,
+    planning_agent,
+    requirement_in,
+)
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = date(2026, 12, 7)
 LIMIT = 5
-
-
-def line_in(client, name: str, **kwargs):
-    with tenant_context(client):
-        return ServiceLineFactory(name=name, **kwargs)
-
-
-def requirement_in(client, line, **kwargs):
-    with tenant_context(client):
-        return write_requirement(line, **kwargs)
 
 
 def shifts_of(client, **filters) -> list[PlanShift]:
     with tenant_context(client):
         return list(
-            PlanShift.objects.filter(plan__status=PlanStatus.DRAFT, **filters).order_by(
-                "starts_at"
-            )
+            PlanShift.objects.filter(plan__status=PlanStatus.DRAFT, **filters).order_by("starts_at")
         )
 
 
@@ -65,13 +58,7 @@ def scheduler(client_a, client_b):
 
 @pytest.fixture
 def two_clients(client_a, client_b):
-    """One line each, a requirement of one agent 08:00-20:00 every day (New York, both)."""
-    lines = {}
-    for client, name in ((client_a, "Orders"), (client_b, "Returns")):
-        line = line_in(client, name)
-        requirement_in(client, line, monday=MONDAY, time_zone="America/New_York")
-        lines[client.pk] = line
-    return lines
+    return make_two_clients(client_a, client_b)
 
 
 def test_contract_hours_hold_over_both_clients(scheduler, client_a, client_b, two_clients):
@@ -81,7 +68,10 @@ def test_contract_hours_hold_over_both_clients(scheduler, client_a, client_b, tw
 
     # when
     run = plan_week_now(
-        user=scheduler, week_starts_on=MONDAY, clients=[client_a, client_b], time_limit_seconds=LIMIT
+        user=scheduler,
+        week_starts_on=MONDAY,
+        clients=[client_a, client_b],
+        time_limit_seconds=LIMIT,
     )
 
     # then: both drafts together hold at most 40 hours of hers, and some work for each
@@ -161,9 +151,7 @@ def test_other_clients_bookings_block_the_agent_and_count_against_the_contract(
         ("America/New_York", date(2026, 10, 26), 25),  # 1 November
     ],
 )
-def test_dst_weeks_in_two_zones(
-    scheduler, client_a, client_b, time_zone, monday, sunday_hours
-):
+def test_dst_weeks_in_two_zones(scheduler, client_a, client_b, time_zone, monday, sunday_hours):
     # given client A in Lisbon and client B in New York, each with its own local requirement
     # (one agent 08:00-20:00 local), an overnight template spanning the change of the clocks
     client_a.time_zone = "Europe/Lisbon"
@@ -197,7 +185,9 @@ def test_dst_weeks_in_two_zones(
     sunday = clock.to_utc(6 * 24 * 60), clock.to_utc(7 * 24 * 60)
     assert (sunday[1] - sunday[0]) == timedelta(hours=sunday_hours)
     for q, queue in enumerate(data.queues):
-        zone = ZoneInfo(client_a.time_zone if queue.client_id == client_a.pk else "America/New_York")
+        zone = ZoneInfo(
+            client_a.time_zone if queue.client_id == client_a.pk else "America/New_York"
+        )
         for t in range(336):
             start = clock.to_utc(t * 30)
             needed = data.problem.requirement[q, t]
@@ -212,9 +202,8 @@ def test_dst_weeks_in_two_zones(
     for shift in shifts:
         local_start = shift.starts_at.astimezone(zone)
         assert shift.template_name in {"Day", "Night"}
-        wall = (
-            shift.ends_at.astimezone(zone).replace(tzinfo=None)
-            - local_start.replace(tzinfo=None)
+        wall = shift.ends_at.astimezone(zone).replace(tzinfo=None) - local_start.replace(
+            tzinfo=None
         )
         assert wall <= timedelta(hours=8)  # a part for one client may be shorter
         assert shift.ends_at > shift.starts_at
@@ -231,9 +220,7 @@ def test_validation_errors_name_what_is_wrong(scheduler, client_a, client_b, two
             time_limit_seconds=30,
         )
     with pytest.raises(DomainError, match="at least one client"):
-        start_planning_run(
-            user=scheduler, week_starts_on=MONDAY, clients=[], time_limit_seconds=30
-        )
+        start_planning_run(user=scheduler, week_starts_on=MONDAY, clients=[], time_limit_seconds=30)
     with pytest.raises(DomainError, match="5 to 3600"):
         start_planning_run(
             user=scheduler, week_starts_on=MONDAY, clients=[client_a], time_limit_seconds=1

@@ -97,11 +97,21 @@ def test_templates_in_half_hours():
 
 def test_contract_terms_take_off_what_other_clients_booked():
     terms = contract_terms(
-        templates=["Day"], min_hours=32, max_hours=40, days_per_week=5, booked_hours=8, booked_days=1
+        templates=["Day"],
+        min_hours=32,
+        max_hours=40,
+        days_per_week=5,
+        booked_hours=8,
+        booked_days=1,
     )
     assert (terms.min_hours, terms.max_hours, terms.max_shifts) == (24, 32, 4)
     full = contract_terms(
-        templates=["Day"], min_hours=10, max_hours=20, days_per_week=5, booked_hours=30, booked_days=5
+        templates=["Day"],
+        min_hours=10,
+        max_hours=20,
+        days_per_week=5,
+        booked_hours=30,
+        booked_days=5,
     )
     assert (full.min_hours, full.max_hours, full.max_shifts) == (0, 0, 0)
     assert terms.contract().name == terms.name

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from bpo.accounts.permissions import accessible_clients, can_plan_client, can_run_planning
 from bpo.errors import NotFoundError
@@ -62,9 +62,17 @@ def access_planning_run(*, user: User, run_id) -> PlanningRun:
 
 
 def list_failed_runs(*, user: User, since) -> list[PlanningRun]:
-    """Failed runs of ``user``'s own since ``since`` (for the home page's to-dos)."""
+    """``user``'s own runs failed since ``since`` with no later ready run of the same week
+    (for the home page's to-dos): one query."""
+    later_ready = PlanningRun.objects.filter(
+        week_starts_on=OuterRef("week_starts_on"),
+        status=PlanningRunStatus.READY,
+        created_at__gt=OuterRef("created_at"),
+    )
     return list(
         PlanningRun.objects.filter(
             created_by=user, status=PlanningRunStatus.FAILED, created_at__gte=since
-        ).order_by("-created_at")[:5]
+        )
+        .exclude(Exists(later_ready))
+        .order_by("-created_at")[:5]
     )

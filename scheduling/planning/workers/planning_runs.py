@@ -30,8 +30,8 @@ from scheduling.planning.planning_week import (
     merge_queues,
     sticky_queues,
 )
-from scheduling.planning.services.publishing import discard_plan
 from scheduling.planning.problem import PlanningInput, build_planning_input
+from scheduling.planning.services.publishing import discard_plan
 from scheduling.roster.models import PlanningRun, PlanningRunStatus
 
 logger = logging.getLogger(__name__)
@@ -111,9 +111,7 @@ def run_planning(*, run_id: int, timings: dict | None = None) -> PlanningRun:
             solve_seconds = time.perf_counter() - solve_started
         report(88, "Storing the draft plans")
         store_started = time.perf_counter()
-        figures = store_drafts(
-            run=run, clients=clients, data=data, merged=merged, result=result
-        )
+        figures = store_drafts(run=run, clients=clients, data=data, merged=merged, result=result)
         store_seconds = time.perf_counter() - store_started
     except Exception as exc:
         message = exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
@@ -178,7 +176,9 @@ def store_drafts(
             for part in client_parts(
                 first, template.length_intervals, queue_of[a], client_of_queue
             ):
-                starts_at, ends_at, main, activities = activities_of(data.clock, part, line_of_queue)
+                starts_at, ends_at, main, activities = activities_of(
+                    data.clock, part, line_of_queue
+                )
                 shifts_of[part.client].append(
                     {
                         "agent_id": data.agent_ids[a],

@@ -216,7 +216,9 @@ class Command(BaseCommand):
                 )
                 lines = []
                 for q, (name, skill) in enumerate(LINES):
-                    line = ServiceLine.objects.filter(name=name).first() or ServiceLine.objects.create(
+                    line = ServiceLine.objects.filter(
+                        name=name
+                    ).first() or ServiceLine.objects.create(
                         name=name, channel="voice", direction="inbound"
                     )
                     line.status = ServiceLineStatus.ACTIVE
@@ -281,7 +283,10 @@ class Command(BaseCommand):
                     cost_currency="USD",
                     availability={}
                     if engine_agent.works_nights
-                    else {day: "05:00-24:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+                    else {
+                        day: "05:00-24:00"
+                        for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+                    },
                     starts_on=date(2020, 1, 1),
                 )
             )
