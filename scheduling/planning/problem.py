@@ -244,7 +244,9 @@ def build_planning_input(
         agent_ids.append(agent.pk)
     if not engine_agents:
         names = ", ".join(c.name for c in clients)
-        raise DomainError(f"No agent of the roster may work for {names} this week.", "clients")
+        raise DomainError(
+            f"No agent of the roster may work for {names} this week.", field="clients"
+        )
     problem = SchedulingProblem(
         queues=tuple(q.key for q in queues),
         requirement=requirement,

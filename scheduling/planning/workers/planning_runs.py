@@ -214,12 +214,12 @@ def store_drafts(
     with transaction.atomic():
         for client in clients:
             rows = [q for q, c in enumerate(client_of_queue) if c == client.pk]
-            part = coverage_figures(requirement[rows], coverage[rows])
+            covered = coverage_figures(requirement[rows], coverage[rows])
             figures = {
-                "coverage_pct": part.coverage_pct,
-                "shortfall_hours": part.shortfall_hours,
-                "over_hours": part.over_hours,
-                "required_hours": part.required_hours,
+                "coverage_pct": covered.coverage_pct,
+                "shortfall_hours": covered.shortfall_hours,
+                "over_hours": covered.over_hours,
+                "required_hours": covered.required_hours,
                 "cost": _money(cost_of[client.pk]),
                 "shifts": len(shifts_of[client.pk]),
                 "run_objective": overall["objective"],
