@@ -335,3 +335,28 @@ def test_a_failed_run_leaves_no_draft(scheduler, client_a, client_b, two_clients
     assert run.status == "failed" and "disk full" in run.error
     assert Job.objects.get(pk=run.job_id).status == "failed"
     assert connection.schema_name == "public"
+
+
+def test_a_second_run_of_the_week_waits_for_the_first(
+    scheduler, client_a, client_b, two_clients, django_capture_on_commit_callbacks
+):
+    from bpo.errors import ConflictError
+
+    planning_agent([client_a, client_b], templates=[day_template()])
+    with django_capture_on_commit_callbacks(execute=False):
+        start_planning_run(
+            user=scheduler, week_starts_on=MONDAY, clients=[client_a], time_limit_seconds=30
+        )
+    with pytest.raises(ConflictError, match="in progress"):
+        start_planning_run(
+            user=scheduler,
+            week_starts_on=MONDAY,
+            clients=[client_b, client_a],
+            time_limit_seconds=30,
+        )
+    # another week, or clients that share nothing with the running one, may start
+    with django_capture_on_commit_callbacks(execute=False):
+        start_planning_run(
+            user=scheduler, week_starts_on=MONDAY, clients=[client_b], time_limit_seconds=30
+        )
+    assert PlanningRun.objects.count() == 2
