@@ -18,17 +18,20 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+import psycopg
 from django.conf import settings
 from django.core.mail import get_connection, send_mass_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
+from psycopg.types.range import Range
 
 from bpo.dates import format_when
 from bpo.errors import ConflictError, DomainError
-from scheduling.planning.models import Plan, PlanRevision, PlanShift, PlanStatus
+from scheduling.planning.models import Plan, PlanRevision, PlanStatus
 from scheduling.roster.models import Agent, Booking
 from tenants.db import tenant_connection
 
@@ -79,17 +82,51 @@ def _client():
 # --- What publishing would change ---------------------------------------------------------
 
 
-def _shift_key(agent_id: int, starts_at: datetime, ends_at: datetime, line_id) -> tuple:
-    return (agent_id, starts_at, ends_at, line_id)
+class _Shift(NamedTuple):
+    """A plan's shift as publishing reads it (rows, not model instances: a week of a large
+    client holds thousands)."""
+
+    pk: int
+    agent_id: int
+    starts_at: datetime
+    ends_at: datetime
+    service_line_id: int | None
 
 
-def _published_bookings(client, plan: Plan) -> list[Booking]:
+class _Booked(NamedTuple):
+    pk: int
+    agent_id: int
+    starts_at: datetime
+    ends_at: datetime
+    service_line_id: int | None
+    plan_id: int
+    shift_id: int
+
+
+def _key(row: _Shift | _Booked) -> tuple:
+    return (row.agent_id, row.starts_at, row.ends_at, row.service_line_id)
+
+
+def _shifts_of(plan: Plan) -> list[_Shift]:
+    fields = ("pk", "agent_id", "starts_at", "ends_at", "service_line_id")
+    return [
+        _Shift(*row) for row in plan.shifts.order_by("starts_at", "agent_id").values_list(*fields)
+    ]
+
+
+def _published_bookings(client, plan: Plan) -> list[_Booked]:
     """The bookings this plan's publication replaces: its own, and those of any other plan of
     the client that is published for the same week."""
     plan_ids = [plan.pk, *_other_published(plan).values_list("pk", flat=True)]
-    return list(
-        Booking.objects.filter(client=client, plan_id__in=plan_ids).order_by("during", "agent_id")
+    rows = (
+        Booking.objects.filter(client=client, plan_id__in=plan_ids)
+        .order_by("during", "agent_id")
+        .values_list("pk", "agent_id", "during", "service_line_id", "plan_id", "shift_id")
     )
+    return [
+        _Booked(pk, agent, during.lower, during.upper, line, plan_id, shift)
+        for pk, agent, during, line, plan_id, shift in rows
+    ]
 
 
 def _other_published(plan: Plan):
@@ -108,14 +145,11 @@ def _describe(agent_names: dict[int, str], agent_id, starts_at, ends_at, line_id
     }
 
 
-def _changes(client, plan: Plan, shifts: list[PlanShift], bookings: list[Booking]) -> dict:
+def _changes(client, plan: Plan, shifts: list[_Shift], bookings: list[_Booked]) -> dict:
     agent_ids = {s.agent_id for s in shifts} | {b.agent_id for b in bookings}
     names = dict(Agent.objects.filter(pk__in=agent_ids).values_list("pk", "full_name"))
-    booked = {
-        _shift_key(b.agent_id, b.during.lower, b.during.upper, b.service_line_id): b
-        for b in bookings
-    }
-    planned = {_shift_key(s.agent_id, s.starts_at, s.ends_at, s.service_line_id): s for s in shifts}
+    booked = {_key(b): b for b in bookings}
+    planned = {_key(s): s for s in shifts}
     kept = booked.keys() & planned.keys()
     added_shifts = [planned[k] for k in planned.keys() - kept]
     removed_bookings = [booked[k] for k in booked.keys() - kept]
@@ -132,11 +166,7 @@ def _changes(client, plan: Plan, shifts: list[PlanShift], bookings: list[Booking
             added.append(entry)
         else:
             entry["before"] = _describe(
-                names,
-                before.agent_id,
-                before.during.lower,
-                before.during.upper,
-                before.service_line_id,
+                names, before.agent_id, before.starts_at, before.ends_at, before.service_line_id
             )
             moved.append(entry)
     still_removed = {b.pk for b in removed_by_shift.values()} | {
@@ -144,7 +174,7 @@ def _changes(client, plan: Plan, shifts: list[PlanShift], bookings: list[Booking
     }
     removed = [
         {
-            **_describe(names, b.agent_id, b.during.lower, b.during.upper, b.service_line_id),
+            **_describe(names, b.agent_id, b.starts_at, b.ends_at, b.service_line_id),
             "shift_id": b.shift_id,
         }
         for b in removed_bookings
@@ -164,8 +194,7 @@ def plan_changes(*, plan: Plan) -> dict:
     ``removed`` and ``moved`` shifts (each with agent, times and line; a moved one with
     ``before``) and the count left ``unchanged``."""
     client = _client()
-    shifts = list(plan.shifts.all())
-    changes = _changes(client, plan, shifts, _published_bookings(client, plan))
+    changes = _changes(client, plan, _shifts_of(plan), _published_bookings(client, plan))
     changes.pop("_kept")
     return changes
 
@@ -198,7 +227,7 @@ def publish_plan(*, plan: Plan, user, reason: str = "") -> PlanRevision:
             raise DomainError(
                 "Say why the published week changes (for example: a sick call).", field="reason"
             )
-        shifts = list(locked.shifts.all())
+        shifts = _shifts_of(locked)
         bookings = _published_bookings(client, locked)
         changes = _changes(client, locked, shifts, bookings)
         changes.pop("_kept")
@@ -234,59 +263,65 @@ def publish_plan(*, plan: Plan, user, reason: str = "") -> PlanRevision:
     return revision
 
 
-def _write_bookings(client, plan, shifts, bookings, number: int) -> None:
+def _write_bookings(client, plan, shifts: list[_Shift], bookings: list[_Booked], number: int):
     """Replace the week's bookings that no longer match by the plan's shifts, inside the
     caller's transaction; turn the ledger's exclusion violation into a ``PublishConflict``.
 
     A booking stays when it is this plan's booking of the same shift with the same agent,
     times and line; every other booking of the week goes, and every shift without such a
-    booking is written (so the bookings of a replaced plan are rewritten to point here)."""
+    booking is written (so the bookings of a replaced plan are rewritten to point here). The
+    new rows go in by ``COPY`` (a week of a large client is thousands of rows; the constraint
+    checks each row all the same)."""
     shift_by_pk = {s.pk: s for s in shifts}
 
-    def still_exact(booking: Booking) -> bool:
+    def still_exact(booking: _Booked) -> bool:
         shift = shift_by_pk.get(booking.shift_id) if booking.plan_id == plan.pk else None
-        return shift is not None and _shift_key(
-            shift.agent_id, shift.starts_at, shift.ends_at, shift.service_line_id
-        ) == _shift_key(
-            booking.agent_id, booking.during.lower, booking.during.upper, booking.service_line_id
-        )
+        return shift is not None and _key(shift) == _key(booking)
 
     exact = {b.shift_id for b in bookings if still_exact(b)}
     stale = [b.pk for b in bookings if b.shift_id not in exact or b.plan_id != plan.pk]
-    fresh = [
-        Booking(
-            agent_id=s.agent_id,
-            client=client,
-            service_line_id=s.service_line_id,
-            during=DateTimeTZRange(s.starts_at, s.ends_at),
-            plan_id=plan.pk,
-            shift_id=s.pk,
-            revision=number,
-        )
-        for s in shifts
-        if s.pk not in exact
-    ]
+    fresh = [s for s in shifts if s.pk not in exact]
+    now = timezone.now()
     try:
         with transaction.atomic():
             Booking.objects.filter(pk__in=stale).delete()
-            Booking.objects.bulk_create(fresh, batch_size=2000)
-    except IntegrityError as error:
+            with connection.cursor() as cursor, cursor.copy(_COPY_BOOKINGS) as copy:
+                for s in fresh:
+                    copy.write_row(
+                        (
+                            s.agent_id,
+                            client.pk,
+                            s.service_line_id,
+                            Range(s.starts_at, s.ends_at, "[)"),
+                            plan.pk,
+                            s.pk,
+                            number,
+                            now,
+                        )
+                    )
+    except (IntegrityError, psycopg.errors.ExclusionViolation) as error:
         if "roster_booking_no_overlap" not in str(error):
             raise
         raise PublishConflict(_conflicts(client, plan, fresh, stale)) from error
+
+
+_COPY_BOOKINGS = (
+    f"COPY {Booking._meta.db_table} (agent_id, client_id, service_line_id, during, plan_id,"
+    " shift_id, revision, created_at) FROM STDIN"
+)
 
 
 def _overlap(a_start, a_end, b_start, b_end) -> bool:
     return a_start < b_end and b_start < a_end
 
 
-def _conflicts(client, plan, fresh: list[Booking], stale: list[int]) -> list[BookingConflict]:
+def _conflicts(client, plan, fresh: list[_Shift], stale: list[int]) -> list[BookingConflict]:
     """Which of ``fresh`` overlap a booking that stays, or one another: one query over the
     agents' bookings in the plan's span."""
     if not fresh:
         return []
     agent_ids = {b.agent_id for b in fresh}
-    span = DateTimeTZRange(min(b.during.lower for b in fresh), max(b.during.upper for b in fresh))
+    span = DateTimeTZRange(min(b.starts_at for b in fresh), max(b.ends_at for b in fresh))
     holding = (
         Booking.objects.filter(agent_id__in=agent_ids, during__overlap=span)
         .exclude(pk__in=stale)
@@ -305,8 +340,8 @@ def _conflicts(client, plan, fresh: list[Booking], stale: list[int]) -> list[Boo
             (booking.during.lower, booking.during.upper, held_by)
         )
     found: list[BookingConflict] = []
-    for new in sorted(fresh, key=lambda b: (b.during.lower, b.agent_id)):
-        start, end = new.during.lower, new.during.upper
+    for new in sorted(fresh, key=lambda b: (b.starts_at, b.agent_id)):
+        start, end = new.starts_at, new.ends_at
         for other_start, other_end, held_by in others.get(new.agent_id, []):
             if _overlap(start, end, other_start, other_end):
                 found.append(
