@@ -205,8 +205,12 @@ def may_serve(*, agent: Agent, booking: Booking) -> str:
 # --- the steps ------------------------------------------------------------------------------------
 
 
-def _is_own(agent: Agent, actor: User | None) -> bool:
-    return actor is not None and actor.pk is not None and agent.user_id == actor.pk
+def _may_act_for(agent: Agent, actor: User | None) -> bool:
+    """The agent themself, the roster's managers, or the system (``actor=None``: demo data,
+    commands)."""
+    if actor is None or can_manage_roster(actor):
+        return True
+    return actor.pk is not None and agent.user_id == actor.pk
 
 
 def _lock_swap(swap: ShiftSwap, sources: tuple[str, ...], refusal: str) -> ShiftSwap:
@@ -231,7 +235,7 @@ def offer_shift(
     booking = Booking.objects.select_for_update().select_related("agent", "client").get(
         pk=booking.pk
     )
-    if not (_is_own(booking.agent, actor) or (actor is not None and can_manage_roster(actor))):
+    if not _may_act_for(booking.agent, actor):
         raise PermissionDeniedError("You can only offer your own shifts.", field="booking")
     if booking.during.lower <= now:
         raise ConflictError("This shift has begun: it can no longer be offered.", field="booking")
@@ -264,7 +268,7 @@ def take_shift(
     """``taker`` takes an offered shift: refused in words when a rule breaks for them; else
     taken, and approved at once when nothing warns and the setting allows it."""
     now = now or timezone.now()
-    if not (_is_own(taker, actor) or (actor is not None and can_manage_roster(actor))):
+    if not _may_act_for(taker, actor):
         raise PermissionDeniedError("You can only take shifts for yourself.", field="agent")
     swap = _lock_swap(swap, (SwapStatus.OFFERED,), "Only an offered shift can be taken")
     booking = swap.booking
@@ -401,7 +405,7 @@ def withdraw_swap(*, swap: ShiftSwap, actor: User | None) -> ShiftSwap:
     swap = _lock_swap(
         swap, (SwapStatus.OFFERED, SwapStatus.TAKEN), "Only an open offer can be withdrawn"
     )
-    if not (_is_own(swap.offered_by, actor) or (actor is not None and can_manage_roster(actor))):
+    if not _may_act_for(swap.offered_by, actor):
         raise PermissionDeniedError("You can only withdraw your own offers.", field="status")
     swap.status = SwapStatus.CANCELLED
     swap.save(update_fields=["status"])
