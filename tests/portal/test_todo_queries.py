@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 # waiting (provider-wide), the stale forecasts: one read each, and django-tenants'
 # ``SET search_path`` before each (one per cursor). (The statistics to-dos are a scheduler's,
 # not a provider admin's: no query here.)
-QUERIES_WHATEVER_THE_CLIENTS = 10
+QUERIES_WHATEVER_THE_CLIENTS = 12  # + the swaps waiting for approval (provider-wide)
 
 
 def _clients(client_a, client_b, count: int) -> list:
