@@ -138,9 +138,7 @@ def taker_problems(*, booking: Booking, taker: Agent) -> list[str]:
             f"{taker.full_name} would work {_hours(total)} in the week of "
             f"{format_when(week_start_of(local_day), 'day')}, at most {_hours(maximum)}."
         )
-    working_days = {timezone.localtime(o.during.lower, zone).date() for o in in_week} | {
-        local_day
-    }
+    working_days = {timezone.localtime(o.during.lower, zone).date() for o in in_week} | {local_day}
     if taker.days_per_week and len(working_days) > taker.days_per_week:
         problems.append(
             f"{taker.full_name} would work {len(working_days)} days in the week of "
@@ -187,9 +185,7 @@ def may_serve(*, agent: Agent, booking: Booking) -> str:
     """Why ``agent`` may not serve ``booking``'s client and line ("" when they may): the
     roster's "may serve" rows and the line's required skills (read in the client's schema)."""
     allowed = agent.service_lines.filter(client_id=booking.client_id)
-    if not any(
-        row.service_line_id in (None, booking.service_line_id) for row in allowed
-    ):
+    if not any(row.service_line_id in (None, booking.service_line_id) for row in allowed):
         return f"{agent.full_name} does not serve this line of {booking.client.name}."
     guide = line_guides([(booking.client, booking.service_line_id)]).get(
         (booking.client_id, booking.service_line_id or 0)
@@ -232,8 +228,8 @@ def offer_shift(
 ) -> ShiftSwap:
     """The booking's agent offers it to colleagues; only a shift that has not begun, once."""
     now = now or timezone.now()
-    booking = Booking.objects.select_for_update().select_related("agent", "client").get(
-        pk=booking.pk
+    booking = (
+        Booking.objects.select_for_update().select_related("agent", "client").get(pk=booking.pk)
     )
     if not _may_act_for(booking.agent, actor):
         raise PermissionDeniedError("You can only offer your own shifts.", field="booking")

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -126,14 +126,15 @@ def calendar_rotate(request):
     return redirect("roster:my_week")
 
 
-@require_GET
 def calendar_feed(request, token: str):
     """The agent's bookings as iCalendar, 4 weeks back to 12 ahead. No login: the token is
-    the credential."""
+    the credential (an unknown one is 404 whatever the method)."""
     try:
         feed = week.feed_of_token(token)
     except NotFoundError:
         raise Http404("No such calendar.") from None
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     now = timezone.now()
     bookings, guides = week.feed_bookings(agent=feed.agent, now=now)
     body = calendar.build_calendar(agent=feed.agent, bookings=bookings, guides=guides, now=now)

@@ -14,9 +14,18 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django_tenants.utils import tenant_context
 
+from bpo.catalog.models import (
+    EscalationPath,
+    EscalationTier,
+    ScriptSection,
+    ScriptVersion,
+    ScriptVersionStatus,
+    ServiceLine,
+)
+from bpo.catalog.selectors.scripts import rendered_sections_with_samples
 from bpo.errors import NotFoundError
 from scheduling.roster.models import (
     Agent,
@@ -89,17 +98,6 @@ class LineGuide:
 def line_guides(pairs: Iterable[tuple]) -> dict[tuple[int, int], LineGuide]:
     """The ``LineGuide`` of each ``(client, line_id)``: per client, one schema switch and four
     queries (lines, published versions with their sections, escalation paths with tiers)."""
-    from bpo.catalog.models import (
-        EscalationPath,
-        EscalationTier,
-        ScriptSection,
-        ScriptVersion,
-        ScriptVersionStatus,
-        ServiceLine,
-    )
-    from bpo.catalog.rendering import render_sections
-    from django.db.models import Prefetch
-
     by_client: dict[int, tuple] = {}
     for client, line_id in pairs:
         if line_id is None:
@@ -134,8 +132,7 @@ def line_guides(pairs: Iterable[tuple]) -> dict[tuple[int, int], LineGuide]:
                     continue
                 guide.script_title = version.script.title
                 guide.script_version = version.number
-                samples = {v.name: v.sample_value for v in version.variables.all()}
-                guide.sections = render_sections(version.sections.all(), samples=samples)
+                guide.sections = rendered_sections_with_samples(version)
             paths = EscalationPath.objects.filter(service_line_id__in=line_ids).prefetch_related(
                 Prefetch("tiers", queryset=EscalationTier.objects.order_by("level"))
             )
@@ -336,8 +333,6 @@ def list_decided_swaps(*, limit: int = 15) -> list[ShiftSwap]:
 
 def count_swaps_to_approve() -> tuple[int, datetime | None]:
     """How many taken swaps wait, and since when: one query."""
-    from django.db.models import Count, Min
-
     row = ShiftSwap.objects.filter(status=SwapStatus.TAKEN).aggregate(
         count=Count("id"), oldest=Min("taken_at")
     )

@@ -77,7 +77,7 @@ def test_my_week_shows_each_shift_with_client_line_script_and_path(
     ana, week_of_ana, django_assert_max_num_queries
 ):
     # given
-    monday, first, second = week_of_ana
+    monday, first, _ = week_of_ana
     browser = signed_in(ana.user)
     browser.get(reverse("roster:my_week"))  # the calendar feed is made on the first visit
     url = reverse("roster:my_week") + f"?week={monday.date().isoformat()}"
@@ -226,9 +226,7 @@ def test_an_unknown_token_is_404_and_rotating_ends_the_old_address(ana):
 # --- swaps through the pages ------------------------------------------------------------------
 
 
-def test_an_offer_is_taken_from_my_week_and_approved_by_the_scheduler(
-    ana, client_a, settings
-):
+def test_an_offer_is_taken_from_my_week_and_approved_by_the_scheduler(ana, client_a, settings):
     # given
     settings.SWAP_AUTO_APPROVE = False
     colleague_user = make_user("agent", client_a, email="col@provider.test")
@@ -242,7 +240,9 @@ def test_an_offer_is_taken_from_my_week_and_approved_by_the_scheduler(
     assert offer.status_code == 302
     swap = ShiftSwap.objects.get(booking=booking)
     # an agent cannot offer someone else's shift (not found)
-    assert ana_browser.post(reverse("roster:swap_offer"), {"booking": booking.pk}).status_code == 404
+    assert (
+        ana_browser.post(reverse("roster:swap_offer"), {"booking": booking.pk}).status_code == 404
+    )
     # then Ana sees the offer and takes it
     assert "Carla Colleague" in ana_browser.get(reverse("roster:my_week")).content.decode()
     take = reverse("roster:swap_step", args=[swap.pk, "take"])

@@ -71,7 +71,9 @@ def test_a_take_that_breaks_no_rule_is_approved_at_once_and_moves_both_rows(
     assert Booking.objects.get(pk=booking.pk).agent_id == taker.pk
     assert shift_agent_id(booking) == taker.pk
     assert connection.schema_name == "public"
-    actions = list(RosterEvent.objects.filter(details__swap=swap.pk).values_list("action", flat=True))
+    actions = list(
+        RosterEvent.objects.filter(details__swap=swap.pk).values_list("action", flat=True)
+    )
     assert sorted(actions) == ["swap_approved", "swap_offered", "swap_taken"]
 
 
@@ -124,8 +126,12 @@ def test_an_overlapping_booking_of_another_client_refuses(people, lines, client_
 def test_approved_time_off_refuses(people, lines, client_a):
     giver, taker = people
     TimeOffRequest.objects.create(
-        agent=taker, starts_on=at(2, 0).date(), ends_on=at(2, 0).date(), kind="vacation",
-        status="approved", days=1,
+        agent=taker,
+        starts_on=at(2, 0).date(),
+        ends_on=at(2, 0).date(),
+        kind="vacation",
+        status="approved",
+        days=1,
     )
     _, swap = offered(giver, client_a, lines[0], at(2, 8))
     with pytest.raises(ConflictError, match="has approved vacation"):
