@@ -475,15 +475,15 @@ def _tell_agents(swap_id: int) -> None:
 # --- the calendar feed ----------------------------------------------------------------------------
 
 
-def calendar_feed_of(*, agent: Agent) -> CalendarFeed:
-    """The agent's feed, made on first use (a secret address nobody has seen yet)."""
+def ensure_calendar_feed(*, agent: Agent) -> CalendarFeed:
+    """The agent's feed, made when first asked for (demo data, tests)."""
     feed, _ = CalendarFeed.objects.get_or_create(agent=agent)
     return feed
 
 
 @transaction.atomic
 def rotate_calendar_feed(*, agent: Agent, actor: User | None) -> CalendarFeed:
-    """A new secret address; the old one answers 404 from now on."""
+    """The agent's first secret address, or a new one: the old one answers 404 from now on."""
     feed, created = CalendarFeed.objects.select_for_update().get_or_create(agent=agent)
     if not created:
         feed.token = secrets.token_urlsafe()

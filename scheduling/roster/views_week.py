@@ -87,7 +87,7 @@ def my_week(request):
     the_week = week.agent_week(
         agent=agent, week_starts_on=monday, now=now, also=[o.booking for o in offers]
     )
-    feed = swaps.calendar_feed_of(agent=agent)
+    feed = week.calendar_feed_of(agent=agent)  # None until the agent asks for an address
     return render(
         request,
         "roster/my_week.html",
@@ -101,7 +101,9 @@ def my_week(request):
             "form": form,
             "feed_url": request.build_absolute_uri(
                 reverse("roster:calendar_feed", kwargs={"token": feed.token})
-            ),
+            )
+            if feed is not None
+            else "",
             "feed": feed,
             "leads_team": bool(week.teams_led_by(request.user)),
         },
@@ -112,10 +114,14 @@ def my_week(request):
 @provider_page(can_use_roster)
 @require_POST
 def calendar_rotate(request):
-    """A new secret calendar address (after the page's confirmation); the old one ends."""
+    """The agent's first calendar address, or a new one (after the page's confirmation): the
+    old one ends."""
     agent = selectors.agent_of_user(request.user)
     if agent is None:
         messages.error(request, "Your account is not linked to an agent of the roster.")
+    elif week.calendar_feed_of(agent=agent) is None:
+        swaps.rotate_calendar_feed(agent=agent, actor=request.user)
+        messages.success(request, "Your calendar address is ready; subscribe to it below.")
     elif request.POST.get("confirm") != "yes":
         messages.error(request, "Confirm that the old address should stop working.")
     else:

@@ -357,6 +357,10 @@ def feed_of_token(token: str) -> CalendarFeed:
         raise NotFoundError("No such calendar.") from None
 
 
+def calendar_feed_of(*, agent: Agent) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(agent=agent).first()
+
+
 def feed_bookings(*, agent: Agent, now: datetime) -> tuple[list[Booking], dict]:
     """The agent's bookings of the feed's window, and the guides of their lines."""
     starts_at = now - timedelta(weeks=FEED_WEEKS_BACK)

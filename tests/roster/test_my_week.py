@@ -79,7 +79,8 @@ def test_my_week_shows_each_shift_with_client_line_script_and_path(
     # given
     monday, first, _ = week_of_ana
     browser = signed_in(ana.user)
-    browser.get(reverse("roster:my_week"))  # the calendar feed is made on the first visit
+    browser.post(reverse("roster:calendar_rotate"))  # the first address needs no confirmation
+    browser.get(reverse("roster:my_week"))
     url = reverse("roster:my_week") + f"?week={monday.date().isoformat()}"
     # when: 26 reads for two clients' schemas (each after django-tenants' SET search_path);
     # per client at most six (lines, published versions, sections, variables, paths, tiers)
@@ -153,7 +154,7 @@ def _events(response) -> dict:
 def test_the_feed_parsed_back_matches_the_bookings(ana, week_of_ana, client_a, client_b):
     # given
     _, first, second = week_of_ana
-    feed = swaps.calendar_feed_of(agent=ana)
+    feed = swaps.ensure_calendar_feed(agent=ana)
     anonymous = BrowserClient()
     # when
     response = _feed(anonymous, feed.token)
@@ -178,7 +179,7 @@ def test_the_feed_parsed_back_matches_the_bookings(ana, week_of_ana, client_a, c
 def test_a_republished_shift_keeps_its_uid_and_a_removed_one_disappears(ana, week_of_ana):
     # given the feed as a calendar app fetched it
     _, first, second = week_of_ana
-    feed = swaps.calendar_feed_of(agent=ana)
+    feed = swaps.ensure_calendar_feed(agent=ana)
     before = _events(_feed(BrowserClient(), feed.token))
     # when the plan is republished: the first shift moved two hours later (revision 2), the
     # second removed
@@ -205,12 +206,13 @@ def test_a_republished_shift_keeps_its_uid_and_a_removed_one_disappears(ana, wee
 
 def test_an_unknown_token_is_404_and_rotating_ends_the_old_address(ana):
     # given
-    feed = swaps.calendar_feed_of(agent=ana)
+    feed = swaps.ensure_calendar_feed(agent=ana)
     old = feed.token
     assert _feed(BrowserClient(), old).status_code == 200
     assert _feed(BrowserClient(), "no-such-token").status_code == 404
     browser = signed_in(ana.user)
     # when: without the confirmation nothing changes
+    assert "Make my calendar address" not in browser.get(reverse("roster:my_week")).content.decode()
     browser.post(reverse("roster:calendar_rotate"))
     assert CalendarFeed.objects.get(agent=ana).token == old
     response = browser.post(reverse("roster:calendar_rotate"), {"confirm": "yes"})
@@ -297,3 +299,13 @@ def test_a_team_lead_sees_the_team_week(ana, client_a):
     # an agent who leads no team is told so
     other = make_user("agent", client_a, email="nolead@provider.test")
     assert "You lead no team" in signed_in(other).get(reverse("roster:team_week")).content.decode()
+
+
+def test_the_first_calendar_address_is_made_on_request_not_by_reading_the_page(ana):
+    browser = signed_in(ana.user)
+    text = browser.get(reverse("roster:my_week")).content.decode()
+    assert "Make my calendar address" in text
+    assert not CalendarFeed.objects.filter(agent=ana).exists()
+    browser.post(reverse("roster:calendar_rotate"))
+    token = CalendarFeed.objects.get(agent=ana).token
+    assert token in browser.get(reverse("roster:my_week")).content.decode()
