@@ -1,0 +1,72 @@
+"""My week on a phone and on a desktop: the agent's shifts across two clients, a line's
+script and escalation path, a colleague's offer taken from the page, no horizontal scroll."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from bpo.accounts.roles import Role
+from scheduling.roster import swaps
+from scheduling.roster.models import AgentServiceLine, Booking
+from tests.browser.conftest import screenshot
+from tests.conftest import make_user
+from tests.factories import DEMO_TEST_PASSWORD
+from tests.roster.factories import AgentFactory
+from tests.roster.shifts import book, line_of
+
+
+def _log_in(page, live_server, user) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", user.email)
+    page.fill("#id_password", DEMO_TEST_PASSWORD)
+    page.click("button:has-text('Log in')")
+
+
+def _fits(page) -> bool:
+    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.live
+@pytest.mark.browser
+def test_my_week_on_a_phone_and_a_desktop(live_server, page, live_client_factory, settings):
+    # given an agent booked for two clients next week, and a colleague's offer
+    settings.SWAP_AUTO_APPROVE = True
+    shop = live_client_factory("week-shop", name="ShopRight Retail")
+    cloud = live_client_factory("week-cloud", name="CloudLane Software")
+    user = make_user(Role.AGENT, email="diego@roster.test", full_name="Diego Hernández")
+    agent = AgentFactory(user=user, full_name="Diego Hernández", time_zone="America/New_York")
+    colleague = AgentFactory(full_name="Priya Colleague", time_zone="America/New_York")
+    for client in (shop, cloud):
+        AgentServiceLine.objects.create(agent=agent, client=client)
+    orders, support = line_of(shop, "Orders and returns"), line_of(cloud, "Technical support")
+    now = datetime.now(UTC)
+    monday = (now - timedelta(days=now.weekday())).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    ) + timedelta(days=7)
+    for day in (0, 1, 3):
+        book(agent, shop, orders, monday + timedelta(days=day, hours=13))
+    book(agent, cloud, support, monday + timedelta(days=4, hours=12))
+    offered = book(colleague, shop, orders, monday + timedelta(days=2, hours=13))
+    swaps.offer_shift(booking=offered, actor=None, note="Doctor's appointment")
+    swaps.ensure_calendar_feed(agent=agent)
+
+    for width, height in ((390, 844), (1366, 900)):
+        page.set_viewport_size({"width": width, "height": height})
+        _log_in(page, live_server, user) if width == 390 else None
+        page.goto(f"{live_server.url}/roster/my-week/?week={monday.date().isoformat()}")
+        # then
+        week = page.locator("#my-week")
+        expect(week).to_contain_text("ShopRight Retail")
+        expect(week).to_contain_text("Technical support")
+        expect(page.locator("#open-offers")).to_contain_text("Priya Colleague")
+        expect(page.locator("#calendar-feed")).to_contain_text("Subscribe")
+        assert _fits(page), f"My week scrolls sideways at {width} px"
+        screenshot(page, f"roster-my-week-{width}")
+
+    # when the agent takes the colleague's shift (no rule breaks: approved at once)
+    page.locator("#open-offers").get_by_role("button", name="Take this shift").click()
+    expect(page.locator(".messages")).to_contain_text("Swap approved")
+    assert Booking.objects.get(pk=offered.pk).agent_id == agent.pk
