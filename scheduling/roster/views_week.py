@@ -245,11 +245,8 @@ def team_week(request):
     teams = (
         list(selectors.list_teams()) if can_manage_roster(request.user) else None
     ) or week.teams_led_by(request.user)
-    team: Team | None = None
     asked = _int(request.GET.get("team"))
-    for candidate in teams:
-        if candidate.pk == asked or (not asked and team is None):
-            team = candidate
+    team: Team | None = next((t for t in teams if t.pk == asked), teams[0] if teams else None)
     agent = selectors.agent_of_user(request.user)
     zone = agent.time_zone if agent is not None else "UTC"
     today = services.agent_today(agent) if agent is not None else timezone.localdate()

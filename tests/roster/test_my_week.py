@@ -309,3 +309,19 @@ def test_the_first_calendar_address_is_made_on_request_not_by_reading_the_page(a
     browser.post(reverse("roster:calendar_rotate"))
     token = CalendarFeed.objects.get(agent=ana).token
     assert token in browser.get(reverse("roster:my_week")).content.decode()
+
+
+def test_a_scheduler_picks_any_team_and_a_lead_only_their_own(ana, client_a):
+    led = TeamFactory(name="Iberia", lead_agent=ana)
+    other = TeamFactory(name="Atlantic")
+    AgentFactory(full_name="Olga Other", team=other)
+    AgentFactory(full_name="Mateo Member", team=led)
+    scheduler = signed_in(make_user("scheduler", client_a, email="wfm-team@provider.test"))
+    assert (
+        "Olga Other"
+        in scheduler.get(reverse("roster:team_week") + f"?team={other.pk}").content.decode()
+    )
+    # the lead asking for another team's id sees their own team
+    text = signed_in(ana.user).get(reverse("roster:team_week") + f"?team={other.pk}")
+    assert "Olga Other" not in text.content.decode()
+    assert "Mateo Member" in text.content.decode()
