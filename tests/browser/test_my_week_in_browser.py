@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from bpo.accounts.roles import Role
 from scheduling.roster import swaps
 from scheduling.roster.models import AgentServiceLine, Booking
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import SCREENSHOTS, screenshot
 from tests.conftest import make_user
 from tests.factories import DEMO_TEST_PASSWORD
 from tests.roster.factories import AgentFactory
@@ -23,6 +23,34 @@ def _log_in(page, live_server, user) -> None:
     page.fill("#id_username", user.email)
     page.fill("#id_password", DEMO_TEST_PASSWORD)
     page.click("button:has-text('Log in')")
+
+
+def _script_and_path(client, line) -> None:
+    from django_tenants.utils import tenant_context
+
+    from tests.catalog.factories import EscalationPathFactory, EscalationTierFactory, ScriptFactory
+    from tests.catalog.script_helpers import make_version
+
+    with tenant_context(client):
+        make_version(
+            script=ScriptFactory(service_line=line, title="Orders and returns script"),
+            status="published",
+            sections=[
+                ("Greeting", "Thank you for calling ShopRight, this is {{customer_name}}'s agent."),
+                ("Returns", "1. Ask for the **order number**.\n2. Check the 30-day window."),
+            ],
+        )
+        path = EscalationPathFactory(service_line=line, name="Orders escalations")
+        EscalationTierFactory(path=path, level=1)
+        EscalationTierFactory(
+            path=path,
+            level=2,
+            contact_name="Sam Duty",
+            contact_role="Duty manager",
+            trigger_kind="unresolved",
+            min_severity=None,
+            unresolved_minutes=30,
+        )
 
 
 def _fits(page) -> bool:
@@ -42,6 +70,7 @@ def test_my_week_on_a_phone_and_a_desktop(live_server, page, live_client_factory
     for client in (shop, cloud):
         AgentServiceLine.objects.create(agent=agent, client=client)
     orders, support = line_of(shop, "Orders and returns"), line_of(cloud, "Technical support")
+    _script_and_path(shop, orders)
     now = datetime.now(UTC)
     monday = (now - timedelta(days=now.weekday())).replace(
         hour=0, minute=0, second=0, microsecond=0
@@ -65,6 +94,15 @@ def test_my_week_on_a_phone_and_a_desktop(live_server, page, live_client_factory
         expect(page.locator("#calendar-feed")).to_contain_text("Subscribe")
         assert _fits(page), f"My week scrolls sideways at {width} px"
         screenshot(page, f"roster-my-week-{width}")
+    # the line's script and escalation path open on the phone too
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator(".week-shift").first.get_by_role("link", name="Script and escalation path").click()
+    guide = page.locator(".week-guide", has_text="Orders and returns")
+    guide.locator("summary").click()
+    expect(guide).to_contain_text("Tina Lead (Team lead)")
+    expect(guide).to_contain_text("Jane Doe")
+    assert _fits(page)
+    guide.screenshot(path=str(SCREENSHOTS / "roster-my-week-guide-390.png"))
 
     # when the agent takes the colleague's shift (no rule breaks: approved at once)
     page.locator("#open-offers").get_by_role("button", name="Take this shift").click()
