@@ -14,7 +14,7 @@ from scheduling.roster.models import AgentServiceLine, Booking
 from tests.browser.conftest import SCREENSHOTS, screenshot
 from tests.conftest import make_user
 from tests.factories import DEMO_TEST_PASSWORD
-from tests.roster.factories import AgentFactory
+from tests.roster.factories import AgentFactory, TeamFactory
 from tests.roster.shifts import book, line_of
 
 
@@ -65,8 +65,13 @@ def test_my_week_on_a_phone_and_a_desktop(live_server, page, live_client_factory
     shop = live_client_factory("week-shop", name="ShopRight Retail")
     cloud = live_client_factory("week-cloud", name="CloudLane Software")
     user = make_user(Role.AGENT, email="diego@roster.test", full_name="Diego Hernández")
-    agent = AgentFactory(user=user, full_name="Diego Hernández", time_zone="America/New_York")
-    colleague = AgentFactory(full_name="Priya Colleague", time_zone="America/New_York")
+    team = TeamFactory(name="Atlantic")
+    agent = AgentFactory(
+        user=user, full_name="Diego Hernández", time_zone="America/New_York", team=team
+    )
+    colleague = AgentFactory(
+        full_name="Priya Colleague", time_zone="America/New_York", min_hours_per_week=8, team=team
+    )
     for client in (shop, cloud):
         AgentServiceLine.objects.create(agent=agent, client=client)
     orders, support = line_of(shop, "Orders and returns"), line_of(cloud, "Technical support")
@@ -104,7 +109,30 @@ def test_my_week_on_a_phone_and_a_desktop(live_server, page, live_client_factory
     assert _fits(page)
     guide.screenshot(path=str(SCREENSHOTS / "roster-my-week-guide-390.png"))
 
-    # when the agent takes the colleague's shift (no rule breaks: approved at once)
+    # when the agent takes the colleague's shift: the colleague would fall below the contract's
+    # minimum, so it waits for a scheduler
     page.locator("#open-offers").get_by_role("button", name="Take this shift").click()
+    expect(page.locator(".messages")).to_contain_text("Swap taken, waiting for approval")
+    assert Booking.objects.get(pk=offered.pk).agent_id == colleague.pk
+
+    # then the scheduler finds it on the home page, reads the warning and approves it
+    page.context.clear_cookies()
+    scheduler = make_user(Role.SCHEDULER, email="wfm@roster.test", full_name="Jordan Lee")
+    _log_in(page, live_server, scheduler)
+    page.get_by_role("link", name="1 shift swap waits for approval").click()
+    queue = page.locator("#swaps-waiting")
+    expect(queue).to_contain_text("below the contract's 8 h minimum")
+    assert _fits(page)
+    screenshot(page, "roster-swaps-390")
+    queue.get_by_role("button", name="Approve").click()
     expect(page.locator(".messages")).to_contain_text("Swap approved")
     assert Booking.objects.get(pk=offered.pk).agent_id == agent.pk
+
+    # and the team's week shows the shift under its new agent
+    page.goto(
+        f"{live_server.url}/roster/team-week/?team={team.pk}&week={monday.date().isoformat()}"
+    )
+    expect(page.locator("#team-week")).to_contain_text("Priya Colleague")
+    expect(page.locator("#team-week")).to_contain_text("ShopRight Retail, Orders and returns")
+    assert _fits(page)
+    screenshot(page, "roster-team-week-390")
