@@ -128,6 +128,14 @@ ACCESS = {
     "planning_runs:run_new": ROSTER_MANAGE,
     "planning_runs:run": ROSTER_MANAGE,
     "planning_runs:run_progress": ROSTER_MANAGE,
+    # My week, its calendar feed (the secret token is the credential), swaps, the team's week
+    "roster:my_week": ROSTER_OWN,
+    "roster:calendar_rotate": ROSTER_OWN,
+    "roster:calendar_feed": PUBLIC,
+    "roster:swap_offer": ROSTER_OWN,
+    "roster:swaps": ROSTER_MANAGE,
+    "roster:swap_step": ROSTER_STEP,
+    "roster:team_week": ROSTER_OWN,
 }
 # What each kind of viewer may use.
 CLIENT_USER_MAY = {PUBLIC, SIGNED_IN}
@@ -164,11 +172,12 @@ ROSTER_ROW_FOR_PARAMETER = {
     "template_id": "roster_template",
     "request_id": "roster_request",
     "planning_run_id": "roster_planning_run",
+    "swap_id": "roster_swap",
 }
 ROSTER_ROW_FOR_PK = {"api:roster-agent-": "roster_agent", "api:roster-time-off-": "roster_request"}
 FILLERS = {"step": "company", "token": "no-such-token", "uidb64": "MQ"}
 # The one time-off step whose right includes someone other than the schedulers (agents).
-ROUTE_FILLERS = {"roster:time_off_step": {"step": "cancel"}}
+ROUTE_FILLERS = {"roster:time_off_step": {"step": "cancel"}, "roster:swap_step": {"step": "take"}}
 MISSING = {"run": str(uuid.UUID(int=1)), "default": "987654"}
 MARKER = "globex"  # in client B's name, slug and every address of its people
 
@@ -295,12 +304,33 @@ def _roster_rows(client_a, client_b) -> dict:
         week_starts_on=date(2031, 1, 6), time_zone="UTC", status="failed", error="Globex run"
     )
     planning_run.clients.set([client_a, client_b])
+    swap = _offered_shift_of(agent, client_b)
     return {
         "roster_agent": str(agent.pk),
         "roster_template": str(template.pk),
         "roster_request": str(request.pk),
         "roster_planning_run": str(planning_run.pk),
+        "roster_swap": str(swap.pk),
     }
+
+
+def _offered_shift_of(agent, client):
+    """A shift of ``client``'s the agent offers for a swap (a provider row naming a client)."""
+    from datetime import UTC, datetime
+
+    from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+
+    from scheduling.roster.models import Booking, ShiftSwap
+
+    starts_at = datetime(2031, 1, 7, 8, tzinfo=UTC)
+    booking = Booking.objects.create(
+        agent=agent,
+        client=client,
+        during=DateTimeTZRange(starts_at, starts_at.replace(hour=16)),
+        plan_id=1,
+        shift_id=1,
+    )
+    return ShiftSwap.objects.create(booking=booking, offered_by=agent)
 
 
 def _roster_untouched(rows: dict) -> None:
@@ -315,6 +345,10 @@ def _roster_untouched(rows: dict) -> None:
     from scheduling.roster.models import PlanningRun
 
     assert PlanningRun.objects.get(pk=rows["roster_planning_run"]).status == "failed"
+    from scheduling.roster.models import Booking, ShiftSwap
+
+    assert ShiftSwap.objects.get(pk=rows["roster_swap"]).status == "offered"
+    assert Booking.objects.get().agent_id == agent.pk
 
 
 def _b_untouched(rows: dict) -> None:

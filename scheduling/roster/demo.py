@@ -244,3 +244,33 @@ def seed_roster(*, staff: dict, clients: dict) -> list[str]:
         f"roster: {len(agents)} agents in {len(TEAMS)} teams, {len(approved)} approved time-off "
         "periods, 1 request waiting for the scheduler"
     ]
+
+
+def demo_swap_offer(*, agent: Agent, now=None):
+    """A colleague's shift offered to the demo agent (for ``seed_demo`` once the week's plans
+    are published): the first future booking of a colleague whom ``agent`` could take it from
+    without breaking a rule. Returns the swap, or ``None`` when no booking fits (or the agent
+    already sees an offer). Idempotent."""
+    from scheduling.roster import swaps, week
+    from scheduling.roster.models import Booking, ShiftSwap, SwapStatus
+
+    now = now or timezone.now()
+    if ShiftSwap.objects.filter(status=SwapStatus.OFFERED).exclude(offered_by=agent).exists():
+        return None
+    clients = {line.client_id for line in agent.service_lines.all()}
+    candidates = (
+        Booking.objects.filter(client_id__in=clients, during__startswith__gt=now)
+        .exclude(agent=agent)
+        .exclude(swaps__status__in=week.OPEN_SWAP_STATUSES)
+        .select_related("client", "agent")
+        .order_by("during")[:50]
+    )
+    for booking in candidates:
+        if swaps.may_serve(agent=agent, booking=booking):
+            continue
+        if swaps.taker_problems(booking=booking, taker=agent):
+            continue
+        return swaps.offer_shift(
+            booking=booking, actor=None, note="Family matter; thank you for taking it!"
+        )
+    return None

@@ -77,3 +77,29 @@ def unplanned_agents_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
             kind="agents_unplanned",
         )
     ]
+
+
+@register
+def swap_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
+    """Taken swaps waiting for a scheduler (provider-wide, one query)."""
+    from bpo.accounts.permissions import provider_roles
+    from bpo.accounts.roles import APPROVE_SWAPS
+    from scheduling.roster.week import count_swaps_to_approve
+
+    if not provider_roles(user) & APPROVE_SWAPS:
+        return []
+    count, oldest = count_swaps_to_approve()
+    if not count:
+        return []
+    return [
+        Todo(
+            title=f"{count} shift swap{'s' if count != 1 else ''} "
+            f"wait{'' if count != 1 else 's'} for approval",
+            detail="The taker's rules were checked; approve, or refuse with a reason.",
+            url=reverse("roster:swaps"),
+            client=None,
+            when=oldest or timezone.now(),
+            kind="swaps_to_approve",
+            priority=1,
+        )
+    ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from scheduling.roster import views
+from scheduling.roster import views, views_week
 
 app_name = "roster"
 urlpatterns = [
@@ -21,4 +21,15 @@ urlpatterns = [
     path("time-off/new/", views.time_off_request_for_agent, name="time_off_new"),
     path("time-off/<int:request_id>/<slug:step>/", views.time_off_step, name="time_off_step"),
     path("my-time-off/", views.my_time_off, name="my_time_off"),
+]
+
+# My week, the calendar feed, shift swaps and the team's week (scheduling.roster.views_week).
+urlpatterns += [
+    path("my-week/", views_week.my_week, name="my_week"),
+    path("my-week/calendar/rotate/", views_week.calendar_rotate, name="calendar_rotate"),
+    path("my-week/offer/", views_week.swap_offer, name="swap_offer"),
+    path("calendar/<str:token>.ics", views_week.calendar_feed, name="calendar_feed"),
+    path("swaps/", views_week.swap_queue, name="swaps"),
+    path("swaps/<int:swap_id>/<slug:step>/", views_week.swap_step, name="swap_step"),
+    path("team-week/", views_week.team_week, name="team_week"),
 ]

@@ -126,3 +126,12 @@ def unused_variables(version: ScriptVersion) -> list[str]:
     as a warning on the version's page."""
     used = {name for section in version.sections.all() for name in variable_names_in(section.body)}
     return [variable.name for variable in version.variables.all() if variable.name not in used]
+
+
+def rendered_sections_with_samples(version: ScriptVersion) -> list[dict]:
+    """The version's sections as sanitised HTML, each variable showing its sample value (for
+    readers outside the catalog: an agent's week; prefetch sections and variables)."""
+    from bpo.catalog.rendering import render_sections
+
+    samples = {variable.name: variable.sample_value for variable in version.variables.all()}
+    return render_sections(version.sections.all(), samples=samples)

@@ -314,6 +314,12 @@ class RosterEventAction(models.TextChoices):
     TIME_OFF_REFUSED = "time_off_refused", "Time off refused"
     TIME_OFF_CANCELLED = "time_off_cancelled", "Time off cancelled"
     ALLOWANCE_SET = "allowance_set", "Allowance set"
+    SWAP_OFFERED = "swap_offered", "Shift offered for a swap"
+    SWAP_TAKEN = "swap_taken", "Offered shift taken"
+    SWAP_APPROVED = "swap_approved", "Shift swap approved"
+    SWAP_REFUSED = "swap_refused", "Shift swap refused"
+    SWAP_CANCELLED = "swap_cancelled", "Shift swap offer withdrawn"
+    CALENDAR_ROTATED = "calendar_rotated", "Calendar address renewed"
 
 
 class RosterEvent(models.Model):

@@ -6,7 +6,13 @@ from decimal import Decimal
 
 from django import template
 
-from bpo.accounts.permissions import can_manage_roster, can_request_time_off, can_view_roster
+from bpo.accounts.permissions import (
+    can_manage_roster,
+    can_request_time_off,
+    can_view_roster,
+    provider_roles,
+)
+from bpo.accounts.roles import APPROVE_SWAPS, OWN_WEEK
 
 register = template.Library()
 
@@ -21,6 +27,19 @@ def roster_nav(context) -> dict:
         "can_view_roster": can_view_roster(user),
         "can_manage_roster": can_manage_roster(user),
         "can_request_time_off": can_request_time_off(user),
+        **_week_nav(user),
+    }
+
+
+def _week_nav(user) -> dict:
+    """My week (agents), Swaps and Team week (schedulers)."""
+    roles = provider_roles(user)
+    is_manager = can_manage_roster(user)
+    return {
+        "has_own_week": bool(roles & OWN_WEEK),
+        "can_approve_swaps": bool(roles & APPROVE_SWAPS),
+        # Team leads find their team's week on My week (no query here on every page).
+        "leads_team": is_manager,
     }
 
 
