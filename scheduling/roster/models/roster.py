@@ -314,6 +314,13 @@ class RosterEventAction(models.TextChoices):
     TIME_OFF_REFUSED = "time_off_refused", "Time off refused"
     TIME_OFF_CANCELLED = "time_off_cancelled", "Time off cancelled"
     ALLOWANCE_SET = "allowance_set", "Allowance set"
+    # Worked time and period locks (issue 10).
+    WORKED_IMPORTED = "worked_imported", "Time clock imported"
+    WORKED_CONFIRMED = "worked_confirmed", "Scheduled time confirmed as worked"
+    WORKED_EDITED = "worked_edited", "Worked time corrected by hand"
+    PRODUCTIVE_IMPORTED = "productive_imported", "Productive time imported"
+    PERIOD_LOCKED = "period_locked", "Period locked"
+    PERIOD_UNLOCKED = "period_unlocked", "Period unlocked"
 
 
 class RosterEvent(models.Model):
