@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from scheduling.roster import views
+from scheduling.roster import views, worked_views
 
 app_name = "roster"
 urlpatterns = [
@@ -21,4 +21,15 @@ urlpatterns = [
     path("time-off/new/", views.time_off_request_for_agent, name="time_off_new"),
     path("time-off/<int:request_id>/<slug:step>/", views.time_off_step, name="time_off_step"),
     path("my-time-off/", views.my_time_off, name="my_time_off"),
+]
+
+# Worked time, adherence and period locks (issue 10).
+urlpatterns += [
+    path("worked-time/", worked_views.worked_week, name="worked"),
+    path("worked-time/import/", worked_views.worked_import, name="worked_import"),
+    path("worked-time/productive/", worked_views.productive_import, name="productive_import"),
+    path("worked-time/confirm/", worked_views.worked_confirm, name="worked_confirm"),
+    path("worked-time/day/", worked_views.worked_day, name="worked_day"),
+    path("locks/", worked_views.period_locks, name="locks"),
+    path("locks/unlock/", worked_views.period_unlock, name="lock_unlock"),
 ]

@@ -812,3 +812,15 @@ def worked_week(*, user: User, monday: date, team_id: int | None = None) -> Work
 
 def may_correct(user: User) -> bool:
     return can_manage_worked_time(user)
+
+
+def get_worked_day(*, agent: Agent, day: date) -> WorkedDay | None:
+    """The stored figures of ``agent``'s day (the agent already checked by the caller)."""
+    return WorkedDay.objects.filter(agent=agent, day=day).first()
+
+
+def get_period_lock(*, lock_id) -> PeriodLock:
+    try:
+        return PeriodLock.objects.get(pk=int(lock_id))
+    except (PeriodLock.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError("No such lock.") from None
