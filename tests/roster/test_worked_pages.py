@@ -95,7 +95,7 @@ def test_the_scheduler_sees_the_week_with_percentages(scheduler, team_week):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Ana Costa" in html and "Rui Lopes" in html
-    assert "Adh. 87.5 %" in html and "Conf. 93.8 %" in html
+    assert "Adh. 87.5\u00a0%" in html and "Conf. 93.8\u00a0%" in html
     assert "1 booked day without figures" in html  # Rui's Monday
     assert "Confirm scheduled time for the chosen agents" in html
 

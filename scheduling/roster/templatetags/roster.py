@@ -40,7 +40,7 @@ def percent(value) -> str:
     """A share (0.875) as "87.5 %" with one decimal; "—" when there is none."""
     if value is None:
         return "—"
-    return f"{value * 100:.1f} %"
+    return f"{value * 100:.1f}\u00a0%"
 
 
 @register.filter
