@@ -824,3 +824,19 @@ def get_period_lock(*, lock_id) -> PeriodLock:
         return PeriodLock.objects.get(pk=int(lock_id))
     except (PeriodLock.DoesNotExist, ValueError, TypeError):
         raise NotFoundError("No such lock.") from None
+
+
+def unlocked_days_of_last_month(*, today: date) -> tuple[date, date, int]:
+    """Last month's first and last day, and how many of its days no lock covers (one query)."""
+    last = today.replace(day=1) - timedelta(days=1)
+    first = last.replace(day=1)
+    locks = PeriodLock.objects.filter(starts_on__lte=last, ends_on__gte=first).values_list(
+        "starts_on", "ends_on"
+    )
+    covered: set[date] = set()
+    for starts_on, ends_on in locks:
+        day = max(starts_on, first)
+        while day <= min(ends_on, last):
+            covered.add(day)
+            day += timedelta(days=1)
+    return first, last, (last - first).days + 1 - len(covered)

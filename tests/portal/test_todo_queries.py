@@ -25,6 +25,8 @@ pytestmark = pytest.mark.django_db
 # ``SET search_path`` before each (one per cursor). (The statistics to-dos are a scheduler's,
 # not a provider admin's: no query here.)
 QUERIES_WHATEVER_THE_CLIENTS = 10
+# ... and last month's period locks (provider-wide, finance and provider admins): one more.
+QUERIES_WHATEVER_THE_CLIENTS += 2
 
 
 def _clients(client_a, client_b, count: int) -> list:
