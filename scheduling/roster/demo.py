@@ -276,9 +276,9 @@ def seed_worked_time(*, today=None) -> int:
         .order_by("agent_id", "during")
     )
     done = set(
-        WorkedDay.objects.filter(
-            day__gte=monday, day__lte=monday + timedelta(days=6)
-        ).values_list("agent_id", "day")
+        WorkedDay.objects.filter(day__gte=monday, day__lte=monday + timedelta(days=6)).values_list(
+            "agent_id", "day"
+        )
     )
     lines = ["employee_number,date,clock_in,clock_out"]
     days: set[tuple[int, object]] = set()
@@ -298,9 +298,7 @@ def seed_worked_time(*, today=None) -> int:
             end -= timedelta(minutes=luck.randrange(10, 41))
         if end <= start:
             continue
-        lines.append(
-            f"{agent.employee_number},{day.isoformat()},{start:%H:%M},{end:%H:%M}"
-        )
+        lines.append(f"{agent.employee_number},{day.isoformat()},{start:%H:%M},{end:%H:%M}")
         days.add((agent.pk, day))
     if not days:
         return 0

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -310,7 +311,7 @@ def _overlaps(punches: list[Punch]) -> list[RowProblem]:
         by_agent.setdefault(punch.employee_number.casefold(), []).append(punch)
     for agent_punches in by_agent.values():
         agent_punches.sort(key=lambda punch: punch.starts_at)
-        for before, after in zip(agent_punches, agent_punches[1:], strict=False):
+        for before, after in itertools.pairwise(agent_punches):
             if after.starts_at < before.ends_at:
                 problems.append(
                     RowProblem(

@@ -136,7 +136,9 @@ def booked_intervals(
     ``last_day`` on some clock, as UTC intervals per agent id (one query)."""
     agent_ids = [agent.pk for agent in agents]
     window = DateTimeTZRange(
-        datetime.combine(first_day - timedelta(days=2), datetime.min.time(), tzinfo=ZoneInfo("UTC")),
+        datetime.combine(
+            first_day - timedelta(days=2), datetime.min.time(), tzinfo=ZoneInfo("UTC")
+        ),
         datetime.combine(last_day + timedelta(days=3), datetime.min.time(), tzinfo=ZoneInfo("UTC")),
     )
     intervals: dict[int, list[tuple[datetime, datetime]]] = {pk: [] for pk in agent_ids}
@@ -172,8 +174,7 @@ def describe_lock(lock: PeriodLock) -> str:
 
 def locked_message(day: date, lock: PeriodLock) -> str:
     return (
-        f"Worked time of {format_when(day, 'weekday')} can no longer change: "
-        f"{describe_lock(lock)}."
+        f"Worked time of {format_when(day, 'weekday')} can no longer change: {describe_lock(lock)}."
     )
 
 
@@ -212,7 +213,9 @@ def refuse_locked_days(days: Iterable[date]) -> None:
 
 
 @transaction.atomic
-def lock_period(*, starts_on: date, ends_on: date, note: str = "", actor: User | None) -> PeriodLock:
+def lock_period(
+    *, starts_on: date, ends_on: date, note: str = "", actor: User | None
+) -> PeriodLock:
     """Finance closes ``starts_on`` to ``ends_on``; refused when it overlaps a lock."""
     note = " ".join((note or "").split())
     if ends_on < starts_on:
@@ -400,12 +403,12 @@ def confirm_scheduled_time(
         while day <= min(last_day, today):
             scheduled = timeclock.scheduled_minutes(intervals[agent.pk], day, zone)
             row = existing.get((agent.pk, day))
-            if scheduled and (row is None or row.source == WorkedSource.CONFIRMED):
-                if row is None or (row.scheduled_minutes, row.worked_minutes) != (
-                    scheduled,
-                    scheduled,
-                ):
-                    to_write.append((agent, day, scheduled))
+            is_open = row is None or (
+                row.source == WorkedSource.CONFIRMED
+                and (row.scheduled_minutes, row.worked_minutes) != (scheduled, scheduled)
+            )
+            if scheduled and is_open:
+                to_write.append((agent, day, scheduled))
             day += timedelta(days=1)
     covered = locks_covering(day for _, day, _ in to_write)
     if covered:
@@ -676,7 +679,9 @@ def plan_productive_import(*, content: bytes) -> ProductiveImportPlan:
         key = (agent.pk, row.day, client.pk, line[0])
         if key in seen:
             plan.problems.append(
-                timeclock.RowProblem(row.row, "line", f"The same line and day is on row {seen[key]}.")
+                timeclock.RowProblem(
+                    row.row, "line", f"The same line and day is on row {seen[key]}."
+                )
             )
             continue
         seen[key] = row.row

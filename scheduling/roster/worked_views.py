@@ -80,8 +80,9 @@ def worked_week(request):
             "may_manage": can_manage_worked_time(request.user),
             "may_read_locks": can_read_locks(request.user),
             "is_lead_only": not worked.reads_every_agent(request.user),
-            "locked_days": [cell.day for cell in (week.agents[0].days if week.agents else [])
-                            if cell.is_locked],
+            "locked_days": [
+                cell.day for cell in (week.agents[0].days if week.agents else []) if cell.is_locked
+            ],
         },
     )
 
@@ -95,9 +96,11 @@ def worked_confirm(request):
     except ValueError:
         raise Http404() from None
     ids = request.POST.getlist("agent")
-    agents = list(worked.worked_agents(user=request.user).filter(pk__in=[
-        int(pk) for pk in ids if pk.isdigit()
-    ]))
+    agents = list(
+        worked.worked_agents(user=request.user).filter(
+            pk__in=[int(pk) for pk in ids if pk.isdigit()]
+        )
+    )
     back = reverse("roster:worked") + f"?week={monday}"
     if not agents:
         messages.error(request, "Choose the agents whose scheduled time to confirm.")

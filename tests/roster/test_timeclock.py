@@ -39,7 +39,11 @@ def test_a_night_shift_ends_the_next_day_and_counts_on_the_day_it_starts():
     assert punch.starts_at == datetime(2026, 11, 30, 22, tzinfo=UTC)  # Lisbon is UTC in winter
     assert punch.ends_at == datetime(2026, 12, 1, 6, tzinfo=UTC)
     (total,) = timeclock.day_totals(punches)
-    assert (total.day, total.worked_minutes, total.in_state_minutes) == (date(2026, 11, 30), 480, 400)
+    assert (total.day, total.worked_minutes, total.in_state_minutes) == (
+        date(2026, 11, 30),
+        480,
+        400,
+    )
 
 
 def test_every_problem_is_named_by_row_and_column():

@@ -106,7 +106,11 @@ def test_an_import_stores_days_with_adherence_from_the_bookings(client_a, client
     assert round(ana_day.adherence * 100, 1) == 87.5
     assert round(ana_day.conformance * 100, 1) == 93.8
     bob_day = WorkedDay.objects.get(agent=bob)
-    assert (bob_day.scheduled_minutes, bob_day.worked_minutes, bob_day.adherence) == (480, 360, 0.75)
+    assert (bob_day.scheduled_minutes, bob_day.worked_minutes, bob_day.adherence) == (
+        480,
+        360,
+        0.75,
+    )
     assert RosterEvent.objects.filter(action="worked_imported").count() == 1
     # and the same file again changes nothing
     assert worked.plan_timeclock_import(content=content).counts["unchanged"] == 2
@@ -206,7 +210,9 @@ def test_a_locked_period_refuses_import_confirm_and_edit(client_a, scheduler, fi
         worked.import_timeclock(content=content, actor=scheduler)
     (problem,) = raised.value.problems
     assert (problem.row, problem.column) == (2, "date")
-    assert problem.message.startswith("Worked time of Monday 23 November 2026 can no longer change:")
+    assert problem.message.startswith(
+        "Worked time of Monday 23 November 2026 can no longer change:"
+    )
     assert named in problem.message and "(Invoiced)" in problem.message
     # confirming is refused
     with pytest.raises(worked.PeriodLockedError, match=named):
@@ -244,10 +250,10 @@ def test_the_database_refuses_worked_time_of_a_locked_day_whoever_writes(client_
 
 def test_locks_do_not_overlap_and_only_a_provider_admin_unlocks(finance, provider_admin):
     lock = _lock_november(finance)
-    with pytest.raises(DomainError, match="It overlaps a lock: 1 November 2026 to 30 November 2026"):
-        worked.lock_period(
-            starts_on=date(2026, 11, 30), ends_on=date(2026, 12, 31), actor=finance
-        )
+    with pytest.raises(
+        DomainError, match="It overlaps a lock: 1 November 2026 to 30 November 2026"
+    ):
+        worked.lock_period(starts_on=date(2026, 11, 30), ends_on=date(2026, 12, 31), actor=finance)
     with pytest.raises(PermissionDeniedError):
         worked.unlock_period(lock=lock, reason="Mistake", actor=finance)
     with pytest.raises(DomainError, match="Say why"):
