@@ -38,7 +38,7 @@ def in_thread(work, outcome: dict) -> threading.Thread:
     def run() -> None:
         try:
             outcome["result"] = work()
-        except Exception as error:  # noqa: BLE001 - the test reads what happened
+        except Exception as error:  # the test reads what happened
             outcome["error"] = error
         finally:
             connections.close_all()
