@@ -56,6 +56,7 @@ from scheduling.roster.services import record_roster_event
 
 if TYPE_CHECKING:
     from bpo.accounts.models import User
+    from tenants.models import Client
 
 LONGEST_LOCK_DAYS = 366
 LONGEST_CONFIRM_DAYS = 62
@@ -610,7 +611,7 @@ class ProductiveChange:
     row: int
     agent: Agent
     day: date
-    client: object
+    client: Client
     service_line_id: int
     line_name: str
     minutes: int

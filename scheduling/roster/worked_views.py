@@ -61,10 +61,11 @@ def worked_week(request):
     teams = worked.worked_teams(user=request.user)
     form = WorkedWeekForm(request.GET or None, teams=teams)
     monday, team_id = _last_week(), None
-    if form.is_bound and form.is_valid():
-        if form.cleaned_data["week"]:
+    if form.is_bound:
+        form.is_valid()  # a team the reader may not see is an error; the week still counts
+        if form.cleaned_data.get("week"):
             monday = _monday(form.cleaned_data["week"])
-        if form.cleaned_data["team"]:
+        if form.cleaned_data.get("team"):
             team_id = form.cleaned_data["team"].pk
     week = worked.worked_week(user=request.user, monday=monday, team_id=team_id)
     query = f"&team={team_id}" if team_id else ""
@@ -215,7 +216,7 @@ def _import_page(request, *, kind: str):
                         "content": content.decode("utf-8-sig"),
                     }
     digest = (request.session.get(session_key) or {}).get("digest", "")
-    changes = list(plan.changes) if plan else []
+    changes: list = list(plan.changes) if plan else []
     if is_clock:
         changes = [change for change in changes if change.action != "unchanged"]
     return render(
