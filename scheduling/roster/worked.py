@@ -478,8 +478,9 @@ def plan_timeclock_import(*, content: bytes) -> WorkedImportPlan:
         content, zone_of={agent.employee_number: agent.time_zone for agent in agents.values()}
     )
     plan = WorkedImportPlan(problems=list(problems))
-    if problems:
+    if not punches:
         return plan
+    # the rows that were read are checked too, so one upload names every problem
     totals = timeclock.day_totals(punches)
     in_file = {agents[total.employee_number.casefold()] for total in totals}
     first, last = min(total.day for total in totals), max(total.day for total in totals)

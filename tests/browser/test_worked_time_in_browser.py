@@ -62,3 +62,52 @@ def test_last_weeks_adherence_at_desktop_and_phone_width(live_server, page, live
     expect(page.locator("#worked-week")).to_contain_text("Sofía Marín")
     screenshot(page, "roster-worked-week-390")
     assert _fits(page)
+
+
+@pytest.mark.live
+@pytest.mark.browser
+def test_the_other_worked_time_pages_fit_a_phone(live_server, page):
+    # given a scheduler, finance with a lock, and an agent
+    from datetime import date
+
+    from scheduling.roster import worked
+
+    scheduler = make_user(Role.PROVIDER_ADMIN, email="admin@worked.test", full_name="Alex Admin")
+    agent = AgentFactory(full_name="Ana Costa", employee_number="E-1", time_zone="UTC")
+    worked.lock_period(
+        starts_on=date(2026, 11, 1),
+        ends_on=date(2026, 11, 30),
+        note="November invoiced",
+        actor=scheduler,
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    _log_in(page, live_server, scheduler)
+
+    # the locks list with its reopen form
+    page.goto(f"{live_server.url}/roster/locks/")
+    expect(page.locator("#locks")).to_contain_text("November invoiced")
+    screenshot(page, "roster-locks-390")
+    assert _fits(page)
+
+    # a locked day's page says so instead of offering the form
+    page.goto(f"{live_server.url}/roster/worked-time/day/?agent={agent.pk}&day=2026-11-23")
+    expect(page.locator("main")).to_contain_text("can no longer change")
+    assert _fits(page)
+
+    # an import with problems lists each one
+    page.goto(f"{live_server.url}/roster/worked-time/import/")
+    page.set_input_files(
+        "input[type=file]",
+        files=[
+            {
+                "name": "clock.csv",
+                "mimeType": "text/csv",
+                "buffer": b"employee_number,date,clock_in,clock_out\n"
+                b"E-1,2026-11-23,08:00,16:00\nE-9,2026-12-01,8,16:00\n",
+            }
+        ],
+    )
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.locator("#import-problems")).to_contain_text("No agent has the number E-9.")
+    screenshot(page, "roster-worked-import-problems-390")
+    assert _fits(page)

@@ -205,10 +205,14 @@ def test_a_locked_period_refuses_import_confirm_and_edit(client_a, scheduler, fi
     _lock_november(finance)
     named = "1 November 2026 to 30 November 2026 was locked by Fiona Finance"
     # then the import is refused with the lock in words
-    content = (HEADER + "E-1,2026-11-23,08:00,16:00\nE-1,2026-12-01,08:00,16:00\n").encode()
+    content = (
+        HEADER + "E-1,2026-11-23,08:00,16:00\nE-1,2026-12-01,08:00,16:00\nE-1,2026-12-02,8,9:00\n"
+    ).encode()
     with pytest.raises(worked.WorkedImportError) as raised:
         worked.import_timeclock(content=content, actor=scheduler)
-    (problem,) = raised.value.problems
+    # the unreadable row and the locked day, named in one go
+    problem, unreadable = raised.value.problems
+    assert (unreadable.row, unreadable.column) == (4, "clock_in")
     assert (problem.row, problem.column) == (2, "date")
     assert problem.message.startswith(
         "Worked time of Monday 23 November 2026 can no longer change:"
