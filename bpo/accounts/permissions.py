@@ -193,3 +193,21 @@ def can_view_worked_time(user: User) -> bool:
 
 def can_lock_periods(user: User) -> bool:
     return bool(provider_roles(user) & LOCK_PERIODS)
+
+
+# --- Planning runs (issue 10) ------------------------------------------------------------------
+
+
+def can_run_planning(user: User) -> bool:
+    """Start planning runs and read their results (the provider-side run pages)."""
+    from bpo.accounts.roles import RUN_PLANNING
+
+    return bool(provider_roles(user) & RUN_PLANNING)
+
+
+def can_plan_client(user: User, client: Client) -> bool:
+    """Whether ``user`` may include ``client`` in a planning run: a planning role held in that
+    client (a provider admin holds it everywhere), and the client not offboarded."""
+    from bpo.accounts.roles import RUN_PLANNING
+
+    return not client.is_offboarded and bool(roles_for(user, client) & RUN_PLANNING)
