@@ -58,6 +58,13 @@ ROSTER_OWN = "roster users, own rows"
 # id (page and API: they know the roster exists, and no row is read), everyone else 404.
 ROSTER_STEP = "roster time-off steps"
 ROSTER = {ROSTER_VIEW, ROSTER_MANAGE, ROSTER_OWN, ROSTER_STEP}
+# Worked time (scheduling.roster.worked): readers are VIEW_WORKED_TIME (planners, account
+# managers, finance; an agent only the teams they lead, the selector's check), writers
+# MANAGE_WORKED_TIME; period locks are read by schedulers and finance, written by LOCK_PERIODS
+# (unlocking: provider admins only, the service's check). Provider rows only, no client's.
+WORKED_VIEW = "worked-time readers"
+WORKED_MANAGE = "worked-time managers"
+LOCKS = "period locks (finance, schedulers)"
 
 ACCESS = {
     "portal:home": SIGNED_IN,
@@ -123,6 +130,13 @@ ACCESS = {
     "api:roster-time-off-approve": ROSTER_STEP,
     "api:roster-time-off-cancel": ROSTER_STEP,
     "api:roster-time-off-refuse": ROSTER_STEP,
+    "roster:worked": WORKED_VIEW,
+    "roster:worked_import": WORKED_MANAGE,
+    "roster:productive_import": WORKED_MANAGE,
+    "roster:worked_confirm": WORKED_MANAGE,
+    "roster:worked_day": WORKED_MANAGE,
+    "roster:locks": LOCKS,
+    "roster:lock_unlock": LOCKS,
     # Planning runs (issue 10): the schedulers' (RUN_PLANNING), provider-wide.
     "planning_runs:runs": ROSTER_MANAGE,
     "planning_runs:run_new": ROSTER_MANAGE,
@@ -140,6 +154,7 @@ ACCESS = {
 # What each kind of viewer may use.
 CLIENT_USER_MAY = {PUBLIC, SIGNED_IN}
 ACCOUNT_MANAGER_MAY = {PUBLIC, SIGNED_IN, STAFF, ONBOARDING, ROSTER_VIEW, ROSTER_OWN}
+ACCOUNT_MANAGER_MAY |= {WORKED_VIEW}
 # A roster reader may open a step's route, but its role takes no step (403, see ROSTER_STEP).
 ROSTER_READER_REFUSED_AS_FORBIDDEN = {ROSTER_STEP}
 

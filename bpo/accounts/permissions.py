@@ -17,12 +17,15 @@ from bpo.accounts.roles import (
     FROZEN_WHEN_OFFBOARDED,
     GRANTABLE_ROLES,
     LIST_ALL_CLIENTS,
+    LOCK_PERIODS,
     MANAGE_ROSTER,
     MANAGE_STAFF,
+    MANAGE_WORKED_TIME,
     ONBOARD_CLIENTS,
     REQUEST_TIME_OFF,
     STAFF_ROLES,
     VIEW_ROSTER,
+    VIEW_WORKED_TIME,
     Role,
 )
 
@@ -172,6 +175,24 @@ def can_request_time_off(user: User) -> bool:
 def can_use_roster(user: User) -> bool:
     """Anything of the roster at all; everyone else gets 404 from its pages and API."""
     return can_view_roster(user) or can_request_time_off(user)
+
+
+# --- Worked time, adherence and period locks (scheduling.roster, issue 10) -------------------
+
+
+def can_manage_worked_time(user: User) -> bool:
+    """Import time-clock files, confirm scheduled time, correct a day by hand."""
+    return bool(provider_roles(user) & MANAGE_WORKED_TIME)
+
+
+def can_view_worked_time(user: User) -> bool:
+    """Read worked time and adherence; an agent only the teams they lead (the selector's
+    check, ``scheduling.roster.worked.worked_agents``)."""
+    return bool(provider_roles(user) & VIEW_WORKED_TIME)
+
+
+def can_lock_periods(user: User) -> bool:
+    return bool(provider_roles(user) & LOCK_PERIODS)
 
 
 # --- Planning runs (issue 10) ------------------------------------------------------------------

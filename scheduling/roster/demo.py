@@ -274,3 +274,64 @@ def demo_swap_offer(*, agent: Agent, now=None):
             booking=booking, actor=None, note="Family matter; thank you for taking it!"
         )
     return None
+
+
+# --- last week's worked time (issue 10) ---------------------------------------------------------
+
+# Out of every 20 booked days: 3 start late, 2 end early, 1 both, the rest on time.
+LATE_DAYS = {0, 7, 13, 19}
+SHORT_DAYS = {4, 11, 19}
+
+
+def seed_worked_time(*, today=None) -> int:
+    """Last week's worked time (Monday to Sunday before this week) from the demo agents'
+    bookings, as a time-clock file through the import (so the history shows it): most days
+    as booked, some late by 5-25 minutes, some ending 10-40 minutes early. Days that already
+    have figures are left alone. Answers the days written."""
+    import random
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from scheduling.roster import worked
+    from scheduling.roster.models import Booking, WorkedDay
+
+    today = today or timezone.localdate()
+    monday = today - timedelta(days=today.weekday() + 7)
+    window_start = datetime.combine(monday - timedelta(days=1), time(0), tzinfo=UTC)
+    window_end = datetime.combine(monday + timedelta(days=8), time(0), tzinfo=UTC)
+    bookings = (
+        Booking.objects.filter(during__startswith__gte=window_start)
+        .filter(during__startswith__lt=window_end)
+        .select_related("agent")
+        .order_by("agent_id", "during")
+    )
+    done = set(
+        WorkedDay.objects.filter(day__gte=monday, day__lte=monday + timedelta(days=6)).values_list(
+            "agent_id", "day"
+        )
+    )
+    lines = ["employee_number,date,clock_in,clock_out"]
+    days: set[tuple[int, object]] = set()
+    for booking in bookings:
+        agent = booking.agent
+        zone = ZoneInfo(agent.time_zone)
+        start = booking.during.lower.astimezone(zone)
+        end = booking.during.upper.astimezone(zone)
+        day = start.date()
+        if not monday <= day <= monday + timedelta(days=6) or (agent.pk, day) in done:
+            continue
+        luck = random.Random(agent.pk * 10_000 + day.toordinal())
+        draw = luck.randrange(20)
+        if draw in LATE_DAYS:
+            start += timedelta(minutes=luck.randrange(5, 26))
+        if draw in SHORT_DAYS:
+            end -= timedelta(minutes=luck.randrange(10, 41))
+        if end <= start:
+            continue
+        lines.append(f"{agent.employee_number},{day.isoformat()},{start:%H:%M},{end:%H:%M}")
+        days.add((agent.pk, day))
+    if not days:
+        return 0
+    content = ("\n".join(lines) + "\n").encode()
+    plan = worked.import_timeclock(content=content, actor=None)
+    return plan.counts["new"]

@@ -249,3 +249,64 @@ class SkillForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "skill")
         super().__init__(*args, **kwargs)
+
+
+# --- worked time and period locks (issue 10) -----------------------------------------------------
+
+
+class WorkedImportForm(forms.Form):
+    file = forms.FileField(
+        label="Time-clock file (CSV)",
+        help_text="employee_number, date, clock_in, clock_out, and optionally in_state_minutes.",
+    )
+
+
+class ProductiveImportForm(forms.Form):
+    file = forms.FileField(
+        label="Productive time file (CSV)",
+        help_text="employee_number, date, client (its address), line (name or number), minutes.",
+    )
+
+
+class WorkedWeekForm(forms.Form):
+    week = forms.DateField(label="Week of", required=False, widget=DATE_INPUT)
+    team: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="All my teams"
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+
+
+class WorkedDayForm(forms.Form):
+    worked = forms.CharField(
+        label="Worked time", max_length=6, help_text="Hours and minutes, e.g. 7:45."
+    )
+    in_state = forms.CharField(
+        label="In the scheduled state",
+        max_length=6,
+        required=False,
+        help_text="Hours and minutes; empty: the worked part of the scheduled time.",
+    )
+    reason = forms.CharField(max_length=300, help_text="Kept in the agent's history.")
+
+    @staticmethod
+    def _minutes(value: str) -> int:
+        hours, _, minutes = value.strip().partition(":")
+        if not hours.isdigit() or (minutes and (not minutes.isdigit() or int(minutes) > 59)):
+            raise forms.ValidationError("Write hours and minutes, e.g. 7:45.")
+        return int(hours) * 60 + int(minutes or 0)
+
+    def clean_worked(self) -> int:
+        return self._minutes(self.cleaned_data["worked"])
+
+    def clean_in_state(self) -> int | None:
+        value = self.cleaned_data["in_state"]
+        return self._minutes(value) if value.strip() else None
+
+
+class PeriodLockForm(forms.Form):
+    starts_on = forms.DateField(label="First day", widget=DATE_INPUT)
+    ends_on = forms.DateField(label="Last day", widget=DATE_INPUT)
+    note = forms.CharField(max_length=300, required=False, help_text="e.g. November invoiced.")

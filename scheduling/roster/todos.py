@@ -101,5 +101,25 @@ def swap_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
             when=oldest or timezone.now(),
             kind="swaps_to_approve",
             priority=1,
+def period_lock_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
+    """Finance: last month's worked time is not (wholly) locked yet. One query."""
+    from bpo.accounts.permissions import can_lock_periods
+    from scheduling.roster.worked import unlocked_days_of_last_month
+
+    if not can_lock_periods(user):
+        return []
+    first, last, unlocked = unlocked_days_of_last_month(today=timezone.localdate())
+    if not unlocked:
+        return []
+    month = first.strftime("%B %Y")
+    return [
+        Todo(
+            title=f"Lock the worked time of {month}",
+            detail=f"{unlocked} of its {(last - first).days + 1} days are not locked yet; "
+            "billing reads the worked time of locked days.",
+            url=reverse("roster:locks"),
+            client=None,
+            when=timezone.now(),
+            kind="period_not_locked",
         )
     ]

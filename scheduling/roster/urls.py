@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from scheduling.roster import views, views_week
+from scheduling.roster import views, views_week, worked_views
 
 app_name = "roster"
 urlpatterns = [
@@ -32,4 +32,13 @@ urlpatterns += [
     path("swaps/", views_week.swap_queue, name="swaps"),
     path("swaps/<int:swap_id>/<slug:step>/", views_week.swap_step, name="swap_step"),
     path("team-week/", views_week.team_week, name="team_week"),
+# Worked time, adherence and period locks (issue 10).
+urlpatterns += [
+    path("worked-time/", worked_views.worked_week, name="worked"),
+    path("worked-time/import/", worked_views.worked_import, name="worked_import"),
+    path("worked-time/productive/", worked_views.productive_import, name="productive_import"),
+    path("worked-time/confirm/", worked_views.worked_confirm, name="worked_confirm"),
+    path("worked-time/day/", worked_views.worked_day, name="worked_day"),
+    path("locks/", worked_views.period_locks, name="locks"),
+    path("locks/unlock/", worked_views.period_unlock, name="lock_unlock"),
 ]

@@ -45,3 +45,29 @@ def test_an_agent_is_told_of_a_refusal_with_its_reason(client_a):
     todos = roster_todos(agent_user, [client_a])
     assert [(t.kind, t.detail) for t in todos] == [("time_off_refused", "Reason: Peak week")]
     assert "was refused" in todos[0].title
+
+
+def test_finance_is_told_last_month_is_not_locked(client_a, django_assert_num_queries):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bpo.portal.todos import todos_for
+    from scheduling.roster import worked
+    from scheduling.roster.todos import period_lock_todos
+
+    finance = make_user("finance", client_a, email="fin@provider.test")
+    today = timezone.localdate()
+    last = today.replace(day=1) - timedelta(days=1)
+    first = last.replace(day=1)
+    with django_assert_num_queries(4):  # the roles and the locks, each after SET search_path
+        (todo,) = period_lock_todos(finance, [])
+    assert todo.title == f"Lock the worked time of {first:%B %Y}"
+    assert f"{last.day} of its {last.day} days are not locked yet" in todo.detail
+    worked.lock_period(starts_on=first, ends_on=last - timedelta(days=1), actor=finance)
+    (todo,) = period_lock_todos(finance, [])
+    assert todo.detail.startswith("1 of its")
+    worked.lock_period(starts_on=last, ends_on=last, actor=finance)
+    assert period_lock_todos(finance, []) == []
+    scheduler = make_user("scheduler", client_a, email="wfm2@provider.test")
+    assert not [t for t in todos_for(user=scheduler, clients=[]) if t.kind == "period_not_locked"]

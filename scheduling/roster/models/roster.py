@@ -320,6 +320,13 @@ class RosterEventAction(models.TextChoices):
     SWAP_REFUSED = "swap_refused", "Shift swap refused"
     SWAP_CANCELLED = "swap_cancelled", "Shift swap offer withdrawn"
     CALENDAR_ROTATED = "calendar_rotated", "Calendar address renewed"
+    # Worked time and period locks (issue 10).
+    WORKED_IMPORTED = "worked_imported", "Time clock imported"
+    WORKED_CONFIRMED = "worked_confirmed", "Scheduled time confirmed as worked"
+    WORKED_EDITED = "worked_edited", "Worked time corrected by hand"
+    PRODUCTIVE_IMPORTED = "productive_imported", "Productive time imported"
+    PERIOD_LOCKED = "period_locked", "Period locked"
+    PERIOD_UNLOCKED = "period_unlocked", "Period unlocked"
 
 
 class RosterEvent(models.Model):

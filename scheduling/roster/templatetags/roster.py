@@ -28,6 +28,7 @@ def roster_nav(context) -> dict:
         "can_manage_roster": can_manage_roster(user),
         "can_request_time_off": can_request_time_off(user),
         **_week_nav(user),
+        "worked_nav": worked_nav(context),
     }
 
 
@@ -51,3 +52,37 @@ def days(value) -> str:
     number = Decimal(value).normalize()
     text = f"{number:f}"
     return f"{text} day" if number == 1 else f"{text} days"
+
+
+@register.filter
+def percent(value) -> str:
+    """A share (0.875) as "87.5 %" with one decimal; "—" when there is none."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.1f}\u00a0%"
+
+
+@register.filter
+def hours(minutes) -> str:
+    """Minutes as hours and minutes, ``450`` -> "7:30"."""
+    if minutes is None or minutes == "":
+        return "—"
+    minutes = int(minutes)
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def worked_nav(context) -> dict:
+    """Whether the signed-in user sees Worked time and Locks in the navigation."""
+    from bpo.accounts.permissions import (
+        can_lock_periods,
+        can_manage_worked_time,
+        can_view_worked_time,
+    )
+
+    user = context.get("user")
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "worked": can_view_worked_time(user),
+        "locks": can_lock_periods(user) or can_manage_worked_time(user),
+    }
