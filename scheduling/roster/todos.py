@@ -101,6 +101,11 @@ def swap_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
             when=oldest or timezone.now(),
             kind="swaps_to_approve",
             priority=1,
+        )
+    ]
+
+
+@register
 def period_lock_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
     """Finance: last month's worked time is not (wholly) locked yet. One query."""
     from bpo.accounts.permissions import can_lock_periods

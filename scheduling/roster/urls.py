@@ -32,6 +32,8 @@ urlpatterns += [
     path("swaps/", views_week.swap_queue, name="swaps"),
     path("swaps/<int:swap_id>/<slug:step>/", views_week.swap_step, name="swap_step"),
     path("team-week/", views_week.team_week, name="team_week"),
+]
+
 # Worked time, adherence and period locks (issue 10).
 urlpatterns += [
     path("worked-time/", worked_views.worked_week, name="worked"),
