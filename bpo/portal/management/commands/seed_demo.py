@@ -197,6 +197,7 @@ class Command(BaseCommand):
 
         for client in clients.values():
             self._forecasts(client, staff["scheduler@bpo.example"])
+        self._plans(clients, staff["scheduler@bpo.example"])
 
     def _catalog(self, client, account_manager: User, client_admin: User) -> None:
         from django_tenants.utils import tenant_context
@@ -218,7 +219,15 @@ class Command(BaseCommand):
         from scheduling.planning.demo_forecasts import seed_forecasts
 
         with tenant_context(client):
-            self.changes.extend(seed_forecasts(client=client, scheduler=scheduler))
+            # Last week and this week too: the demo plans them (``_plans``).
+            self.changes.extend(seed_forecasts(client=client, scheduler=scheduler, weeks_back=2))
+
+    def _plans(self, clients: dict, scheduler: User) -> None:
+        from scheduling.planning.demo_plans import seed_agent_extras, seed_plans
+        from scheduling.roster.demo import DEMO_AGENT_EMAIL
+
+        self.changes.extend(seed_plans(clients=clients, scheduler=scheduler))
+        self.changes.extend(seed_agent_extras(agent_email=DEMO_AGENT_EMAIL))
 
     def _user(self, person: DemoPerson, password: str) -> User:
         user = User.objects.filter(email__iexact=person.email).first()
