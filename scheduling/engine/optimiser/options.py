@@ -16,6 +16,7 @@ import numpy as np
 from scipy import sparse
 
 from scheduling.engine.optimiser.model import SchedulingProblem
+from scheduling.engine.optimiser.patterns import Row, blocked_options, pattern_rows, preference_cost
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,10 @@ class AgentGroup:
     options: np.ndarray
     """Allowed option ids, ascending."""
     limits: WeeklyLimits
+    pattern: tuple[Row, ...] = ()
+    """Consecutive-days and days-off rows of every member (:mod:`patterns`); the same for all."""
+    option_cost: np.ndarray | None = None
+    """Signed preference weight per allowed option (a group with preferences has one member)."""
 
     @property
     def size(self) -> int:
@@ -122,6 +127,9 @@ def build_options(problem: SchedulingProblem) -> ShiftOptions:
         (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(count, horizon)
     )
     conflict, cliques = _conflicts(problem, day_arr, start_arr, length_arr)
+    if problem.rules.forbidden_successions:
+        kinds = [problem.templates[name].kind for name in templates]
+        _add_successions(problem, day_arr, kinds, conflict, cliques)
     return ShiftOptions(
         day=day_arr,
         template=templates,
@@ -183,6 +191,30 @@ def _conflicts(
     return conflict, cliques
 
 
+def _add_successions(
+    problem: SchedulingProblem,
+    day: np.ndarray,
+    kind: list[str],
+    conflict: np.ndarray,
+    cliques: list[np.ndarray],
+) -> None:
+    """Forbidden successions as cliques: {kind a on day d} + {kind b on day d+1}.
+
+    Shifts of one day already exclude each other, so the union is a clique (one row per pair of
+    days, not one per pair of shifts). Not cyclic: Sunday to Monday comes from history.
+    """
+    kinds = np.array(kind, dtype=object)
+    for first, second in problem.rules.forbidden_successions:
+        for d in range(problem.days - 1):
+            earlier = np.flatnonzero((day == d) & (kinds == first))
+            later = np.flatnonzero((day == d + 1) & (kinds == second))
+            if len(earlier) == 0 or len(later) == 0:
+                continue
+            conflict[np.ix_(earlier, later)] = True
+            conflict[np.ix_(later, earlier)] = True
+            cliques.append(np.concatenate([earlier, later]))
+
+
 def allowed_options(
     problem: SchedulingProblem, options: ShiftOptions, agent_index: int
 ) -> np.ndarray:
@@ -196,7 +228,14 @@ def allowed_options(
         blocked = np.zeros(problem.intervals)
         blocked[list(agent.unavailable_intervals)] = 1.0
         allowed &= options.cover @ blocked == 0
+    if agent.history is not None or _contract_blocks(problem, agent.contract):
+        kinds = [problem.templates[name].kind for name in options.template]
+        allowed &= ~blocked_options(problem, options.day, kinds, agent)
     return np.flatnonzero(allowed)
+
+
+def _contract_blocks(problem: SchedulingProblem, contract_name: str) -> bool:
+    return problem.contracts[contract_name].max_weekends_per_4_weeks == 0
 
 
 def build_groups(
@@ -209,16 +248,21 @@ def build_groups(
     classes: list[frozenset[str]] = []
     keyed: dict[tuple, list[int]] = {}
     allowed_of: dict[tuple, np.ndarray] = {}
+    pattern_of: dict[tuple, tuple[Row, ...]] = {}
     for index, agent in enumerate(problem.agents):
         skills = frozenset(agent.skills & set(problem.queues))
         if skills not in classes:
             classes.append(skills)
         allowed = allowed_options(problem, options, index)
         key: tuple = (tuple(sorted(skills)), agent.contract, agent.hourly_cost, allowed.tobytes())
-        if not aggregate:
+        pattern = pattern_rows(problem, agent)
+        if pattern:
+            key = (*key, pattern)
+        if not aggregate or agent.preferences:
             key = (*key, index)
         keyed.setdefault(key, []).append(index)
         allowed_of[key] = allowed
+        pattern_of[key] = pattern
     classes.sort(key=lambda s: (len(s), sorted(s)))
     groups = [
         AgentGroup(
@@ -229,7 +273,25 @@ def build_groups(
             hourly_cost=key[2],
             options=allowed_of[key],
             limits=weekly_limits(problem, options, key[1], allowed_of[key]),
+            pattern=pattern_of[key],
+            option_cost=_option_costs(problem, options, members, allowed_of[key]),
         )
         for key, members in keyed.items()
     ]
     return groups, classes
+
+
+def _option_costs(
+    problem: SchedulingProblem, options: ShiftOptions, members: list[int], allowed: np.ndarray
+) -> np.ndarray | None:
+    """Preference weights per allowed option of a one-member group with preferences."""
+    agent = problem.agents[members[0]]
+    if not agent.preferences:
+        return None
+    return np.array(
+        [
+            preference_cost(agent, int(options.day[o]), options.template[o], int(options.start[o]))
+            for o in allowed
+        ],
+        dtype=np.float64,
+    )

@@ -14,6 +14,7 @@ import highspy
 import numpy as np
 
 from scheduling.engine.optimiser.aggregate import AggregatedModel, build_model, to_highs
+from scheduling.engine.optimiser.breaks import has_break_rules, place_breaks
 from scheduling.engine.optimiser.construct import greedy_plan
 from scheduling.engine.optimiser.disaggregate import disaggregate
 from scheduling.engine.optimiser.evaluate import build_plan
@@ -119,6 +120,9 @@ def solve_schedule(
     else:
         best.status = "LP only" if lp_values is not None else "greedy only"
 
+    if has_break_rules(problem):
+        best = place_breaks(problem, best)
+        note("breaks placed")
     best.lower_bound = lower_bound
     best.mip_bound = mip_bound
     best.seconds = time.perf_counter() - started
