@@ -93,7 +93,7 @@ def pattern_rows(problem: SchedulingProblem, agent: Agent) -> tuple[Row, ...]:
                 back = first_off + j
                 if back >= days:
                     break
-                rows.append(((first_off - 1, 1.0), (first_off, -1.0), (back, 1.0)), 1.0)
+                rows.append((((first_off - 1, 1.0), (first_off, -1.0), (back, 1.0)), 1.0))
         if history is not None and history.consecutive_days_worked > 0:
             for j in range(1, min(m, days)):
                 rows.append((((0, -1.0), (j, 1.0)), 0.0))

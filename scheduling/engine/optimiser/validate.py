@@ -286,7 +286,7 @@ def _day_pattern_violations(problem: SchedulingProblem, a: int, row: list) -> li
     if most is not None:
         previous = history.weekends_worked_previous_3 if history is not None else 0
         this_week = any(worked[d] for d in problem.rules.weekend_days if d < len(worked))
-        if previous + int(this_week) > most:
+        if this_week and previous + 1 > most:
             found.append(
                 Violation(
                     "weekends",
