@@ -130,9 +130,12 @@ def rule_candidates(
     Every such rule can only break further when a working day is added, so checking each step
     keeps the greedy's plan valid.
     """
+    if len(candidates) == 0:
+        return candidates
     days = [int(options.day[o]) for o in chosen]
-    keep = [rows_hold(pattern, [*days, int(options.day[o])]) for o in candidates]
-    return candidates[np.array(keep, dtype=bool)] if len(candidates) else candidates
+    candidate_days = options.day[candidates]
+    fine = [int(d) for d in np.unique(candidate_days) if rows_hold(pattern, [*days, int(d)])]
+    return candidates[np.isin(candidate_days, fine)]
 
 
 def preference_values(problem: SchedulingProblem, options: ShiftOptions, a: int) -> np.ndarray:
