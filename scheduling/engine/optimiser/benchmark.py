@@ -201,7 +201,8 @@ def with_rules(
     contracts, at most 3 weekends in 4 weeks, no day shift the day after a night shift (the
     22:00 start becomes its own template of kind "night"), lunch 30 min between hours 3 and 5 and
     two 15-min breaks for 8-hour shifts, one 15-min break for 4-hour shifts, and a random history
-    per agent (0-5 days worked up to Sunday or 1-2 days off, 0-3 weekends worked before).
+    per agent (half worked Sunday after a run of 1-4 days, half had 1-3 days off up to Sunday;
+    0-3 weekends worked before).
     With neither, the problem is returned as it is.
     """
     if not preferences and not rules:
@@ -247,10 +248,10 @@ def with_rules(
         }
         settings = dataclasses.replace(settings, forbidden_successions=(("night", "day"),))
         for index, agent in enumerate(agents):
-            worked = int(rng.integers(0, 6))
+            worked = int(rng.choice([0, 0, 0, 0, 1, 2, 3, 4]))
             history = AgentHistory(
                 consecutive_days_worked=worked,
-                days_off_run=0 if worked else int(rng.integers(1, 3)),
+                days_off_run=0 if worked else int(rng.choice([1, 2, 2, 3])),
                 weekends_worked_previous_3=int(rng.integers(0, 4)),
                 last_shift_kind="night" if worked and rng.random() < 0.1 else "",
             )

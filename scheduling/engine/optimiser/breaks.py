@@ -25,7 +25,7 @@ import dataclasses
 
 import numpy as np
 
-from scheduling.engine.optimiser.model import PlacedBreak, SchedulingProblem, ShiftPlan
+from scheduling.engine.optimiser.model import Penalties, PlacedBreak, SchedulingProblem, ShiftPlan
 
 
 def has_break_rules(problem: SchedulingProblem) -> bool:
@@ -103,7 +103,7 @@ def _touched(start: int, minutes: int, step: int, week: int) -> list[tuple[int, 
     return sorted(out.items())
 
 
-def _penalty(net: float, required: float, penalties) -> float:
+def _penalty(net: float, required: float, penalties: Penalties) -> float:
     return penalties.under_coverage * max(0.0, required - net) + penalties.over_coverage * max(
         0.0, net - required
     )

@@ -108,7 +108,17 @@ def best_single_agent(
     return sorted(int(allowed[i]) for i in np.flatnonzero(x > 0.5))
 
 
-def _with_pattern_rows(options, allowed, pattern, rows, cols, values, lower, upper, row):
+def _with_pattern_rows(
+    options: ShiftOptions,
+    allowed: np.ndarray,
+    pattern: tuple[Row, ...],
+    rows: list,
+    cols: list,
+    values: np.ndarray,
+    lower: list,
+    upper: list,
+    row: int,
+) -> tuple[list, list, np.ndarray, list, list, int]:
     """Append the agent's day-pattern rows to the one-agent MIP's triplets."""
     extra_values = []
     for positions, coefs, rhs in option_rows(pattern, options.day[allowed]):

@@ -16,7 +16,13 @@ import numpy as np
 from scipy import sparse
 
 from scheduling.engine.optimiser.model import SchedulingProblem
-from scheduling.engine.optimiser.patterns import Row, blocked_options, pattern_rows, preference_cost
+from scheduling.engine.optimiser.patterns import (
+    Row,
+    blocked_options,
+    pattern_rows,
+    preference_cost,
+    rows_hold,
+)
 
 
 @dataclass(frozen=True)
@@ -57,10 +63,20 @@ class WeeklyLimits:
 
 
 def weekly_limits(
-    problem: SchedulingProblem, options: ShiftOptions, contract_name: str, allowed: np.ndarray
+    problem: SchedulingProblem,
+    options: ShiftOptions,
+    contract_name: str,
+    allowed: np.ndarray,
+    pattern: tuple[Row, ...] = (),
 ) -> WeeklyLimits:
-    """The contract limits, prorated for the days on which the agent has an allowed shift."""
+    """The contract limits, prorated for the days on which the agent has an allowed shift.
+
+    With day-pattern rows (consecutive days, days off) the minimums are also lowered to what the
+    best set of working days that keeps those rows can reach (:func:`_reachable_with_pattern`).
+    """
     contract = problem.contracts[contract_name]
+    if pattern:
+        return _reachable_with_pattern(problem, options, contract_name, allowed, pattern)
     days = np.unique(options.day[allowed])
     longest = sorted(
         (float(options.hours[allowed][options.day[allowed] == d].max()) for d in days),
@@ -71,6 +87,39 @@ def weekly_limits(
         min_shifts=min(contract.min_shifts, len(days)),
         max_shifts=contract.max_shifts,
         min_hours=min(contract.min_hours, reachable_hours),
+        max_hours=contract.max_hours,
+    )
+
+
+def _reachable_with_pattern(
+    problem: SchedulingProblem,
+    options: ShiftOptions,
+    contract_name: str,
+    allowed: np.ndarray,
+    pattern: tuple[Row, ...],
+) -> WeeklyLimits:
+    """Minimums lowered to the most shifts and hours a rule-abiding set of days can hold.
+
+    Every set of at most ``max_shifts`` days with an allowed shift is tried (2^7 at most); a day
+    counts with its longest allowed shift. The validator applies the same rule on its own.
+    """
+    contract = problem.contracts[contract_name]
+    longest = {
+        int(d): float(options.hours[allowed][options.day[allowed] == d].max())
+        for d in np.unique(options.day[allowed])
+    }
+    days = sorted(longest)
+    most_shifts, most_hours = 0, 0.0
+    for mask in range(1 << len(days)):
+        chosen = [d for i, d in enumerate(days) if mask >> i & 1]
+        if len(chosen) > contract.max_shifts or not rows_hold(pattern, chosen):
+            continue
+        most_shifts = max(most_shifts, len(chosen))
+        most_hours = max(most_hours, sum(longest[d] for d in chosen))
+    return WeeklyLimits(
+        min_shifts=min(contract.min_shifts, most_shifts),
+        max_shifts=contract.max_shifts,
+        min_hours=min(contract.min_hours, most_hours),
         max_hours=contract.max_hours,
     )
 
@@ -272,7 +321,7 @@ def build_groups(
             contract=key[1],
             hourly_cost=key[2],
             options=allowed_of[key],
-            limits=weekly_limits(problem, options, key[1], allowed_of[key]),
+            limits=weekly_limits(problem, options, key[1], allowed_of[key], pattern_of[key]),
             pattern=pattern_of[key],
             option_cost=_option_costs(problem, options, members, allowed_of[key]),
         )

@@ -190,6 +190,7 @@ def _prorated_minimums(problem: SchedulingProblem, a: int) -> tuple[int, float]:
     per_day = problem.intervals_per_day
     horizon = problem.days * per_day
     longest_per_day = []
+    longest_on: dict[int, float] = {}
     for day in range(problem.days):
         longest = 0
         for name in contract.templates:
@@ -207,10 +208,36 @@ def _prorated_minimums(problem: SchedulingProblem, a: int) -> tuple[int, float]:
                 longest = max(longest, template.length_intervals)
         if longest:
             longest_per_day.append(longest * 24.0 / per_day)
+            longest_on[day] = longest * 24.0 / per_day
+    if (
+        contract.max_consecutive_days is not None
+        or contract.min_consecutive_days_off is not None
+        or contract.max_weekends_per_4_weeks is not None
+    ):
+        return _reachable_minimums(problem, a, longest_on)
     longest_per_day.sort(reverse=True)
     min_shifts = min(contract.min_shifts, len(longest_per_day))
     min_hours = min(contract.min_hours, sum(longest_per_day[: contract.max_shifts]))
     return min_shifts, min_hours
+
+
+def _reachable_minimums(
+    problem: SchedulingProblem, a: int, longest_on: dict[int, float]
+) -> tuple[int, float]:
+    """With day rules, the minimums are what the best rule-abiding set of days can reach: every
+    set of at most ``max_shifts`` available days is tried, each day with its longest shift."""
+    contract = problem.contracts[problem.agents[a].contract]
+    days = sorted(longest_on)
+    most_shifts, most_hours = 0, 0.0
+    for mask in range(1 << len(days)):
+        chosen = {d for i, d in enumerate(days) if mask >> i & 1}
+        if len(chosen) > contract.max_shifts:
+            continue
+        if _day_rule_violations(problem, a, [d in chosen for d in range(problem.days)]):
+            continue
+        most_shifts = max(most_shifts, len(chosen))
+        most_hours = max(most_hours, sum(longest_on[d] for d in chosen))
+    return min(contract.min_shifts, most_shifts), min(contract.min_hours, most_hours)
 
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -233,12 +260,41 @@ def _day_pattern_violations(problem: SchedulingProblem, a: int, row: list) -> li
     Days count by shift start. What came before Monday is the agent's history (none: the week is
     judged alone); a run of days off still open at Sunday is not judged.
     """
+    found = _day_rule_violations(problem, a, [shift is not None for shift in row])
+    agent = problem.agents[a]
+    history = agent.history
+    name = agent.name
+    forbidden = set(problem.rules.forbidden_successions)
+    if forbidden:
+        kinds = [
+            problem.templates[s.template].kind
+            if s is not None and s.template in problem.templates
+            else None
+            for s in row
+        ]
+        last = history.last_shift_kind if history is not None and history.last_shift_kind else None
+        for day, kind in enumerate(kinds):
+            if last is not None and kind is not None and (last, kind) in forbidden:
+                where = "the previous Sunday" if day == 0 else _day(problem, day - 1)
+                found.append(
+                    Violation(
+                        "succession",
+                        name,
+                        f"a {kind} shift on {_day(problem, day)} follows a {last} shift on {where}",
+                    )
+                )
+            last = kind
+    return found
+
+
+def _day_rule_violations(problem: SchedulingProblem, a: int, worked: list[bool]) -> list[Violation]:
+    """Consecutive working days, days off in a row and weekends in four weeks, for the days
+    worked (``worked[d]``), with the agent's history before Monday."""
     agent = problem.agents[a]
     contract = problem.contracts[agent.contract]
     history = agent.history
     name = agent.name
     found: list[Violation] = []
-    worked = [shift is not None for shift in row]
     before_worked = history.consecutive_days_worked if history is not None else 0
     before_off = history.days_off_run if history is not None else 0
     limit = contract.max_consecutive_days
@@ -295,26 +351,6 @@ def _day_pattern_violations(problem: SchedulingProblem, a: int, row: list) -> li
                     "weekends in 4 weeks",
                 )
             )
-    forbidden = set(problem.rules.forbidden_successions)
-    if forbidden:
-        kinds = [
-            problem.templates[s.template].kind
-            if s is not None and s.template in problem.templates
-            else None
-            for s in row
-        ]
-        last = history.last_shift_kind if history is not None and history.last_shift_kind else None
-        for day, kind in enumerate(kinds):
-            if last is not None and kind is not None and (last, kind) in forbidden:
-                where = "the previous Sunday" if day == 0 else _day(problem, day - 1)
-                found.append(
-                    Violation(
-                        "succession",
-                        name,
-                        f"a {kind} shift on {_day(problem, day)} follows a {last} shift on {where}",
-                    )
-                )
-            last = kind
     return found
 
 
