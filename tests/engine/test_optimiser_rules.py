@@ -567,3 +567,24 @@ def test_the_benchmark_with_rules_off_is_the_benchmark():
     ruled = with_rules(problem, seed=2, preferences=5, rules=True)
     assert sum(1 for a in ruled.agents if a.preferences) == 5
     assert ruled.contracts["full_time"].max_consecutive_days == 5
+
+
+def test_minimums_are_lowered_to_what_the_day_rules_let_the_agent_reach():
+    # given six shifts a week at least, but five days worked up to Sunday (at most five in a
+    # row) and days off two at a time: Monday and Tuesday are off, five days remain
+    rested = Contract("flex", ("day", "night"), 6, 7, 48.0, 56.0, 5, 2)
+    problem = dataclasses.replace(
+        problem_of([person("ana", history=AgentHistory(consecutive_days_worked=5))]),
+        contracts={"flex": rested},
+    )
+    groups, _ = build_groups(problem, build_options(problem))
+    assert (groups[0].limits.min_shifts, groups[0].limits.min_hours) == (5, 40.0)
+
+    five = plan_of(problem, {0: days_at(days=[WED, THU, FRI, SAT, SUN])})
+    four = plan_of(problem, {0: days_at(days=[WED, THU, FRI, SAT])})
+
+    assert details(problem, five) == []
+    assert details(problem, four) == [
+        ("shifts per week", "ana", "4 shifts, allowed 5..7"),
+        ("hours per week", "ana", "32.0 hours, allowed 40.0..56.0"),
+    ]
