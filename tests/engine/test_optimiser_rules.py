@@ -588,3 +588,29 @@ def test_minimums_are_lowered_to_what_the_day_rules_let_the_agent_reach():
         ("shifts per week", "ana", "4 shifts, allowed 5..7"),
         ("hours per week", "ana", "32.0 hours, allowed 40.0..56.0"),
     ]
+
+
+@pytest.mark.solver
+def test_an_agent_whose_minimum_no_week_reaches_does_not_sink_the_model():
+    # given ana worked Sunday night, may work Mon and Tue only (time off from Wednesday), and no
+    # day shift may follow a night shift: Monday can only be a night, after which Tuesday can be
+    # neither a day nor a night (it runs into Wednesday), so one shift is all she can work; her
+    # contract asks for two
+    rules = Rules(weekend_days=(), forbidden_successions=(("night", "day"),))
+    ana = person(
+        "ana",
+        history=AgentHistory(consecutive_days_worked=1, last_shift_kind="night"),
+        unavailable_intervals=frozenset(range(at(WED, 0), WEEK)),
+    )
+    problem = dataclasses.replace(
+        problem_of([ana, person("ben")], daytime([MON, TUE]), rules=rules),
+        contracts={"flex": Contract("flex", ("day", "night"), 2, 7, 0.0, 56.0)},
+    )
+
+    plan = solve_schedule(problem, time_limit=20, threads=1, seed=1)
+
+    # then the model still solves (the demand is covered) and only ana's minimum is reported
+    assert plan.status == "Optimal"
+    assert len(worked_days(plan, 0)) == 1
+    assert plan.under.sum() == 0
+    assert details(problem, plan) == [("shifts per week", "ana", "1 shifts, allowed 2..7")]

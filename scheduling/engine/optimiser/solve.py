@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 
 import highspy
 import numpy as np
 
 from scheduling.engine.optimiser.aggregate import AggregatedModel, build_model, to_highs
 from scheduling.engine.optimiser.breaks import has_break_rules, place_breaks
-from scheduling.engine.optimiser.construct import greedy_plan
+from scheduling.engine.optimiser.construct import best_single_agent, greedy_plan
 from scheduling.engine.optimiser.disaggregate import disaggregate
 from scheduling.engine.optimiser.evaluate import build_plan
 from scheduling.engine.optimiser.model import SchedulingProblem, ShiftPlan, check_problem
@@ -59,6 +60,8 @@ def solve_schedule(
 
     options = build_options(problem)
     groups, classes = build_groups(problem, options, aggregate=aggregate)
+    if problem.rules.forbidden_successions or any(group.pattern for group in groups):
+        groups = reachable_minimums(problem, options, groups, note)
     allowed_of, limits_of = _per_agent(problem, groups)
     note(f"{len(problem.agents)} agents in {len(groups)} groups, {options.count} shift options")
 
@@ -128,6 +131,52 @@ def solve_schedule(
     best.seconds = time.perf_counter() - started
     best.log = notes
     return best
+
+
+def reachable_minimums(
+    problem: SchedulingProblem,
+    options: ShiftOptions,
+    groups: list[AgentGroup],
+    note: Callable[[str], None] | None = None,
+) -> list[AgentGroup]:
+    """Groups whose contract minimum no rule-abiding week reaches get the minimum lowered.
+
+    The prorating of :func:`options.weekly_limits` counts days; a chain of forbidden successions
+    and rest (say Sunday night before, then only nights possible, and a day off on Friday that the
+    Thursday night would run into) can leave fewer shifts than that. One such agent would make
+    the whole aggregated model infeasible, so each group with day rules is checked with the
+    one-agent MIP and, if needed, its minimums become the most shifts and hours it can reach.
+    The validator prorates by days only, so it still reports such an agent's missed minimum.
+    """
+    out = []
+    for group in groups:
+        value = np.ones(len(group.options))
+        if (
+            len(group.options) == 0
+            or group.limits.min_shifts == 0
+            or best_single_agent(
+                problem, options, group.options, group.limits, value, pattern=group.pattern
+            )
+        ):
+            out.append(group)
+            continue
+        free = dataclasses.replace(group.limits, min_shifts=0, min_hours=0.0)
+        most = best_single_agent(
+            problem, options, group.options, free, value, pattern=group.pattern
+        )
+        hours = options.hours[group.options]
+        longest = best_single_agent(
+            problem, options, group.options, free, hours, pattern=group.pattern
+        )
+        limits = dataclasses.replace(
+            group.limits,
+            min_shifts=min(group.limits.min_shifts, len(most)),
+            min_hours=min(group.limits.min_hours, float(options.hours[longest].sum())),
+        )
+        if note is not None:
+            note(f"group of {group.size} ({group.contract}): minimum lowered to {limits}")
+        out.append(dataclasses.replace(group, limits=limits))
+    return out
 
 
 def _per_agent(
