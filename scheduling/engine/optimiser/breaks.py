@@ -84,8 +84,8 @@ def place_breaks(problem: SchedulingProblem, plan: ShiftPlan) -> ShiftPlan:
         placed[a].append(
             PlacedBreak(day=day, name=rule.name, start_minute=start, minutes=rule.minutes)
         )
-    for row in placed:
-        row.sort(key=lambda b: (b.day, b.start_minute))
+    for mine in placed:
+        mine.sort(key=lambda b: (b.day, b.start_minute))
     return dataclasses.replace(plan, breaks=placed, net_coverage=net)
 
 
