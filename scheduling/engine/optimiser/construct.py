@@ -166,12 +166,14 @@ def greedy_plan(
     allowed_of: list[np.ndarray],
     limits_of: list[WeeklyLimits],
     seed: int,
+    bias: list[np.ndarray] | None = None,
 ) -> list[list[int]]:
     """Round-robin greedy: each round every agent takes its most valuable compatible shift.
 
     The value of a shift is 100 per interval it covers where some queue the agent is skilled for
     is still short, -10 per interval it would over-cover, minus its pay and any weekend penalty.
     Rounds up to the contract minimum are mandatory; later ones only take positive value.
+    ``bias[a]`` (per option), if given, is added to agent a's values (the LP-guided greedy).
     """
     rng = np.random.default_rng(seed)
     n_agents = len(problem.agents)
@@ -222,6 +224,8 @@ def greedy_plan(
                 value = value - penalties.weekend_day * weekend[candidates]
             if a in wishes:
                 value = value - wishes[a][candidates]
+            if bias is not None:
+                value = value + bias[a][candidates]
             best = int(np.argmax(value))
             mandatory = round_number < limits.min_shifts
             if not mandatory and value[best] <= 0:

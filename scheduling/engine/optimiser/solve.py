@@ -99,6 +99,25 @@ def solve_schedule(
             consider(rounded, "LP-guided rounding")
             if best.objective < before:
                 start = rounded[: model.x_count]
+        else:
+            guided = build_plan(
+                problem,
+                options,
+                classes,
+                greedy_plan(
+                    problem,
+                    options,
+                    allowed_of,
+                    limits_of,
+                    seed,
+                    bias=_lp_bias(problem, model, groups, lp_values, options.count),
+                ),
+            )
+            note(f"LP-guided greedy: objective {guided.objective:.1f}")
+            if guided.objective < best.objective - 1e-6:
+                guided.method = "LP-guided greedy"
+                best = guided
+                start = _aggregated_point(model, groups, best, options)
 
     mip_bound = lower_bound
     remaining = deadline - time.perf_counter()
@@ -177,6 +196,34 @@ def reachable_minimums(
             note(f"group of {group.size} ({group.contract}): minimum lowered to {limits}")
         out.append(dataclasses.replace(group, limits=limits))
     return out
+
+
+LP_GUIDE = 2000.0
+"""Value the LP-guided greedy adds per unit of an agent's LP share of a shift (a shift covers
+16 intervals worth 100 each, so the LP's choice outweighs the greedy's own judgement)."""
+
+
+def _lp_bias(
+    problem: SchedulingProblem,
+    model: AggregatedModel,
+    groups: list[AgentGroup],
+    lp_values: np.ndarray,
+    option_count: int,
+) -> list[np.ndarray]:
+    """Per agent and option, ``LP_GUIDE`` times the agent's share of its group's LP count.
+
+    Used when RENS finds nothing in its time (it happens with the day-pattern rules, whose LP is
+    less integral): the greedy, which keeps every rule by construction, then follows the LP.
+    """
+    share = np.zeros((len(groups), option_count))
+    x = lp_values[: model.x_count]
+    sizes = np.array([g.size for g in groups], dtype=np.float64)
+    np.add.at(share, (model.x_group, model.x_option), x / sizes[model.x_group])
+    bias: list[np.ndarray] = [np.zeros(0)] * len(problem.agents)
+    for g, group in enumerate(groups):
+        for member in group.members:
+            bias[member] = LP_GUIDE * share[g]
+    return bias
 
 
 def _per_agent(
