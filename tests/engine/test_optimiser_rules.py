@@ -614,3 +614,24 @@ def test_an_agent_whose_minimum_no_week_reaches_does_not_sink_the_model():
     assert len(worked_days(plan, 0)) == 1
     assert plan.under.sum() == 0
     assert details(problem, plan) == [("shifts per week", "ana", "1 shifts, allowed 2..7")]
+
+
+def test_the_greedy_follows_a_bias_towards_the_lp_choice():
+    # given demand 09:00-17:00 on Monday that the 09:00 start fits best
+    problem = problem_of([person("ana")], daytime([MON]))
+    options = build_options(problem)
+    groups, _ = build_groups(problem, options)
+    allowed_of, limits_of = _per_agent(problem, groups)
+    late = next(
+        o
+        for o in range(options.count)
+        if (options.template[o], int(options.day[o]), int(options.start[o])) == ("day", MON, 30)
+    )
+    bias = np.zeros(options.count)
+    bias[late] = 2000.0
+
+    plain = greedy_plan(problem, options, allowed_of, limits_of, 0)
+    guided = greedy_plan(problem, options, allowed_of, limits_of, 0, bias=[bias])
+
+    assert [int(options.start[o]) for o in plain[0]] == [18]
+    assert guided[0] == [late]
