@@ -5,6 +5,8 @@ Variables
     w[g]      >= 0, weekend days worked beyond the free ones, summed over group g
     y[k, t, q] >= 0, agents of skill class k covering queue q in interval t
     under[q, t], over[q, t] >= 0
+(an x column costs its pay, plus the agent's preference weights for a one-member group with
+preferences)
 Rows (n_g = size of group g)
     clique rows     sum_{o in clique} x[g, o] <= n_g     (one start per day, 11 h rest)
     shifts/hours    n_g*min <= sum_o x[g, o] * (1 or hours_o) <= n_g*max
