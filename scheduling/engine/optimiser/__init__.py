@@ -7,9 +7,13 @@ every hard rule); the benchmark instance lives in ``benchmark`` (not imported he
 
 from scheduling.engine.optimiser.model import (
     Agent,
+    AgentHistory,
     AssignedShift,
+    BreakRule,
     Contract,
     Penalties,
+    PlacedBreak,
+    Preference,
     Rules,
     SchedulingProblem,
     ShiftPlan,
@@ -20,9 +24,13 @@ from scheduling.engine.optimiser.validate import Violation, validate_plan
 
 __all__ = [
     "Agent",
+    "AgentHistory",
     "AssignedShift",
+    "BreakRule",
     "Contract",
     "Penalties",
+    "PlacedBreak",
+    "Preference",
     "Rules",
     "SchedulingProblem",
     "ShiftPlan",

@@ -5,10 +5,14 @@ Variables
     w[g]      >= 0, weekend days worked beyond the free ones, summed over group g
     y[k, t, q] >= 0, agents of skill class k covering queue q in interval t
     under[q, t], over[q, t] >= 0
+(an x column costs its pay, plus the agent's preference weights for a one-member group with
+preferences)
 Rows (n_g = size of group g)
     clique rows     sum_{o in clique} x[g, o] <= n_g     (one start per day, 11 h rest)
     shifts/hours    n_g*min <= sum_o x[g, o] * (1 or hours_o) <= n_g*max
     weekend         sum_{o on weekend} x[g, o] - w[g] <= n_g * free_weekend_days
+    day patterns    sum_d coef_d * sum_{o on d} x[g, o] <= n_g * rhs   (max consecutive days,
+                    min days off; the per-agent rows of :mod:`patterns` summed over the group)
     working         sum_q y[k, t, q] = sum_{g in k} sum_{o covers t} x[g, o]
     coverage        sum_k y[k, t, q] + under[q, t] - over[q, t] = requirement[q, t]
 
@@ -32,6 +36,7 @@ from scipy import sparse
 from scheduling.engine.optimiser.highs import new_highs
 from scheduling.engine.optimiser.model import SchedulingProblem
 from scheduling.engine.optimiser.options import AgentGroup, ShiftOptions
+from scheduling.engine.optimiser.patterns import option_rows
 
 
 @dataclass
@@ -83,7 +88,11 @@ def build_model(
     group_start = np.zeros(len(groups) + 1, dtype=np.int64)
     group_start[1:] = np.cumsum([len(g.options) for g in groups])
 
-    cost_parts = [options.hours[group.options] * group.hourly_cost for group in groups]
+    cost_parts = [
+        options.hours[group.options] * group.hourly_cost
+        + (group.option_cost if group.option_cost is not None else 0.0)
+        for group in groups
+    ]
     costs: list[np.ndarray] = [np.concatenate(cost_parts) if groups else np.zeros(0)]
     col = x_count
     w_col = np.full(len(groups), -1, dtype=np.int64)
@@ -152,6 +161,8 @@ def build_model(
                     -np.inf,
                     size * rules.free_weekend_days,
                 )
+        for positions, values, rhs in option_rows(group.pattern, options.day[group.options]):
+            add_row(base + positions, values, -np.inf, size * rhs)
     group_rows[len(groups)] = row
 
     # working rows: per (class, interval): sum_q y - sum x*cover = 0

@@ -27,6 +27,7 @@ every random choice, in a fixed order. Where the benchmark page leaves room, thi
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import resource
 import sys
 import time
@@ -36,8 +37,11 @@ import numpy as np
 from scheduling.engine.erlang import required_agents_series
 from scheduling.engine.optimiser.model import (
     Agent,
+    AgentHistory,
+    BreakRule,
     Contract,
     Penalties,
+    Preference,
     Rules,
     SchedulingProblem,
     ShiftPlan,
@@ -186,6 +190,84 @@ def build_benchmark(agents: int, seed: int) -> SchedulingProblem:
     )
 
 
+def with_rules(
+    problem: SchedulingProblem, seed: int, *, preferences: int = 0, rules: bool = False
+) -> SchedulingProblem:
+    """The benchmark instance with the scheduler rules of issue 10 switched on (not on the page).
+
+    ``preferences`` agents (drawn with their own generator, so the instance itself is unchanged)
+    get an unwanted day (weight 40) and a preferred start window (weight 5 per shift).
+    ``rules`` adds: at most 5 consecutive days and days off at least 2 in a row for both
+    contracts, at most 3 weekends in 4 weeks, no day shift the day after a night shift (the
+    22:00 start becomes its own template of kind "night"), lunch 30 min between hours 3 and 5 and
+    two 15-min breaks for 8-hour shifts, one 15-min break for 4-hour shifts, and a random history
+    per agent (half worked Sunday after a run of 1-4 days, half had 1-3 days off up to Sunday;
+    0-3 weekends worked before).
+    With neither, the problem is returned as it is.
+    """
+    if not preferences and not rules:
+        return problem
+    rng = np.random.default_rng(seed + 10_000)
+    agents = list(problem.agents)
+    templates = dict(problem.templates)
+    contracts = dict(problem.contracts)
+    settings = problem.rules
+    if rules:
+        eight = templates["eight_hours"]
+        breaks = (
+            BreakRule("break 1", 15, 60, 150),
+            BreakRule("lunch", 30, 180, 300),
+            BreakRule("break 2", 15, 330, 420),
+        )
+        templates = {
+            "eight_hours": dataclasses.replace(
+                eight,
+                start_intervals=tuple(s for s in eight.start_intervals if s != 44),
+                kind="day",
+                breaks=breaks,
+            ),
+            "night": ShiftTemplate("night", 16, (44,), kind="night", breaks=breaks),
+            "four_hours": dataclasses.replace(
+                templates["four_hours"], kind="day", breaks=(BreakRule("break", 15, 90, 150),)
+            ),
+        }
+        contracts = {
+            "full_time": dataclasses.replace(
+                contracts["full_time"],
+                templates=("eight_hours", "night"),
+                max_consecutive_days=5,
+                min_consecutive_days_off=2,
+                max_weekends_per_4_weeks=3,
+            ),
+            "part_time": dataclasses.replace(
+                contracts["part_time"],
+                max_consecutive_days=5,
+                min_consecutive_days_off=2,
+                max_weekends_per_4_weeks=3,
+            ),
+        }
+        settings = dataclasses.replace(settings, forbidden_successions=(("night", "day"),))
+        for index, agent in enumerate(agents):
+            worked = int(rng.choice([0, 0, 0, 0, 1, 2, 3, 4]))
+            history = AgentHistory(
+                consecutive_days_worked=worked,
+                days_off_run=0 if worked else int(rng.choice([1, 2, 2, 3])),
+                weekends_worked_previous_3=int(rng.integers(0, 4)),
+                last_shift_kind="night" if worked and rng.random() < 0.1 else "",
+            )
+            agents[index] = dataclasses.replace(agent, history=history)
+    for index in sorted(rng.choice(len(agents), size=min(preferences, len(agents)), replace=False)):
+        start = int(rng.integers(16, 30))
+        wishes = (
+            Preference(40.0, day=int(rng.integers(0, DAYS))),
+            Preference(5.0, wanted=True, earliest_start=start, latest_start=start + 4),
+        )
+        agents[int(index)] = dataclasses.replace(agents[int(index)], preferences=wishes)
+    return dataclasses.replace(
+        problem, agents=tuple(agents), templates=templates, contracts=contracts, rules=settings
+    )
+
+
 def peak_memory_mb() -> float:
     """Peak resident memory of this process (Linux reports ru_maxrss in KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
@@ -222,19 +304,37 @@ def report_lines(problem: SchedulingProblem, plan: ShiftPlan) -> list[str]:
 
 
 def run_benchmark(
-    agents: int, seed: int, time_limit: float, *, threads: int = 1, verbose: bool = False
+    agents: int,
+    seed: int,
+    time_limit: float,
+    *,
+    threads: int = 1,
+    verbose: bool = False,
+    preferences: int = 0,
+    rules: bool = False,
 ) -> tuple[SchedulingProblem, ShiftPlan, list[str]]:
-    """Build, solve and report; returns the report lines, the last one being the bench line."""
+    """Build, solve and report; returns the report lines, the last one being the bench line.
+
+    ``preferences`` / ``rules`` switch on the issue-10 variant (:func:`with_rules`); the default
+    is the benchmark page's instance.
+    """
+    from scheduling.engine.optimiser.breaks import net_under
     from scheduling.engine.optimiser.solve import solve_schedule
 
     started = time.perf_counter()
-    problem = build_benchmark(agents, seed)
+    problem = with_rules(build_benchmark(agents, seed), seed, preferences=preferences, rules=rules)
     built = time.perf_counter() - started
     plan = solve_schedule(
         problem, time_limit=time_limit, threads=threads, seed=seed, verbose=verbose
     )
     seconds = time.perf_counter() - started
     lines = [f"instance built in {built:.1f} s", *report_lines(problem, plan)]
+    if preferences or rules:
+        lines.append(
+            f"variant: preferences={preferences} rules={rules} "
+            f"preference_cost={plan.preference_cost:.1f} "
+            f"under_net_of_breaks={net_under(problem, plan):.1f}"
+        )
     lines.append(bench_line(agents, seed, plan, seconds))
     return problem, plan, lines
 
@@ -247,9 +347,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--preferences", type=int, default=0, help="agents with preferences")
+    parser.add_argument("--rules", action="store_true", help="switch on the issue-10 rules")
     args = parser.parse_args(argv)
     _, _, lines = run_benchmark(
-        args.agents, args.seed, args.time_limit, threads=args.threads, verbose=args.verbose
+        args.agents,
+        args.seed,
+        args.time_limit,
+        threads=args.threads,
+        verbose=args.verbose,
+        preferences=args.preferences,
+        rules=args.rules,
     )
     for line in lines:
         print(line)

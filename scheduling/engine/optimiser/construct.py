@@ -13,6 +13,13 @@ from scipy import sparse
 from scheduling.engine.optimiser.highs import new_highs
 from scheduling.engine.optimiser.model import SchedulingProblem
 from scheduling.engine.optimiser.options import ShiftOptions, WeeklyLimits
+from scheduling.engine.optimiser.patterns import (
+    Row,
+    option_rows,
+    pattern_rows,
+    preference_cost,
+    rows_hold,
+)
 
 
 def choice_is_valid(
@@ -46,11 +53,13 @@ def best_single_agent(
     allowed: np.ndarray,
     limits: WeeklyLimits,
     value: np.ndarray,
+    pattern: tuple[Row, ...] = (),
 ) -> list[int]:
     """Highest-value rule-abiding week for one agent (tiny MIP); [] if none exists.
 
     Used when the greedy paints an agent into a corner, so the constructive plan stays valid
-    for any input, not only the benchmark's.
+    for any input, not only the benchmark's. ``pattern`` holds the agent's consecutive-days and
+    days-off rows (:mod:`patterns`).
     """
     if len(allowed) == 0:
         return []
@@ -73,6 +82,10 @@ def best_single_agent(
     row += 2
     values = np.ones(len(rows))
     values[len(rows) - n :] = options.hours[allowed]  # the last row counts hours
+    if pattern:
+        rows, cols, values, lower, upper, row = _with_pattern_rows(
+            options, allowed, pattern, rows, cols, values, lower, upper, row
+        )
     matrix = sparse.csc_matrix((values, (rows, cols)), shape=(row, n))
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = n, row
@@ -95,18 +108,72 @@ def best_single_agent(
     return sorted(int(allowed[i]) for i in np.flatnonzero(x > 0.5))
 
 
+def _with_pattern_rows(
+    options: ShiftOptions,
+    allowed: np.ndarray,
+    pattern: tuple[Row, ...],
+    rows: list,
+    cols: list,
+    values: np.ndarray,
+    lower: list,
+    upper: list,
+    row: int,
+) -> tuple[list, list, np.ndarray, list, list, int]:
+    """Append the agent's day-pattern rows to the one-agent MIP's triplets."""
+    extra_values = []
+    for positions, coefs, rhs in option_rows(pattern, options.day[allowed]):
+        rows = [*rows, *([row] * len(positions))]
+        cols = [*cols, *positions.tolist()]
+        extra_values.append(coefs)
+        lower = [*lower, -np.inf]
+        upper = [*upper, rhs]
+        row += 1
+    values = np.concatenate([values, *extra_values]) if extra_values else values
+    return rows, cols, values, lower, upper, row
+
+
+def rule_candidates(
+    options: ShiftOptions, pattern: tuple[Row, ...], chosen: list[int], candidates: np.ndarray
+) -> np.ndarray:
+    """Candidates whose day keeps the agent's day-pattern rows satisfied.
+
+    Every such rule can only break further when a working day is added, so checking each step
+    keeps the greedy's plan valid.
+    """
+    if len(candidates) == 0:
+        return candidates
+    days = [int(options.day[o]) for o in chosen]
+    candidate_days = options.day[candidates]
+    fine = [int(d) for d in np.unique(candidate_days) if rows_hold(pattern, [*days, int(d)])]
+    return candidates[np.isin(candidate_days, fine)]
+
+
+def preference_values(problem: SchedulingProblem, options: ShiftOptions, a: int) -> np.ndarray:
+    """Signed preference weight of every option for agent a."""
+    agent = problem.agents[a]
+    return np.array(
+        [
+            preference_cost(agent, int(options.day[o]), options.template[o], int(options.start[o]))
+            for o in range(options.count)
+        ],
+        dtype=np.float64,
+    )
+
+
 def greedy_plan(
     problem: SchedulingProblem,
     options: ShiftOptions,
     allowed_of: list[np.ndarray],
     limits_of: list[WeeklyLimits],
     seed: int,
+    bias: list[np.ndarray] | None = None,
 ) -> list[list[int]]:
     """Round-robin greedy: each round every agent takes its most valuable compatible shift.
 
     The value of a shift is 100 per interval it covers where some queue the agent is skilled for
     is still short, -10 per interval it would over-cover, minus its pay and any weekend penalty.
     Rounds up to the contract minimum are mandatory; later ones only take positive value.
+    ``bias[a]`` (per option), if given, is added to agent a's values (the LP-guided greedy).
     """
     rng = np.random.default_rng(seed)
     n_agents = len(problem.agents)
@@ -122,6 +189,12 @@ def greedy_plan(
     weekend = np.isin(options.day, problem.rules.weekend_days)
     choices: list[list[int]] = [[] for _ in range(n_agents)]
     order = rng.permutation(n_agents)
+    patterns = [pattern_rows(problem, agent) for agent in problem.agents]
+    wishes = {
+        a: preference_values(problem, options, a)
+        for a in range(n_agents)
+        if problem.agents[a].preferences
+    }
     max_rounds = max((c.max_shifts for c in problem.contracts.values()), default=0)
     for round_number in range(max_rounds):
         for a in order:
@@ -139,6 +212,8 @@ def greedy_plan(
             candidates = candidates[
                 hours_now + options.hours[candidates] <= limits.max_hours + 1e-9
             ]
+            if patterns[a]:
+                candidates = rule_candidates(options, patterns[a], chosen, candidates)
             if len(candidates) == 0:
                 continue
             short = residual[skill_rows[a]].max(axis=0) > 0
@@ -147,6 +222,10 @@ def greedy_plan(
             weekend_worked = int(weekend[chosen].sum()) if chosen else 0
             if weekend_worked >= problem.rules.free_weekend_days:
                 value = value - penalties.weekend_day * weekend[candidates]
+            if a in wishes:
+                value = value - wishes[a][candidates]
+            if bias is not None:
+                value = value + bias[a][candidates]
             best = int(np.argmax(value))
             mandatory = round_number < limits.min_shifts
             if not mandatory and value[best] <= 0:
@@ -159,5 +238,7 @@ def greedy_plan(
     for a in range(n_agents):
         if not limits_ok(options, limits_of[a], choices[a]):
             value = np.full(len(allowed_of[a]), 1.0)
-            choices[a] = best_single_agent(problem, options, allowed_of[a], limits_of[a], value)
+            choices[a] = best_single_agent(
+                problem, options, allowed_of[a], limits_of[a], value, pattern=patterns[a]
+            )
     return [sorted(c) for c in choices]

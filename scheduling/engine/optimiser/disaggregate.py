@@ -2,7 +2,8 @@
 
 The aggregated model only knows that, say, three agents of a group start at 09:00 on Monday.
 Which three must still respect every per-agent rule: one start per day, 11 hours of rest, weekly
-limits; and the weekend penalty is per agent, so the split should keep weekend days apart. A
+limits, forbidden successions (cliques), consecutive days and days off (:mod:`patterns`); and
+the weekend penalty is per agent, so the split should keep weekend days apart. A
 small MIP per group does this exactly (a group is at most a few dozen agents). When the group's
 counts cannot be split exactly (the clique rows of the aggregated model are necessary, not
 always sufficient, conditions) the MIP may move shifts, at a price, so a valid plan always comes
@@ -19,6 +20,7 @@ from scheduling.engine.optimiser.construct import best_single_agent, choice_is_v
 from scheduling.engine.optimiser.highs import new_highs
 from scheduling.engine.optimiser.model import SchedulingProblem
 from scheduling.engine.optimiser.options import AgentGroup, ShiftOptions
+from scheduling.engine.optimiser.patterns import option_rows, rows_hold
 
 DEVIATION_PRICE = 1000.0
 
@@ -51,7 +53,9 @@ def disaggregate(
             # agent the best week it can work on its own, and let the plan figures show it.
             value = np.ones(len(group.options))
             split = [
-                best_single_agent(problem, options, group.options, group.limits, value)
+                best_single_agent(
+                    problem, options, group.options, group.limits, value, pattern=group.pattern
+                )
                 for _ in group.members
             ]
         if not _exact(split, wanted):
@@ -77,8 +81,10 @@ def _exact(split: list[list[int]], wanted: dict[int, int]) -> bool:
 def _valid(
     problem: SchedulingProblem, options: ShiftOptions, group: AgentGroup, chosen: list[int]
 ) -> bool:
-    return choice_is_valid(problem, options, group.options, chosen) and limits_ok(
-        options, group.limits, chosen
+    return (
+        choice_is_valid(problem, options, group.options, chosen)
+        and limits_ok(options, group.limits, chosen)
+        and rows_hold(group.pattern, [int(options.day[o]) for o in chosen])
     )
 
 
@@ -123,10 +129,13 @@ def _split_group(
         if len(inside) > 1 and inside not in seen:
             seen.add(inside)
             cliques.append(sorted(inside))
+    pattern = option_rows(group.pattern, options.day[usable])
     for a in range(n_agents):
         base = a * n_opt
         for members in cliques:
             add([base + i for i in members], [1.0] * len(members), -np.inf, 1.0)
+        for positions, coefs, rhs in pattern:
+            add((base + positions).tolist(), coefs.tolist(), -np.inf, rhs)
         every = [base + i for i in range(n_opt)]
         add(every, [1.0] * n_opt, limits.min_shifts, limits.max_shifts)
         add(every, options.hours[usable].tolist(), limits.min_hours - 1e-9, limits.max_hours + 1e-9)

@@ -14,6 +14,7 @@ from scipy import sparse
 from scheduling.engine.optimiser.highs import new_highs
 from scheduling.engine.optimiser.model import AssignedShift, SchedulingProblem, ShiftPlan
 from scheduling.engine.optimiser.options import ShiftOptions
+from scheduling.engine.optimiser.patterns import preference_cost
 
 
 def skill_class_of_agents(problem: SchedulingProblem, classes: list[frozenset[str]]) -> np.ndarray:
@@ -139,9 +140,20 @@ def plan_from_assignment(
     weekend = set(problem.rules.weekend_days)
     cost = 0.0
     beyond = 0
+    wishes = 0.0
     shifts: list[list[AssignedShift | None]] = []
     for a, chosen in enumerate(choices):
         rate = problem.agents[a].hourly_cost
+        if problem.agents[a].preferences:
+            wishes += sum(
+                preference_cost(
+                    problem.agents[a],
+                    int(options.day[o]),
+                    options.template[o],
+                    int(options.start[o]),
+                )
+                for o in chosen
+            )
         row: list[AssignedShift | None] = [None] * problem.days
         for o in chosen:
             row[int(options.day[o])] = AssignedShift(
@@ -157,6 +169,7 @@ def plan_from_assignment(
         + penalties.over_coverage * float(over.sum())
         + cost
         + penalties.weekend_day * beyond
+        + wishes
     )
     return ShiftPlan(
         shifts=shifts,
@@ -167,4 +180,5 @@ def plan_from_assignment(
         cost=cost,
         weekend_days_beyond_free=beyond,
         objective=objective,
+        preference_cost=wishes,
     )

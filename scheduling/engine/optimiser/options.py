@@ -16,6 +16,13 @@ import numpy as np
 from scipy import sparse
 
 from scheduling.engine.optimiser.model import SchedulingProblem
+from scheduling.engine.optimiser.patterns import (
+    Row,
+    blocked_options,
+    pattern_rows,
+    preference_cost,
+    rows_hold,
+)
 
 
 @dataclass(frozen=True)
@@ -56,10 +63,20 @@ class WeeklyLimits:
 
 
 def weekly_limits(
-    problem: SchedulingProblem, options: ShiftOptions, contract_name: str, allowed: np.ndarray
+    problem: SchedulingProblem,
+    options: ShiftOptions,
+    contract_name: str,
+    allowed: np.ndarray,
+    pattern: tuple[Row, ...] = (),
 ) -> WeeklyLimits:
-    """The contract limits, prorated for the days on which the agent has an allowed shift."""
+    """The contract limits, prorated for the days on which the agent has an allowed shift.
+
+    With day-pattern rows (consecutive days, days off) the minimums are also lowered to what the
+    best set of working days that keeps those rows can reach (:func:`_reachable_with_pattern`).
+    """
     contract = problem.contracts[contract_name]
+    if pattern:
+        return _reachable_with_pattern(problem, options, contract_name, allowed, pattern)
     days = np.unique(options.day[allowed])
     longest = sorted(
         (float(options.hours[allowed][options.day[allowed] == d].max()) for d in days),
@@ -70,6 +87,39 @@ def weekly_limits(
         min_shifts=min(contract.min_shifts, len(days)),
         max_shifts=contract.max_shifts,
         min_hours=min(contract.min_hours, reachable_hours),
+        max_hours=contract.max_hours,
+    )
+
+
+def _reachable_with_pattern(
+    problem: SchedulingProblem,
+    options: ShiftOptions,
+    contract_name: str,
+    allowed: np.ndarray,
+    pattern: tuple[Row, ...],
+) -> WeeklyLimits:
+    """Minimums lowered to the most shifts and hours a rule-abiding set of days can hold.
+
+    Every set of at most ``max_shifts`` days with an allowed shift is tried (2^7 at most); a day
+    counts with its longest allowed shift. The validator applies the same rule on its own.
+    """
+    contract = problem.contracts[contract_name]
+    longest = {
+        int(d): float(options.hours[allowed][options.day[allowed] == d].max())
+        for d in np.unique(options.day[allowed])
+    }
+    days = sorted(longest)
+    most_shifts, most_hours = 0, 0.0
+    for mask in range(1 << len(days)):
+        chosen = [d for i, d in enumerate(days) if mask >> i & 1]
+        if len(chosen) > contract.max_shifts or not rows_hold(pattern, chosen):
+            continue
+        most_shifts = max(most_shifts, len(chosen))
+        most_hours = max(most_hours, sum(longest[d] for d in chosen))
+    return WeeklyLimits(
+        min_shifts=min(contract.min_shifts, most_shifts),
+        max_shifts=contract.max_shifts,
+        min_hours=min(contract.min_hours, most_hours),
         max_hours=contract.max_hours,
     )
 
@@ -86,6 +136,10 @@ class AgentGroup:
     options: np.ndarray
     """Allowed option ids, ascending."""
     limits: WeeklyLimits
+    pattern: tuple[Row, ...] = ()
+    """Consecutive-days and days-off rows of every member (:mod:`patterns`); the same for all."""
+    option_cost: np.ndarray | None = None
+    """Signed preference weight per allowed option (a group with preferences has one member)."""
 
     @property
     def size(self) -> int:
@@ -122,6 +176,9 @@ def build_options(problem: SchedulingProblem) -> ShiftOptions:
         (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(count, horizon)
     )
     conflict, cliques = _conflicts(problem, day_arr, start_arr, length_arr)
+    if problem.rules.forbidden_successions:
+        kinds = [problem.templates[name].kind for name in templates]
+        _add_successions(problem, day_arr, kinds, conflict, cliques)
     return ShiftOptions(
         day=day_arr,
         template=templates,
@@ -183,6 +240,30 @@ def _conflicts(
     return conflict, cliques
 
 
+def _add_successions(
+    problem: SchedulingProblem,
+    day: np.ndarray,
+    kind: list[str],
+    conflict: np.ndarray,
+    cliques: list[np.ndarray],
+) -> None:
+    """Forbidden successions as cliques: {kind a on day d} + {kind b on day d+1}.
+
+    Shifts of one day already exclude each other, so the union is a clique (one row per pair of
+    days, not one per pair of shifts). Not cyclic: Sunday to Monday comes from history.
+    """
+    kinds = np.array(kind, dtype=object)
+    for first, second in problem.rules.forbidden_successions:
+        for d in range(problem.days - 1):
+            earlier = np.flatnonzero((day == d) & (kinds == first))
+            later = np.flatnonzero((day == d + 1) & (kinds == second))
+            if len(earlier) == 0 or len(later) == 0:
+                continue
+            conflict[np.ix_(earlier, later)] = True
+            conflict[np.ix_(later, earlier)] = True
+            cliques.append(np.concatenate([earlier, later]))
+
+
 def allowed_options(
     problem: SchedulingProblem, options: ShiftOptions, agent_index: int
 ) -> np.ndarray:
@@ -196,7 +277,14 @@ def allowed_options(
         blocked = np.zeros(problem.intervals)
         blocked[list(agent.unavailable_intervals)] = 1.0
         allowed &= options.cover @ blocked == 0
+    if agent.history is not None or _contract_blocks(problem, agent.contract):
+        kinds = [problem.templates[name].kind for name in options.template]
+        allowed &= ~blocked_options(problem, options.day, kinds, agent)
     return np.flatnonzero(allowed)
+
+
+def _contract_blocks(problem: SchedulingProblem, contract_name: str) -> bool:
+    return problem.contracts[contract_name].max_weekends_per_4_weeks == 0
 
 
 def build_groups(
@@ -209,16 +297,21 @@ def build_groups(
     classes: list[frozenset[str]] = []
     keyed: dict[tuple, list[int]] = {}
     allowed_of: dict[tuple, np.ndarray] = {}
+    pattern_of: dict[tuple, tuple[Row, ...]] = {}
     for index, agent in enumerate(problem.agents):
         skills = frozenset(agent.skills & set(problem.queues))
         if skills not in classes:
             classes.append(skills)
         allowed = allowed_options(problem, options, index)
         key: tuple = (tuple(sorted(skills)), agent.contract, agent.hourly_cost, allowed.tobytes())
-        if not aggregate:
+        pattern = pattern_rows(problem, agent)
+        if pattern:
+            key = (*key, pattern)
+        if not aggregate or agent.preferences:
             key = (*key, index)
         keyed.setdefault(key, []).append(index)
         allowed_of[key] = allowed
+        pattern_of[key] = pattern
     classes.sort(key=lambda s: (len(s), sorted(s)))
     groups = [
         AgentGroup(
@@ -228,8 +321,26 @@ def build_groups(
             contract=key[1],
             hourly_cost=key[2],
             options=allowed_of[key],
-            limits=weekly_limits(problem, options, key[1], allowed_of[key]),
+            limits=weekly_limits(problem, options, key[1], allowed_of[key], pattern_of[key]),
+            pattern=pattern_of[key],
+            option_cost=_option_costs(problem, options, members, allowed_of[key]),
         )
         for key, members in keyed.items()
     ]
     return groups, classes
+
+
+def _option_costs(
+    problem: SchedulingProblem, options: ShiftOptions, members: list[int], allowed: np.ndarray
+) -> np.ndarray | None:
+    """Preference weights per allowed option of a one-member group with preferences."""
+    agent = problem.agents[members[0]]
+    if not agent.preferences:
+        return None
+    return np.array(
+        [
+            preference_cost(agent, int(options.day[o]), options.template[o], int(options.start[o]))
+            for o in allowed
+        ],
+        dtype=np.float64,
+    )

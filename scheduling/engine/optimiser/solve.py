@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 
 import highspy
 import numpy as np
 
 from scheduling.engine.optimiser.aggregate import AggregatedModel, build_model, to_highs
-from scheduling.engine.optimiser.construct import greedy_plan
+from scheduling.engine.optimiser.breaks import has_break_rules, place_breaks
+from scheduling.engine.optimiser.construct import best_single_agent, greedy_plan
 from scheduling.engine.optimiser.disaggregate import disaggregate
 from scheduling.engine.optimiser.evaluate import build_plan
 from scheduling.engine.optimiser.model import SchedulingProblem, ShiftPlan, check_problem
@@ -58,6 +60,8 @@ def solve_schedule(
 
     options = build_options(problem)
     groups, classes = build_groups(problem, options, aggregate=aggregate)
+    if problem.rules.forbidden_successions or any(group.pattern for group in groups):
+        groups = reachable_minimums(problem, options, groups, note)
     allowed_of, limits_of = _per_agent(problem, groups)
     note(f"{len(problem.agents)} agents in {len(groups)} groups, {options.count} shift options")
 
@@ -95,6 +99,25 @@ def solve_schedule(
             consider(rounded, "LP-guided rounding")
             if best.objective < before:
                 start = rounded[: model.x_count]
+        else:
+            guided = build_plan(
+                problem,
+                options,
+                classes,
+                greedy_plan(
+                    problem,
+                    options,
+                    allowed_of,
+                    limits_of,
+                    seed,
+                    bias=_lp_bias(problem, model, groups, lp_values, options.count),
+                ),
+            )
+            note(f"LP-guided greedy: objective {guided.objective:.1f}")
+            if guided.objective < best.objective - 1e-6:
+                guided.method = "LP-guided greedy"
+                best = guided
+                start = _aggregated_point(model, groups, best, options)
 
     mip_bound = lower_bound
     remaining = deadline - time.perf_counter()
@@ -119,11 +142,88 @@ def solve_schedule(
     else:
         best.status = "LP only" if lp_values is not None else "greedy only"
 
+    if has_break_rules(problem):
+        best = place_breaks(problem, best)
+        note("breaks placed")
     best.lower_bound = lower_bound
     best.mip_bound = mip_bound
     best.seconds = time.perf_counter() - started
     best.log = notes
     return best
+
+
+def reachable_minimums(
+    problem: SchedulingProblem,
+    options: ShiftOptions,
+    groups: list[AgentGroup],
+    note: Callable[[str], None] | None = None,
+) -> list[AgentGroup]:
+    """Groups whose contract minimum no rule-abiding week reaches get the minimum lowered.
+
+    The prorating of :func:`options.weekly_limits` counts days; a chain of forbidden successions
+    and rest (say Sunday night before, then only nights possible, and a day off on Friday that the
+    Thursday night would run into) can leave fewer shifts than that. One such agent would make
+    the whole aggregated model infeasible, so each group with day rules is checked with the
+    one-agent MIP and, if needed, its minimums become the most shifts and hours it can reach.
+    The validator prorates by days only, so it still reports such an agent's missed minimum.
+    """
+    out = []
+    for group in groups:
+        value = np.ones(len(group.options))
+        if (
+            len(group.options) == 0
+            or group.limits.min_shifts == 0
+            or best_single_agent(
+                problem, options, group.options, group.limits, value, pattern=group.pattern
+            )
+        ):
+            out.append(group)
+            continue
+        free = dataclasses.replace(group.limits, min_shifts=0, min_hours=0.0)
+        most = best_single_agent(
+            problem, options, group.options, free, value, pattern=group.pattern
+        )
+        hours = options.hours[group.options]
+        longest = best_single_agent(
+            problem, options, group.options, free, hours, pattern=group.pattern
+        )
+        limits = dataclasses.replace(
+            group.limits,
+            min_shifts=min(group.limits.min_shifts, len(most)),
+            min_hours=min(group.limits.min_hours, float(options.hours[longest].sum())),
+        )
+        if note is not None:
+            note(f"group of {group.size} ({group.contract}): minimum lowered to {limits}")
+        out.append(dataclasses.replace(group, limits=limits))
+    return out
+
+
+LP_GUIDE = 2000.0
+"""Value the LP-guided greedy adds per unit of an agent's LP share of a shift (a shift covers
+16 intervals worth 100 each, so the LP's choice outweighs the greedy's own judgement)."""
+
+
+def _lp_bias(
+    problem: SchedulingProblem,
+    model: AggregatedModel,
+    groups: list[AgentGroup],
+    lp_values: np.ndarray,
+    option_count: int,
+) -> list[np.ndarray]:
+    """Per agent and option, ``LP_GUIDE`` times the agent's share of its group's LP count.
+
+    Used when RENS finds nothing in its time (it happens with the day-pattern rules, whose LP is
+    less integral): the greedy, which keeps every rule by construction, then follows the LP.
+    """
+    share = np.zeros((len(groups), option_count))
+    x = lp_values[: model.x_count]
+    sizes = np.array([g.size for g in groups], dtype=np.float64)
+    np.add.at(share, (model.x_group, model.x_option), x / sizes[model.x_group])
+    bias: list[np.ndarray] = [np.zeros(0)] * len(problem.agents)
+    for g, group in enumerate(groups):
+        for member in group.members:
+            bias[member] = LP_GUIDE * share[g]
+    return bias
 
 
 def _per_agent(
