@@ -38,6 +38,11 @@ class AgentFilterForm(forms.Form):
     client: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="All clients"
     )
+    week = forms.ChoiceField(
+        label="This week",
+        required=False,
+        choices=[("", "Any"), ("unplanned", "No shift and no time off")],
+    )
 
     def __init__(self, *args, clients, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from bpo.accounts.permissions import (
     accessible_clients,
@@ -66,8 +67,10 @@ def list_agents(
     skill_id: int | None = None,
     client_id: int | None = None,
     active_on: date | None = None,
+    unplanned_week: date | None = None,
 ) -> QuerySet[Agent]:
-    """The roster for those who may read it (an agent sees only their own row)."""
+    """The roster for those who may read it (an agent sees only their own row); with
+    ``unplanned_week`` (a Monday), only agents that week leaves without shift or time off."""
     if not can_view_roster(user):
         agents = agent_queryset()
         return agents.filter(user=user) if can_request_time_off(user) else agents.none()
@@ -96,6 +99,8 @@ def list_agents(
         agents = agents.filter(starts_on__lte=active_on).filter(
             Q(ends_on__isnull=True) | Q(ends_on__gte=active_on)
         )
+    if unplanned_week:
+        agents = agents.filter(pk__in=agents_without_week(monday=unplanned_week).values("pk"))
     return agents.distinct()
 
 
@@ -289,3 +294,39 @@ def pattern_unavailability_for(
                 clipped.append((start, end))
         result[agent.pk] = clipped
     return result
+
+
+# --- agents a week leaves out (issue 10) ---------------------------------------------------
+
+
+def agents_without_week(*, monday: date) -> QuerySet[Agent]:
+    """Agents employed during the week from ``monday`` with neither a booking nor approved time
+    off in it (each agent's week in its own zone, give or take the zones' offsets: the week is
+    taken from Monday 00:00 UTC-14 to Sunday 24:00 UTC+14 for bookings, by date for time off)."""
+    from django.db.models import Exists, OuterRef
+
+    from scheduling.roster.models import Booking
+
+    sunday = monday + timedelta(days=6)
+    week = (
+        datetime.combine(monday, time(0), tzinfo=UTC) - timedelta(hours=14),
+        datetime.combine(sunday + timedelta(days=1), time(0), tzinfo=UTC) + timedelta(hours=14),
+    )
+    booked = Booking.objects.filter(agent=OuterRef("pk"), during__overlap=week)
+    away = TimeOffRequest.objects.filter(
+        agent=OuterRef("pk"),
+        status=TimeOffStatus.APPROVED,
+        starts_on__lte=sunday,
+        ends_on__gte=monday,
+    )
+    return (
+        Agent.objects.filter(starts_on__lte=sunday)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=monday))
+        .exclude(Exists(booked))
+        .exclude(Exists(away))
+    )
+
+
+def this_monday() -> date:
+    today = timezone.localdate()
+    return today - timedelta(days=today.weekday())

@@ -54,3 +54,26 @@ def roster_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
                 )
             )
     return items
+
+
+@register
+def unplanned_agents_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
+    """Schedulers: agents this week leaves out (no shift, no time off), one query."""
+    from scheduling.roster.selectors import agents_without_week, this_monday
+
+    if not can_manage_roster(user):
+        return []
+    count = agents_without_week(monday=this_monday()).count()
+    if not count:
+        return []
+    return [
+        Todo(
+            title=f"{count} agent{'s have' if count != 1 else ' has'} no shifts "
+            "and no time off this week",
+            detail="Plan them in a run, or record their time off.",
+            url=reverse("roster:agents") + "?week=unplanned",
+            client=None,
+            when=timezone.now(),
+            kind="agents_unplanned",
+        )
+    ]

@@ -82,6 +82,7 @@ def agent_list(request):
             "site_id": data["site"].pk if data["site"] else None,
             "skill_id": data["skill"].pk if data["skill"] else None,
             "client_id": data["client"].pk if data["client"] else None,
+            "unplanned_week": selectors.this_monday() if data["week"] == "unplanned" else None,
         }
     agents = selectors.list_agents(user=request.user, **filters)
     page = Paginator(agents, AGENTS_PER_PAGE).get_page(request.GET.get("page"))

@@ -11,7 +11,7 @@ from scheduling.planning.services import plan_edits
 from scheduling.planning.services.plan_edits import PlanRuleError
 from scheduling.roster.models import TimeOffRequest
 from tests.catalog.factories import ServiceLineFactory
-from tests.scheduling.plan_helpers import at, book, make_agent, make_plan, requirement, shift
+from tests.scheduling.grid_helpers import at, book, make_agent, make_plan, requirement, shift
 
 pytestmark = pytest.mark.django_db
 
