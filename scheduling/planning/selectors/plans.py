@@ -272,12 +272,13 @@ def plan_figures(*, plan: Plan) -> dict:
 # --- the grid -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class GridShift:
     shift: PlanShift
     times: str  # "08:00–16:00" (local), "+1" when it ends the next day
     line_name: str
     other_lines: tuple[str, ...]
+    href: str = ""  # the page fills it in
 
 
 @dataclass
@@ -392,3 +393,18 @@ def interval_label(column: int, interval_minutes: int) -> str:
 
 def day_label(day: date) -> str:
     return f"{WEEKDAY_SHORT[day.weekday()]} {day.day}"
+
+
+def plan_agents(*, plan: Plan, client) -> QuerySet[Agent]:
+    """Agents a shift of the plan may go to (allowed for the client) and those it holds."""
+    held = PlanShift.objects.filter(plan=plan).values_list("agent_id", flat=True)
+    return (
+        Agent.objects.filter(Q(pk__in=list(held)) | Q(service_lines__client=client))
+        .distinct()
+        .only("id", "full_name", "employee_number")
+        .order_by("full_name", "employee_number")
+    )
+
+
+def list_lines() -> QuerySet[ServiceLine]:
+    return ServiceLine.objects.order_by("name")
