@@ -53,7 +53,10 @@ def test_the_heat_map_shows_under_and_over_cover(client, client_a, scheduler_a, 
     assert response["Content-Type"].startswith("image/svg+xml")
     svg = response.content.decode()
     # 12:00-14:00 two short, 14:00-20:00 one short, 20:00-22:00 one over
-    assert "#e07b6a" in svg and "#f4c7bd" in svg and "#c6dbef" in svg
+    # (each colour once in the legend, then once per cell of its band)
+    assert svg.count("fill: #e07b6a") - 1 == 4  # 12:00-14:00, two short
+    assert svg.count("fill: #f4c7bd") - 1 == 12  # 14:00-20:00, one short
+    assert svg.count("fill: #c6dbef") - 1 == 4  # 20:00-22:00, one over
     assert "3 or more short" in svg and "Up to 1 over" in svg
     assert client.get(url(client_a, plan, "heat-map.svg")).content.decode() == svg
     page = client.get(url(client_a, plan, "coverage/")).content.decode()
