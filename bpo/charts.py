@@ -291,10 +291,10 @@ def coverage_heat_map_svg(
         colour_of[-size] = UNDER_COLOURS[3 - size]
         colour_of[size] = OVER_COLOURS[size - 1]
     with rc_context(SVG_SETTINGS):  # type: ignore[arg-type]
-        figure = Figure(figsize=(9.0, 0.32 * rows + 1.25), dpi=72)
+        height = 0.32 * rows + 0.95
+        figure = Figure(figsize=(9.0, height), dpi=72)
         FigureCanvasSVG(figure)
-        height = 0.32 * rows + 1.25
-        bottom = 0.95 / height
+        bottom = 0.62 / height
         axes = figure.add_axes((0.09, bottom, 0.89, 1 - bottom - 0.12 / height))
         for row_index, row in enumerate(differences):
             y = rows - 1 - row_index

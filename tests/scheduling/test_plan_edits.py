@@ -141,8 +141,7 @@ def test_moving_a_shift_to_another_agent_checks_the_new_agent(week, client_a):
             shift=moving, agent_id=ben.pk, starts_at=at(0, 8), ends_at=at(0, 16), actor=user
         )
     )
-    assert "Ben Costa's shift Mon 7 Dec 06:00–12:00 overlaps another shift of this plan, " \
-        "Mon 7 Dec 08:00–16:00." in reasons
+    assert "Ben Costa's shifts Mon 7 Dec 06:00–12:00 and Mon 7 Dec 08:00–16:00 overlap." in reasons
     assert PlanShift.objects.get(pk=moving.pk).agent_id == ana.pk
 
 

@@ -203,14 +203,16 @@ def check_agent_week(
         for later in stints[index + 1 :]:
             if later.starts_at >= stint.ends_at:
                 break
-            if stint.is_this_plan or later.is_this_plan:
+            if stint.is_this_plan and later.is_this_plan:
+                reasons.append(
+                    f"{name}'s shifts {_span(stint, zone)} and {_span(later, zone)} overlap."
+                )
+            elif stint.is_this_plan or later.is_this_plan:
                 other = later if stint.is_this_plan else stint
                 this = stint if stint.is_this_plan else later
-                what = "another shift of this plan" if other.is_this_plan else (
-                    f"the booking for {other.owner}"
-                )
                 reasons.append(
-                    f"{name}'s shift {_span(this, zone)} overlaps {what}, {_span(other, zone)}."
+                    f"{name}'s shift {_span(this, zone)} overlaps the booking for "
+                    f"{other.owner}, {_span(other, zone)}."
                 )
     for first, second in zip(stints, stints[1:], strict=False):
         if not (first.is_this_plan or second.is_this_plan):

@@ -81,6 +81,7 @@ def _plan_context(request, plan) -> dict:
     return {
         "plan": plan,
         "days": days,
+        "day_headers": [(day, selectors.day_label(day)) for day in days],
         "figures": _figure_rows(plan.figures),
         "previous_plan_week": plan.week_starts_on - timedelta(days=7),
         **_rights(request),
@@ -202,7 +203,7 @@ def plan_coverage(request, plan_id: int):
             )
         ) * coverage.interval_minutes / 60
         table.append(
-            {"day": day, "required": round(required, 1), "covered": round(covered, 1),
+            {"day": day, "label": selectors.day_label(day), "required": round(required, 1), "covered": round(covered, 1),
              "short": round(short, 1)}
         )
     return render(
