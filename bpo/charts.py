@@ -312,7 +312,10 @@ def coverage_heat_map_svg(
         for spine in axes.spines.values():
             spine.set_visible(False)
         axes.tick_params(length=0)
-        handles = [Rectangle((0, 0), 1, 1, facecolor=c, edgecolor="#9aa5b1", lw=0.5) for _, c in HEAT_LEGEND]
+        handles = [
+            Rectangle((0, 0), 1, 1, facecolor=c, edgecolor="#9aa5b1", lw=0.5)
+            for _, c in HEAT_LEGEND
+        ]
         figure.legend(
             handles,
             [label for label, _ in HEAT_LEGEND],

@@ -93,7 +93,13 @@ def test_a_line_chart_is_inline_ready_scalable_and_titled():
 
 
 def test_the_coverage_heat_map_is_deterministic_and_shows_under_and_over_cover():
-    from bpo.charts import HEAT_LEGEND, OVER_COLOURS, UNDER_COLOURS, coverage_heat_map_svg, heat_class
+    from bpo.charts import (
+        HEAT_LEGEND,
+        OVER_COLOURS,
+        UNDER_COLOURS,
+        coverage_heat_map_svg,
+        heat_class,
+    )
 
     # given a week of half hours: Monday short by 3, Tuesday over by 1, the rest matching
     differences = [[None] * 16 + [0.0] * 32 for _ in range(7)]
@@ -114,6 +120,7 @@ def test_the_coverage_heat_map_is_deterministic_and_shows_under_and_over_cover()
     # then
     assert first == second and first.startswith("<svg")
     assert "Coverage &lt;week&gt;" in first and 'role="img"' in first
+
     # each colour is drawn once in the legend and once per cell of its band
     def cells(colour):
         return first.count(f"fill: {colour}") - 1
@@ -125,5 +132,13 @@ def test_the_coverage_heat_map_is_deterministic_and_shows_under_and_over_cover()
     assert "Day 6" in first and "12:00" in first
     assert draw([[0.0] * 48 for _ in range(7)]) != first
     assert [heat_class(v) for v in (-3.5, -2, -0.2, 0, 0.004, 0.3, 1.0, 1.5, 7)] == [
-        -3, -2, -1, 0, 0, 1, 1, 2, 3
+        -3,
+        -2,
+        -1,
+        0,
+        0,
+        1,
+        1,
+        2,
+        3,
     ]

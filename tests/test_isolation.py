@@ -139,7 +139,9 @@ def _plan_objects(client) -> dict[str, str]:
     connection.set_tenant(client)
     try:
         plan = make_plan()
-        shift = add_shift(plan, AgentFactory(), ServiceLineFactory(name="Plan isolation line"), 0, 8)
+        shift = add_shift(
+            plan, AgentFactory(), ServiceLineFactory(name="Plan isolation line"), 0, 8
+        )
         return {"plan_id": str(plan.pk), "shift_id": str(shift.pk)}
     finally:
         connection.set_schema_to_public()

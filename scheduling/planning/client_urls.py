@@ -74,9 +74,7 @@ urlpatterns += [
     path("plans/<int:plan_id>/coverage/", plan_views.plan_coverage, name="plan_coverage"),
     path("plans/<int:plan_id>/heat-map.svg", plan_views.plan_heat_map, name="plan_heat_map"),
     path("plans/<int:plan_id>/shifts/add/", plan_views.plan_shift_add, name="plan_shift_add"),
-    path(
-        "plans/<int:plan_id>/shifts/<int:shift_id>/", plan_views.plan_shift, name="plan_shift"
-    ),
+    path("plans/<int:plan_id>/shifts/<int:shift_id>/", plan_views.plan_shift, name="plan_shift"),
     path(
         "plans/<int:plan_id>/shifts/<int:shift_id>/move/",
         plan_views.plan_shift_move,

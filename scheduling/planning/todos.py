@@ -190,8 +190,9 @@ def _plans_from(monday) -> QuerySet:
         Plan.objects.filter(week_starts_on__gte=monday)
         .exclude(status=PlanStatus.DISCARDED)
         .order_by()
-        .values_list("id", "week_starts_on", "status", "has_unpublished_changes", "updated_at",
-                     "figures")
+        .values_list(
+            "id", "week_starts_on", "status", "has_unpublished_changes", "updated_at", "figures"
+        )
     )
 
 
@@ -255,11 +256,14 @@ def plan_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
             items.append(
                 Todo(
                     title=f"Shortfall this week: {short:g} agent hours",
-                    detail=f"Coverage {coverage:g} % of the requirement." if coverage is not None
+                    detail=f"Coverage {coverage:g} % of the requirement."
+                    if coverage is not None
                     else "",
                     url=reverse("client:plan_coverage", args=[client.slug, plan_id]),
                     client=client,
-                    when=datetime.combine(mondays[client_pk], time(0), tzinfo=ZoneInfo(client.time_zone)),
+                    when=datetime.combine(
+                        mondays[client_pk], time(0), tzinfo=ZoneInfo(client.time_zone)
+                    ),
                     kind="plan_shortfall",
                     priority=1,
                 )

@@ -33,8 +33,12 @@ def test_the_plan_grid_and_heat_map_in_a_browser(live_server, page, live_client_
     for index, agent in enumerate(agents):
         for day in range(5 if index % 3 else 4):
             start = 6 + (index % 4) * 2
-            one = shift(plan, agent, billing if index % 5 else returns, (day + index) % 7, start, start + 8)
-    requirement(billing, {(day, hour): 4 + (hour % 5 == 0) * 3 for day in range(7) for hour in range(7, 21)})
+            shift(
+                plan, agent, billing if index % 5 else returns, (day + index) % 7, start, start + 8
+            )
+    requirement(
+        billing, {(day, hour): 4 + (hour % 5 == 0) * 3 for day in range(7) for hour in range(7, 21)}
+    )
     plan_id, first_agent = plan.pk, agents[0]
     connection.set_schema_to_public()
 
@@ -47,7 +51,9 @@ def test_the_plan_grid_and_heat_map_in_a_browser(live_server, page, live_client_
         page.set_viewport_size({"width": width, "height": 900})
         for name, path in (("grid", ""), ("coverage", "coverage/"), ("day", "day/?day=2026-12-08")):
             page.goto(base + path)
-            overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - window.innerWidth"
+            )
             assert overflow <= 0, f"{name} at {width} px is {overflow} px too wide"
             screenshot(page, f"plan-{name}-{width}")
         # a refused edit: the rule in words, what was typed kept

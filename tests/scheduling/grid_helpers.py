@@ -44,8 +44,12 @@ def shift(plan, agent, line, day: int, start: float, end: float, **extra) -> Pla
         starts_at=starts_at,
         ends_at=ends_at,
         activities=[
-            {"start": starts_at.isoformat(), "end": ends_at.isoformat(), "kind": "work",
-             "line": line.pk}
+            {
+                "start": starts_at.isoformat(),
+                "end": ends_at.isoformat(),
+                "kind": "work",
+                "line": line.pk,
+            }
         ],
         **extra,
     )

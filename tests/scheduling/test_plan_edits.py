@@ -36,8 +36,12 @@ def test_rest_between_two_shifts_is_named_with_both_times(week, client_a):
     # when a Wednesday 06:00 shift is added after Tuesday's 22:00 end
     reasons = refused(
         lambda: plan_edits.add_shift(
-            plan=plan, agent_id=agent.pk, service_line_id=line.pk,
-            starts_at=at(2, 6), ends_at=at(2, 14), actor=user,
+            plan=plan,
+            agent_id=agent.pk,
+            service_line_id=line.pk,
+            starts_at=at(2, 6),
+            ends_at=at(2, 14),
+            actor=user,
         )
     )
     assert reasons == ["Rest of Ana Silva between Tue 22:00 and Wed 06:00 is 8 h, at least 11 h."]
@@ -51,8 +55,12 @@ def test_hours_over_two_clients_are_counted_against_the_contract(week, client_a,
     book(agent, client_b, 1, 8, 16)
     reasons = refused(
         lambda: plan_edits.add_shift(
-            plan=plan, agent_id=agent.pk, service_line_id=line.pk,
-            starts_at=at(2, 8), ends_at=at(2, 16), actor=user,
+            plan=plan,
+            agent_id=agent.pk,
+            service_line_id=line.pk,
+            starts_at=at(2, 8),
+            ends_at=at(2, 16),
+            actor=user,
         )
     )
     assert reasons == [
@@ -65,18 +73,26 @@ def test_approved_time_off_refuses_the_shift(week, client_a):
     plan, line, user = week
     agent = make_agent(client_a, full_name="Ana Silva")
     TimeOffRequest.objects.create(
-        agent=agent, starts_on=at(2, 0).date(), ends_on=at(2, 0).date(), kind="annual",
-        status="approved", days=1,
+        agent=agent,
+        starts_on=at(2, 0).date(),
+        ends_on=at(2, 0).date(),
+        kind="annual",
+        status="approved",
+        days=1,
     )
     reasons = refused(
         lambda: plan_edits.add_shift(
-            plan=plan, agent_id=agent.pk, service_line_id=line.pk,
-            starts_at=at(2, 8), ends_at=at(2, 16), actor=user,
+            plan=plan,
+            agent_id=agent.pk,
+            service_line_id=line.pk,
+            starts_at=at(2, 8),
+            ends_at=at(2, 16),
+            actor=user,
         )
     )
     assert len(reasons) == 1
     assert reasons[0].startswith("Ana Silva has approved time off (")
-    assert "on Wed 9 Dec; the shift Wed 9 Dec 08:00–16:00 falls in it." in reasons[0]
+    assert "on Wed 9 Dec; the shift Wed 9 Dec 08:00\N{EN DASH}16:00 falls in it." in reasons[0]
 
 
 def test_a_booking_of_another_client_cannot_be_overlapped(week, client_a, client_b):
@@ -85,13 +101,17 @@ def test_a_booking_of_another_client_cannot_be_overlapped(week, client_a, client
     book(agent, client_b, 3, 12, 20)
     reasons = refused(
         lambda: plan_edits.add_shift(
-            plan=plan, agent_id=agent.pk, service_line_id=line.pk,
-            starts_at=at(3, 8), ends_at=at(3, 16), actor=user,
+            plan=plan,
+            agent_id=agent.pk,
+            service_line_id=line.pk,
+            starts_at=at(3, 8),
+            ends_at=at(3, 16),
+            actor=user,
         )
     )
     assert (
-        f"Ana Silva's shift Thu 10 Dec 08:00–16:00 overlaps the booking for {client_b.name}, "
-        "Thu 10 Dec 12:00–20:00."
+        f"Ana Silva's shift Thu 10 Dec 08:00\N{EN DASH}16:00 overlaps the booking for {client_b.name}, "
+        "Thu 10 Dec 12:00\N{EN DASH}20:00."
     ) in reasons
 
 
@@ -102,14 +122,22 @@ def test_an_agent_not_allowed_for_the_line_or_unskilled_is_refused(week, client_
     unskilled = make_agent(client_a, full_name="Carla Dias", skills=())
     assert refused(
         lambda: plan_edits.add_shift(
-            plan=plan, agent_id=only_returns.pk, service_line_id=line.pk,
-            starts_at=at(0, 8), ends_at=at(0, 16), actor=user,
+            plan=plan,
+            agent_id=only_returns.pk,
+            service_line_id=line.pk,
+            starts_at=at(0, 8),
+            ends_at=at(0, 16),
+            actor=user,
         )
     ) == [f"Ben Costa is not allowed for Billing support of {client_a.name}."]
     assert refused(
         lambda: plan_edits.add_shift(
-            plan=plan, agent_id=unskilled.pk, service_line_id=line.pk,
-            starts_at=at(0, 8), ends_at=at(0, 16), actor=user,
+            plan=plan,
+            agent_id=unskilled.pk,
+            service_line_id=line.pk,
+            starts_at=at(0, 8),
+            ends_at=at(0, 16),
+            actor=user,
         )
     ) == ["Carla Dias lacks the skill billing that Billing support needs."]
 
@@ -120,13 +148,17 @@ def test_one_shift_a_day(week, client_a, client_b):
     book(agent, client_b, 4, 0, 4)
     reasons = refused(
         lambda: plan_edits.add_shift(
-            plan=plan, agent_id=agent.pk, service_line_id=line.pk,
-            starts_at=at(4, 18), ends_at=at(4, 22), actor=user,
+            plan=plan,
+            agent_id=agent.pk,
+            service_line_id=line.pk,
+            starts_at=at(4, 18),
+            ends_at=at(4, 22),
+            actor=user,
         )
     )
     assert reasons == [
-        f"Ana Silva would have 2 shifts on Fri 11 Dec (00:00–04:00 for {client_b.name} and "
-        f"18:00–22:00 for {client_a.name}); one shift a day at most."
+        f"Ana Silva would have 2 shifts on Fri 11 Dec (00:00\N{EN DASH}04:00 for {client_b.name} and "
+        f"18:00\N{EN DASH}22:00 for {client_a.name}); one shift a day at most."
     ]
 
 
@@ -141,7 +173,10 @@ def test_moving_a_shift_to_another_agent_checks_the_new_agent(week, client_a):
             shift=moving, agent_id=ben.pk, starts_at=at(0, 8), ends_at=at(0, 16), actor=user
         )
     )
-    assert "Ben Costa's shifts Mon 7 Dec 06:00–12:00 and Mon 7 Dec 08:00–16:00 overlap." in reasons
+    assert (
+        "Ben Costa's shifts Mon 7 Dec 06:00\N{EN DASH}12:00 and Mon 7 Dec 08:00\N{EN DASH}16:00 overlap."
+        in reasons
+    )
     assert PlanShift.objects.get(pk=moving.pk).agent_id == ana.pk
 
 
@@ -151,8 +186,12 @@ def test_accepted_edits_recompute_the_figures(week, client_a):
     requirement(line, {(0, h): 1 for h in range(8, 16)})
     # when a Monday 08:00-16:00 shift is added
     result = plan_edits.add_shift(
-        plan=plan, agent_id=agent.pk, service_line_id=line.pk,
-        starts_at=at(0, 8), ends_at=at(0, 16), actor=user,
+        plan=plan,
+        agent_id=agent.pk,
+        service_line_id=line.pk,
+        starts_at=at(0, 8),
+        ends_at=at(0, 16),
+        actor=user,
     )
     plan.refresh_from_db()
     assert plan.has_unpublished_changes
@@ -161,9 +200,7 @@ def test_accepted_edits_recompute_the_figures(week, client_a):
     assert plan.figures["coverage_percent"] == 100
     assert plan.figures["shift_count"] == 1
     # when moved two hours later: two hours short, two over
-    plan_edits.move_shift(
-        shift=result.shift, starts_at=at(0, 10), ends_at=at(0, 18), actor=user
-    )
+    plan_edits.move_shift(shift=result.shift, starts_at=at(0, 10), ends_at=at(0, 18), actor=user)
     plan.refresh_from_db()
     assert plan.figures["shortfall_hours"] == 2
     assert plan.figures["over_cover_hours"] == 2
@@ -171,8 +208,11 @@ def test_accepted_edits_recompute_the_figures(week, client_a):
     # when the last two hours change line, and then the shift is removed
     other = ServiceLineFactory(name="Returns")
     changed = plan_edits.change_shift_line(
-        shift=PlanShift.objects.get(pk=result.shift.pk), starts_at=at(0, 16), ends_at=at(0, 18),
-        service_line_id=other.pk, actor=user,
+        shift=PlanShift.objects.get(pk=result.shift.pk),
+        starts_at=at(0, 16),
+        ends_at=at(0, 18),
+        service_line_id=other.pk,
+        actor=user,
     ).shift
     assert [a["line"] for a in changed.activities] == [line.pk, other.pk]
     assert changed.service_line_id == line.pk
@@ -186,7 +226,57 @@ def test_times_outside_the_week_are_refused_per_field(week, client_a):
     agent = make_agent(client_a)
     with pytest.raises(DomainError) as caught:
         plan_edits.add_shift(
-            plan=plan, agent_id=agent.pk, service_line_id=line.pk,
-            starts_at=at(8, 8), ends_at=at(8, 6), actor=user,
+            plan=plan,
+            agent_id=agent.pk,
+            service_line_id=line.pk,
+            starts_at=at(8, 8),
+            ends_at=at(8, 6),
+            actor=user,
         )
     assert set(caught.value.fields) == {"starts_at", "ends_at"}
+
+
+def test_every_edit_is_audited_with_its_actor(week, client_a):
+    from django.contrib.contenttypes.models import ContentType
+
+    from bpo.audit.models import LogEntry
+
+    plan, line, user = week
+    agent = make_agent(client_a, full_name="Ana Silva")
+    result = plan_edits.add_shift(
+        plan=plan,
+        agent_id=agent.pk,
+        service_line_id=line.pk,
+        starts_at=at(0, 8),
+        ends_at=at(0, 16),
+        actor=user,
+    )
+    plan_edits.move_shift(shift=result.shift, starts_at=at(0, 9), ends_at=at(0, 17), actor=user)
+    plan_edits.remove_shift(shift=PlanShift.objects.get(pk=result.shift.pk), actor=user)
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(PlanShift), object_pk=str(result.shift.pk)
+    ).order_by("pk")
+    assert [(entry.action, entry.actor_id) for entry in entries] == [
+        (LogEntry.Action.CREATE, user.pk),
+        (LogEntry.Action.UPDATE, user.pk),
+        (LogEntry.Action.DELETE, user.pk),
+    ]
+    assert "starts_at" in entries[1].changes_dict
+
+
+def test_a_discarded_plan_cannot_be_edited(week, client_a):
+    from bpo.errors import ConflictError
+
+    plan, line, user = week
+    plan.status = "discarded"
+    plan.save(update_fields=["status"])
+    agent = make_agent(client_a)
+    with pytest.raises(ConflictError, match="discarded"):
+        plan_edits.add_shift(
+            plan=plan,
+            agent_id=agent.pk,
+            service_line_id=line.pk,
+            starts_at=at(0, 8),
+            ends_at=at(0, 16),
+            actor=user,
+        )

@@ -36,10 +36,10 @@ def url(client_a, plan, rest=""):
 
 
 def test_the_grid_shows_each_shift_with_times_and_line(client, client_a, scheduler_a, week):
-    plan, line, ana = week
+    plan, _line, _ana = week
     client.force_login(scheduler_a)
     page = client.get(url(client_a, plan)).content.decode()
-    assert "Ana Silva" in page and "14:00–22:00" in page and "Billing support" in page
+    assert "Ana Silva" in page and "14:00\N{EN DASH}22:00" in page and "Billing support" in page
     assert client.get(f"/c/{client_a.slug}/plans/").status_code == 200
     day = client.get(url(client_a, plan, "day/?day=2026-12-08")).content.decode()
     assert "Ana Silva" in day and "bar-work" in day
@@ -47,7 +47,7 @@ def test_the_grid_shows_each_shift_with_times_and_line(client, client_a, schedul
 
 
 def test_the_heat_map_shows_under_and_over_cover(client, client_a, scheduler_a, week):
-    plan, line, ana = week
+    plan, _line, _ana = week
     client.force_login(scheduler_a)
     response = client.get(url(client_a, plan, "heat-map.svg"))
     assert response["Content-Type"].startswith("image/svg+xml")
@@ -99,8 +99,13 @@ def test_a_refused_edit_shows_the_rule_and_keeps_the_input(client, client_a, sch
     client.force_login(scheduler_a)
     response = client.post(
         url(client_a, plan, "shifts/add/"),
-        {"agent": ana.pk, "service_line": line.pk, "day": "2026-12-09", "starts": "06:00",
-         "ends": "14:00"},
+        {
+            "agent": ana.pk,
+            "service_line": line.pk,
+            "day": "2026-12-09",
+            "starts": "06:00",
+            "ends": "14:00",
+        },
         HTTP_HX_REQUEST="true",
     )
     page = response.content.decode()
@@ -122,17 +127,22 @@ def test_an_accepted_edit_redirects_to_the_grid_and_marks_changes(
     connection.set_schema_to_public()
     response = client.post(
         url(client_a, plan, f"shifts/{shift_id}/move/"),
-        {"agent": ana.pk, "service_line": line.pk, "day": "2026-12-08", "starts": "12:00",
-         "ends": "20:00"},
+        {
+            "agent": ana.pk,
+            "service_line": line.pk,
+            "day": "2026-12-08",
+            "starts": "12:00",
+            "ends": "20:00",
+        },
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200 and response["HX-Redirect"] == url(client_a, plan)
     page = client.get(url(client_a, plan)).content.decode()
-    assert "12:00–20:00" in page and "Shift moved." in page
+    assert "12:00\N{EN DASH}20:00" in page and "Shift moved." in page
 
 
 def test_publish_then_amend_with_a_reason_and_history(client, client_a, scheduler_a, week):
-    plan, line, ana = week
+    plan, _line, _ana = week
     client.force_login(scheduler_a)
     page = client.get(url(client_a, plan, "publish/")).content.decode()
     assert "Ana Silva" in page and "New" in page
@@ -154,7 +164,7 @@ def test_publish_then_amend_with_a_reason_and_history(client, client_a, schedule
 
 
 def test_viewers_may_not_edit_or_publish(client, client_a, week):
-    plan, line, ana = week
+    plan, _line, _ana = week
     finance = make_user(Role.FINANCE, client_a, email="finance-plans@provider.test")
     client.force_login(finance)
     assert client.get(url(client_a, plan)).status_code == 200

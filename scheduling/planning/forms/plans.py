@@ -22,7 +22,9 @@ class ShiftForm(forms.Form):
 
     agent = forms.TypedChoiceField(label="Agent", coerce=int)
     service_line = forms.TypedChoiceField(label="Line", coerce=int)
-    day = forms.TypedChoiceField(label="Day", coerce=lambda value: datetime.fromisoformat(value).date())
+    day = forms.TypedChoiceField(
+        label="Day", coerce=lambda value: datetime.fromisoformat(value).date()
+    )
     starts = forms.TimeField(label="From", widget=forms.TimeInput(attrs={"type": "time"}))
     ends = forms.TimeField(label="To", widget=forms.TimeInput(attrs={"type": "time"}))
 
@@ -38,10 +40,10 @@ class ShiftForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["agent"].choices = [(a.pk, a.full_name) for a in agents]
-        self.fields["service_line"].choices = [(line.pk, line.name) for line in lines]
+        self.fields["agent"].choices = [(a.pk, a.full_name) for a in agents]  # type: ignore[attr-defined]
+        self.fields["service_line"].choices = [(line.pk, line.name) for line in lines]  # type: ignore[attr-defined]
         days = [plan.week_starts_on + timedelta(days=offset) for offset in range(7)]
-        self.fields["day"].choices = [(d.isoformat(), format_when(d, "weekday")) for d in days]
+        self.fields["day"].choices = [(d.isoformat(), format_when(d, "weekday")) for d in days]  # type: ignore[attr-defined]
 
     def times(self) -> tuple[datetime, datetime]:
         data = self.cleaned_data
@@ -62,7 +64,7 @@ class LineChangeForm(forms.Form):
     def __init__(self, *args, plan: Plan, shift: PlanShift, lines, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan, self.shift = plan, shift
-        self.fields["service_line"].choices = [(line.pk, line.name) for line in lines]
+        self.fields["service_line"].choices = [(line.pk, line.name) for line in lines]  # type: ignore[attr-defined]
 
     def times(self) -> tuple[datetime, datetime]:
         """The local times placed within the shift (a night shift's part after midnight is
@@ -71,10 +73,14 @@ class LineChangeForm(forms.Form):
         first_day = self.shift.starts_at.astimezone(zone).date()
         starts_at = _local(self.plan, first_day, self.cleaned_data["starts"])
         if starts_at < self.shift.starts_at:
-            starts_at = _local(self.plan, first_day + timedelta(days=1), self.cleaned_data["starts"])
+            starts_at = _local(
+                self.plan, first_day + timedelta(days=1), self.cleaned_data["starts"]
+            )
         ends_at = _local(self.plan, starts_at.date(), self.cleaned_data["ends"])
         if ends_at <= starts_at:
-            ends_at = _local(self.plan, starts_at.date() + timedelta(days=1), self.cleaned_data["ends"])
+            ends_at = _local(
+                self.plan, starts_at.date() + timedelta(days=1), self.cleaned_data["ends"]
+            )
         return starts_at, ends_at
 
 

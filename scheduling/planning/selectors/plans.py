@@ -67,8 +67,7 @@ def list_plans_waiting(*, since: date) -> QuerySet[Plan]:
     """Plans of weeks from ``since`` with something to publish: a draft, or a published plan
     edited since (the to-dos read its columns)."""
     return Plan.objects.filter(week_starts_on__gte=since).filter(
-        Q(status=PlanStatus.DRAFT)
-        | Q(status=PlanStatus.PUBLISHED, has_unpublished_changes=True)
+        Q(status=PlanStatus.DRAFT) | Q(status=PlanStatus.PUBLISHED, has_unpublished_changes=True)
     )
 
 
@@ -198,7 +197,11 @@ def plan_coverage(*, plan: Plan, shifts: list[PlanShift] | None = None) -> Cover
                     for key in (line, None):
                         required.setdefault(key, _grid(7, columns))[day][column + offset] += agents
     if shifts is None:
-        shifts = list(PlanShift.objects.filter(plan=plan).only("starts_at", "ends_at", "activities", "service_line_id"))
+        shifts = list(
+            PlanShift.objects.filter(plan=plan).only(
+                "starts_at", "ends_at", "activities", "service_line_id"
+            )
+        )
     width = timedelta(minutes=step)
     for shift in shifts:
         for part in shift_parts(shift):
@@ -275,10 +278,9 @@ def plan_figures(*, plan: Plan) -> dict:
 @dataclass
 class GridShift:
     shift: PlanShift
-    times: str  # "08:00–16:00" (local), "+1" when it ends the next day
+    times: str  # "08:00\N{EN DASH}16:00" (local), "+1" when it ends the next day
     line_name: str
     other_lines: tuple[str, ...]
-    href: str = ""  # the page fills it in
 
 
 @dataclass
@@ -291,7 +293,7 @@ class GridRow:
 def _times(shift: PlanShift, zone: ZoneInfo) -> str:
     start, end = shift.starts_at.astimezone(zone), shift.ends_at.astimezone(zone)
     next_day = " +1" if end.date() > start.date() and end.time() != time(0) else ""
-    return f"{start:%H:%M}–{end:%H:%M}{next_day}"
+    return f"{start:%H:%M}\N{EN DASH}{end:%H:%M}{next_day}"
 
 
 def plan_grid(*, plan: Plan, client) -> list[GridRow]:
@@ -377,11 +379,28 @@ def plan_day(*, plan: Plan, day: date) -> list[DayRow]:
                 continue
             left = 100 * (start - day_start).total_seconds() / span
             width = 100 * (end - start).total_seconds() / span
-            line = line_names.get(part.line_id, "") if part.kind == ActivityKind.WORK else ""
-            label = f"{part.starts_at.astimezone(zone):%H:%M}–{part.ends_at.astimezone(zone):%H:%M}"
-            kind_label = ActivityKind(part.kind).label if part.kind in ActivityKind.values else part.kind
-            bars.append(Bar(round(left, 3), round(width, 3), part.kind, line, f"{label} {line or kind_label}"))
-        rows.append(DayRow(names.get(shift.agent_id, f"Agent {shift.agent_id}"), shift, _times(shift, zone), bars))
+            line = line_names.get(part.line_id or 0, "") if part.kind == ActivityKind.WORK else ""
+            label = f"{part.starts_at.astimezone(zone):%H:%M}\N{EN DASH}{part.ends_at.astimezone(zone):%H:%M}"
+            kind_label = (
+                ActivityKind(part.kind).label if part.kind in ActivityKind.values else part.kind
+            )
+            bars.append(
+                Bar(
+                    round(left, 3),
+                    round(width, 3),
+                    part.kind,
+                    line,
+                    f"{label} {line or kind_label}",
+                )
+            )
+        rows.append(
+            DayRow(
+                names.get(shift.agent_id, f"Agent {shift.agent_id}"),
+                shift,
+                _times(shift, zone),
+                bars,
+            )
+        )
     rows.sort(key=lambda row: (row.shift.starts_at, row.agent_name))
     return rows
 

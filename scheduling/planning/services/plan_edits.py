@@ -18,6 +18,7 @@ audited (django-auditlog on Plan and PlanShift, actor set); nothing is published
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -35,8 +36,8 @@ from scheduling.engine.optimiser import model as engine
 from scheduling.engine.optimiser.validate import validate_plan
 from scheduling.planning.models import ActivityKind, Plan, PlanShift, PlanStatus
 from scheduling.planning.selectors import plans as selectors
-from scheduling.roster.models import AgentServiceLine, Booking
 from scheduling.roster.models import Agent as RosterAgent
+from scheduling.roster.models import AgentServiceLine, Booking
 from scheduling.roster.selectors import pattern_unavailability_for, unavailability_for
 from tenants.db import tenant_connection
 
@@ -109,7 +110,7 @@ def _at(moment: datetime, zone: ZoneInfo) -> str:
 
 def _span(stint: Stint, zone: ZoneInfo) -> str:
     start, end = stint.starts_at.astimezone(zone), stint.ends_at.astimezone(zone)
-    return f"{WEEKDAYS[start.weekday()]} {start.day} {start:%b} {start:%H:%M}–{end:%H:%M}"
+    return f"{WEEKDAYS[start.weekday()]} {start.day} {start:%b} {start:%H:%M}\N{EN DASH}{end:%H:%M}"
 
 
 # --- the checks -------------------------------------------------------------------------------------
@@ -214,7 +215,7 @@ def check_agent_week(
                     f"{name}'s shift {_span(this, zone)} overlaps the booking for "
                     f"{other.owner}, {_span(other, zone)}."
                 )
-    for first, second in zip(stints, stints[1:], strict=False):
+    for first, second in itertools.pairwise(stints):
         if not (first.is_this_plan or second.is_this_plan):
             continue
         rest = second.starts_at - first.ends_at
@@ -232,7 +233,7 @@ def check_agent_week(
     for day, found in sorted(by_day.items()):
         if len(found) > 1 and any(s.is_this_plan for s in found):
             spans = " and ".join(
-                f"{s.starts_at.astimezone(zone):%H:%M}–{s.ends_at.astimezone(zone):%H:%M} "
+                f"{s.starts_at.astimezone(zone):%H:%M}\N{EN DASH}{s.ends_at.astimezone(zone):%H:%M} "
                 f"for {s.owner}"
                 for s in found
             )
@@ -541,13 +542,17 @@ def change_shift_line(
         shift = PlanShift.objects.select_for_update().get(pk=shift.pk)
         zone = ZoneInfo(plan.time_zone)
         if not (shift.starts_at <= starts_at < ends_at <= shift.ends_at):
-            times = f"{_at(shift.starts_at, zone)}–{shift.ends_at.astimezone(zone):%H:%M}"
+            times = f"{_at(shift.starts_at, zone)}\N{EN DASH}{shift.ends_at.astimezone(zone):%H:%M}"
             raise DomainError(RANGE_OUTSIDE.format(times=times), field="starts_at")
         if not ServiceLine.objects.filter(pk=service_line_id).exists():
             raise DomainError("No such service line.", field="service_line")
         activities = []
         for part in selectors.shift_parts(shift):
-            if part.kind != ActivityKind.WORK or part.ends_at <= starts_at or ends_at <= part.starts_at:
+            if (
+                part.kind != ActivityKind.WORK
+                or part.ends_at <= starts_at
+                or ends_at <= part.starts_at
+            ):
                 activities.append(part)
                 continue
             if part.starts_at < starts_at:
