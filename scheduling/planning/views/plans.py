@@ -257,6 +257,10 @@ def plan_coverage(request, plan_id: int):
         "planning/plan_coverage.html",
         {
             **_plan_context(request, plan),
+            # the coverage figures as they stand now (a plan never edited has the run's)
+            "figures": _figure_rows(
+                {**(plan.figures or {}), **selectors.coverage_figures(coverage)}
+            ),
             "table": table,
             "lines": sorted(coverage.lines.items(), key=lambda item: item[1]),
             "line_id": line_id,
