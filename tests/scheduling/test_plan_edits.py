@@ -280,3 +280,32 @@ def test_a_discarded_plan_cannot_be_edited(week, client_a):
             ends_at=at(0, 16),
             actor=user,
         )
+
+
+def test_a_new_draft_of_a_published_week_is_not_checked_against_the_plan_it_replaces(
+    week, client_a
+):
+    from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+
+    from scheduling.roster.models import Booking
+
+    plan, line, user = week
+    agent = make_agent(client_a, full_name="Ana Silva")
+    published = make_plan(status="published", revision=1, has_unpublished_changes=False)
+    plan.week_starts_on = published.week_starts_on
+    Booking.objects.create(
+        agent=agent,
+        client=client_a,
+        during=DateTimeTZRange(at(0, 8), at(0, 16)),
+        plan_id=published.pk,
+        shift_id=1,
+    )
+    result = plan_edits.add_shift(
+        plan=plan,
+        agent_id=agent.pk,
+        service_line_id=line.pk,
+        starts_at=at(0, 9),
+        ends_at=at(0, 17),
+        actor=user,
+    )
+    assert result.shift.pk

@@ -124,15 +124,19 @@ def _client():
 
 
 def _other_bookings(agent_id: int, plan: Plan, client) -> list[Stint]:
-    """The agent's bookings of every other client, and of this client's other plans, around the
-    plan's week (a day either side, for rest and overlap at the edges)."""
+    """The agent's bookings of every other client, and of this client's other weeks, around the
+    plan's week (a day either side, for rest and overlap at the edges). Bookings of another plan
+    of this client for the same week are left out: publishing this plan replaces them."""
     start, end = selectors.week_bounds(plan)
+    same_week = list(
+        Plan.objects.filter(week_starts_on=plan.week_starts_on).values_list("pk", flat=True)
+    )
     rows = (
         Booking.objects.filter(
             agent_id=agent_id,
             during__overlap=DateTimeTZRange(start - timedelta(days=2), end + timedelta(days=2)),
         )
-        .exclude(client=client, plan_id=plan.pk)
+        .exclude(client=client, plan_id__in=same_week)
         .select_related("client")
     )
     return [
