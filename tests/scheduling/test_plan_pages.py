@@ -14,7 +14,7 @@ from bpo.accounts.roles import Role
 from scheduling.planning.models import PlanShift
 from tests.catalog.factories import ServiceLineFactory
 from tests.conftest import make_user
-from tests.scheduling.grid_helpers import make_agent, make_plan, requirement, shift
+from tests.scheduling.grid_helpers import book, make_agent, make_plan, requirement, shift
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +35,17 @@ def url(client_a, plan, rest=""):
     return f"/c/{client_a.slug}/plans/{plan.pk}/{rest}"
 
 
-def test_the_grid_shows_each_shift_with_times_and_line(client, client_a, scheduler_a, week):
-    plan, _line, _ana = week
+def test_the_grid_shows_each_shift_with_times_and_line(
+    client, client_a, client_b, scheduler_a, week
+):
+    plan, _line, ana = week
+    book(ana, client_b, 3, 9, 13)
     client.force_login(scheduler_a)
     page = client.get(url(client_a, plan)).content.decode()
     assert "Ana Silva" in page and "14:00\N{EN DASH}22:00" in page and "Billing support" in page
+    # her booking for the other client shows, read-only, with its hours counted apart
+    assert f'09:00\N{EN DASH}13:00</span> <span class="line">{client_b.name}' in page
+    assert '8 <span class="muted">+ 4 elsewhere</span>' in page
     assert client.get(f"/c/{client_a.slug}/plans/").status_code == 200
     day = client.get(url(client_a, plan, "day/?day=2026-12-08")).content.decode()
     assert "Ana Silva" in day and "bar-work" in day
@@ -63,16 +69,19 @@ def test_the_heat_map_shows_under_and_over_cover(client, client_a, scheduler_a, 
     assert "heat-map.svg" in page and "As required" in page
 
 
-def _grid_agents(client_a, plan, line, count):
+def _grid_agents(client_a, plan, line, count, other_client):
     connection.set_tenant(client_a)
     for index in range(count):
         agent = make_agent(client_a, skills=())
         for day in range(5):
             shift(plan, agent, line, day, 8 + index % 4, 16 + index % 4)
+        book(agent, other_client, 5, 8, 12)  # and a Saturday for another client
     connection.set_schema_to_public()
 
 
-def test_the_grid_costs_the_same_queries_for_20_or_200_agents(client, client_a, scheduler_a):
+def test_the_grid_costs_the_same_queries_for_20_or_200_agents(
+    client, client_a, client_b, scheduler_a
+):
     connection.set_tenant(client_a)
     line = ServiceLineFactory()
     plan = make_plan()
@@ -80,7 +89,7 @@ def test_the_grid_costs_the_same_queries_for_20_or_200_agents(client, client_a, 
     client.force_login(scheduler_a)
     counts, seconds = [], 0.0
     for added in (20, 180):
-        _grid_agents(client_a, plan, line, added)
+        _grid_agents(client_a, plan, line, added, client_b)
         client.get(url(client_a, plan))
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
@@ -89,6 +98,7 @@ def test_the_grid_costs_the_same_queries_for_20_or_200_agents(client, client_a, 
         assert response.status_code == 200
         counts.append(len(queries))
     assert response.content.decode().count('class="plan-shift') == 200 * 5
+    assert response.content.decode().count('class="plan-elsewhere"') == 200
     assert counts[0] == counts[1], counts
     print(f"grid of 200 agents: {seconds:.3f} s, {counts[1]} queries")
     assert seconds < 1.0, f"the grid of 200 agents took {seconds:.2f} s"

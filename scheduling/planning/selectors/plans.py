@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Count, Q, QuerySet
 
 from bpo.catalog.models import ServiceLine
@@ -28,7 +29,7 @@ from scheduling.planning.models import (
     StaffingRequirement,
 )
 from scheduling.planning.selectors.forecasts import latest_ready_forecasts
-from scheduling.roster.models import Agent
+from scheduling.roster.models import Agent, Booking
 
 DEFAULT_INTERVAL_MINUTES = 30
 WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -283,11 +284,21 @@ class GridShift:
     other_lines: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class GridBooking:
+    """An agent's booking for another client that day (read-only in this client's grid)."""
+
+    times: str
+    client_name: str
+
+
 @dataclass
 class GridRow:
     agent: Agent
     days: list[list[GridShift]]
     hours: float = 0.0
+    elsewhere: list[list[GridBooking]] = field(default_factory=lambda: [[] for _ in range(7)])
+    hours_elsewhere: float = 0.0
 
 
 def _times(shift: PlanShift, zone: ZoneInfo) -> str:
@@ -298,7 +309,8 @@ def _times(shift: PlanShift, zone: ZoneInfo) -> str:
 
 def plan_grid(*, plan: Plan, client) -> list[GridRow]:
     """Agents (those with a shift in the plan and those allowed for the client) by day, each
-    cell the shifts starting that day; three queries whatever the size."""
+    cell the shifts starting that day and the agent's bookings for other clients; four queries
+    whatever the size."""
     zone = ZoneInfo(plan.time_zone)
     shifts = list(PlanShift.objects.filter(plan=plan).order_by("starts_at"))
     line_names = dict(ServiceLine.objects.values_list("pk", "name"))
@@ -332,6 +344,24 @@ def plan_grid(*, plan: Plan, client) -> list[GridRow]:
             GridShift(shift, _times(shift, zone), line_names.get(shift.service_line_id, ""), others)
         )
         row.hours += shift_hours(shift)
+    # the same agents' bookings for other clients this week, in one query
+    start, end = week_bounds(plan)
+    bookings = (
+        Booking.objects.filter(agent_id__in=list(rows), during__overlap=DateTimeTZRange(start, end))
+        .exclude(client=client)
+        .select_related("client")
+        .only("agent_id", "during", "client__name")
+    )
+    for booking in bookings:
+        lower, upper = booking.during.lower, booking.during.upper
+        day = (lower.astimezone(zone).date() - plan.week_starts_on).days
+        if 0 <= day < 7 and booking.agent_id in rows:
+            row = rows[booking.agent_id]
+            ends = upper.astimezone(zone)
+            next_day = " +1" if ends.date() > lower.astimezone(zone).date() else ""
+            times = f"{lower.astimezone(zone):%H:%M}\N{EN DASH}{ends:%H:%M}{next_day}"
+            row.elsewhere[day].append(GridBooking(times, booking.client.name))
+            row.hours_elsewhere += (upper - lower).total_seconds() / 3600
     return list(rows.values())
 
 

@@ -110,6 +110,11 @@ def _grid_body(rows, *, shift_base: str, add_url: str, can_edit: bool, may_add: 
                     f'{escape(item.times)}</span> <span class="line">'
                     f"{escape(item.line_name)}{others}</span></a>"
                 )
+            for booking in row.elsewhere[day]:
+                parts.append(
+                    f'<span class="plan-elsewhere"><span class="times">{escape(booking.times)}'
+                    f'</span> <span class="line">{escape(booking.client_name)}</span></span>'
+                )
             if not parts and may_add:
                 parts.append(
                     f'<a class="plan-add" href="{add_url}?agent={row.agent.pk}&amp;day={day}" '
@@ -117,6 +122,9 @@ def _grid_body(rows, *, shift_base: str, add_url: str, can_edit: bool, may_add: 
                 )
             cells.append(f"<td>{''.join(parts)}</td>")
         hours = f"{row.hours:.1f}".removesuffix(".0")
+        if row.hours_elsewhere:
+            elsewhere = f"{row.hours_elsewhere:.1f}".removesuffix(".0")
+            hours += f' <span class="muted">+ {elsewhere} elsewhere</span>'
         out.append(
             f'<tr><th scope="row">{name}</th>{"".join(cells)}<td class="number">{hours}</td></tr>'
         )
