@@ -123,6 +123,11 @@ ACCESS = {
     "api:roster-time-off-approve": ROSTER_STEP,
     "api:roster-time-off-cancel": ROSTER_STEP,
     "api:roster-time-off-refuse": ROSTER_STEP,
+    # Planning runs (issue 10): the schedulers' (RUN_PLANNING), provider-wide.
+    "planning_runs:runs": ROSTER_MANAGE,
+    "planning_runs:run_new": ROSTER_MANAGE,
+    "planning_runs:run": ROSTER_MANAGE,
+    "planning_runs:run_progress": ROSTER_MANAGE,
 }
 # What each kind of viewer may use.
 CLIENT_USER_MAY = {PUBLIC, SIGNED_IN}
@@ -158,6 +163,7 @@ ROSTER_ROW_FOR_PARAMETER = {
     "agent_id": "roster_agent",
     "template_id": "roster_template",
     "request_id": "roster_request",
+    "planning_run_id": "roster_planning_run",
 }
 ROSTER_ROW_FOR_PK = {"api:roster-agent-": "roster_agent", "api:roster-time-off-": "roster_request"}
 FILLERS = {"step": "company", "token": "no-such-token", "uidb64": "MQ"}
@@ -283,10 +289,17 @@ def _roster_rows(client_a, client_b) -> dict:
     request = TimeOffRequest.objects.create(
         agent=agent, starts_on=date(2031, 1, 6), ends_on=date(2031, 1, 6), kind="sick", days=1
     )
+    from scheduling.roster.models import PlanningRun
+
+    planning_run = PlanningRun.objects.create(
+        week_starts_on=date(2031, 1, 6), time_zone="UTC", status="failed", error="Globex run"
+    )
+    planning_run.clients.set([client_a, client_b])
     return {
         "roster_agent": str(agent.pk),
         "roster_template": str(template.pk),
         "roster_request": str(request.pk),
+        "roster_planning_run": str(planning_run.pk),
     }
 
 
@@ -299,6 +312,9 @@ def _roster_untouched(rows: dict) -> None:
     assert ShiftTemplate.objects.get(pk=rows["roster_template"]).name == "Early roster shift"
     assert TimeOffRequest.objects.get(pk=rows["roster_request"]).status == "requested"
     assert TimeOffRequest.objects.count() == 1
+    from scheduling.roster.models import PlanningRun
+
+    assert PlanningRun.objects.get(pk=rows["roster_planning_run"]).status == "failed"
 
 
 def _b_untouched(rows: dict) -> None:

@@ -172,3 +172,21 @@ def can_request_time_off(user: User) -> bool:
 def can_use_roster(user: User) -> bool:
     """Anything of the roster at all; everyone else gets 404 from its pages and API."""
     return can_view_roster(user) or can_request_time_off(user)
+
+
+# --- Planning runs (issue 10) ------------------------------------------------------------------
+
+
+def can_run_planning(user: User) -> bool:
+    """Start planning runs and read their results (the provider-side run pages)."""
+    from bpo.accounts.roles import RUN_PLANNING
+
+    return bool(provider_roles(user) & RUN_PLANNING)
+
+
+def can_plan_client(user: User, client: Client) -> bool:
+    """Whether ``user`` may include ``client`` in a planning run: a planning role held in that
+    client (a provider admin holds it everywhere), and the client not offboarded."""
+    from bpo.accounts.roles import RUN_PLANNING
+
+    return not client.is_offboarded and bool(roles_for(user, client) & RUN_PLANNING)

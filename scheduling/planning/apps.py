@@ -9,6 +9,10 @@ class PlanningConfig(AppConfig):
 
     def ready(self) -> None:
         # Celery's autodiscovery finds ``tasks`` modules only; the forecast tasks live apart.
-        from scheduling.planning import audit, forecast_tasks  # noqa: F401
+        from scheduling.planning import (  # noqa: F401
+            audit,
+            forecast_tasks,
+            planning_run_tasks,
+        )
 
         audit.register_models()

@@ -269,3 +269,31 @@ def plan_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
                 )
             )
     return items
+
+
+# --- Planning runs (issue 10): a scheduler's own run that failed ------------------------------
+
+FAILED_RUNS_SHOWN_FOR = timedelta(days=7)
+
+
+@register
+def planning_run_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
+    """The user's own planning runs of the last week that failed and were not followed by a
+    ready run of the same week: one query."""
+    from bpo.accounts.permissions import can_run_planning
+    from scheduling.planning.selectors.planning_runs import list_failed_runs
+
+    if not can_run_planning(user):
+        return []
+    return [
+        Todo(
+            title=f"The planning run for the week of {run.week_starts_on:%-d %b %Y} failed",
+            detail=(run.error or "No reason was recorded.")[:200],
+            url=reverse("planning_runs:run", args=[run.pk]),
+            client=None,
+            when=run.finished_at or run.created_at,
+            kind="planning_run_failed",
+            priority=1,
+        )
+        for run in list_failed_runs(user=user, since=timezone.now() - FAILED_RUNS_SHOWN_FOR)
+    ]

@@ -21,10 +21,11 @@ from tests.portal.test_todos import _in_schema, _versions
 pytestmark = pytest.mark.django_db
 
 # Failed onboardings, the pilot checklists, the scripts waiting, the time-off requests
-# waiting (provider-wide), the stale forecasts, the agents this week leaves out (provider-wide):
-# one read each, and django-tenants' ``SET search_path`` before each (one per cursor). (The
-# statistics to-dos are a scheduler's, not a provider admin's: no query here.)
-QUERIES_WHATEVER_THE_CLIENTS = 12
+# waiting (provider-wide), the stale forecasts, the agents this week leaves out (provider-wide),
+# the user's failed planning runs: one read each, and django-tenants' ``SET search_path``
+# before each (one per cursor). (The statistics to-dos are a scheduler's, not a provider
+# admin's: no query here.)
+QUERIES_WHATEVER_THE_CLIENTS = 14
 
 
 def _clients(client_a, client_b, count: int) -> list:
