@@ -252,7 +252,7 @@ def plan_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
         short = float((figures or {}).get("shortfall_hours") or 0)
         if short > 0:
             client = by_pk[client_pk]
-            coverage = (figures or {}).get("coverage_percent")
+            coverage = (figures or {}).get("coverage_pct")
             items.append(
                 Todo(
                     title=f"Shortfall this week: {short:g} agent hours",

@@ -193,7 +193,7 @@ def test_a_schedulers_plan_to_dos_come_from_each_schema_in_one_query(client_a, c
             status="published",
             revision=1,
             has_unpublished_changes=False,
-            figures={"shortfall_hours": 12.5, "coverage_percent": 91.0},
+            figures={"shortfall_hours": 12.5, "coverage_pct": 91.0},
         ),
     )
     plan_todos(scheduler, [client_a])  # the scheduler's roles are read once per request

@@ -25,9 +25,10 @@ def make_plan(**extra) -> Plan:
     return Plan.objects.create(week_starts_on=MONDAY, time_zone=ZONE, **extra)
 
 
-def make_agent(client, *, skills=("billing",), line_id=None, **extra):
-    """An agent allowed for ``client`` (every line, or ``line_id``) with ``skills``."""
-    agent = AgentFactory(time_zone="UTC", **extra)
+def make_agent(client, *, skills=("billing",), line_id=None, languages=("en",), **extra):
+    """An agent allowed for ``client`` (every line, or ``line_id``) with ``skills``, speaking
+    ``languages``."""
+    agent = AgentFactory(time_zone="UTC", languages=list(languages), **extra)
     for name in skills:
         skill, _ = Skill.objects.get_or_create(name=name)
         AgentSkill.objects.create(agent=agent, skill=skill, level=3)

@@ -140,6 +140,17 @@ def test_an_agent_not_allowed_for_the_line_or_unskilled_is_refused(week, client_
             actor=user,
         )
     ) == ["Carla Dias lacks the skill billing that Billing support needs."]
+    mute = make_agent(client_a, full_name="Dora Eck", languages=("de",))
+    assert refused(
+        lambda: plan_edits.add_shift(
+            plan=plan,
+            agent_id=mute.pk,
+            service_line_id=line.pk,
+            starts_at=at(0, 8),
+            ends_at=at(0, 16),
+            actor=user,
+        )
+    ) == ["Dora Eck speaks none of the languages of Billing support (en)."]
 
 
 def test_one_shift_a_day(week, client_a, client_b):
@@ -197,14 +208,14 @@ def test_accepted_edits_recompute_the_figures(week, client_a):
     assert plan.has_unpublished_changes
     assert plan.figures["required_hours"] == 8
     assert plan.figures["shortfall_hours"] == 0
-    assert plan.figures["coverage_percent"] == 100
-    assert plan.figures["shift_count"] == 1
+    assert plan.figures["coverage_pct"] == 100
+    assert plan.figures["shifts"] == 1
     # when moved two hours later: two hours short, two over
     plan_edits.move_shift(shift=result.shift, starts_at=at(0, 10), ends_at=at(0, 18), actor=user)
     plan.refresh_from_db()
     assert plan.figures["shortfall_hours"] == 2
-    assert plan.figures["over_cover_hours"] == 2
-    assert plan.figures["coverage_percent"] == 75
+    assert plan.figures["over_hours"] == 2
+    assert plan.figures["coverage_pct"] == 75
     # when the last two hours change line, and then the shift is removed
     other = ServiceLineFactory(name="Returns")
     changed = plan_edits.change_shift_line(
@@ -218,7 +229,7 @@ def test_accepted_edits_recompute_the_figures(week, client_a):
     assert changed.service_line_id == line.pk
     plan_edits.remove_shift(shift=changed, actor=user)
     plan.refresh_from_db()
-    assert plan.figures["shortfall_hours"] == 8 and plan.figures["shift_count"] == 0
+    assert plan.figures["shortfall_hours"] == 8 and plan.figures["shifts"] == 0
 
 
 def test_times_outside_the_week_are_refused_per_field(week, client_a):

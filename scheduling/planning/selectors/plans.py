@@ -252,8 +252,8 @@ def coverage_figures(coverage: Coverage) -> dict[str, float]:
         "required_hours": round(required * hours, 2),
         "covered_hours": round(covered * hours, 2),
         "shortfall_hours": round(short * hours, 2),
-        "over_cover_hours": round(over * hours, 2),
-        "coverage_percent": round(100 * covered / required, 1) if required else 100.0,
+        "over_hours": round(over * hours, 2),
+        "coverage_pct": round(100 * covered / required, 1) if required else 100.0,
     }
 
 
@@ -264,8 +264,8 @@ def plan_figures(*, plan: Plan) -> dict:
     costs = dict(
         Agent.objects.filter(pk__in={s.agent_id for s in shifts}).values_list("pk", "hourly_cost")
     )
-    figures["shift_count"] = len(shifts)
-    figures["agent_count"] = len({s.agent_id for s in shifts})
+    figures["shifts"] = len(shifts)
+    figures["agents"] = len({s.agent_id for s in shifts})
     figures["planned_hours"] = round(sum(shift_hours(s) for s in shifts), 2)
     figures["cost"] = round(
         sum(shift_hours(s) * float(costs.get(s.agent_id) or 0) for s in shifts), 2

@@ -179,7 +179,7 @@ def check_agent_week(
         if part.kind == ActivityKind.WORK and part.line_id
     }
     lines = ServiceLine.objects.in_bulk(used_lines)
-    skills = set(agent.skills.values_list("name", flat=True))
+    skills = {skill.casefold() for skill in agent.skills.values_list("name", flat=True)}
     for line_id in sorted(used_lines):
         line = lines.get(line_id)
         if None not in allowed and line_id not in allowed:
@@ -187,11 +187,22 @@ def check_agent_week(
                 f"{name} is not allowed for {_line_words(line, line_id)} of {client.name}."
             )
             continue
-        missing = sorted(set(line.required_skills if line else []) - skills)
+        # as the planning run reads it (``problem.is_skilled``): every required skill, and one
+        # of the line's languages
+        missing = sorted(
+            skill
+            for skill in (line.required_skills if line else [])
+            if skill.casefold() not in skills
+        )
         if missing:
             reasons.append(
                 f"{name} lacks the skill{'s' if len(missing) > 1 else ''} "
                 f"{', '.join(missing)} that {_line_words(line, line_id)} needs."
+            )
+        spoken = {language.casefold() for language in agent.languages or []}
+        if line and line.languages and not {x.casefold() for x in line.languages} & spoken:
+            reasons.append(
+                f"{name} speaks none of the languages of {line.name} ({', '.join(line.languages)})."
             )
 
     stints = sorted(

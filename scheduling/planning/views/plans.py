@@ -51,14 +51,14 @@ def _rights(request) -> dict:
 def _figure_rows(figures: dict) -> list[tuple[str, str]]:
     rows = []
     for key, label, unit in (
-        ("coverage_percent", "Coverage of the requirement", " %"),
+        ("coverage_pct", "Coverage of the requirement", " %"),
         ("shortfall_hours", "Short (agent hours)", " h"),
-        ("over_cover_hours", "Over (agent hours)", " h"),
+        ("over_hours", "Over (agent hours)", " h"),
         ("planned_hours", "Planned hours", " h"),
-        ("shift_count", "Shifts", ""),
-        ("agent_count", "Agents", ""),
+        ("shifts", "Shifts", ""),
+        ("agents", "Agents", ""),
         ("cost", "Cost", ""),
-        ("gap", "Gap to the lower bound", " %"),
+        ("run_gap_pct", "Gap of the run to its lower bound", " %"),
     ):
         if key in (figures or {}) and figures[key] is not None:
             value = figures[key]
