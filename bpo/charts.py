@@ -242,3 +242,103 @@ def _inline(svg: str, title: str) -> SafeString:
     svg = _SIZE.sub(r'<svg\1 width="100%"', svg, count=1)
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" class="chart" ', 1)
     return mark_safe(svg)
+
+
+# --- the coverage heat map of a plan -------------------------------------------------------------
+
+UNDER_COLOURS = ("#b03a2e", "#e07b6a", "#f4c7bd")  # 3+ short, 2 short, 1 short (or part of one)
+MATCH_COLOUR = "#f4f6f8"
+OVER_COLOURS = ("#c6dbef", "#6baed6", "#1f4e79")  # 1 over (or part), 2 over, 3+ over
+CLOSED_COLOUR = "#ffffff"
+HEAT_LEGEND = (
+    ("3 or more short", UNDER_COLOURS[0]),
+    ("2 short", UNDER_COLOURS[1]),
+    ("Up to 1 short", UNDER_COLOURS[2]),
+    ("As required", MATCH_COLOUR),
+    ("Up to 1 over", OVER_COLOURS[0]),
+    ("2 over", OVER_COLOURS[1]),
+    ("3 or more over", OVER_COLOURS[2]),
+)
+
+
+def heat_class(difference: float) -> int:
+    """-3..3: the colour band of coverage minus requirement (agents) in one interval."""
+    if abs(difference) < 0.01:
+        return 0
+    size = min(3, max(1, math.ceil(abs(difference) - 0.01)))
+    return size if difference > 0 else -size
+
+
+def coverage_heat_map_svg(
+    *,
+    day_labels: Sequence[str],
+    differences: Sequence[Sequence[float | None]],
+    interval_minutes: int,
+    title: str,
+    description: str,
+    chart_id: str = "heat-map",
+) -> str:
+    """Days (rows) by interval of the day (columns), each cell coloured by coverage minus
+    requirement: reds for under-coverage, blues for over-coverage, pale grey where coverage
+    matches, white where nothing is required nor planned (``None``). A legend names the bands.
+    Deterministic like the interval chart (same figures, same bytes)."""
+    from matplotlib.patches import Rectangle
+
+    columns = max((len(row) for row in differences), default=0) or 24 * 60 // interval_minutes
+    rows = len(day_labels)
+    colour_of = {0: MATCH_COLOUR}
+    for size in (1, 2, 3):
+        colour_of[-size] = UNDER_COLOURS[3 - size]
+        colour_of[size] = OVER_COLOURS[size - 1]
+    with rc_context(SVG_SETTINGS):  # type: ignore[arg-type]
+        height = 0.32 * rows + 0.95
+        figure = Figure(figsize=(9.0, height), dpi=72)
+        FigureCanvasSVG(figure)
+        bottom = 0.62 / height
+        axes = figure.add_axes((0.09, bottom, 0.89, 1 - bottom - 0.12 / height))
+        for row_index, row in enumerate(differences):
+            y = rows - 1 - row_index
+            for column, value in enumerate(row):
+                colour = CLOSED_COLOUR if value is None else colour_of[heat_class(value)]
+                axes.add_patch(
+                    Rectangle((column, y), 1, 1, facecolor=colour, edgecolor="#ffffff", lw=0.3)
+                )
+        axes.set_xlim(0, columns)
+        axes.set_ylim(0, rows)
+        axes.set_yticks([rows - 1 - i + 0.5 for i in range(rows)], list(day_labels))
+        per_hour = 60 / interval_minutes
+        hours = range(0, 25, 3)
+        axes.set_xticks([h * per_hour for h in hours], [f"{h:02d}:00" for h in hours])
+        for spine in axes.spines.values():
+            spine.set_visible(False)
+        axes.tick_params(length=0)
+        handles = [
+            Rectangle((0, 0), 1, 1, facecolor=c, edgecolor="#9aa5b1", lw=0.5)
+            for _, c in HEAT_LEGEND
+        ]
+        figure.legend(
+            handles,
+            [label for label, _ in HEAT_LEGEND],
+            loc="lower center",
+            ncols=len(HEAT_LEGEND),
+            frameon=False,
+            fontsize=7.5,
+            handlelength=1.2,
+            columnspacing=1.0,
+        )
+        output = io.StringIO()
+        figure.savefig(output, format="svg", metadata={"Date": None})
+    svg = output.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = _SIZE.sub(
+        rf'<svg\1 class="chart heat-map" role="img" aria-labelledby="{chart_id}-title '
+        rf'{chart_id}-desc" preserveAspectRatio="xMidYMid meet"',
+        svg,
+        count=1,
+    )
+    head_end = svg.index(">") + 1
+    accessible = (
+        f'<title id="{chart_id}-title">{_escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{_escape(description)}</desc>'
+    )
+    return svg[:head_end] + accessible + svg[head_end:]

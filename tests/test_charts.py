@@ -90,3 +90,55 @@ def test_a_line_chart_is_inline_ready_scalable_and_titled():
     # no timestamp, and text stays text (searchable, read by screen readers)
     assert "<dc:date>" not in svg
     assert ">Mon<" in svg or "Mon</text>" in svg
+
+
+def test_the_coverage_heat_map_is_deterministic_and_shows_under_and_over_cover():
+    from bpo.charts import (
+        HEAT_LEGEND,
+        OVER_COLOURS,
+        UNDER_COLOURS,
+        coverage_heat_map_svg,
+        heat_class,
+    )
+
+    # given a week of half hours: Monday short by 3, Tuesday over by 1, the rest matching
+    differences = [[None] * 16 + [0.0] * 32 for _ in range(7)]
+    differences[0][20] = -3.0
+    differences[1][21] = 0.5
+
+    def draw(values):
+        return coverage_heat_map_svg(
+            day_labels=[f"Day {i}" for i in range(7)],
+            differences=values,
+            interval_minutes=30,
+            title="Coverage <week>",
+            description="Red short, blue over",
+        )
+
+    # when
+    first, second = draw(differences), draw(differences)
+    # then
+    assert first == second and first.startswith("<svg")
+    assert "Coverage &lt;week&gt;" in first and 'role="img"' in first
+
+    # each colour is drawn once in the legend and once per cell of its band
+    def cells(colour):
+        return first.count(f"fill: {colour}") - 1
+
+    assert (cells(UNDER_COLOURS[0]), cells(OVER_COLOURS[0])) == (1, 1)
+    assert (cells(UNDER_COLOURS[1]), cells(UNDER_COLOURS[2]), cells(OVER_COLOURS[2])) == (0, 0, 0)
+    for label, _ in HEAT_LEGEND:
+        assert label in first
+    assert "Day 6" in first and "12:00" in first
+    assert draw([[0.0] * 48 for _ in range(7)]) != first
+    assert [heat_class(v) for v in (-3.5, -2, -0.2, 0, 0.004, 0.3, 1.0, 1.5, 7)] == [
+        -3,
+        -2,
+        -1,
+        0,
+        0,
+        1,
+        1,
+        2,
+        3,
+    ]

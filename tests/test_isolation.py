@@ -124,7 +124,27 @@ def _client_objects(client) -> dict[str, str]:
         **_catalog_objects(client),
         **_forecast_objects(client),
         **_statistics_objects(client),
+        **_plan_objects(client),
     }
+
+
+def _plan_objects(client) -> dict[str, str]:
+    """A plan of ``client`` with one shift (made directly), in the client's schema."""
+    from django.db import connection
+
+    from tests.catalog.factories import ServiceLineFactory
+    from tests.roster.factories import AgentFactory
+    from tests.scheduling.plan_helpers import add_shift, make_plan
+
+    connection.set_tenant(client)
+    try:
+        plan = make_plan()
+        shift = add_shift(
+            plan, AgentFactory(), ServiceLineFactory(name="Plan isolation line"), 0, 8
+        )
+        return {"plan_id": str(plan.pk), "shift_id": str(shift.pk)}
+    finally:
+        connection.set_schema_to_public()
 
 
 def _forecast_objects(client) -> dict[str, str]:

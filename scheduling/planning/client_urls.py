@@ -63,3 +63,33 @@ urlpatterns = [
         name="experience_import_commit",
     ),
 ]
+
+# Shift plans: the weeks, the grid, a day, coverage, edits, publishing and history
+from scheduling.planning.views import plans as plan_views  # noqa: E402
+
+urlpatterns += [
+    path("plans/", plan_views.plan_list, name="plans"),
+    path("plans/<int:plan_id>/", plan_views.plan_grid, name="plan"),
+    path("plans/<int:plan_id>/day/", plan_views.plan_day, name="plan_day"),
+    path("plans/<int:plan_id>/coverage/", plan_views.plan_coverage, name="plan_coverage"),
+    path("plans/<int:plan_id>/heat-map.svg", plan_views.plan_heat_map, name="plan_heat_map"),
+    path("plans/<int:plan_id>/shifts/add/", plan_views.plan_shift_add, name="plan_shift_add"),
+    path("plans/<int:plan_id>/shifts/<int:shift_id>/", plan_views.plan_shift, name="plan_shift"),
+    path(
+        "plans/<int:plan_id>/shifts/<int:shift_id>/move/",
+        plan_views.plan_shift_move,
+        name="plan_shift_move",
+    ),
+    path(
+        "plans/<int:plan_id>/shifts/<int:shift_id>/line/",
+        plan_views.plan_shift_line,
+        name="plan_shift_line",
+    ),
+    path(
+        "plans/<int:plan_id>/shifts/<int:shift_id>/remove/",
+        plan_views.plan_shift_remove,
+        name="plan_shift_remove",
+    ),
+    path("plans/<int:plan_id>/publish/", plan_views.plan_publish, name="plan_publish"),
+    path("plans/<int:plan_id>/history/", plan_views.plan_history, name="plan_history"),
+]

@@ -179,6 +179,98 @@ def statistics_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
     return items
 
 
+# --- shift plans (issue 10): drafts waiting to be published, this week's shortfall ----------------
+
+
+def _plans_from(monday) -> QuerySet:
+    """Plans of this week and later that are not discarded, with what the to-dos need."""
+    from scheduling.planning.models import Plan, PlanStatus
+
+    return (
+        Plan.objects.filter(week_starts_on__gte=monday)
+        .exclude(status=PlanStatus.DISCARDED)
+        .order_by()
+        .values_list(
+            "id", "week_starts_on", "status", "has_unpublished_changes", "updated_at", "figures"
+        )
+    )
+
+
+def this_monday(client: Client):
+    today = timezone.now().astimezone(ZoneInfo(client.time_zone)).date()
+    return today - timedelta(days=today.weekday())
+
+
+@register
+def plan_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
+    """One query for every scheduler's client (``UNION ALL``): plans from this week on that
+    wait to be published (drafts, or published weeks edited since), and this week's shortfall
+    (agent hours short of the requirement in the week's published plan, else its draft)."""
+    import json
+
+    by_pk = {}
+    mondays = {}
+    selects = []
+    for client in clients:
+        if Role.SCHEDULER not in roles_for(user, client) or not can(
+            user, client, Action.PUBLISH_PLANS
+        ):
+            continue
+        by_pk[client.pk] = client
+        mondays[client.pk] = monday = this_monday(client)
+        sql, params = qualified_sql(_plans_from(monday), schema_name=client.schema_name)
+        selects.append((f"SELECT {int(client.pk)}, plan.* FROM ({sql}) AS plan", params))
+    items: list[Todo] = []
+    this_week: dict[int, list] = {}
+    for client_pk, plan_id, week, status, unpublished, updated_at, figures in union_all(selects):
+        client = by_pk[client_pk]
+        if isinstance(figures, str):
+            figures = json.loads(figures)
+        url = reverse("client:plan", args=[client.slug, plan_id])
+        if status == "draft" or unpublished:
+            items.append(
+                Todo(
+                    title=(
+                        f"Publish the plan for the week of {week:%-d %B}"
+                        if status == "draft"
+                        else f"Publish the changes to the week of {week:%-d %B}"
+                    ),
+                    detail="Draft plan waiting to be published."
+                    if status == "draft"
+                    else "Edited since its last publication; agents still see the old one.",
+                    url=url,
+                    client=client,
+                    when=updated_at,
+                    kind="plan_publish",
+                    priority=1,
+                )
+            )
+        if week == mondays[client_pk]:
+            this_week.setdefault(client_pk, []).append((status != "published", plan_id, figures))
+    for client_pk, found in this_week.items():
+        _, plan_id, figures = sorted(found, key=lambda item: item[:2])[0]
+        short = float((figures or {}).get("shortfall_hours") or 0)
+        if short > 0:
+            client = by_pk[client_pk]
+            coverage = (figures or {}).get("coverage_pct")
+            items.append(
+                Todo(
+                    title=f"Shortfall this week: {short:g} agent hours",
+                    detail=f"Coverage {coverage:g} % of the requirement."
+                    if coverage is not None
+                    else "",
+                    url=reverse("client:plan_coverage", args=[client.slug, plan_id]),
+                    client=client,
+                    when=datetime.combine(
+                        mondays[client_pk], time(0), tzinfo=ZoneInfo(client.time_zone)
+                    ),
+                    kind="plan_shortfall",
+                    priority=1,
+                )
+            )
+    return items
+
+
 # --- Planning runs (issue 10): a scheduler's own run that failed ------------------------------
 
 FAILED_RUNS_SHOWN_FOR = timedelta(days=7)

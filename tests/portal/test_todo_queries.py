@@ -168,3 +168,50 @@ def test_a_schedulers_statistics_to_dos_come_from_each_schema_in_one_query(clien
     assert f'"{client_b.schema_name}"."planning_intervalstatistic"' in reads[0]["sql"]
     assert ' "planning_' not in reads[0]["sql"]
     assert len(many) == len(queries)
+
+
+def test_a_schedulers_plan_to_dos_come_from_each_schema_in_one_query(client_a, client_b):
+    # given a scheduler of A and B; A has a draft for next week, B a published week short
+    from datetime import timedelta
+
+    from scheduling.planning.models import Plan
+    from scheduling.planning.todos import plan_todos, this_monday
+    from tests.factories import MembershipFactory
+
+    scheduler = make_user(Role.SCHEDULER, client_a, email="scheduler-plans@provider.test")
+    MembershipFactory(user=scheduler, role=Role.SCHEDULER, client=client_b)
+    _in_schema(
+        client_a,
+        lambda: Plan.objects.create(
+            week_starts_on=this_monday(client_a) + timedelta(days=7), time_zone="UTC"
+        ),
+    )
+    _in_schema(
+        client_b,
+        lambda: Plan.objects.create(
+            week_starts_on=this_monday(client_b),
+            time_zone="UTC",
+            status="published",
+            revision=1,
+            has_unpublished_changes=False,
+            figures={"shortfall_hours": 12.5, "coverage_pct": 91.0},
+        ),
+    )
+    plan_todos(scheduler, [client_a])  # the scheduler's roles are read once per request
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        todos = plan_todos(scheduler, [client_a, client_b])
+    with CaptureQueriesContext(connection) as many:
+        plan_todos(scheduler, _clients(client_a, client_b, 30))
+    # then
+    found = sorted((todo.client.slug, todo.kind, todo.title) for todo in todos)
+    assert [(slug, kind) for slug, kind, _ in found] == [
+        (client_a.slug, "plan_publish"),
+        (client_b.slug, "plan_shortfall"),
+    ]
+    assert found[0][2].startswith("Publish the plan for the week of ")
+    assert found[1][2] == "Shortfall this week: 12.5 agent hours"
+    reads = [query for query in queries if not query["sql"].startswith("SET ")]
+    assert len(reads) == 1
+    assert f'"{client_b.schema_name}"."planning_plan"' in reads[0]["sql"]
+    assert len(many) == len(queries)
