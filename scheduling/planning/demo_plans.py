@@ -1,7 +1,6 @@
 """The demo's shift plans, for ``seed_demo``: last week and this week planned across the demo
-clients and published, next week planned and left as a draft for the scheduler to publish;
-then last week's worked time, a colleague's shift offered to the demo agent, and the demo
-agent's calendar address. Runs the planning service synchronously (the worker's path).
+clients and published, next week planned and left as a draft for the scheduler to publish
+(``scheduling.roster.demo.seed_agent_extras`` then adds what hangs on the bookings). Runs the planning service synchronously (the worker's path).
 Idempotent: a week that already has a planning run is left alone."""
 
 from __future__ import annotations
@@ -71,21 +70,3 @@ def _run(clients: list, monday, scheduler):
             continue
         return run, clients
     return None, []
-
-
-def seed_agent_extras(*, agent_email: str) -> list[str]:
-    """Last week's worked time, a swap offered to the demo agent, its calendar address."""
-    from scheduling.roster import swaps
-    from scheduling.roster.demo import demo_swap_offer, seed_worked_time
-    from scheduling.roster.models import Agent
-
-    changes: list[str] = []
-    days = seed_worked_time()
-    if days:
-        changes.append(f"last week's worked time ({days} agent-days from the time clock)")
-    agent = Agent.objects.filter(user__email=agent_email).first()
-    if agent is not None:
-        if demo_swap_offer(agent=agent) is not None:
-            changes.append(f"a colleague's shift offered to {agent.full_name}")
-        swaps.ensure_calendar_feed(agent=agent)
-    return changes

@@ -335,3 +335,20 @@ def seed_worked_time(*, today=None) -> int:
     content = ("\n".join(lines) + "\n").encode()
     plan = worked.import_timeclock(content=content, actor=None)
     return plan.counts["new"]
+
+
+def seed_agent_extras(*, agent_email: str) -> list[str]:
+    """After the demo plans are published: last week's worked time, a colleague's shift offered
+    to the demo agent, and its calendar address."""
+    from scheduling.roster import swaps
+
+    changes: list[str] = []
+    days = seed_worked_time()
+    if days:
+        changes.append(f"last week's worked time ({days} agent-days from the time clock)")
+    agent = Agent.objects.filter(user__email=agent_email).first()
+    if agent is not None:
+        if demo_swap_offer(agent=agent) is not None:
+            changes.append(f"a colleague's shift offered to {agent.full_name}")
+        swaps.ensure_calendar_feed(agent=agent)
+    return changes

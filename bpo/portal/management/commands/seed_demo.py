@@ -223,8 +223,8 @@ class Command(BaseCommand):
             self.changes.extend(seed_forecasts(client=client, scheduler=scheduler, weeks_back=2))
 
     def _plans(self, clients: dict, scheduler: User) -> None:
-        from scheduling.planning.demo_plans import seed_agent_extras, seed_plans
-        from scheduling.roster.demo import DEMO_AGENT_EMAIL
+        from scheduling.planning.demo_plans import seed_plans
+        from scheduling.roster.demo import DEMO_AGENT_EMAIL, seed_agent_extras
 
         self.changes.extend(seed_plans(clients=clients, scheduler=scheduler))
         self.changes.extend(seed_agent_extras(agent_email=DEMO_AGENT_EMAIL))
