@@ -103,6 +103,9 @@ def check_history(*, service_line, zone: ZoneInfo, start_day: date) -> tuple[dat
             field="service_line",
         )
     first_day, end_day = _whole_days(first, last, zone)
+    # A forecast of a week that has begun (or passed) learns only from the days before it, as
+    # it would have been made then.
+    end_day = min(end_day, start_day)
     days = (end_day - first_day).days
     if days < MIN_HISTORY_WEEKS * 7:
         raise DomainError(

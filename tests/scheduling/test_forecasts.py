@@ -4,7 +4,7 @@ recomputed when actuals arrive, adjustments kept as history, the requirement per
 from __future__ import annotations
 
 import itertools
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -419,3 +419,19 @@ def test_a_run_the_broker_never_got_fails_and_frees_the_line(in_a, settings):
     assert Forecast.objects.get(pk=stalled.pk).status == "failed"
     assert "replaced" in Forecast.objects.get(pk=stalled.pk).error
     assert Forecast.objects.get(pk=newest.pk).status == "queued"
+
+
+def test_a_week_that_has_begun_is_forecast_from_the_days_before_it(in_a):
+    # given ten weeks of statistics up to today
+    line = _line_with_history(in_a)
+    zone = ZoneInfo(in_a.time_zone)
+    today = history_end(in_a.time_zone)
+    last_monday = today - timedelta(days=today.weekday() + 7)
+
+    # when last week is forecast (the demo plans it; a scheduler may backfill one)
+    forecast = services.create_forecast_now(service_line=line, weeks=1, start_day=last_monday)
+
+    # then it learned only from the days before that Monday, as if made then
+    assert forecast.status == "ready", forecast.error
+    assert forecast.history_ends_at == datetime.combine(last_monday, time(0), tzinfo=zone)
+    assert forecast.parameters["history_days"] == 70 - (today - last_monday).days

@@ -145,11 +145,14 @@ class Command(BaseCommand):
         self.changes: list[str] = []
         try:
             with transaction.atomic():
-                self._seed()
+                clients, scheduler = self._seed()
         except DomainError as exc:
             raise CommandError(
                 f"Demo data not loaded (nothing was written): {exc.message}"
             ) from exc
+        # The planning runs report their progress as jobs do, outside any transaction; each
+        # week's run and publication is its own (a week already planned is left alone).
+        self._plans(clients, scheduler)
         if self.changes:
             for change in self.changes:
                 self.stdout.write(f"  + {change}")
@@ -161,7 +164,7 @@ class Command(BaseCommand):
 
     # --- steps -----------------------------------------------------------------------------
 
-    def _seed(self) -> None:
+    def _seed(self) -> tuple[dict, User]:
         from tenants.models import Client
 
         password = demo_password()
@@ -197,7 +200,7 @@ class Command(BaseCommand):
 
         for client in clients.values():
             self._forecasts(client, staff["scheduler@bpo.example"])
-        self._plans(clients, staff["scheduler@bpo.example"])
+        return clients, staff["scheduler@bpo.example"]
 
     def _catalog(self, client, account_manager: User, client_admin: User) -> None:
         from django_tenants.utils import tenant_context
