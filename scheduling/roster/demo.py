@@ -147,7 +147,7 @@ def seed_roster(*, staff: dict, clients: dict) -> list[str]:
             cost_currency="MXN",
             hourly_cost=Decimal("185.00"),
             languages=["es", "en"],
-            skills={"Orders": 4, "Reservations": 5, "Billing": 3},
+            skills={"Orders": 4, "Returns": 3, "Reservations": 5, "Billing": 3},
             min_hours_per_week=Decimal(30),
             max_hours_per_week=Decimal(40),
             days_per_week=5,
@@ -265,11 +265,11 @@ def demo_swap_offer(*, agent: Agent, now=None):
         .select_related("client", "agent")
         .order_by("during")[:50]
     )
-    for booking in candidates:
-        if swaps.may_serve(agent=agent, booking=booking):
-            continue
-        if swaps.taker_problems(booking=booking, taker=agent):
-            continue
+    servable = [b for b in candidates if not swaps.may_serve(agent=agent, booking=b)]
+    # One the agent can take without breaking a rule; else one they may serve all the same
+    # (My week then says which rule taking it would break).
+    fitting = [b for b in servable if not swaps.taker_problems(booking=b, taker=agent)]
+    for booking in fitting[:1] or servable[:1]:
         return swaps.offer_shift(
             booking=booking, actor=None, note="Family matter; thank you for taking it!"
         )
