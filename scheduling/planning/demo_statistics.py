@@ -25,7 +25,8 @@ from scheduling.planning.models import (
 )
 
 WEEKS = 10
-PEAK_PER_HOUR = {"voice": 140.0, "chat": 90.0, "email": 45.0, "sms": 30.0, "social": 25.0}
+# Sized for the demo roster (40 agents over three clients), so that a week can be planned.
+PEAK_PER_HOUR = {"voice": 55.0, "chat": 30.0, "email": 20.0, "sms": 12.0, "social": 10.0}
 
 
 def seed_statistics(*, client, today: date | None = None) -> list[str]:

@@ -150,14 +150,17 @@ def is_skilled(agent: Agent, line: ServiceLine) -> bool:
 
 def _allowed_queues(agent: Agent, queues: list[Queue], lines_of: dict) -> frozenset[str]:
     allowed: set[str] = set()
-    line_by_id = {line.pk: line for lines in lines_of.values() for line in lines}
+    # Line ids are per client schema: two clients' first lines are both 1.
+    line_by_id = {
+        (client_id, line.pk): line for client_id, lines in lines_of.items() for line in lines
+    }
     for grant in agent.service_lines.all():
         for queue in queues:
             if queue.client_id != grant.client_id:
                 continue
             if grant.service_line_id is not None and grant.service_line_id != queue.line_id:
                 continue
-            if is_skilled(agent, line_by_id[queue.line_id]):
+            if is_skilled(agent, line_by_id[(queue.client_id, queue.line_id)]):
                 allowed.add(queue.key)
     return frozenset(allowed)
 

@@ -360,3 +360,20 @@ def test_a_second_run_of_the_week_waits_for_the_first(
             user=scheduler, week_starts_on=MONDAY, clients=[client_b], time_limit_seconds=30
         )
     assert PlanningRun.objects.count() == 2
+
+
+def test_lines_of_two_clients_with_the_same_id_are_told_apart(client_a, client_b):
+    # given each client's line 9001 (ids are per schema): A's needs billing, B's Spanish
+    orders = line_in(client_a, "Orders", pk=9001)
+    spanish = line_in(client_b, "Spanish", pk=9001, required_skills=["spanish"], languages=["es"])
+    for client, line in ((client_a, orders), (client_b, spanish)):
+        requirement_in(client, line, monday=MONDAY, time_zone="America/New_York")
+    planning_agent([client_a, client_b], templates=[day_template()])  # billing, English
+
+    data = build_planning_input(
+        week_starts_on=MONDAY, clients=[client_a, client_b], time_zone="UTC"
+    )
+
+    # then the agent covers A's line, never B's Spanish one
+    (agent,) = data.problem.agents
+    assert agent.skills == {f"{client_a.pk}:9001"}
