@@ -494,3 +494,9 @@ def test_the_first_response_outcome():
 def test_a_score_that_is_not_a_whole_number_is_refused(score):
     with pytest.raises(ValueError, match="CSAT must be a whole number from 1 to 5"):
         kpi.experience_totals([ContactExperience(csat=score)])
+
+
+def test_a_ratio_over_one_contact_is_a_figure():
+    assert kpi.ratio(1, 1) == 1.0
+    assert kpi.ratio(0, 1) == 0.0
+    assert kpi.asa_seconds(ContactTotals(answered=1, answered_wait_seconds=20)) == 20.0
