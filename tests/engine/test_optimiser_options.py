@@ -1,0 +1,84 @@
+"""Shift options, allowed options, weekly limits and groups (scheduling.engine.optimiser.options)
+on the tiny week of ``test_optimiser_parts.py``: what the mutation run of options.py showed was
+not pinned (docs/testing.md). Pure: no database.
+
+The tiny week's options per day: early from 1 (intervals 1-2) and from 3 (3-4), late from 2
+(2-4) and from 3 (3-5); 4 options a day, 12 in the week; an early shift is 8 h, a late one 12 h.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from scheduling.engine.optimiser.model import Contract
+from scheduling.engine.optimiser.options import (
+    WeeklyLimits,
+    allowed_options,
+    build_groups,
+    build_options,
+    weekly_limits,
+)
+from tests.engine.test_optimiser_parts import CONTRACTS, QUEUES, option_of, person, tiny
+
+
+def test_an_agent_who_may_not_work_nights_loses_the_shifts_touching_a_night_interval():
+    # given interval 5 of each day as night: only the late shift from 3 (3-5) touches it
+    problem = tiny(
+        [person("ana"), person("bea", works_nights=False)], night_intervals_of_day=frozenset({5})
+    )
+    options = build_options(problem)
+    night = {option_of(options, "late", d, 3) for d in range(3)}
+    assert set(np.flatnonzero(options.is_night).tolist()) == night
+    assert allowed_options(problem, options, 0).tolist() == list(range(options.count))
+    assert set(allowed_options(problem, options, 1).tolist()) == set(range(options.count)) - night
+
+
+def test_time_off_removes_every_shift_touching_it():
+    # given ana off at intervals 7 and 8 (day 1): early from 1 covers both, late from 2 covers 8
+    problem = tiny([person("ana", unavailable_intervals=frozenset({7, 8}))])
+    options = build_options(problem)
+    blocked = {option_of(options, "early", 1, 1), option_of(options, "late", 1, 2)}
+    assert set(allowed_options(problem, options, 0).tolist()) == set(range(12)) - blocked
+
+
+def test_the_hour_minimum_is_lowered_to_what_the_longest_shifts_can_hold():
+    # given one shift a week of at least 20 h, and only early on day 0 (8 h) or late on day 1
+    # (12 h) allowed: the longest single shift holds 12 h, so the minimum becomes 12 h
+    contracts = {**CONTRACTS, "one": Contract("one", ("early", "late"), 1, 1, 20.0, 24.0)}
+    problem = tiny([person("ana", "one")], contracts=contracts)
+    options = build_options(problem)
+    allowed = np.array(
+        sorted([option_of(options, "early", 0, 1), option_of(options, "late", 1, 2)])
+    )
+    assert weekly_limits(problem, options, "one", allowed) == WeeklyLimits(1, 1, 12.0, 24.0)
+
+
+def test_groups_by_agent_or_aggregated_with_their_skills_classes_and_limits():
+    both = frozenset(QUEUES)
+    problem = tiny(
+        [
+            person("ana", skills=both),
+            person("bea"),
+            person("cem", skills=frozenset({"billing"})),
+            person("dan"),
+            person("eve", "early_only"),
+        ]
+    )
+    options = build_options(problem)
+    groups, classes = build_groups(problem, options)
+    # the classes by size, then by name
+    assert classes == [frozenset({"billing"}), frozenset({"general"}), both]
+    by_members = {group.members: group for group in groups}
+    assert set(by_members) == {(0,), (1, 3), (2,), (4,)}
+    assert by_members[(0,)].skills == both and by_members[(0,)].skill_class == 2
+    assert by_members[(1, 3)].skills == frozenset({"general"})
+    assert by_members[(1, 3)].skill_class == 1 and by_members[(1, 3)].size == 2
+    assert by_members[(2,)].skill_class == 0
+    # eve's contract: 1-2 early shifts, 8-16 h; the early shifts only
+    eve = by_members[(4,)]
+    assert eve.contract == "early_only"
+    assert eve.limits == WeeklyLimits(1, 2, 8.0, 16.0)
+    assert [options.template[o] for o in eve.options] == ["early"] * 6
+    # and one group per agent when not aggregated
+    single, _ = build_groups(problem, options, aggregate=False)
+    assert sorted(group.members for group in single) == [(0,), (1,), (2,), (3,), (4,)]
