@@ -8,9 +8,11 @@ The tiny week's options per day: early from 1 (intervals 1-2) and from 3 (3-4), 
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
-from scheduling.engine.optimiser.model import Contract
+from scheduling.engine.optimiser.model import Contract, Rules
 from scheduling.engine.optimiser.options import (
     WeeklyLimits,
     allowed_options,
@@ -18,7 +20,7 @@ from scheduling.engine.optimiser.options import (
     build_options,
     weekly_limits,
 )
-from tests.engine.test_optimiser_parts import CONTRACTS, QUEUES, option_of, person, tiny
+from tests.engine.test_optimiser_parts import CONTRACTS, QUEUES, TEMPLATES, option_of, person, tiny
 
 
 def test_an_agent_who_may_not_work_nights_loses_the_shifts_touching_a_night_interval():
@@ -82,3 +84,36 @@ def test_groups_by_agent_or_aggregated_with_their_skills_classes_and_limits():
     # and one group per agent when not aggregated
     single, _ = build_groups(problem, options, aggregate=False)
     assert sorted(group.members for group in single) == [(0,), (1,), (2,), (3,), (4,)]
+
+
+def test_conflicts_of_one_day_and_of_too_little_rest():
+    problem = tiny([person("ana")])
+    options = build_options(problem)
+    early_0, late_0 = option_of(options, "early", 0, 1), option_of(options, "late", 0, 3)
+    early_1, early_1_late = option_of(options, "early", 1, 1), option_of(options, "early", 1, 3)
+    # two shifts of one day always conflict, a shift never with itself
+    assert options.conflict[early_0, late_0] and options.conflict[late_0, early_0]
+    assert not options.conflict.diagonal().any()
+    # late from 3 ends at 6 (day 1's 0): early from 1 on day 1 leaves 1 interval of rest, 2
+    # are needed; from 3 it leaves 3
+    assert options.conflict[late_0, early_1] and options.conflict[early_1, late_0]
+    assert not options.conflict[late_0, early_1_late]
+    assert not options.conflict[early_0, early_1]
+
+
+def test_rest_conflicts_with_one_shift_a_day():
+    # given a single template with a single start: the late shift from 3 (3-5) each day, and
+    # 4 intervals of rest needed: day d ends at 6, day d+1 starts at 9, 3 intervals: too few
+    contracts = {"late": Contract("late", ("late",), 0, 3, 0.0, 36.0)}
+    templates = {"late": dataclasses.replace(TEMPLATES["late"], start_intervals=(3,))}
+    problem = tiny(
+        [person("ana", "late")],
+        contracts=contracts,
+        templates=templates,
+        rules=Rules(min_rest_intervals=4, weekend_days=(2,), free_weekend_days=0),
+    )
+    options = build_options(problem)
+    assert options.count == 3
+    expected = np.ones((3, 3), dtype=bool)
+    np.fill_diagonal(expected, False)
+    assert options.conflict.tolist() == expected.tolist()
