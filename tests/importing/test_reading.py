@@ -26,7 +26,9 @@ def refusal(data: bytes) -> str:
     return error.value.message
 
 
-@pytest.mark.parametrize("data", [b"", b"   ", b"\n\r\n\t"], ids=repr)
+@pytest.mark.parametrize(
+    "data", [b"", b"   ", b"\n\r\n\t"], ids=["nothing", "spaces", "blank-lines"]
+)
 def test_an_empty_file_is_refused(data):
     assert refusal(data) == "The file is empty."
 
@@ -77,7 +79,7 @@ def test_utf8_with_a_byte_order_mark_and_accents_is_read():
         (b"a,b\n1;2,3\n", [["a", "b"], ["1;2", "3"]]),
         (b"single\nvalue,with comma\n", [["single"], ["value", "with comma"]]),
     ],
-    ids=["semicolon", "tab", "comma", "one column: comma"],
+    ids=["semicolon", "tab", "comma", "one-column"],
 )
 def test_the_delimiter_is_the_one_the_header_holds_most(data, expected):
     assert rows(data) == expected
