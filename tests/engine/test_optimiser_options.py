@@ -117,3 +117,41 @@ def test_rest_conflicts_with_one_shift_a_day():
     expected = np.ones((3, 3), dtype=bool)
     np.fill_diagonal(expected, False)
     assert options.conflict.tolist() == expected.tolist()
+
+
+def test_night_and_time_off_filters_keep_the_contract_filter():
+    # given an early-only agent who may not work nights (interval 5: no early shift touches it)
+    # and one who is off at 7-8 (day 1's early from 1)
+    problem = tiny(
+        [
+            person("eve", "early_only", works_nights=False),
+            person("fay", "early_only", unavailable_intervals=frozenset({7, 8})),
+        ],
+        night_intervals_of_day=frozenset({5}),
+    )
+    options = build_options(problem)
+    early = [o for o in range(options.count) if options.template[o] == "early"]
+    assert allowed_options(problem, options, 0).tolist() == early
+    assert allowed_options(problem, options, 1).tolist() == [
+        o for o in early if o != option_of(options, "early", 1, 1)
+    ]
+
+
+def test_a_group_limits_come_from_its_own_allowed_shifts():
+    # given one shift of at least 20 h a week, and time off at interval 4 of every day: only
+    # the early shift from 1 (8 h) is left, so the group's hour minimum is 8 h
+    contracts = {**CONTRACTS, "one": Contract("one", ("early", "late"), 1, 1, 20.0, 24.0)}
+    problem = tiny(
+        [person("ana", "one", unavailable_intervals=frozenset({4, 10, 16}))], contracts=contracts
+    )
+    options = build_options(problem)
+    (group,), _ = build_groups(problem, options)
+    assert [options.template[o] for o in group.options] == ["early"] * 3
+    assert group.limits == WeeklyLimits(1, 1, 8.0, 24.0)
+
+
+def test_the_options_lengths_and_hours():
+    options = build_options(tiny([person("ana")]))
+    lengths = {options.template[o]: int(options.length[o]) for o in range(options.count)}
+    assert lengths == {"early": 2, "late": 3}
+    assert sorted(set(options.hours.tolist())) == [8.0, 12.0]
