@@ -34,8 +34,9 @@ def test_an_empty_file_is_refused(data):
 
 
 def test_a_workbook_is_named_as_what_it_is():
-    assert refusal(b"PK\x03\x04rest of a zip").startswith(
-        "This is an Excel workbook (XLSX) or another zip file, not CSV, whatever its name says."
+    assert refusal(b"PK\x03\x04rest of a zip") == (
+        "This is an Excel workbook (XLSX) or another zip file, not CSV, whatever its name "
+        "says. Open it in the spreadsheet and save it as 'CSV UTF-8'."
     )
     assert refusal(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1...") == (
         "This is an old Excel workbook (XLS), not CSV. Save it as 'CSV UTF-8' instead."
