@@ -376,3 +376,127 @@ def test_experience_figures_stay_on_their_scales_with_their_sample_sizes(scores)
     assert figures.ces_mean.value is None or 1.0 <= figures.ces_mean.value <= 7.0
     for share in (figures.csat_satisfied.value, figures.fcr.value):
         assert share is None or 0.0 <= share <= 1.0
+
+
+# --- pinned after the mutation run (docs/testing.md) ---------------------------------------------
+
+
+def test_adding_totals_adds_the_staffed_time_known_on_either_side():
+    one_hour = ContactTotals(answered=1, staffed_seconds=3600)
+    half_hour = ContactTotals(answered=1, staffed_seconds=1800)
+    unknown = ContactTotals(answered=1)
+    assert (one_hour + half_hour).staffed_seconds == 5400
+    assert (unknown + half_hour).staffed_seconds == 1800
+    assert (one_hour + unknown).staffed_seconds == 3600
+    assert (unknown + unknown).staffed_seconds is None
+
+
+def test_service_figures_carry_short_abandons_and_occupancy():
+    # given 10 answered with 1500 s of handle time over 1 staffed hour, 3 abandoned, 2 short
+    totals = ContactTotals(
+        offered=13,
+        answered=10,
+        abandoned=3,
+        short_abandoned=2,
+        talk_seconds=1200,
+        hold_seconds=100,
+        acw_seconds=200,
+        staffed_seconds=3600,
+    )
+    figures = kpi.service_figures(totals)
+    assert figures.short_abandoned == 2
+    assert figures.occupancy == pytest.approx(1500 / 3600)
+
+
+def test_service_level_terms_take_the_convention_by_its_stored_name():
+    # CASE: 60 met; answered only: 60 / 80
+    assert kpi.service_level_terms(CASE, "answered_only") == (60, 80)
+    assert kpi.service_level_terms(CASE, "offered") == (60, 110)
+
+
+def test_one_contact_is_enough_for_an_outcome():
+    # given one answered contact, within the threshold, after 20 s
+    one = ContactTotals(
+        offered=1, answered=1, answered_within_threshold=1, answered_wait_seconds=20
+    )
+    outcomes = kpi.service_outcomes(
+        one,
+        Targets(service_level_percent=Decimal(80), asa_seconds=30, max_abandon_percent=Decimal(5)),
+    )
+    assert outcomes["service_level"] is Outcome.MET
+    assert outcomes["asa_seconds"] is Outcome.MET
+    assert outcomes["abandon_rate"] is Outcome.MET  # 0 of 1 lost
+
+
+def test_outcomes_without_answered_contacts_have_no_contacts_for_asa():
+    nobody = ContactTotals(offered=2, abandoned=2)
+    outcomes = kpi.service_outcomes(nobody, Targets(asa_seconds=30))
+    assert outcomes["asa_seconds"] is Outcome.NO_CONTACTS
+
+
+def test_outcomes_are_missed_above_a_maximum():
+    # given 10 answered after 400 s of waiting in all (40 s each) and 3 of 13 lost
+    totals = ContactTotals(offered=13, answered=10, abandoned=3, answered_wait_seconds=400)
+    outcomes = kpi.service_outcomes(
+        totals, Targets(asa_seconds=30, max_abandon_percent=Decimal(20))
+    )
+    assert outcomes["asa_seconds"] is Outcome.MISSED  # 40 s > 30 s
+    assert outcomes["abandon_rate"] is Outcome.MISSED  # 23.1 % > 20 %
+
+
+def test_a_percentage_target_is_compared_exactly_at_its_edge():
+    # 79 of 100 is 79 %: below a 79.5 % target; 80 of 100 meets an 80 % target exactly
+    target = Targets(service_level_percent=Decimal("79.5"))
+    below = ContactTotals(offered=100, answered=100, answered_within_threshold=79)
+    assert kpi.service_outcomes(below, target)["service_level"] is Outcome.MISSED
+    exact = ContactTotals(offered=100, answered=100, answered_within_threshold=80)
+    met = kpi.service_outcomes(exact, Targets(service_level_percent=Decimal(80)))
+    assert met["service_level"] is Outcome.MET
+
+
+def test_the_abandon_target_leaves_short_abandons_out_of_both_sides():
+    # given 100 offered, 15 abandoned of which 10 short: 5 lost of 90 = 5.56 %
+    totals = ContactTotals(offered=100, answered=85, abandoned=15, short_abandoned=10)
+    outcome = lambda percent: kpi.service_outcomes(  # noqa: E731
+        totals, Targets(max_abandon_percent=Decimal(percent))
+    )["abandon_rate"]
+    assert outcome("5.5") is Outcome.MISSED
+    assert outcome("5.6") is Outcome.MET
+    # and exactly at the maximum: 5 of 100 lost (no short abandons) against 5 %
+    edge = ContactTotals(offered=100, answered=95, abandoned=5)
+    exact = kpi.service_outcomes(edge, Targets(max_abandon_percent=Decimal(5)))
+    assert exact["abandon_rate"] is Outcome.MET
+    assert (
+        kpi.service_outcomes(edge, Targets(max_abandon_percent=Decimal("4.9")))["abandon_rate"]
+        is Outcome.MISSED
+    )
+
+
+def test_the_service_level_outcome_follows_the_chosen_convention():
+    # CASE: 60 met of 95 (less short: 63.2 %) or of 80 answered (75 %); target 70 %
+    target = Targets(service_level_percent=Decimal(70))
+    assert kpi.service_outcomes(CASE, target)["service_level"] is Outcome.MISSED
+    answered_only = kpi.service_outcomes(CASE, target, "answered_only")
+    assert answered_only["service_level"] is Outcome.MET
+
+
+def test_the_first_response_outcome():
+    # given 9 of 10 first responses within target: 90 %
+    totals = ContactTotals(first_responses=10, first_responses_within_target=9)
+    outcome = lambda percent: kpi.service_outcomes(  # noqa: E731
+        totals, Targets(first_response_percent=Decimal(percent))
+    )["first_response_level"]
+    assert outcome(90) is Outcome.MET
+    assert outcome("90.1") is Outcome.MISSED
+
+
+@pytest.mark.parametrize("score", [True, 4.0, "4"], ids=repr)
+def test_a_score_that_is_not_a_whole_number_is_refused(score):
+    with pytest.raises(ValueError, match="CSAT must be a whole number from 1 to 5"):
+        kpi.experience_totals([ContactExperience(csat=score)])
+
+
+def test_a_ratio_over_one_contact_is_a_figure():
+    assert kpi.ratio(1, 1) == 1.0
+    assert kpi.ratio(0, 1) == 0.0
+    assert kpi.asa_seconds(ContactTotals(answered=1, answered_wait_seconds=20)) == 20.0

@@ -1,0 +1,157 @@
+"""Shift options, allowed options, weekly limits and groups (scheduling.engine.optimiser.options)
+on the tiny week of ``test_optimiser_parts.py``: what the mutation run of options.py showed was
+not pinned (docs/testing.md). Pure: no database.
+
+The tiny week's options per day: early from 1 (intervals 1-2) and from 3 (3-4), late from 2
+(2-4) and from 3 (3-5); 4 options a day, 12 in the week; an early shift is 8 h, a late one 12 h.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from scheduling.engine.optimiser.model import Contract, Rules
+from scheduling.engine.optimiser.options import (
+    WeeklyLimits,
+    allowed_options,
+    build_groups,
+    build_options,
+    weekly_limits,
+)
+from tests.engine.test_optimiser_parts import CONTRACTS, QUEUES, TEMPLATES, option_of, person, tiny
+
+
+def test_an_agent_who_may_not_work_nights_loses_the_shifts_touching_a_night_interval():
+    # given interval 5 of each day as night: only the late shift from 3 (3-5) touches it
+    problem = tiny(
+        [person("ana"), person("bea", works_nights=False)], night_intervals_of_day=frozenset({5})
+    )
+    options = build_options(problem)
+    night = {option_of(options, "late", d, 3) for d in range(3)}
+    assert set(np.flatnonzero(options.is_night).tolist()) == night
+    assert allowed_options(problem, options, 0).tolist() == list(range(options.count))
+    assert set(allowed_options(problem, options, 1).tolist()) == set(range(options.count)) - night
+
+
+def test_time_off_removes_every_shift_touching_it():
+    # given ana off at intervals 7 and 8 (day 1): early from 1 covers both, late from 2 covers 8
+    problem = tiny([person("ana", unavailable_intervals=frozenset({7, 8}))])
+    options = build_options(problem)
+    blocked = {option_of(options, "early", 1, 1), option_of(options, "late", 1, 2)}
+    assert set(allowed_options(problem, options, 0).tolist()) == set(range(12)) - blocked
+
+
+def test_the_hour_minimum_is_lowered_to_what_the_longest_shifts_can_hold():
+    # given one shift a week of at least 20 h, and only early on day 0 (8 h) or late on day 1
+    # (12 h) allowed: the longest single shift holds 12 h, so the minimum becomes 12 h
+    contracts = {**CONTRACTS, "one": Contract("one", ("early", "late"), 1, 1, 20.0, 24.0)}
+    problem = tiny([person("ana", "one")], contracts=contracts)
+    options = build_options(problem)
+    allowed = np.array(
+        sorted([option_of(options, "early", 0, 1), option_of(options, "late", 1, 2)])
+    )
+    assert weekly_limits(problem, options, "one", allowed) == WeeklyLimits(1, 1, 12.0, 24.0)
+
+
+def test_groups_by_agent_or_aggregated_with_their_skills_classes_and_limits():
+    both = frozenset(QUEUES)
+    problem = tiny(
+        [
+            person("ana", skills=both),
+            person("bea"),
+            person("cem", skills=frozenset({"billing"})),
+            person("dan"),
+            person("eve", "early_only"),
+        ]
+    )
+    options = build_options(problem)
+    groups, classes = build_groups(problem, options)
+    # the classes by size, then by name
+    assert classes == [frozenset({"billing"}), frozenset({"general"}), both]
+    by_members = {group.members: group for group in groups}
+    assert set(by_members) == {(0,), (1, 3), (2,), (4,)}
+    assert by_members[(0,)].skills == both and by_members[(0,)].skill_class == 2
+    assert by_members[(1, 3)].skills == frozenset({"general"})
+    assert by_members[(1, 3)].skill_class == 1 and by_members[(1, 3)].size == 2
+    assert by_members[(2,)].skill_class == 0
+    # eve's contract: 1-2 early shifts, 8-16 h; the early shifts only
+    eve = by_members[(4,)]
+    assert eve.contract == "early_only"
+    assert eve.limits == WeeklyLimits(1, 2, 8.0, 16.0)
+    assert [options.template[o] for o in eve.options] == ["early"] * 6
+    # and one group per agent when not aggregated
+    single, _ = build_groups(problem, options, aggregate=False)
+    assert sorted(group.members for group in single) == [(0,), (1,), (2,), (3,), (4,)]
+
+
+def test_conflicts_of_one_day_and_of_too_little_rest():
+    problem = tiny([person("ana")])
+    options = build_options(problem)
+    early_0, late_0 = option_of(options, "early", 0, 1), option_of(options, "late", 0, 3)
+    early_1, early_1_late = option_of(options, "early", 1, 1), option_of(options, "early", 1, 3)
+    # two shifts of one day always conflict, a shift never with itself
+    assert options.conflict[early_0, late_0] and options.conflict[late_0, early_0]
+    assert not options.conflict.diagonal().any()
+    # late from 3 ends at 6 (day 1's 0): early from 1 on day 1 leaves 1 interval of rest, 2
+    # are needed; from 3 it leaves 3
+    assert options.conflict[late_0, early_1] and options.conflict[early_1, late_0]
+    assert not options.conflict[late_0, early_1_late]
+    assert not options.conflict[early_0, early_1]
+
+
+def test_rest_conflicts_with_one_shift_a_day():
+    # given a single template with a single start: the late shift from 3 (3-5) each day, and
+    # 4 intervals of rest needed: day d ends at 6, day d+1 starts at 9, 3 intervals: too few
+    contracts = {"late": Contract("late", ("late",), 0, 3, 0.0, 36.0)}
+    templates = {"late": dataclasses.replace(TEMPLATES["late"], start_intervals=(3,))}
+    problem = tiny(
+        [person("ana", "late")],
+        contracts=contracts,
+        templates=templates,
+        rules=Rules(min_rest_intervals=4, weekend_days=(2,), free_weekend_days=0),
+    )
+    options = build_options(problem)
+    assert options.count == 3
+    expected = np.ones((3, 3), dtype=bool)
+    np.fill_diagonal(expected, False)
+    assert options.conflict.tolist() == expected.tolist()
+
+
+def test_night_and_time_off_filters_keep_the_contract_filter():
+    # given an early-only agent who may not work nights (interval 5: no early shift touches it)
+    # and one who is off at 7-8 (day 1's early from 1)
+    problem = tiny(
+        [
+            person("eve", "early_only", works_nights=False),
+            person("fay", "early_only", unavailable_intervals=frozenset({7, 8})),
+        ],
+        night_intervals_of_day=frozenset({5}),
+    )
+    options = build_options(problem)
+    early = [o for o in range(options.count) if options.template[o] == "early"]
+    assert allowed_options(problem, options, 0).tolist() == early
+    assert allowed_options(problem, options, 1).tolist() == [
+        o for o in early if o != option_of(options, "early", 1, 1)
+    ]
+
+
+def test_a_group_limits_come_from_its_own_allowed_shifts():
+    # given one shift of at least 20 h a week, and time off at interval 4 of every day: only
+    # the early shift from 1 (8 h) is left, so the group's hour minimum is 8 h
+    contracts = {**CONTRACTS, "one": Contract("one", ("early", "late"), 1, 1, 20.0, 24.0)}
+    problem = tiny(
+        [person("ana", "one", unavailable_intervals=frozenset({4, 10, 16}))], contracts=contracts
+    )
+    options = build_options(problem)
+    (group,), _ = build_groups(problem, options)
+    assert [options.template[o] for o in group.options] == ["early"] * 3
+    assert group.limits == WeeklyLimits(1, 1, 8.0, 24.0)
+
+
+def test_the_options_lengths_and_hours():
+    options = build_options(tiny([person("ana")]))
+    lengths = {options.template[o]: int(options.length[o]) for o in range(options.count)}
+    assert lengths == {"early": 2, "late": 3}
+    assert sorted(set(options.hours.tolist())) == [8.0, 12.0]
