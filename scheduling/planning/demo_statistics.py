@@ -26,7 +26,7 @@ from scheduling.planning.models import (
 
 WEEKS = 10
 # Sized for the demo roster (40 agents over three clients), so that a week can be planned.
-PEAK_PER_HOUR = {"voice": 55.0, "chat": 30.0, "email": 20.0, "sms": 12.0, "social": 10.0}
+PEAK_PER_HOUR = {"voice": 28.0, "chat": 14.0, "email": 10.0, "sms": 6.0, "social": 5.0}
 
 
 def seed_statistics(*, client, today: date | None = None) -> list[str]:

@@ -66,7 +66,8 @@ TEAMS = {
         "MXN",
         "180.00",
         ("shopright", "viajes-sol"),
-        ("Orders", "Reservations"),
+        # ShopRight's order line needs returns too.
+        ("Orders", "Returns", "Reservations"),
         ("es", "en"),
         2,
     ),
