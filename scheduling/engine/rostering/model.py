@@ -11,10 +11,12 @@ Rows (y[e, d] = sum_s x[e, d, s], the employee works on day d)
     per type     sum_d x[e, d, s] <= max_s
     minutes      min <= sum_{d,s} minutes_s x[e, d, s] <= max
     longest run  sum of y over any C+1 consecutive days <= C
-    shortest run for l < min shifts and a run of l worked days with a day on each side inside
-                 the horizon: y[d] + sum_{j=1..l} (1 - y[d+j]) + y[d+l+1] >= 1 (forbids
-                 off, l x on, off); days off alike with the roles swapped. A run touching the
-                 first or last day has no day on that side, so it is exempt, as the format says.
+    shortest run a run that starts on day d >= 1 (y[d] = 1, y[d-1] = 0) goes on through each
+                 day d+j, j < min shifts, inside the horizon: y[d] - y[d-1] <= y[d+j]; days off
+                 alike: y[d-1] - y[d] <= 1 - y[d+j]. A run starting on day 0 has no row, and a
+                 run reaching the last day meets every row, so runs touching either edge of the
+                 horizon are exempt, as the format says. (Stronger in the LP than forbidding
+                 each short pattern off, l x on, off.)
     weekends     k[e, w] >= y[e, Saturday], k[e, w] >= y[e, Sunday], sum_w k[e, w] <= max
     cover        sum_e x[e, d, s] + under[d, s] - over[d, s] = requirement[d, s]
 Objective: on-request weight x (1 - x), off-request weight x x, cover weights x slacks; the
@@ -138,18 +140,15 @@ def build_model(instance: RosteringInstance) -> RosteringModel:
         for start in range(n_d - longest):
             terms = [t for d in range(start, start + longest + 1) for t in y(e, d)]
             rows.add(terms, -np.inf, float(longest))
-        for length in range(1, member.min_consecutive_shifts):
-            for d in range(n_d - length - 1):
-                terms = y(e, d) + y(e, d + length + 1)
-                for j in range(1, length + 1):
-                    terms += y(e, d + j, -1.0)
-                rows.add(terms, 1.0 - length, np.inf)
-        for length in range(1, member.min_consecutive_days_off):
-            for d in range(n_d - length - 1):
-                terms = y(e, d, -1.0) + y(e, d + length + 1, -1.0)
-                for j in range(1, length + 1):
-                    terms += y(e, d + j)
-                rows.add(terms, -1.0, np.inf)
+        # A run starting on day d (worked, day d-1 off) lasts through day d+j for every
+        # j < min inside the horizon: a shorter run would end before the last day.
+        for d in range(1, n_d):
+            for j in range(1, member.min_consecutive_shifts):
+                if d + j < n_d:
+                    rows.add(y(e, d) + y(e, d - 1, -1.0) + y(e, d + j, -1.0), -np.inf, 0.0)
+            for j in range(1, member.min_consecutive_days_off):
+                if d + j < n_d:
+                    rows.add(y(e, d - 1) + y(e, d, -1.0) + y(e, d + j), -np.inf, 1.0)
 
     weekend_cols: list[tuple[int, int]] = []
     for e, member in enumerate(staff):
