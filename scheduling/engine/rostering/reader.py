@@ -124,14 +124,16 @@ def parse_instance(text: str, *, name: str = "instance") -> RosteringInstance:
         if current is None:
             raise RosteringFormatError(number, f"{line!r} comes before any SECTION_ line")
         sections[current].append((number, line))
-    for required in ("SECTION_HORIZON", "SECTION_SHIFTS", "SECTION_STAFF"):
-        if required not in sections:
-            raise RosteringFormatError(0, f"{required} is missing")
 
-    horizon = _horizon(sections["SECTION_HORIZON"])
-    shifts = _shifts(sections["SECTION_SHIFTS"])
+    def required(section: str) -> list[tuple[int, str]]:
+        if section not in sections:
+            raise RosteringFormatError(0, f"{section} is missing")
+        return sections[section]
+
+    horizon = _horizon(required("SECTION_HORIZON"))
+    shifts = _shifts(required("SECTION_SHIFTS"))
     shift_ids = {shift.id for shift in shifts}
-    staff = _staff(sections["SECTION_STAFF"], shift_ids)
+    staff = _staff(required("SECTION_STAFF"), shift_ids)
     staff_ids = {member.id for member in staff}
     days_off = _days_off(sections.get("SECTION_DAYS_OFF", []), staff_ids, horizon)
     staff = tuple(
