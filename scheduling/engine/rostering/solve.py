@@ -7,8 +7,8 @@
    set of employees; fix every other x column to the incumbent; solve that smaller MIP with
    HiGHS, warm-started from the incumbent, so it can only keep or improve it. The neighbourhood
    grows when HiGHS proves its optimum quickly and shrinks when it runs out of nodes.
-4. If time is still left, the full MIP once more, warm-started from the best roster, for a
-   better bound (and occasionally a better roster).
+   A sub-MIP result of equal cost replaces the incumbent too, so the search can cross plateaus.
+   The lower bound is the full MIP's (step 2), never the sub-MIPs'.
 
 The same solver and helper as the weekly optimiser (HiGHS through ``new_highs``); no other
 solver. Neighbourhoods come from ``random.Random(seed)``, and each sub-MIP stops at a node
@@ -132,12 +132,12 @@ def solve_roster(
         sub = to_highs(
             model,
             integer=True,
-            time_limit=min(left(), 15.0),
+            time_limit=min(left(), 10.0),
             threads=threads,
             seed=seed + rounds,
             col_lower=lower,
             col_upper=upper,
-            extra_options={**options, "mip_max_nodes": 400},
+            extra_options={**options, "mip_max_nodes": 300},
         )
         sub.setSolution(model.num_col, np.arange(model.num_col, dtype=np.int32), best)
         sub.run()
@@ -146,34 +146,15 @@ def solve_roster(
         solved = sub.getModelStatus() == OPTIMAL
         if sub_info.primal_solution_status == FEASIBLE:
             value = float(sub_info.objective_function_value)
-            if value < best_objective - 0.5:
+            if value < best_objective + 0.5:
+                # Ties are taken too: the incumbent moves across plateaus of equal cost.
                 best = np.asarray(sub.getSolution().col_value)
-                best_objective = value
-                improvements += 1
-                note(f"LNS round {rounds} ({kind}, size {size:.2f}): objective {value:.0f}")
+                if value < best_objective - 0.5:
+                    improvements += 1
+                    note(f"LNS round {rounds} ({kind}, size {size:.2f}): objective {value:.0f}")
+                best_objective = min(value, best_objective)
         size = min(size * 1.15, 4.0) if solved else max(size / 1.15, 0.3)
 
-    if best is not None and best_objective > bound + 1e-6 and left() > 5.0:
-        last = to_highs(
-            model,
-            integer=True,
-            time_limit=left(),
-            threads=threads,
-            seed=seed,
-            log=verbose,
-            extra_options=options,
-        )
-        last.setSolution(model.num_col, np.arange(model.num_col, dtype=np.int32), best)
-        last.run()
-        last_info = last.getInfo()
-        bound = max(bound, _integral(float(last_info.mip_dual_bound)))
-        if (
-            last_info.primal_solution_status == FEASIBLE
-            and last_info.objective_function_value < best_objective - 1e-6
-        ):
-            best = np.asarray(last.getSolution().col_value)
-            best_objective = float(last_info.objective_function_value)
-        note(f"final full MIP: objective {best_objective:.0f}, bound {bound:.0f}")
     if best is not None and best_objective <= bound + 1e-6:
         status = "Optimal"
     elif best is not None:
