@@ -255,9 +255,7 @@ def roster_from_values(
     return roster
 
 
-def values_from_roster(
-    instance: RosteringInstance, model: RosteringModel, roster
-) -> np.ndarray:
+def values_from_roster(instance: RosteringInstance, model: RosteringModel, roster) -> np.ndarray:
     """The x columns (0/1) of a roster, for warm starts."""
     index = {shift.id: s for s, shift in enumerate(instance.shifts)}
     values = np.zeros(model.x_count)

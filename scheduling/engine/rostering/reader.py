@@ -201,7 +201,9 @@ def _shifts(lines: list[tuple[int, str]]) -> tuple[ShiftType, ...]:
         shift = next(s for s in shifts if s.id == line.split(",")[0].strip())
         for other in shift.cannot_follow:
             if other not in seen:
-                raise RosteringFormatError(number, f"unknown shift {other!r} in the cannot-follow list")
+                raise RosteringFormatError(
+                    number, f"unknown shift {other!r} in the cannot-follow list"
+                )
     return tuple(shifts)
 
 
@@ -287,9 +289,7 @@ def _requests(
     return tuple(requests)
 
 
-def _cover(
-    lines: list[tuple[int, str]], shift_ids: set[str], horizon: int
-) -> tuple[Cover, ...]:
+def _cover(lines: list[tuple[int, str]], shift_ids: set[str], horizon: int) -> tuple[Cover, ...]:
     cover: list[Cover] = []
     seen: set[tuple[int, str]] = set()
     for number, line in lines:
@@ -298,7 +298,9 @@ def _cover(
             raise RosteringFormatError(number, f"unknown shift {shift!r}")
         key = (_day(number, day, horizon), shift)
         if key in seen:
-            raise RosteringFormatError(number, f"cover for day {key[0]} shift {shift} is given twice")
+            raise RosteringFormatError(
+                number, f"cover for day {key[0]} shift {shift} is given twice"
+            )
         seen.add(key)
         cover.append(
             Cover(

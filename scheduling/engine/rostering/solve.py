@@ -128,7 +128,9 @@ def solve_roster(
         fixed[free] = False
         incumbent = np.round(best[: model.x_count])
         lower[: model.x_count][fixed] = incumbent[fixed]
-        upper[: model.x_count][fixed] = np.minimum(incumbent[fixed], model.col_upper[: model.x_count][fixed])
+        upper[: model.x_count][fixed] = np.minimum(
+            incumbent[fixed], model.col_upper[: model.x_count][fixed]
+        )
         sub = to_highs(
             model,
             integer=True,
@@ -178,9 +180,7 @@ def _integral(bound: float) -> float:
     return float(math.ceil(bound - 1e-6)) if math.isfinite(bound) else 0.0
 
 
-def _neighbourhood(
-    model: RosteringModel, kind: str, size: float, rng: random.Random
-) -> np.ndarray:
+def _neighbourhood(model: RosteringModel, kind: str, size: float, rng: random.Random) -> np.ndarray:
     """x columns to free: some employees' whole horizon, some days for all, or a block of both.
 
     ``size`` scales the neighbourhood: at 1.0, a quarter of the staff (at least three) for the
@@ -202,7 +202,5 @@ def _neighbourhood(
         start = rng.randrange(0, n_d - width + 1)
         staff = rng.sample(range(n_e), count)
         days = list(range(start, start + width))
-    columns = [
-        (e * n_d + d) * n_s + s for e in staff for d in days for s in range(n_s)
-    ]
+    columns = [(e * n_d + d) * n_s + s for e in staff for d in days for s in range(n_s)]
     return np.asarray(columns, dtype=np.int64)

@@ -54,13 +54,16 @@ def validate_roster(instance: RosteringInstance, roster: Roster) -> list[Violati
         # Successions: the next day's shift may not be in today's cannot-follow list.
         for day in range(horizon - 1):
             today, tomorrow = days[day], days[day + 1]
-            if today is not None and tomorrow is not None:
-                if tomorrow in known[today].cannot_follow:
-                    add(
-                        "succession",
-                        f"works {tomorrow} on day {day + 1} after {today} on day {day}, "
-                        f"which {today} forbids",
-                    )
+            if (
+                today is not None
+                and tomorrow is not None
+                and tomorrow in known[today].cannot_follow
+            ):
+                add(
+                    "succession",
+                    f"works {tomorrow} on day {day + 1} after {today} on day {day}, "
+                    f"which {today} forbids",
+                )
         # Per-type limits.
         for shift in instance.shifts:
             count = sum(1 for s in days if s == shift.id)
@@ -106,7 +109,8 @@ def validate_roster(instance: RosteringInstance, roster: Roster) -> list[Violati
         weekends = sum(
             1
             for saturday in range(5, horizon, 7)
-            if days[saturday] is not None or (saturday + 1 < horizon and days[saturday + 1] is not None)
+            if days[saturday] is not None
+            or (saturday + 1 < horizon and days[saturday + 1] is not None)
         )
         if weekends > member.max_weekends:
             add("max_weekends", f"works {weekends} weekends, at most {member.max_weekends}")
