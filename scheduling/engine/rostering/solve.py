@@ -84,7 +84,7 @@ def solve_roster(
 
     model = build_model(instance)
     note(f"model: {model.num_col} columns ({model.x_count} binary), {model.num_row} rows")
-    options = {"mip_rel_gap": 0.0, "mip_abs_gap": 0.999}
+    options: dict[str, bool | int | float | str] = {"mip_rel_gap": 0.0, "mip_abs_gap": 0.999}
 
     lp = to_highs(model, integer=False, time_limit=max(left(), 0.1), threads=threads, seed=seed)
     lp.run()
