@@ -65,6 +65,8 @@ def solve_roster(
     threads: int = 1,
     seed: int = 0,
     mip_share: float = 0.25,
+    sub_nodes: int = 300,
+    sub_seconds: float = 10.0,
     verbose: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> RosteringResult:
@@ -134,12 +136,12 @@ def solve_roster(
         sub = to_highs(
             model,
             integer=True,
-            time_limit=min(left(), 10.0),
+            time_limit=min(left(), sub_seconds),
             threads=threads,
             seed=seed + rounds,
             col_lower=lower,
             col_upper=upper,
-            extra_options={**options, "mip_max_nodes": 300},
+            extra_options={**options, "mip_max_nodes": sub_nodes},
         )
         sub.setSolution(model.num_col, np.arange(model.num_col, dtype=np.int32), best)
         sub.run()
