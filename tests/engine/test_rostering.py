@@ -14,6 +14,9 @@ import pytest
 
 from scheduling.engine.rostering.model import (
     build_model,
+    complete_point,
+    point_objective,
+    point_violation,
     roster_from_values,
     to_highs,
     values_from_roster,
@@ -288,6 +291,9 @@ def test_the_model_objective_equals_the_benchmark_objective_for_any_roster():
         )
         model_value = float(model.col_cost[: model.x_count] @ x) + model.offset + slack
         assert model_value == pytest.approx(roster_objective(instance, roster))
+        point = complete_point(model, x)
+        assert point_objective(model, point) == pytest.approx(model_value)
+        assert (point_violation(model, point) == 0) == (not validate_roster(instance, roster))
 
 
 def test_neighbourhoods_free_whole_employees_or_whole_days():
@@ -421,4 +427,6 @@ def test_the_model_accepts_exactly_the_rosters_the_validator_accepts(case):
         valid = not validate_roster(instance, roster)
         accepted += valid
         assert model_accepts(instance, model, roster) == valid, (days, valid)
+        point = complete_point(model, values_from_roster(instance, model, roster))
+        assert (point_violation(model, point) < 1e-9) == valid, (days, valid)
     assert 0 < accepted < len(choices) ** 7

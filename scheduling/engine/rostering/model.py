@@ -49,6 +49,10 @@ class RosteringModel:
     row_upper: np.ndarray
     matrix: sparse.csc_matrix
     offset: float
+    weekend_days: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    """Per weekend column (after the x columns): its employee and its days inside the horizon."""
+    cover_cells: tuple[tuple[int, int, int], ...] = ()
+    """Per cover row (under and over columns after the weekends): day, shift index, requirement."""
 
     @property
     def num_col(self) -> int:
@@ -196,6 +200,13 @@ def build_model(instance: RosteringInstance) -> RosteringModel:
         row_upper=np.asarray(rows.upper, dtype=float),
         matrix=matrix,
         offset=offset,
+        weekend_days=tuple(
+            (e, tuple(d for d in (saturdays[w], saturdays[w] + 1) if d < n_d))
+            for e, w in weekend_cols
+        ),
+        cover_cells=tuple(
+            (cover.day, shift_index[cover.shift], cover.requirement) for cover in instance.cover
+        ),
     )
 
 
@@ -264,3 +275,32 @@ def values_from_roster(instance: RosteringInstance, model: RosteringModel, roste
             if shift is not None:
                 values[model.x(e, d, index[shift])] = 1.0
     return values
+
+
+def complete_point(model: RosteringModel, x_values: np.ndarray) -> np.ndarray:
+    """Every column for the given x (rounded to 0/1): weekends worked and exact cover slacks."""
+    x = np.round(np.asarray(x_values[: model.x_count], dtype=float))
+    grid = x.reshape(model.n_staff, model.n_days, model.n_shifts)
+    worked = grid.sum(axis=2)
+    weekends = [max((worked[e, d] for d in days), default=0.0) for e, days in model.weekend_days]
+    slacks: list[float] = []
+    for day, shift, requirement in model.cover_cells:
+        people = float(grid[:, day, shift].sum())
+        slacks += [max(requirement - people, 0.0), max(people - requirement, 0.0)]
+    return np.concatenate([x, np.asarray(weekends, dtype=float), np.asarray(slacks, dtype=float)])
+
+
+def point_objective(model: RosteringModel, point: np.ndarray) -> float:
+    return float(model.col_cost @ point) + model.offset
+
+
+def point_violation(model: RosteringModel, point: np.ndarray) -> float:
+    """The largest amount by which the point breaks a row or a column bound (0: feasible)."""
+    activity = model.matrix @ point
+    worst = max(
+        float(np.max(model.row_lower - activity, initial=0.0)),
+        float(np.max(activity - model.row_upper, initial=0.0)),
+        float(np.max(model.col_lower - point, initial=0.0)),
+        float(np.max(point - model.col_upper, initial=0.0)),
+    )
+    return max(worst, 0.0)

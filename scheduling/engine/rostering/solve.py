@@ -29,6 +29,9 @@ import numpy as np
 from scheduling.engine.rostering.model import (
     RosteringModel,
     build_model,
+    complete_point,
+    point_objective,
+    point_violation,
     roster_from_values,
     to_highs,
 )
@@ -113,8 +116,7 @@ def solve_roster(
     status = first.modelStatusToString(first.getModelStatus())
     bound = max(bound, _integral(float(info.mip_dual_bound)))
     if info.primal_solution_status == FEASIBLE:
-        best = np.asarray(first.getSolution().col_value)
-        best_objective = float(info.objective_function_value)
+        best, best_objective = _checked(model, first, note)
     note(f"full MIP: {status}, objective {best_objective:.0f}, bound {bound:.0f}")
 
     rng = random.Random(seed)
@@ -149,10 +151,10 @@ def solve_roster(
         sub_info = sub.getInfo()
         solved = sub.getModelStatus() == OPTIMAL
         if sub_info.primal_solution_status == FEASIBLE:
-            value = float(sub_info.objective_function_value)
-            if value < best_objective + 0.5:
+            point, value = _checked(model, sub, note)
+            if point is not None and value < best_objective + 0.5:
                 # Ties are taken too: the incumbent moves across plateaus of equal cost.
-                best = np.asarray(sub.getSolution().col_value)
+                best = point
                 if value < best_objective - 0.5:
                     improvements += 1
                     note(f"LNS round {rounds} ({kind}, size {size:.2f}): objective {value:.0f}")
@@ -175,6 +177,26 @@ def solve_roster(
         lns_improvements=improvements,
         log=notes,
     )
+
+
+def _checked(
+    model: RosteringModel, highs: highspy.Highs, note: Callable[[str], None]
+) -> tuple[np.ndarray | None, float]:
+    """HiGHS's point with x rounded and the other columns recomputed, and its true objective.
+
+    HiGHS's own objective value is not trusted: the point is rebuilt from its x columns and
+    checked against every row, and a point that breaks one is dropped (None, inf).
+    """
+    point = complete_point(model, np.asarray(highs.getSolution().col_value))
+    violation = point_violation(model, point)
+    value = point_objective(model, point)
+    reported = float(highs.getInfo().objective_function_value)
+    if violation > 1e-6:
+        note(f"HiGHS point breaks a row by {violation:g}; dropped")
+        return None, math.inf
+    if abs(value - reported) > 0.5:
+        note(f"HiGHS reported objective {reported:.0f} for a point worth {value:.0f}")
+    return point, value
 
 
 def _integral(bound: float) -> float:
