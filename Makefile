@@ -59,7 +59,9 @@ MUTATION_MODULES ?= bpo.catalog.hours bpo.catalog.resolver scheduling.engine.erl
 	scheduling.engine.optimiser.evaluate \
 	scheduling.engine.optimiser.validate scheduling.engine.optimiser.construct \
 	scheduling.engine.optimiser.aggregate scheduling.engine.optimiser.options \
-	scheduling.engine.optimiser.unavailability scheduling.planning.importing.reading
+	scheduling.engine.optimiser.unavailability scheduling.planning.importing.reading \
+	scheduling.engine.rostering.reader scheduling.engine.rostering.validate \
+	scheduling.engine.rostering.model
 MUTATION_NICE ?= nice -n 15
 mutation: install
 	@$(BIN)/python scripts/mutation_scores.py --prepare

@@ -1,0 +1,432 @@
+"""The rostering engine on the Curtois & Qu format: reader, independent validator, objective,
+and the HiGHS model (tiny instances whose optimum is known by brute force, and Instance1 of the
+benchmark to its proven optimum 607). Pure: no database.
+
+Tests marked ``solver`` run HiGHS end to end (seconds); mutation testing leaves them out."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from scheduling.engine.rostering.model import (
+    build_model,
+    complete_point,
+    point_objective,
+    point_violation,
+    roster_from_values,
+    to_highs,
+    values_from_roster,
+)
+from scheduling.engine.rostering.reader import (
+    RosteringFormatError,
+    parse_instance,
+    read_instance,
+)
+from scheduling.engine.rostering.solve import _neighbourhood, solve_roster
+from scheduling.engine.rostering.validate import roster_objective, validate_roster
+
+INSTANCE1 = Path(__file__).parent / "data" / "curtois_qu_instance1.txt"
+
+
+def instance_text(
+    *,
+    horizon: int = 7,
+    shifts: str = "D,480,",
+    staff: str = "A,D=7,3360,0,5,1,1,1",
+    days_off: str = "",
+    on: str = "",
+    off: str = "",
+    cover: str = "",
+) -> str:
+    return "\n".join(
+        [
+            "# a tiny instance",
+            "SECTION_HORIZON",
+            str(horizon),
+            "",
+            "SECTION_SHIFTS",
+            shifts,
+            "SECTION_STAFF",
+            staff,
+            "SECTION_DAYS_OFF",
+            days_off,
+            "SECTION_SHIFT_ON_REQUESTS",
+            on,
+            "SECTION_SHIFT_OFF_REQUESTS",
+            off,
+            "SECTION_COVER",
+            cover,
+        ]
+    )
+
+
+def week(text: str) -> list[str | None]:
+    """'DD.D...' -> one entry per day, '.' a day off."""
+    return [None if c == "." else c for c in text]
+
+
+# --- reader ---------------------------------------------------------------------------------
+
+
+def test_reads_instance1_of_the_benchmark():
+    instance = read_instance(INSTANCE1)
+    assert instance.name == "curtois_qu_instance1"
+    assert instance.horizon == 14 and instance.weeks == 2
+    assert [s.id for s in instance.shifts] == ["D"]
+    assert instance.shifts[0].minutes == 480 and instance.shifts[0].cannot_follow == ()
+    assert len(instance.staff) == 8
+    a = instance.staff[0]
+    assert (a.id, a.max_of("D", 14), a.max_total_minutes, a.min_total_minutes) == (
+        "A",
+        14,
+        4320,
+        3360,
+    )
+    assert (a.max_consecutive_shifts, a.min_consecutive_shifts) == (5, 2)
+    assert (a.min_consecutive_days_off, a.max_weekends, a.days_off) == (2, 1, frozenset({0}))
+    assert len(instance.on_requests) == 21 and len(instance.off_requests) == 5
+    assert instance.on_requests[0].weight == 2 and instance.off_requests[2].weight == 3
+    assert len(instance.cover) == 14
+    assert (instance.cover[1].requirement, instance.cover[1].under_weight) == (7, 100)
+
+
+def test_crlf_reads_the_same_as_lf():
+    text = INSTANCE1.read_text()
+    assert parse_instance(text.replace("\n", "\r\n")) == parse_instance(text)
+
+
+def test_comments_blank_lines_and_empty_sections_are_accepted():
+    text = instance_text(
+        shifts="E,480,L\nL,600,\n# a comment inside a section",
+        staff="A,E=3|L=0,4000,0,4,2,2,1\nB,,4000,0,4,2,2,1",
+        cover="0,E,1,100,1",
+    )
+    instance = parse_instance(text)
+    assert instance.shift("E").cannot_follow == ("L",)
+    assert instance.staff[0].max_of("L", 7) == 0 and instance.staff[0].max_of("E", 7) == 3
+    assert instance.staff[1].max_of("E", 7) == 7  # no limit listed: the horizon
+    assert instance.on_requests == () and instance.off_requests == ()
+    assert instance.staff[0].days_off == frozenset()
+
+
+def test_several_days_off_on_one_line():
+    instance = parse_instance(instance_text(days_off="A,1,3,6"))
+    assert instance.staff[0].days_off == frozenset({1, 3, 6})
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "words"),
+    [
+        ({"horizon": "x"}, 3, "whole number"),
+        ({"shifts": "D,480"}, 6, "3 comma-separated fields, this one 2"),
+        ({"shifts": "D,480,N"}, 6, "unknown shift 'N'"),
+        ({"shifts": "D,480,\nD,480,"}, 7, "defined twice"),
+        ({"staff": "A,N=3,3360,0,5,1,1,1"}, 8, "unknown shift 'N'"),
+        ({"staff": "A,D=3,100,200,5,1,1,1"}, 8, "above MaxTotalMinutes"),
+        ({"staff": "A,D3,3360,0,5,1,1,1"}, 8, "ShiftID=Max"),
+        ({"staff": "A,D=7,3360,0,-5,1,1,1"}, 8, "at least 1"),
+        ({"days_off": "Z,1"}, 10, "unknown employee 'Z'"),
+        ({"days_off": "A,7"}, 10, "outside the horizon 0..6"),
+        ({"on": "A,1,D"}, 12, "4 comma-separated fields"),
+        ({"off": "A,1,N,2"}, 14, "unknown shift 'N'"),
+        ({"cover": "0,D,1,100,1\n0,D,2,100,1"}, 17, "given twice"),
+        ({"cover": "0,D,one,100,1"}, 16, "the requirement must be a whole number"),
+    ],
+)
+def test_bad_lines_are_refused_with_their_line_number(change, line, words):
+    with pytest.raises(RosteringFormatError) as raised:
+        parse_instance(instance_text(**change))
+    assert raised.value.line == line
+    assert f"line {line}: " in str(raised.value) and words in str(raised.value)
+
+
+def test_structural_errors_name_the_line():
+    with pytest.raises(RosteringFormatError, match="line 1: 'hello' comes before any SECTION_"):
+        parse_instance("hello\nSECTION_HORIZON\n7")
+    with pytest.raises(RosteringFormatError, match="line 2: unknown section 'SECTION_FOO'"):
+        parse_instance("SECTION_HORIZON\nSECTION_FOO\n")
+    with pytest.raises(RosteringFormatError, match="SECTION_STAFF is missing"):
+        parse_instance("SECTION_HORIZON\n7\nSECTION_SHIFTS\nD,480,\n")
+    with pytest.raises(RosteringFormatError, match="line 3: section SECTION_HORIZON appears twice"):
+        parse_instance("SECTION_HORIZON\n7\nSECTION_HORIZON\n")
+
+
+# --- validator: one test per hard rule --------------------------------------------------------
+
+
+def check(roster, **kwargs) -> list[str]:
+    instance = parse_instance(instance_text(**kwargs))
+    return [str(v) for v in validate_roster(instance, roster)]
+
+
+def test_a_valid_roster_has_no_violation():
+    assert check([week("DDD.DD.")], staff="A,D=7,3360,0,3,1,1,1") == []
+
+
+def test_longest_run_of_working_days():
+    found = check([week("DDDDDD.")], staff="A,D=7,3360,0,5,1,1,1")
+    assert found == ["employee A works 6 days in a row from day 0, at most 5"]
+
+
+def test_shortest_run_of_working_days_and_the_edge_exemption():
+    staff = "A,D=7,3360,0,5,2,1,2"
+    assert check([week("D.D.DD.")], staff=staff) == [
+        "employee A works 1 days in a row from day 2, at least 2"
+    ]
+    assert check([week("D.DD..D")], staff=staff) == []  # runs on day 0 and day 6 are exempt
+
+
+def test_shortest_run_of_days_off_and_the_edge_exemption():
+    staff = "A,D=7,3360,0,5,1,2,2"
+    assert check([week("DD.DD..")], staff=staff) == [
+        "employee A has 1 days off in a row from day 2, at least 2"
+    ]
+    assert check([week(".DD..DD")], staff=staff) == []
+
+
+def test_forbidden_succession():
+    shifts = "E,480,\nL,480,E"
+    staff = "A,,3360,0,5,1,1,1"
+    assert check([week("LE.....")], shifts=shifts, staff=staff) == [
+        "employee A works E on day 1 after L on day 0, which L forbids"
+    ]
+    assert check([week("EL.L.E.")], shifts=shifts, staff=staff) == []
+
+
+def test_limit_per_shift_type():
+    found = check([week("DDD....")], staff="A,D=2,3360,0,5,1,1,1")
+    assert found == ["employee A works 3 D shifts, at most 2"]
+
+
+def test_a_zero_limit_forbids_the_type():
+    found = check([week("E.L....")], shifts="E,480,\nL,480,", staff="A,E=7|L=0,3360,0,5,1,1,1")
+    assert found == ["employee A works 1 L shifts, at most 0"]
+
+
+def test_most_total_minutes():
+    assert check([week("DDDD.DD")], staff="A,D=7,2400,0,5,1,1,1") == [
+        "employee A works 2880 minutes, at most 2400"
+    ]
+
+
+def test_least_total_minutes():
+    assert check([week("D......")], staff="A,D=7,3360,960,5,1,1,1") == [
+        "employee A works 480 minutes, at least 960"
+    ]
+
+
+def test_weekends_count_if_either_day_is_worked():
+    staff = "A,D=14,9999,0,7,1,1,1"
+    assert check([week("......D.....D.")], horizon=14, staff=staff) == [
+        "employee A works 2 weekends, at most 1"
+    ]
+    assert check([week(".....D......D.")], horizon=14, staff=staff) == [
+        "employee A works 2 weekends, at most 1"
+    ]
+    assert check([week("DDDDD..DDDDDD.")], horizon=14, staff=staff) == []
+
+
+def test_listed_days_off():
+    assert check([week(".D.....")], days_off="A,1") == [
+        "employee A works D on day 1, a listed day off"
+    ]
+
+
+def test_shape_and_unknown_shifts():
+    assert check([week("D......"), week("D......")]) == ["2 rows in the roster for 1 employees"]
+    assert check([week("D.....")]) == ["employee A has 6 days in the roster, the horizon is 7"]
+    assert check([week("X......")]) == ["employee A works an unknown shift 'X' on day 0"]
+
+
+def test_every_violation_of_instance1_rules_is_reported_not_just_the_first():
+    instance = read_instance(INSTANCE1)
+    roster = [week("D" * 14) for _ in instance.staff]
+    rules = {v.rule for v in validate_roster(instance, roster)}
+    assert rules == {"max_consecutive", "max_minutes", "max_weekends", "day_off"}
+
+
+# --- objective ------------------------------------------------------------------------------
+
+
+def test_objective_matches_a_hand_computation():
+    instance = parse_instance(
+        instance_text(
+            shifts="E,480,\nL,480,",
+            staff="A,,9999,0,7,1,1,2\nB,,9999,0,7,1,1,2",
+            on="A,0,E,3\nA,1,L,2\nB,2,E,7",
+            off="A,0,E,5\nB,1,L,4",
+            cover="0,E,2,100,1\n1,L,1,50,3\n2,E,0,10,2",
+        )
+    )
+    roster = [week("EE....."), week("ELE....")]
+    # on: A day 0 E granted (0), A day 1 L not granted (2), B day 2 E granted (0)
+    # off: A day 0 E worked (5), B day 1 L worked (4)
+    # cover: day 0 E 2 of 2 (0); day 1 L 1 of 1 (0); day 2 E 1 over 0 (1 x 2)
+    assert roster_objective(instance, roster) == 2 + 5 + 4 + 2
+    # and under-cover: nobody works
+    empty = [week("......."), week(".......")]
+    assert roster_objective(instance, empty) == (3 + 2 + 7) + 2 * 100 + 1 * 50
+
+
+def test_the_model_objective_equals_the_benchmark_objective_for_any_roster():
+    instance = read_instance(INSTANCE1)
+    model = build_model(instance)
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        roster = [[("D" if rng.random() < 0.6 else None) for _ in range(14)] for _ in range(8)]
+        x = values_from_roster(instance, model, roster)
+        assert roster_from_values(instance, model, x) == roster
+        covered = {
+            (c.day, c.shift): sum(1 for days in roster if days[c.day] == c.shift)
+            for c in instance.cover
+        }
+        slack = sum(
+            c.under_weight * max(c.requirement - covered[(c.day, c.shift)], 0)
+            + c.over_weight * max(covered[(c.day, c.shift)] - c.requirement, 0)
+            for c in instance.cover
+        )
+        model_value = float(model.col_cost[: model.x_count] @ x) + model.offset + slack
+        assert model_value == pytest.approx(roster_objective(instance, roster))
+        point = complete_point(model, x)
+        assert point_objective(model, point) == pytest.approx(model_value)
+        assert (point_violation(model, point) == 0) == (not validate_roster(instance, roster))
+
+
+def test_neighbourhoods_free_whole_employees_or_whole_days():
+    instance = read_instance(INSTANCE1)
+    model = build_model(instance)
+    import random
+
+    rng = random.Random(1)
+    staff = _neighbourhood(model, "staff", 1.0, rng)
+    assert len(staff) == 3 * 14 and len(set(staff // 14)) == 3
+    days = _neighbourhood(model, "days", 1.0, rng)
+    assert len(days) == 8 * 6 and len(set(days % 14)) == 6
+
+
+# --- the model, solved ----------------------------------------------------------------------
+
+
+def brute_force(instance) -> int:
+    """Best objective over every roster the validator accepts."""
+    choices = [None, *(s.id for s in instance.shifts)]
+    best = None
+    n, h = len(instance.staff), instance.horizon
+    for flat in itertools.product(choices, repeat=n * h):
+        roster = [list(flat[e * h : (e + 1) * h]) for e in range(n)]
+        if not validate_roster(instance, roster):
+            value = roster_objective(instance, roster)
+            best = value if best is None else min(best, value)
+    assert best is not None
+    return best
+
+
+def mip_optimum(instance) -> tuple[float, list]:
+    model = build_model(instance)
+    highs = to_highs(model, integer=True, time_limit=30, extra_options={"mip_rel_gap": 0.0})
+    highs.run()
+    assert highs.modelStatusToString(highs.getModelStatus()) == "Optimal"
+    roster = roster_from_values(instance, model, np.asarray(highs.getSolution().col_value))
+    return highs.getInfo().objective_function_value, roster
+
+
+TINY = [
+    # one employee, at most 3 days in a row, an on-request and an off-request (hand: 20)
+    dict(
+        staff="A,D=7,9999,0,3,1,1,1",
+        on="A,3,D,4",
+        off="A,6,D,15",
+        cover="\n".join(f"{d},D,1,10,1" for d in range(7)),
+    ),
+    # two shift types with a forbidden succession, minimum runs of two, a per-type limit
+    dict(
+        shifts="E,480,\nL,480,E",
+        staff="A,E=3|L=4,9999,960,4,2,2,1",
+        days_off="A,3",
+        on="A,0,L,3\nA,1,E,2",
+        cover="\n".join(f"{d},E,1,10,1\n{d},L,{d % 2},6,2" for d in range(7)),
+    ),
+    # two employees, weekends, minutes, minimum days off
+    dict(
+        staff="A,D=7,1920,960,5,2,2,0\nB,D=7,2880,0,3,1,2,1",
+        on="B,5,D,9\nA,1,D,4",
+        off="B,2,D,3",
+        cover="\n".join(f"{d},D,{1 + d % 2},20,3" for d in range(7)),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", TINY)
+def test_mip_optimum_equals_the_brute_force_optimum(case):
+    instance = parse_instance(instance_text(**case))
+    value, roster = mip_optimum(instance)
+    assert validate_roster(instance, roster) == []
+    assert round(value) == roster_objective(instance, roster) == brute_force(instance)
+
+
+def test_the_first_tiny_instance_by_hand():
+    # Off on day 6 (the off-request costs more than one missing person), then at most three in
+    # a row: one more day off in 0..3, best day 2 (keeps the on-request on day 3): 2 x 10.
+    instance = parse_instance(instance_text(**TINY[0]))
+    value, roster = mip_optimum(instance)
+    assert round(value) == 20 and roster == [week("DD.DDD.")]
+
+
+@pytest.mark.solver
+def test_instance1_to_its_proven_optimum():
+    instance = read_instance(INSTANCE1)
+    result = solve_roster(instance, time_limit=30, seed=0)
+    assert result.roster is not None
+    assert validate_roster(instance, result.roster) == []
+    assert roster_objective(instance, result.roster) == 607
+    assert result.lower_bound == 607 and result.status == "Optimal"
+    assert result.lp_bound <= 607
+
+
+@pytest.mark.solver
+def test_the_search_is_repeatable_for_a_seed():
+    instance = parse_instance(instance_text(**TINY[2]))
+    first = solve_roster(instance, time_limit=20, seed=4)
+    second = solve_roster(instance, time_limit=20, seed=4)
+    assert first.roster == second.roster and first.objective == second.objective
+
+
+def model_accepts(instance, model, roster) -> bool:
+    """Whether the model has a point with x fixed to the roster (an LP: x is fixed)."""
+    x = values_from_roster(instance, model, roster)
+    lower = model.col_lower.copy()
+    upper = model.col_upper.copy()
+    if np.any(x > upper[: model.x_count]):
+        return False
+    lower[: model.x_count] = x
+    upper[: model.x_count] = x
+    highs = to_highs(model, integer=False, time_limit=5, col_lower=lower, col_upper=upper)
+    highs.run()
+    return highs.modelStatusToString(highs.getModelStatus()) == "Optimal"
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        dict(staff="A,D=7,2400,960,3,2,2,1"),
+        dict(staff="A,D=4,9999,0,4,3,1,0", days_off="A,2"),
+        dict(shifts="E,480,\nL,600,E", staff="A,E=7|L=2,3000,0,5,2,1,1"),
+    ],
+)
+def test_the_model_accepts_exactly_the_rosters_the_validator_accepts(case):
+    instance = parse_instance(instance_text(**case))
+    model = build_model(instance)
+    choices = [None, *(s.id for s in instance.shifts)]
+    accepted = 0
+    for days in itertools.product(choices, repeat=7):
+        roster = [list(days)]
+        valid = not validate_roster(instance, roster)
+        accepted += valid
+        assert model_accepts(instance, model, roster) == valid, (days, valid)
+        point = complete_point(model, values_from_roster(instance, model, roster))
+        assert (point_violation(model, point) < 1e-9) == valid, (days, valid)
+    assert 0 < accepted < len(choices) ** 7
