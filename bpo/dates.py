@@ -6,7 +6,9 @@
 - style ``"date"``: a date-time's date only; ``"time"``: its time and zone (``14:05 CET``);
   ``"weekday"``: the weekday first (``Wednesday 2 December 2026, 14:05 CET``); ``"day"``: the
   compact form for table rows, column heads and pickers where the week or year is given around
-  it (``Wed 2 Dec``; a date-time ``Wed 2 Dec, 14:05``).
+  it (``Wed 2 Dec``; a date-time ``Wed 2 Dec, 14:05``); ``"clock"``: a date-time's time alone,
+  for the first half of a range whose second half carries the zone (``09:00``-``17:00 CST``);
+  ``"short"``: weekday and time, for rule messages inside one week (``Tue 22:00``).
 
 Anything else is given back unchanged; ``None`` is "".
 """
@@ -23,7 +25,7 @@ ZONE_FORMAT = "T"  # CET, EST, UTC
 DATE_TIME_FORMAT = f"{DATE_FORMAT}, {TIME_FORMAT} {ZONE_FORMAT}"  # 2 December 2026, 14:05 CET
 WEEKDAY_FORMAT = "l"  # Wednesday
 DAY_FORMAT = "D j M"  # Wed 2 Dec (the compact form, in tables of one week)
-STYLES = ("", "date", "time", "weekday", "day")
+STYLES = ("", "date", "time", "weekday", "day", "clock", "short")
 
 
 def format_when(value, style: str = "", *, zone: tzinfo | None = None):
@@ -43,6 +45,10 @@ def format_when(value, style: str = "", *, zone: tzinfo | None = None):
             return dateformat.format(value, DATE_FORMAT)
         if style == "time":
             return dateformat.format(value, f"{TIME_FORMAT} {ZONE_FORMAT}")
+        if style == "clock":
+            return dateformat.format(value, TIME_FORMAT)
+        if style == "short":
+            return dateformat.format(value, f"D {TIME_FORMAT}")
         return dateformat.format(value, weekday + DATE_TIME_FORMAT)
     if isinstance(value, date):
         if style == "day":

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import get_connection, send_mass_mail
 from django.db import IntegrityError, transaction
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from bpo.accounts.permissions import can_manage_roster, provider_roles
@@ -65,7 +65,7 @@ def auto_approves() -> bool:
 
 def _short(moment: datetime, zone: ZoneInfo) -> str:
     """``Tue 22:00`` on the agent's clock."""
-    return dateformat.format(timezone.localtime(moment, zone), "D H:i")
+    return format_when(moment, "short", zone=zone)
 
 
 def _hours(delta: timedelta) -> str:

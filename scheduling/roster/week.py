@@ -145,7 +145,7 @@ def line_guides(pairs: Iterable[tuple]) -> dict[tuple[int, int], LineGuide]:
                 guide.tiers = [
                     {
                         "level": tier.level,
-                        "when": _tier_trigger(tier),
+                        "trigger": _tier_trigger(tier),
                         "contact": f"{tier.contact_name} ({tier.contact_role})",
                         "channel": tier.get_channel_display(),
                         "reach": tier.phone or tier.email,

@@ -180,3 +180,13 @@ def test_the_compact_day_form_for_tables_of_one_week():
     assert format_when(date(2026, 12, 2), "day") == "Wed 2 Dec"
     instant = datetime(2026, 12, 2, 19, 5, tzinfo=UTC)
     assert format_when(instant, "day", zone=ZoneInfo("America/New_York")) == "Wed 2 Dec, 14:05"
+
+
+def test_the_clock_and_short_forms_of_a_moment():
+    # a range's first half, whose second half carries the zone; a rule message inside a week
+    from bpo.dates import format_when
+
+    zone = ZoneInfo("America/New_York")
+    assert format_when(MOMENT, "clock", zone=zone) == "14:05"
+    assert format_when(MOMENT, "short", zone=zone) == "Wed 14:05"
+    assert format_when(MOMENT, "short", zone=ZoneInfo("Asia/Tokyo")) == "Thu 04:05"
