@@ -33,7 +33,7 @@ import highspy
 import numpy as np
 from scipy import sparse
 
-from scheduling.engine.optimiser.highs import new_highs
+from scheduling.engine.optimiser.highs import model_highs
 from scheduling.engine.optimiser.model import SchedulingProblem
 from scheduling.engine.optimiser.options import AgentGroup, ShiftOptions
 from scheduling.engine.optimiser.patterns import option_rows
@@ -233,28 +233,12 @@ def to_highs(
     extra_options: dict[str, bool | int | float | str] | None = None,
 ) -> highspy.Highs:
     """A configured HiGHS instance holding the model (integer x columns if ``integer``)."""
-    lp = highspy.HighsLp()
-    lp.num_col_ = model.num_col
-    lp.num_row_ = model.num_row
-    lp.col_cost_ = model.col_cost
-    lp.col_lower_ = model.col_lower
-    lp.col_upper_ = model.col_upper
-    lp.row_lower_ = model.row_lower
-    lp.row_upper_ = model.row_upper
-    matrix = model.matrix
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
-    lp.a_matrix_.value_ = matrix.data
-    if integer:
-        kinds = [highspy.HighsVarType.kContinuous] * model.num_col
-        for c in range(model.x_count):
-            kinds[c] = highspy.HighsVarType.kInteger
-        lp.integrality_ = kinds
-    highs = new_highs(threads=threads, time_limit=time_limit)
-    highs.setOptionValue("output_flag", log)
-    highs.setOptionValue("random_seed", seed)
-    for name, value in (extra_options or {}).items():
-        highs.setOptionValue(name, value)
-    highs.passModel(lp)
-    return highs
+    return model_highs(
+        model,
+        integer=integer,
+        time_limit=time_limit,
+        threads=threads,
+        seed=seed,
+        log=log,
+        extra_options=extra_options,
+    )
