@@ -85,3 +85,10 @@ def live_client_factory(transactional_db, drop_schemas):
         return client
 
     return make_client
+
+
+def open_menu(page) -> None:
+    """On a phone the main navigation folds behind "Menu": open it (nothing on a desktop)."""
+    toggle = page.locator("label.nav-toggle-label")
+    if toggle.is_visible() and not page.locator(".mainnav").is_visible():
+        toggle.click()

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from bpo.accounts.roles import Role
 from scheduling.roster import services
 from scheduling.roster.models import TimeOffRequest
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import open_menu, screenshot
 from tests.conftest import make_user
 from tests.factories import DEMO_TEST_PASSWORD
 from tests.roster.factories import AgentFactory
@@ -65,6 +65,7 @@ def test_scheduler_approves_and_the_agent_sees_the_balance(live_server, page):
 
     # and the agent sees three days planned and the rest remaining
     _log_in(page, live_server, agent_user)
+    open_menu(page)  # a phone: the navigation is behind "Menu"
     page.get_by_role("link", name="My time off").first.click()
     balance = page.locator(f"#balance-{first.year}")
     expected_remaining = "17 days" if first.year == last.year else "18 days"
