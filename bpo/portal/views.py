@@ -75,3 +75,16 @@ def switch_client(request):
     if client is None:
         return HttpResponseRedirect(reverse("portal:home"))
     return HttpResponseRedirect(reverse("client:overview", args=[client.slug]))
+
+
+def next_url(request, default: str) -> str:
+    """The ``next`` a form posted when it is a path of this site, else ``default``: never a
+    way off the portal (``//elsewhere.example`` starts with a slash too)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return default

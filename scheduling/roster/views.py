@@ -29,6 +29,7 @@ from bpo.accounts.permissions import (
 )
 from bpo.errors import DomainError, NotFoundError, PermissionDeniedError
 from bpo.forms import add_domain_error
+from bpo.portal.views import next_url
 from scheduling.roster import roster_csv, selectors, services
 from scheduling.roster.forms import (
     AgentFilterForm,
@@ -378,7 +379,7 @@ def time_off_step(request, request_id: int, step: str):
         raise PermissionDenied(error.message) from None
     except DomainError as error:
         error_message = error.message
-    next_page = request.POST.get("next") or reverse("roster:time_off")
+    next_page = next_url(request, reverse("roster:time_off"))
     if request.htmx:
         time_off = selectors.access_time_off_request(user=request.user, request_id=request_id)
         return render(
@@ -400,7 +401,7 @@ def time_off_step(request, request_id: int, step: str):
             f"{time_off.get_kind_display()} of {time_off.agent.full_name} "
             f"{time_off.period_display}: {time_off.get_status_display().lower()}.",
         )
-    return redirect(next_page if next_page.startswith("/") else reverse("roster:time_off"))
+    return redirect(next_url(request, reverse("roster:time_off")))
 
 
 @provider_page(can_manage_roster)

@@ -25,6 +25,7 @@ from bpo.accounts.permissions import can_manage_roster, can_use_roster, provider
 from bpo.accounts.roles import APPROVE_SWAPS, MANAGE_ROSTER, OWN_WEEK
 from bpo.errors import DomainError, NotFoundError, PermissionDeniedError
 from bpo.forms import add_domain_error
+from bpo.portal.views import next_url
 from scheduling.roster import calendar, selectors, services, swaps, week
 from scheduling.roster.forms import TimeOffForm
 from scheduling.roster.models import Booking, Team
@@ -156,9 +157,7 @@ def calendar_feed(request, token: str):
 def swap_offer(request):
     """Offer one of my booked shifts to colleagues."""
     agent = selectors.agent_of_user(request.user)
-    back = request.POST.get("next") or reverse("roster:my_week")
-    if not back.startswith("/"):
-        back = reverse("roster:my_week")
+    back = next_url(request, reverse("roster:my_week"))
     booking = None
     if agent is not None:
         booking = Booking.objects.filter(pk=_int(request.POST.get("booking")), agent=agent).first()
@@ -213,8 +212,7 @@ def swap_step(request, swap_id: int, step: str):
     except DomainError as error:
         messages.error(request, error.message)
     default = "roster:swaps" if step in ("approve", "refuse") else "roster:my_week"
-    back = request.POST.get("next") or reverse(default)
-    return redirect(back if back.startswith("/") else reverse(default))
+    return redirect(next_url(request, reverse(default)))
 
 
 @provider_page(may_approve_swaps)

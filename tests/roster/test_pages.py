@@ -273,3 +273,27 @@ def test_the_roster_page_costs_the_same_for_5_and_25_agents(scheduler):
             assert browser.get(reverse("roster:agents")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_decision_goes_back_only_to_a_page_of_this_site(scheduler):
+    # given two waiting requests
+    agent = AgentFactory()
+    requests = [
+        TimeOffRequest.objects.create(
+            agent=agent, starts_on=date(2031, 1, d), ends_on=date(2031, 1, d), kind="sick", days=1
+        )
+        for d in (6, 8)
+    ]
+    browser = signed_in(scheduler)
+    # when each is decided with a "next" that leaves the site, and one that does not
+    away = browser.post(
+        reverse("roster:time_off_step", args=[requests[0].pk, "approve"]),
+        {"next": "//elsewhere.example/phish"},
+    )
+    home = browser.post(
+        reverse("roster:time_off_step", args=[requests[1].pk, "approve"]),
+        {"next": reverse("roster:agent", args=[agent.pk])},
+    )
+    # then the first lands on the queue, the second where it asked
+    assert away.status_code == 302 and away["Location"] == reverse("roster:time_off")
+    assert home["Location"] == reverse("roster:agent", args=[agent.pk])
