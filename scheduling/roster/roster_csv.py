@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 
 from scheduling.roster import fields as text
+from scheduling.roster.csv_files import RowProblem, read_table
 from scheduling.roster.models import WEEKDAYS
 from scheduling.roster.services import AgentData
 
@@ -42,81 +42,13 @@ COLUMN_OF_FIELD = {"cost_currency": "currency", "availability": "availability_mo
 MAX_ROWS = 20_000
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" if self.row else "the file"
-        return (
-            f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
-        )
-
-
 def column_of(field_name: str) -> str:
     return COLUMN_OF_FIELD.get(field_name, field_name)
 
 
 def read_rows(content: bytes) -> tuple[list[tuple[int, dict[str, str]]], list[RowProblem]]:
     """The file's agent rows by row number, or the problems that stop reading it."""
-    if content.startswith(b"PK\x03\x04") or content.startswith(b"\xd0\xcf\x11\xe0"):
-        return [], [
-            RowProblem(
-                0,
-                "",
-                "This is a spreadsheet (XLSX/XLS), not CSV: save it as CSV UTF-8 and upload that.",
-            )
-        ]
-    try:
-        decoded = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return [], [
-            RowProblem(
-                0, "", f"The file is not UTF-8 text (byte {error.start + 1}): save it as CSV UTF-8."
-            )
-        ]
-    if "\x00" in decoded:
-        return [], [RowProblem(0, "", "The file is not text: save it as CSV UTF-8.")]
-    sample = decoded[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") and "\t" not in sample else ","
-    if sample.count("\t") > max(sample.count(","), sample.count(";")):
-        delimiter = "\t"
-    reader = csv.reader(io.StringIO(decoded), delimiter=delimiter)
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except StopIteration:
-        return [], [RowProblem(0, "", "The file is empty.")]
-    problems = []
-    for name in header:
-        if name and name not in COLUMNS:
-            problems.append(RowProblem(1, name, "Unknown column (see docs/roster.md)."))
-    for name in REQUIRED:
-        if name not in header:
-            problems.append(RowProblem(1, name, "This column is required."))
-    duplicates = sorted({name for name in header if name and header.count(name) > 1})
-    for name in duplicates:
-        problems.append(RowProblem(1, name, "The column appears twice."))
-    if problems:
-        return [], problems
-    rows = []
-    for number, values in enumerate(reader, start=2):
-        if not any(value.strip() for value in values):
-            continue
-        if len(values) > len(header):
-            problems.append(
-                RowProblem(number, "", f"{len(values)} values for {len(header)} columns.")
-            )
-            continue
-        rows.append(
-            (number, {name: value.strip() for name, value in zip(header, values, strict=False)})
-        )
-        if len(rows) > MAX_ROWS:
-            return [], [RowProblem(0, "", f"At most {MAX_ROWS} agents per file.")]
-    if not rows and not problems:
-        problems.append(RowProblem(0, "", "The file has a header but no agents."))
-    return rows, problems
+    return read_table(content, columns=COLUMNS, required=REQUIRED, what="agents", max_rows=MAX_ROWS)
 
 
 def parse_row(number: int, values: dict[str, str]) -> tuple[AgentData | None, list[RowProblem]]:

@@ -17,14 +17,14 @@ names its row, column and reason; the services refuse a file with any problem (a
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from scheduling.roster.csv_files import RowProblem, read_table
 
 MAX_ROWS = 50_000
 LONGEST_DAY_MINUTES = 25 * 60
@@ -34,19 +34,6 @@ TIMECLOCK_COLUMNS = ("employee_number", "date", "clock_in", "clock_out", "in_sta
 TIMECLOCK_REQUIRED = ("employee_number", "date", "clock_in", "clock_out")
 PRODUCTIVE_COLUMNS = ("employee_number", "date", "client", "line", "minutes")
 PRODUCTIVE_REQUIRED = PRODUCTIVE_COLUMNS
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" if self.row else "the file"
-        return (
-            f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
-        )
 
 
 @dataclass(frozen=True)
@@ -135,70 +122,6 @@ def overlap_minutes(
 # --- reading files --------------------------------------------------------------------------
 
 
-def read_table(
-    content: bytes, *, columns: tuple[str, ...], required: tuple[str, ...], what: str
-) -> tuple[list[tuple[int, dict[str, str]]], list[RowProblem]]:
-    """The file's rows by row number, or the problems that stop reading it."""
-    if content.startswith(b"PK\x03\x04") or content.startswith(b"\xd0\xcf\x11\xe0"):
-        return [], [
-            RowProblem(
-                0,
-                "",
-                "This is a spreadsheet (XLSX/XLS), not CSV: save it as CSV UTF-8 and upload that.",
-            )
-        ]
-    try:
-        decoded = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return [], [
-            RowProblem(
-                0, "", f"The file is not UTF-8 text (byte {error.start + 1}): save it as CSV UTF-8."
-            )
-        ]
-    if "\x00" in decoded:
-        return [], [RowProblem(0, "", "The file is not text: save it as CSV UTF-8.")]
-    sample = decoded[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    if sample.count("\t") > max(sample.count(","), sample.count(";")):
-        delimiter = "\t"
-    reader = csv.reader(io.StringIO(decoded), delimiter=delimiter)
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except StopIteration:
-        return [], [RowProblem(0, "", "The file is empty.")]
-    problems = [
-        RowProblem(1, name, "Unknown column (see docs/roster.md).")
-        for name in header
-        if name and name not in columns
-    ]
-    problems += [
-        RowProblem(1, name, "This column is required.") for name in required if name not in header
-    ]
-    problems += [
-        RowProblem(1, name, "The column appears twice.")
-        for name in sorted({name for name in header if name and header.count(name) > 1})
-    ]
-    if problems:
-        return [], problems
-    rows = []
-    for number, values in enumerate(reader, start=2):
-        if not any(value.strip() for value in values):
-            continue
-        if len(values) > len(header):
-            problems.append(
-                RowProblem(number, "", f"{len(values)} values for {len(header)} columns.")
-            )
-            continue
-        rows.append(
-            (number, {name: value.strip() for name, value in zip(header, values, strict=False)})
-        )
-        if len(rows) > MAX_ROWS:
-            return [], [RowProblem(0, "", f"At most {MAX_ROWS} rows per file.")]
-    if not rows and not problems:
-        problems.append(RowProblem(0, "", f"The file has a header but no {what}."))
-    return rows, problems
-
-
 def parse_day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
@@ -232,7 +155,11 @@ def read_punches(
     ``zone_of`` maps each known employee number (as written in the roster, compared without
     case) to the agent's IANA zone; an unknown number is a row problem."""
     raw, problems = read_table(
-        content, columns=TIMECLOCK_COLUMNS, required=TIMECLOCK_REQUIRED, what="punches"
+        content,
+        columns=TIMECLOCK_COLUMNS,
+        required=TIMECLOCK_REQUIRED,
+        what="punches",
+        max_rows=MAX_ROWS,
     )
     if not raw:
         return [], problems
@@ -350,7 +277,11 @@ def read_productive(content: bytes) -> tuple[list[ProductiveRow], list[RowProble
     """Productive minutes per agent, day, client and line, as the ACD reports them (the
     references, agent, client and line, are the services' check)."""
     raw, problems = read_table(
-        content, columns=PRODUCTIVE_COLUMNS, required=PRODUCTIVE_REQUIRED, what="rows"
+        content,
+        columns=PRODUCTIVE_COLUMNS,
+        required=PRODUCTIVE_REQUIRED,
+        what="rows",
+        max_rows=MAX_ROWS,
     )
     rows = []
     for number, values in raw:
