@@ -335,7 +335,7 @@ def _approve(swap: ShiftSwap, *, actor: User | None, said: str) -> ShiftSwap:
         raise ConflictError(
             f"{taker.full_name} was booked at that time meanwhile.", field="agent"
         ) from None
-    _move_plan_shift(booking, taker)
+    _move_plan_shift(booking, swap.offered_by, taker, actor)
     swap.status = SwapStatus.APPROVED
     swap.decided_by = actor
     swap.decided_at = timezone.now()
@@ -353,18 +353,18 @@ def _approve(swap: ShiftSwap, *, actor: User | None, said: str) -> ShiftSwap:
     return swap
 
 
-def _move_plan_shift(booking: Booking, taker: Agent) -> None:
-    """The client's shift row follows its booking (same transaction, the client's schema)."""
-    from scheduling.planning.models import PlanShift
+def _move_plan_shift(booking: Booking, giver: Agent, taker: Agent, actor: User | None) -> None:
+    """The client's shift row follows its booking and its plan records the swap as a revision
+    (same transaction, the client's schema)."""
+    from scheduling.planning.services.publishing import record_swap
 
     with tenant_context(booking.client):
-        moved = PlanShift.objects.filter(pk=booking.shift_id, plan_id=booking.plan_id).update(
-            agent_id=taker.pk, updated_at=timezone.now()
-        )
-    if moved != 1:
-        raise ConflictError(
-            f"{booking.client.name}'s plan no longer has this shift; ask a scheduler.",
-            field="status",
+        record_swap(
+            plan_id=booking.plan_id,
+            shift_id=booking.shift_id,
+            giver=giver,
+            taker=taker,
+            actor=actor,
         )
 
 

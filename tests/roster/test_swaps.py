@@ -77,6 +77,35 @@ def test_a_take_that_breaks_no_rule_is_approved_at_once_and_moves_both_rows(
     assert sorted(actions) == ["swap_approved", "swap_offered", "swap_taken"]
 
 
+def test_an_approved_swap_is_a_revision_of_the_clients_plan(people, lines, client_a, settings):
+    # given: a published plan at revision 1 and a swap approved by a scheduler
+    from django_tenants.utils import tenant_context
+
+    from scheduling.planning.models import Plan, PlanRevision
+
+    settings.SWAP_AUTO_APPROVE = False
+    giver, taker = people
+    booking, swap = offered(giver, client_a, lines[0], at(2, 8))
+    swap = swaps.take_shift(swap=swap, taker=taker, actor=taker.user)
+    scheduler = make_user("scheduler", email="sched@provider.test")
+    # when
+    swaps.approve_swap(swap=swap, actor=scheduler)
+    # then: revision 2 says who gave the shift to whom; the booking carries that revision
+    with tenant_context(client_a):
+        plan = Plan.objects.get(pk=booking.plan_id)
+        revision = PlanRevision.objects.get(plan=plan)
+    assert plan.revision == revision.number == 2
+    assert revision.reason == "Swap: Gina Giver's shift taken by Tom Taker"
+    assert revision.published_by == scheduler
+    [moved] = revision.changes["moved"]
+    assert (moved["agent"], moved["before"]["agent"]) == ("Tom Taker", "Gina Giver")
+    assert moved["starts_at"] == moved["before"]["starts_at"] == at(2, 8).isoformat()
+    assert revision.changes["added"] == revision.changes["removed"] == []
+    assert revision.shift_count == 1
+    assert Booking.objects.get(pk=booking.pk).revision == 2
+    assert not plan.has_unpublished_changes
+
+
 def test_a_take_that_would_break_rest_is_refused_in_words(people, lines, client_a, client_b):
     # given: the taker works for client B until Tue 22:00; the offer starts Wed 06:00
     giver, taker = people

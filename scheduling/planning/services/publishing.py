@@ -31,7 +31,8 @@ from psycopg.types.range import Range
 
 from bpo.dates import format_when
 from bpo.errors import ConflictError, DomainError
-from scheduling.planning.models import Plan, PlanRevision, PlanStatus
+from scheduling.planning.models import Plan, PlanRevision, PlanShift, PlanStatus
+from scheduling.planning.selectors.plans import plan_figures
 from scheduling.roster.models import Agent, Booking
 from tenants.db import tenant_connection
 
@@ -261,6 +262,44 @@ def publish_plan(*, plan: Plan, user, reason: str = "") -> PlanRevision:
         transaction.on_commit(lambda: _tell_agents(client, locked, revision))
     plan.refresh_from_db()
     return revision
+
+
+def record_swap(*, plan_id: int, shift_id: int, giver: Agent, taker: Agent, actor) -> PlanRevision:
+    """An approved swap moved one published shift from ``giver`` to ``taker``: the client's
+    shift row follows its booking and the plan gets a revision that says so (its history shows
+    the swap like any other change). Call with the client's schema active, inside the swap's
+    transaction, after the booking has moved."""
+    locked = Plan.objects.select_for_update().get(pk=plan_id)
+    shift = PlanShift.objects.select_for_update().filter(pk=shift_id, plan=locked).first()
+    if shift is None or shift.agent_id != giver.pk:
+        raise ConflictError(
+            f"{_client().name}'s plan no longer has this shift; ask a scheduler.", field="status"
+        )
+    names = {giver.pk: giver.full_name, taker.pk: taker.full_name}
+    entry = _describe(names, taker.pk, shift.starts_at, shift.ends_at, shift.service_line_id)
+    entry["shift_id"] = shift.pk
+    entry["before"] = _describe(
+        names, giver.pk, shift.starts_at, shift.ends_at, shift.service_line_id
+    )
+    shift.agent_id = taker.pk
+    shift.save(update_fields=["agent", "updated_at"])
+    number = locked.revision + 1
+    count = PlanShift.objects.filter(plan=locked).count()
+    locked.revision = number
+    locked.figures = {**(locked.figures or {}), **plan_figures(plan=locked)}
+    locked.save(update_fields=["revision", "figures", "updated_at"])
+    Booking.objects.filter(plan_id=locked.pk, shift_id=shift.pk).update(revision=number)
+    reason = f"Swap: {giver.full_name}'s shift taken by {taker.full_name}"
+    return PlanRevision.objects.create(
+        plan=locked,
+        number=number,
+        published_at=timezone.now(),
+        published_by=actor if getattr(actor, "pk", None) else None,
+        reason=reason[:REASON_MAX],
+        changes={"added": [], "removed": [], "moved": [entry], "unchanged": count - 1},
+        shift_count=count,
+        figures=locked.figures,
+    )
 
 
 def _write_bookings(client, plan, shifts: list[_Shift], bookings: list[_Booked], number: int):
