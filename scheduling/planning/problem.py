@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 import numpy as np
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django_tenants.utils import tenant_context
 
 from bpo.catalog.models import ServiceLine, ServiceLineStatus
@@ -218,9 +218,7 @@ def build_planning_input(
         roster_selectors.agent_queryset()
         .filter(service_lines__client_id__in=client_ids, starts_on__lte=week_end)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=week_starts_on))
-        .prefetch_related(
-            Prefetch("shift_templates", queryset=ShiftTemplate.objects.prefetch_related("breaks"))
-        )
+        .prefetch_related("shift_templates__breaks")
         .distinct()
     )
     active_templates = list(roster_selectors.list_shift_templates(active_only=True))
