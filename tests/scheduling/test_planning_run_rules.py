@@ -162,4 +162,5 @@ def test_the_day_view_shows_the_lunches(scheduler, client_a, roster):  # noqa: F
     kinds = {bar.kind for row in rows for bar in row.bars}
     assert "lunch" in kinds
     assert any("Lunch" in bar.label for row in rows for bar in row.bars)
+    assert any(row.breaks.startswith("Lunch ") for row in rows)
 
