@@ -297,7 +297,9 @@ def build_planning_input(
             t.length_minutes,
             t.start_times,
             kind=t.kind,
-            breaks=[(b.kind, b.minutes, b.earliest_minute, b.latest_minute) for b in t.breaks.all()],
+            breaks=[
+                (b.kind, b.minutes, b.earliest_minute, b.latest_minute) for b in t.breaks.all()
+            ],
         )
         for name, t in used_templates.items()
     }

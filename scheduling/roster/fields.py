@@ -179,7 +179,9 @@ def format_preferences(preferences) -> str:
     )
 
 
-BREAK = re.compile(r"^(break|lunch)\s+(\d+)\s*(?:min)?\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+BREAK = re.compile(
+    r"^(break|lunch)\s+(\d+)\s*(?:min)?\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$"
+)
 
 
 def parse_breaks(text: str) -> list[tuple[str, int, int, int]]:

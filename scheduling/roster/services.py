@@ -28,16 +28,15 @@ from bpo.accounts.roles import MANAGE_ROSTER, REQUEST_TIME_OFF
 from bpo.dates import format_when
 from bpo.errors import ConflictError, DomainError, PermissionDeniedError
 from scheduling.roster.fields import parse_period
-from scheduling.roster.work_history import shift_kind
 from scheduling.roster.models import (
     KINDS_AGAINST_ALLOWANCE,
     WEEKDAYS,
     Agent,
     AgentPreference,
     AgentServiceLine,
+    AgentSkill,
     BreakKind,
     BreakRule,
-    AgentSkill,
     RosterEvent,
     RosterEventAction,
     ShiftKind,
@@ -51,6 +50,7 @@ from scheduling.roster.models import (
     TimeOffRequest,
     TimeOffStatus,
 )
+from scheduling.roster.work_history import shift_kind
 
 if TYPE_CHECKING:
     from bpo.accounts.models import User
@@ -212,7 +212,7 @@ def save_shift_template(
     after the shift starts) replace its break rules (None keeps them). An empty ``kind`` is
     the one its first start time gives (``work_history.shift_kind``). Every problem at once."""
     errors = _Errors()
-    if not kind and start_times and 15 <= length_minutes:
+    if not kind and start_times and length_minutes >= 15:
         first = min(start_times)
         kind = shift_kind(first.hour * 60 + first.minute, length_minutes)
     kind = kind or ShiftKind.DAY
@@ -442,7 +442,8 @@ def check_agent_data(
     ):
         if value is not None and not lowest <= value <= highest:
             errors.add(
-                name, f"The {words} lie between {lowest} and {highest}; leave it empty for no limit."
+                name,
+                f"The {words} lie between {lowest} and {highest}; leave it empty for no limit.",
             )
     preferences = []
     for wanted, weekday, template_name, weight in data.preferences:

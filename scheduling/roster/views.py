@@ -31,6 +31,7 @@ from bpo.errors import DomainError, NotFoundError, PermissionDeniedError
 from bpo.forms import add_domain_error
 from bpo.portal.views import next_url
 from scheduling.roster import roster_csv, selectors, services
+from scheduling.roster.fields import format_preferences
 from scheduling.roster.forms import (
     AgentFilterForm,
     AgentForm,
@@ -44,7 +45,6 @@ from scheduling.roster.forms import (
     TimeOffForm,
 )
 from scheduling.roster.models import TimeOffStatus
-from scheduling.roster.fields import format_preferences
 
 AGENTS_PER_PAGE = 25
 REQUESTS_PER_PAGE = 25

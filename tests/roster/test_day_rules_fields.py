@@ -101,10 +101,10 @@ def test_the_agent_page_stores_day_rules_and_wishes(scheduler):
 def test_the_csv_file_carries_the_rules_both_ways(client_a):
     ShiftTemplateFactory(name="Night")
     content = (
-        "employee_number,full_name,time_zone,currency,max_consecutive_days,"
-        "min_consecutive_days_off,max_weekends_per_4_weeks,preferences\n"
-        "E-7,Bruno Dias,Europe/Lisbon,EUR,5,2,,avoid sun:30; prefer Night\n"
-    ).encode()
+        b"employee_number,full_name,time_zone,currency,max_consecutive_days,"
+        b"min_consecutive_days_off,max_weekends_per_4_weeks,preferences\n"
+        b"E-7,Bruno Dias,Europe/Lisbon,EUR,5,2,,avoid sun:30; prefer Night\n"
+    )
     services.import_roster(content=content, actor=None)
     agent = Agent.objects.get(employee_number="E-7")
     assert (agent.max_consecutive_days, agent.min_consecutive_days_off) == (5, 2)
@@ -119,17 +119,19 @@ def test_the_csv_file_carries_the_rules_both_ways(client_a):
     plan = services.import_roster(content=exported.encode(), actor=None)
     assert plan.counts == {"new": 0, "changed": 0, "unchanged": 1}
     bad = (
-        "employee_number,full_name,time_zone,currency,max_consecutive_days,"
-        "max_weekends_per_4_weeks,preferences\n"
-        "E-8,Carla,Europe/Lisbon,EUR,many,9,avoid\n"
-    ).encode()
+        b"employee_number,full_name,time_zone,currency,max_consecutive_days,"
+        b"max_weekends_per_4_weeks,preferences\n"
+        b"E-8,Carla,Europe/Lisbon,EUR,many,9,avoid\n"
+    )
     with pytest.raises(services.RosterImportError) as caught:
         services.import_roster(content=bad, actor=None)
     assert sorted((p.row, p.column) for p in caught.value.problems) == [
         (2, "max_consecutive_days"),
         (2, "preferences"),
     ]
-    planned = services.plan_roster_import(content=bad.replace(b"many", b"3").replace(b",avoid", b","))
+    planned = services.plan_roster_import(
+        content=bad.replace(b"many", b"3").replace(b",avoid", b",")
+    )
     assert [(p.row, p.column) for p in planned.problems] == [(2, "max_weekends_per_4_weeks")]
     assert "between 0 and 4" in planned.problems[0].message
     assert not Agent.objects.filter(employee_number="E-8").exists()
@@ -199,7 +201,9 @@ def test_a_template_with_breaks_whose_window_leaves_the_shift_is_refused(schedul
     assert response.status_code == 302
     stored = ShiftTemplate.objects.get(name="Late")
     assert stored.kind == "evening"
-    assert [(b.kind, b.minutes, b.earliest_minute, b.latest_minute) for b in stored.breaks.all()] == [
+    assert [
+        (b.kind, b.minutes, b.earliest_minute, b.latest_minute) for b in stored.breaks.all()
+    ] == [
         ("break", 15, 60, 90),
         ("lunch", 30, 120, 210),
     ]

@@ -225,7 +225,9 @@ def test_a_shift_too_short_for_its_lunch_is_refused(week, client_a):
     agent = full_timer(client_a)
     planned = _with_lunch(plan, agent, line, 0, 8, 11.5)
     reasons = refused(
-        lambda: plan_edits.move_shift(shift=planned, starts_at=at(0, 8), ends_at=at(0, 11), actor=user)
+        lambda: plan_edits.move_shift(
+            shift=planned, starts_at=at(0, 8), ends_at=at(0, 11), actor=user
+        )
     )
     assert reasons == [
         "Ana Silva's shift Mon 7 Dec 08:00\N{EN DASH}11:00 needs a lunch of 30 min starting "
@@ -246,7 +248,12 @@ def test_moved_and_resized_shifts_keep_their_lunch_inside_its_window(week, clien
     ).shift
     lunch = [a for a in moved.activities if a["kind"] == "lunch"]
     assert lunch == [
-        {"start": at(0, 13.5).isoformat(), "end": at(0, 14).isoformat(), "kind": "lunch", "line": None}
+        {
+            "start": at(0, 13.5).isoformat(),
+            "end": at(0, 14).isoformat(),
+            "kind": "lunch",
+            "line": None,
+        }
     ]
     # shortened to 6 hours: the lunch keeps its place 3:30 after the start
     shorter = plan_edits.move_shift(

@@ -53,8 +53,9 @@ def around_the_clock(local: datetime) -> int:
 @pytest.fixture
 def roster(client_a, client_b):
     line = line_in(client_a, "Orders")
-    requirement_in(client_a, line, monday=MONDAY, time_zone="America/New_York",
-                   agents=around_the_clock)
+    requirement_in(
+        client_a, line, monday=MONDAY, time_zone="America/New_York", agents=around_the_clock
+    )
     day = day_template("Day", starts=(6, 8, 12), minutes=480)
     BreakRule.objects.create(
         template=day, kind="lunch", minutes=30, earliest_minute=180, latest_minute=300
@@ -65,15 +66,23 @@ def roster(client_a, client_b):
     night.kind = "night"
     night.save()
     templates = [day, night]
-    ana = planning_agent([client_a], templates=templates, days=6, max_hours=48,
-                         max_consecutive_days=4, full_name="Ana Silva")
+    ana = planning_agent(
+        [client_a],
+        templates=templates,
+        days=6,
+        max_hours=48,
+        max_consecutive_days=4,
+        full_name="Ana Silva",
+    )
     for offset in range(1, 5):  # Thu 3 to Sun 6 Dec, for client B
         booked(ana, client_b, MONDAY - timedelta(days=offset))
-    ben = planning_agent([client_a], templates=templates, days=5,
-                         max_weekends_per_4_weeks=1, full_name="Ben Okafor")
+    ben = planning_agent(
+        [client_a], templates=templates, days=5, max_weekends_per_4_weeks=1, full_name="Ben Okafor"
+    )
     booked(ben, client_b, MONDAY - timedelta(days=9))  # Saturday 28 Nov
-    cat = planning_agent([client_a], templates=templates, days=5,
-                         min_consecutive_days_off=2, full_name="Cat Ng")
+    cat = planning_agent(
+        [client_a], templates=templates, days=5, min_consecutive_days_off=2, full_name="Cat Ng"
+    )
     booked(cat, client_b, MONDAY - timedelta(days=1), hour=0)  # a night shift on Sunday 6 Dec
     AgentPreference.objects.create(agent=cat, is_wanted=False, weekday=2, weight=80)
     others = [planning_agent([client_a], templates=templates, days=5) for _ in range(4)]
@@ -96,8 +105,10 @@ def test_the_problem_carries_the_roster_rules(client_a, roster):
     assert [(p.day, p.wanted, p.weight) for p in cat.preferences] == [(2, False, 80.0)]
     assert problem.rules.forbidden_successions == (("night", "day"),)
     assert problem.templates["Night"].kind == "night"
-    assert [(b.name, b.minutes, b.earliest_minute, b.latest_minute)
-            for b in problem.templates["Day"].breaks] == [("lunch", 30, 180, 300)]
+    assert [
+        (b.name, b.minutes, b.earliest_minute, b.latest_minute)
+        for b in problem.templates["Day"].breaks
+    ] == [("lunch", 30, 180, 300)]
     # an agent with no rule and no history of note stays without history (groups stay big)
     assert by_id[roster["others"][0].pk].history is None
 
@@ -163,4 +174,3 @@ def test_the_day_view_shows_the_lunches(scheduler, client_a, roster):  # noqa: F
     assert "lunch" in kinds
     assert any("Lunch" in bar.label for row in rows for bar in row.bars)
     assert any(row.breaks.startswith("Lunch ") for row in rows)
-

@@ -182,9 +182,7 @@ def store_drafts(
                 continue
             template = problem.templates[shift.template]
             first = shift.day * problem.intervals_per_day + shift.start
-            breaks = break_periods(
-                data.clock, first, [b for b in placed[a] if b.day == shift.day]
-            )
+            breaks = break_periods(data.clock, first, [b for b in placed[a] if b.day == shift.day])
             for part in client_parts(
                 first, template.length_intervals, queue_of[a], client_of_queue
             ):
