@@ -38,7 +38,7 @@ from bpo.catalog.models import ServiceLine
 from bpo.errors import ConflictError, DomainError
 from scheduling.engine.optimiser import model as engine
 from scheduling.engine.optimiser.validate import validate_plan
-from scheduling.planning.day_rules import DayLimits, day_rule_reasons
+from scheduling.roster.day_rules import DayLimits, day_rule_reasons
 from scheduling.planning.models import ActivityKind, Plan, PlanShift, PlanStatus
 from scheduling.planning.planning_week import engine_breaks, with_breaks
 from scheduling.planning.selectors import plans as selectors

@@ -1,12 +1,13 @@
-"""The day-pattern rules of one agent's week in words, for manual plan edits: days in a row,
-days off in a row, weekends in four weeks and forbidden successions of shift kinds. Pure (no
+"""The day-pattern rules of one agent's week in words, for manual plan edits and shift swaps:
+days in a row, days off in a row, weekends in four weeks and forbidden successions of shift kinds. Pure (no
 Django; the import rules hold it to that).
 
 The rules read as the optimiser's validator reads them (``scheduling.engine.optimiser.validate``):
 days count by the day a shift starts on the plan's wall clock, what came before Monday is the
 agent's history, and a run of days off still open on Sunday is left for the next week. The
 validator still runs after these (``plan_edits._engine_reasons``): this module only puts its
-verdict into the scheduler's words, with dates.
+verdict into the scheduler's words, with dates. Shift swaps (``swaps.taker_problems``) use it
+on the taker's week in the taker's own zone.
 """
 
 from __future__ import annotations
