@@ -38,10 +38,10 @@ from bpo.catalog.models import ServiceLine
 from bpo.errors import ConflictError, DomainError
 from scheduling.engine.optimiser import model as engine
 from scheduling.engine.optimiser.validate import validate_plan
-from scheduling.roster.day_rules import DayLimits, day_rule_reasons
 from scheduling.planning.models import ActivityKind, Plan, PlanShift, PlanStatus
 from scheduling.planning.planning_week import engine_breaks, with_breaks
 from scheduling.planning.selectors import plans as selectors
+from scheduling.roster.day_rules import DayLimits, day_rule_reasons
 from scheduling.roster.models import FORBIDDEN_SUCCESSIONS, AgentServiceLine, Booking, ShiftTemplate
 from scheduling.roster.models import Agent as RosterAgent
 from scheduling.roster.optimiser import engine_histories
