@@ -285,3 +285,64 @@ def test_a_lunch_outside_its_window_is_named_when_the_week_is_edited(week, clien
         "Ana Silva's shift Mon 7 Dec 08:00\N{EN DASH}16:00 needs a lunch of 30 min starting "
         "between 11:00 and 13:00 (3:00 to 5:00 after it starts, as Day says)."
     ]
+
+
+def test_a_lunch_is_judged_on_the_wall_clock_across_a_change_of_the_clocks(
+    in_client_a, scheduler_a, client_a
+):
+    # given a Lisbon week whose Saturday night the clocks go back (25 Oct 2026): a night shift
+    # 22:00-06:00 on the wall (9 real hours) with its lunch 4:30 after the start on the wall
+    # (02:30 WET), 5:30 real hours in
+    from datetime import UTC, date, datetime
+
+    from scheduling.planning.models import Plan
+
+    line = ServiceLineFactory(name="Night desk")
+    plan = Plan.objects.create(week_starts_on=date(2026, 10, 19), time_zone="Europe/Lisbon")
+    night = ShiftTemplateFactory(name="Night", length_minutes=480, start_times=[time(22)])
+    BreakRule.objects.create(
+        template=night, kind="lunch", minutes=30, earliest_minute=240, latest_minute=300
+    )
+    agent = full_timer(client_a)
+
+    def utc(day, hour, minute=0):
+        return datetime(2026, 10, day, hour, minute, tzinfo=UTC)
+
+    PlanShift.objects.create(
+        plan=plan,
+        agent_id=agent.pk,
+        service_line=line,
+        starts_at=utc(24, 21),
+        ends_at=utc(25, 6),
+        template_name="Night",
+        activities=[
+            {
+                "start": utc(24, 21).isoformat(),
+                "end": utc(25, 2, 30).isoformat(),
+                "kind": "work",
+                "line": line.pk,
+            },
+            {
+                "start": utc(25, 2, 30).isoformat(),
+                "end": utc(25, 3).isoformat(),
+                "kind": "lunch",
+                "line": None,
+            },
+            {
+                "start": utc(25, 3).isoformat(),
+                "end": utc(25, 6).isoformat(),
+                "kind": "work",
+                "line": line.pk,
+            },
+        ],
+    )
+    # when another shift of the week is added, the night's lunch holds its rule
+    result = plan_edits.add_shift(
+        plan=plan,
+        agent_id=agent.pk,
+        service_line_id=line.pk,
+        starts_at=utc(20, 8),
+        ends_at=utc(20, 16),
+        actor=scheduler_a,
+    )
+    assert result.shift.pk

@@ -11,7 +11,7 @@ the contract's weekly maximum hours and shifts (across clients), approved time o
 weekly availability pattern; then the contract's day rules (working days in a row, days off in
 a row, weekends in four weeks, with the agent's history before Monday from the ledger), the
 roster's forbidden successions (no day shift after a night shift) and each shift's breaks by
-its template's rules, in words (``scheduling.planning.day_rules``), and every further rule of
+its template's rules, in words (``scheduling.roster.day_rules``), and every further rule of
 the engine's independent validator (``scheduling.engine.optimiser.validate``), run on a
 one-agent problem of the plan's week with the same contract, history, kinds and breaks, so
 that rules the engine gains are checked here too.
@@ -39,7 +39,7 @@ from bpo.errors import ConflictError, DomainError
 from scheduling.engine.optimiser import model as engine
 from scheduling.engine.optimiser.validate import validate_plan
 from scheduling.planning.models import ActivityKind, Plan, PlanShift, PlanStatus
-from scheduling.planning.planning_week import engine_breaks, with_breaks
+from scheduling.planning.planning_week import WeekClock, engine_breaks, with_breaks
 from scheduling.planning.selectors import plans as selectors
 from scheduling.roster.day_rules import DayLimits, day_rule_reasons
 from scheduling.roster.models import FORBIDDEN_SUCCESSIONS, AgentServiceLine, Booking, ShiftTemplate
@@ -68,9 +68,6 @@ CHECKED_HERE = {
     "figures",
     "bound",
 }
-# Rules put into words here too (``day_rules`` and ``_break_reasons``); the validator's own
-# sentence is shown only if it finds one of them broken where the words found nothing.
-WORDED = {"consecutive days", "days off", "weekends", "succession", "breaks"}
 BREAK_KINDS = {ActivityKind.BREAK.value, ActivityKind.LUNCH.value}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DISCARDED = "This plan was discarded; it can no longer be edited."
@@ -359,10 +356,13 @@ def _kind(stint: Stint, templates: dict[str, ShiftTemplate], zone: ZoneInfo) -> 
     return kind_of_times(stint.starts_at, stint.ends_at, zone)
 
 
-def _match_breaks(stint: Stint, template: ShiftTemplate):
+def _match_breaks(stint: Stint, template: ShiftTemplate, clock: WeekClock):
     """Each of the template's break rules (as the optimiser names them) matched to a break part
-    of the shift of its kind and length starting inside its window; the rules left unmatched."""
-    length = round((stint.ends_at - stint.starts_at).total_seconds() / 60)
+    of the shift of its kind and length starting inside its window; the rules left unmatched.
+    Minutes after the start are wall-clock minutes, as planning runs place breaks (a night
+    across a change of the clocks keeps its lunch at the hour the wall says)."""
+    begin = clock.wall_minutes(stint.starts_at)
+    length = clock.wall_minutes(stint.ends_at) - begin
     rules = list(template.breaks.all())
     named = engine_breaks(
         [(r.kind, r.minutes, r.earliest_minute, r.latest_minute) for r in rules], 24 * 60
@@ -372,8 +372,8 @@ def _match_breaks(stint: Stint, template: ShiftTemplate):
     matched, missing = [], []
     for rule, engine_rule in zip(rules, named, strict=True):
         for index, part in enumerate(parts):
-            offset = (part.starts_at - stint.starts_at).total_seconds() / 60
-            minutes = (part.ends_at - part.starts_at).total_seconds() / 60
+            offset = clock.wall_minutes(part.starts_at) - begin
+            minutes = clock.wall_minutes(part.ends_at) - clock.wall_minutes(part.starts_at)
             if (
                 index not in used
                 and part.kind == rule.kind
@@ -390,17 +390,19 @@ def _match_breaks(stint: Stint, template: ShiftTemplate):
 
 
 def _break_reasons(
-    name: str, stints: list[Stint], templates: dict[str, ShiftTemplate], zone: ZoneInfo
+    name: str, stints: list[Stint], templates: dict[str, ShiftTemplate], clock: WeekClock
 ) -> list[str]:
     """This plan's shifts without a break their template asks for, where its rule says."""
+    zone = clock.zone
     reasons = []
     for stint in stints:
         template = templates.get(stint.template_name) if stint.is_this_plan else None
         if template is None:
             continue
-        for rule in _match_breaks(stint, template)[1]:
-            earliest = stint.starts_at + timedelta(minutes=rule.earliest_minute)
-            latest = stint.starts_at + timedelta(minutes=rule.latest_minute)
+        begin = clock.wall_minutes(stint.starts_at)
+        for rule in _match_breaks(stint, template, clock)[1]:
+            earliest = clock.to_utc(begin + rule.earliest_minute)
+            latest = clock.to_utc(begin + rule.latest_minute)
             reasons.append(
                 f"{name}'s shift {_span(stint, zone)} needs a {rule.kind} of {rule.minutes} min "
                 f"starting between {earliest.astimezone(zone):%H:%M} and "
@@ -420,6 +422,7 @@ def _engine_reasons(*, plan: Plan, agent: RosterAgent, stints: list[Stint]) -> l
     origin = datetime.combine(plan.week_starts_on, datetime.min.time())
     start, end = selectors.week_bounds(plan)
     by_template = _templates_of(stints)
+    clock = WeekClock(plan.week_starts_on, plan.time_zone)
     history = engine_histories(
         [agent.pk], monday=plan.week_starts_on, time_zone=plan.time_zone
     ).get(agent.pk)
@@ -449,9 +452,13 @@ def _engine_reasons(*, plan: Plan, agent: RosterAgent, stints: list[Stint]) -> l
                 24 * 60,
             )
             begin_minute = first * ENGINE_INTERVAL_MINUTES
-            for rule_name, part in _match_breaks(stint, roster_template)[0]:
-                offset = round((part.starts_at - stint.starts_at).total_seconds() / 60)
-                minutes = round((part.ends_at - part.starts_at).total_seconds() / 60)
+            for rule_name, part in _match_breaks(stint, roster_template, clock)[0]:
+                offset = round(
+                    clock.wall_minutes(part.starts_at) - clock.wall_minutes(stint.starts_at)
+                )
+                minutes = round(
+                    clock.wall_minutes(part.ends_at) - clock.wall_minutes(part.starts_at)
+                )
                 placed.append(
                     engine.PlacedBreak(
                         day, rule_name, (begin_minute + offset) % (7 * 24 * 60), minutes
@@ -517,7 +524,7 @@ def _engine_reasons(*, plan: Plan, agent: RosterAgent, stints: list[Stint]) -> l
         ),
     )
     reasons = list(worded.values())
-    breaks = _break_reasons(agent.full_name, stints, by_template, zone)
+    breaks = _break_reasons(agent.full_name, stints, by_template, clock)
     if breaks:
         worded["breaks"] = breaks[0]
         reasons.extend(breaks)
@@ -633,9 +640,12 @@ def _with_template_breaks(shift: PlanShift, starts_at: datetime, ends_at: dateti
     work = _work(starts_at, ends_at, shift.service_line_id)
     if template is None:
         return work
-    length = (ends_at - starts_at).total_seconds() / 60
+    plan = shift.plan
+    clock = WeekClock(plan.week_starts_on, plan.time_zone)
+    begin, old_begin = clock.wall_minutes(starts_at), clock.wall_minutes(shift.starts_at)
+    length = clock.wall_minutes(ends_at) - begin
     before = {
-        part.kind: (part.starts_at - shift.starts_at).total_seconds() / 60
+        part.kind: clock.wall_minutes(part.starts_at) - old_begin
         for part in selectors.shift_parts(shift)
         if part.kind in BREAK_KINDS
     }
@@ -648,8 +658,13 @@ def _with_template_breaks(shift: PlanShift, starts_at: datetime, ends_at: dateti
         offset = min(max(before.get(rule.kind, rule.earliest_minute), rule.earliest_minute), latest)
         offset = max(offset, min(taken_until, latest))
         taken_until = offset + rule.minutes
-        begin = starts_at + timedelta(minutes=offset)
-        periods.append((begin, begin + timedelta(minutes=rule.minutes), rule.kind))
+        periods.append(
+            (
+                clock.to_utc(begin + offset),
+                clock.to_utc(begin + offset + rule.minutes),
+                rule.kind,
+            )
+        )
     return with_breaks(work, sorted(periods))
 
 
