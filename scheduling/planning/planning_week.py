@@ -24,7 +24,14 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from scheduling.engine.optimiser.model import Contract, SchedulingProblem, ShiftTemplate
+from scheduling.engine.optimiser.model import (
+    AgentHistory,
+    BreakRule,
+    Contract,
+    PlacedBreak,
+    SchedulingProblem,
+    ShiftTemplate,
+)
 
 INTERVAL_MINUTES = 30
 INTERVALS_PER_DAY = 24 * 60 // INTERVAL_MINUTES
@@ -104,17 +111,78 @@ def place_requirement(clock: WeekClock, rows: Iterable[tuple[datetime, int, int]
     return placed
 
 
-def engine_template(name: str, length_minutes: int, start_times: Sequence[time]) -> ShiftTemplate:
+def engine_template(
+    name: str,
+    length_minutes: int,
+    start_times: Sequence[time],
+    *,
+    kind: str = "",
+    breaks: Iterable[tuple[str, int, int, int]] = (),
+) -> ShiftTemplate:
     """A roster template as the optimiser's: length in half hours (at most a day), starts as
     half hours of the day (a start off the half hour is taken at the half hour before; no
-    start times means any half hour)."""
+    start times means any half hour), its kind, and its breaks ((kind, minutes, earliest,
+    latest) minutes after the start; see :func:`engine_breaks`)."""
     length = max(1, min(INTERVALS_PER_DAY, round(length_minutes / INTERVAL_MINUTES)))
     starts = sorted({(t.hour * 60 + t.minute) // INTERVAL_MINUTES for t in start_times})
     return ShiftTemplate(
         name=name,
         length_intervals=length,
         start_intervals=tuple(starts) if starts else tuple(range(INTERVALS_PER_DAY)),
+        kind=kind,
+        breaks=engine_breaks(breaks, length * INTERVAL_MINUTES),
     )
+
+
+def engine_breaks(
+    rules: Iterable[tuple[str, int, int, int]], shift_minutes: int
+) -> tuple[BreakRule, ...]:
+    """Break rules named so that each is one of a kind within the template ("lunch", "break",
+    "break 2"): the optimiser tells a shift's breaks apart by name. A window is narrowed to
+    fit a shift whose length the half-hour grid rounded down (the roster checks the window
+    against the template's own length)."""
+    found: list[BreakRule] = []
+    seen: dict[str, int] = {}
+    for kind, minutes, earliest, latest in rules:
+        if minutes >= shift_minutes:
+            continue
+        seen[kind] = seen.get(kind, 0) + 1
+        name = kind if seen[kind] == 1 else f"{kind} {seen[kind]}"
+        latest = min(latest, shift_minutes - minutes)
+        found.append(BreakRule(name, minutes, min(earliest, latest), latest))
+    return tuple(found)
+
+
+def break_kind(name: str) -> str:
+    """The activity kind of an engine break's name ("break 2" -> "break")."""
+    return name.split(" ", 1)[0]
+
+
+def usable_history(
+    history: AgentHistory | None,
+    contract: Contract,
+    succession_firsts: set[str],
+) -> AgentHistory | None:
+    """Only what the contract's rules and the forbidden successions read of a history, capped
+    where more changes nothing (so that agents alike stay alike for the optimiser's groups);
+    None when nothing of it matters."""
+    if history is None:
+        return None
+    k, m = contract.max_consecutive_days, contract.min_consecutive_days_off
+    worked = history.consecutive_days_worked
+    off = history.days_off_run
+    if k is not None:
+        worked = min(worked, k)
+    elif m is not None:
+        worked = min(worked, 1)  # the days-off rule only asks whether Sunday was worked
+    else:
+        worked = 0
+    off = min(off, m) if m is not None else 0
+    n = contract.max_weekends_per_4_weeks
+    weekends = min(history.weekends_worked_previous_3, n) if n is not None else 0
+    kind = history.last_shift_kind if history.last_shift_kind in succession_firsts else ""
+    usable = AgentHistory(worked, off, weekends, kind)
+    return None if usable == AgentHistory() else usable
 
 
 @dataclass(frozen=True)
@@ -125,12 +193,23 @@ class ContractTerms:
     min_hours: float
     max_hours: float
     max_shifts: int
+    max_consecutive_days: int | None = None
+    min_consecutive_days_off: int | None = None
+    max_weekends_per_4_weeks: int | None = None
 
     @property
     def name(self) -> str:
-        return (
+        name = (
             f"{'+'.join(self.templates)}:{self.min_hours:g}-{self.max_hours:g}h:{self.max_shifts}d"
         )
+        for label, value in (
+            ("run", self.max_consecutive_days),
+            ("off", self.min_consecutive_days_off),
+            ("we", self.max_weekends_per_4_weeks),
+        ):
+            if value is not None:
+                name += f":{label}{value}"
+        return name
 
     def contract(self) -> Contract:
         return Contract(
@@ -140,6 +219,9 @@ class ContractTerms:
             max_shifts=self.max_shifts,
             min_hours=self.min_hours,
             max_hours=self.max_hours,
+            max_consecutive_days=self.max_consecutive_days,
+            min_consecutive_days_off=self.min_consecutive_days_off,
+            max_weekends_per_4_weeks=self.max_weekends_per_4_weeks,
         )
 
 
@@ -151,9 +233,13 @@ def contract_terms(
     days_per_week: int,
     booked_hours: float = 0.0,
     booked_days: int = 0,
+    max_consecutive_days: int | None = None,
+    min_consecutive_days_off: int | None = None,
+    max_weekends_per_4_weeks: int | None = None,
 ) -> ContractTerms:
     """Contract hours and days hold across all of an agent's clients: the hours and days other
-    clients' published plans already hold come off the week's maximum (and minimum)."""
+    clients' published plans already hold come off the week's maximum (and minimum). The
+    day-pattern rules pass as they are (None: no limit)."""
     max_hours = max(0.0, float(max_hours) - booked_hours)
     min_hours = min(max(0.0, float(min_hours) - booked_hours), max_hours)
     max_shifts = max(0, min(DAYS, int(days_per_week)) - booked_days)
@@ -162,6 +248,9 @@ def contract_terms(
         min_hours=min_hours,
         max_hours=max_hours,
         max_shifts=max_shifts,
+        max_consecutive_days=max_consecutive_days,
+        min_consecutive_days_off=min_consecutive_days_off,
+        max_weekends_per_4_weeks=max_weekends_per_4_weeks,
     )
 
 
@@ -276,6 +365,68 @@ def activities_of(
     return starts_at, ends_at, main, activities
 
 
+def break_periods(
+    clock: WeekClock, shift_first: int, breaks: Iterable[PlacedBreak]
+) -> list[tuple[datetime, datetime, str]]:
+    """A shift's placed breaks (starting at week interval ``shift_first``) as UTC periods with
+    their activity kind. A break's minute of the week wraps at Sunday 24:00; it is taken
+    after the shift's start, as the shift runs on past the week's end."""
+    week = INTERVALS * INTERVAL_MINUTES
+    begin = shift_first * INTERVAL_MINUTES
+    periods = []
+    for placed in breaks:
+        start = begin + (placed.start_minute - begin) % week
+        periods.append(
+            (clock.to_utc(start), clock.to_utc(start + placed.minutes), break_kind(placed.name))
+        )
+    return sorted(periods)
+
+
+def with_breaks(activities: list[dict], periods: Sequence[tuple[datetime, datetime, str]]):
+    """Work activities cut by the break periods that fall in them: each break becomes its own
+    part (``{"kind": "break"|"lunch", "line": None}``); a break outside them changes nothing."""
+    if not periods:
+        return activities
+    out: list[dict] = []
+    for activity in activities:
+        start = datetime.fromisoformat(activity["start"])
+        end = datetime.fromisoformat(activity["end"])
+        cursor = start
+        for begin, finish, kind in periods:
+            begin, finish = max(begin, start), min(finish, end)
+            if begin >= finish or begin < cursor:
+                continue
+            if begin > cursor:
+                out.append({**activity, "start": cursor.isoformat(), "end": begin.isoformat()})
+            out.append(
+                {"start": begin.isoformat(), "end": finish.isoformat(), "kind": kind, "line": None}
+            )
+            cursor = finish
+        if cursor < end:
+            out.append({**activity, "start": cursor.isoformat(), "end": end.isoformat()})
+    return out
+
+
+def net_of_breaks(
+    coverage: np.ndarray, queue_of: np.ndarray, breaks: Sequence[Sequence[PlacedBreak]]
+) -> np.ndarray:
+    """Coverage per queue and wall interval less the share of each interval an agent spends on
+    a break (on the queue it covers then): what the plan pages count from the work parts."""
+    net = np.asarray(coverage, dtype=np.float64).copy()
+    week = INTERVALS * INTERVAL_MINUTES
+    for a, placed in enumerate(breaks):
+        for one in placed:
+            minute, end = one.start_minute, one.start_minute + one.minutes
+            while minute < end:
+                t = (minute % week) // INTERVAL_MINUTES
+                chunk = min(end, (minute // INTERVAL_MINUTES + 1) * INTERVAL_MINUTES) - minute
+                q = int(queue_of[a, t])
+                if q >= 0:
+                    net[q, t] -= chunk / INTERVAL_MINUTES
+                minute += chunk
+    return net
+
+
 @dataclass(frozen=True)
 class CoverageFigures:
     coverage_pct: float
@@ -285,18 +436,19 @@ class CoverageFigures:
 
 
 def coverage_figures(requirement: np.ndarray, coverage: np.ndarray) -> CoverageFigures:
-    """Share of the required agent-intervals covered, and short and over in agent-hours."""
-    requirement = np.asarray(requirement, dtype=np.int64)
-    coverage = np.asarray(coverage, dtype=np.int64)
-    required = int(requirement.sum())
-    short = int(np.maximum(requirement - coverage, 0).sum())
-    over = int(np.maximum(coverage - requirement, 0).sum())
+    """Share of the required agent-intervals covered, and short and over in agent-hours.
+    ``coverage`` may hold fractions (net of breaks)."""
+    requirement = np.asarray(requirement, dtype=np.float64)
+    coverage = np.asarray(coverage, dtype=np.float64)
+    required = float(requirement.sum())
+    short = float(np.maximum(requirement - coverage, 0).sum())
+    over = float(np.maximum(coverage - requirement, 0).sum())
     hours = INTERVAL_MINUTES / 60
     return CoverageFigures(
         coverage_pct=round(100.0 * (required - short) / required, 2) if required else 100.0,
-        shortfall_hours=short * hours,
-        over_hours=over * hours,
-        required_hours=required * hours,
+        shortfall_hours=round(short * hours, 2),
+        over_hours=round(over * hours, 2),
+        required_hours=round(required * hours, 2),
     )
 
 

@@ -7,6 +7,12 @@ required skills and speaks one of its languages. One engine agent per roster age
 client of the run, so contract hours, rest, days off and fairness hold across all of an agent's
 clients; what other clients (not in the run) have already published for the agent blocks
 those hours with the rest around them and comes off the contract.
+
+The contract's day-pattern rules (days in a row, days off in a row, weekends in four weeks)
+come from the agent's row, what came before Monday from the booking ledger of every client
+(``roster.optimiser.engine_histories``), soft wishes from its preferences, template kinds and
+break rules from the templates, and the roster's forbidden successions (a day shift after a
+night shift) when the week's templates can break them.
 """
 
 from __future__ import annotations
@@ -35,10 +41,15 @@ from scheduling.planning.planning_week import (
     contract_terms,
     engine_template,
     place_requirement,
+    usable_history,
 )
 from scheduling.roster import selectors as roster_selectors
-from scheduling.roster.models import Agent, Booking, ShiftTemplate
-from scheduling.roster.optimiser import engine_unavailability
+from scheduling.roster.models import FORBIDDEN_SUCCESSIONS, Agent, Booking, ShiftTemplate
+from scheduling.roster.optimiser import (
+    engine_histories,
+    engine_preferences,
+    engine_unavailability,
+)
 
 REST_MINUTES = Rules().min_rest_intervals * INTERVAL_MINUTES
 
@@ -179,6 +190,21 @@ def _other_bookings(clock: WeekClock, agent_ids: list[int], client_ids: list[int
     return found
 
 
+def _successions_that_apply(
+    successions: tuple[tuple[str, str], ...], templates: dict, agents: list[EngineAgent]
+) -> tuple[tuple[str, str], ...]:
+    """The roster's forbidden successions that can bind this week: both kinds among the
+    templates, or the first in an agent's history and the second among the templates. None
+    otherwise, so a week without night shifts solves as it did without the rule."""
+    kinds = {t.kind for t in templates.values()}
+    last = {a.history.last_shift_kind for a in agents if a.history is not None}
+    return tuple(
+        (first, second)
+        for first, second in successions
+        if second in kinds and (first in kinds or first in last)
+    )
+
+
 def build_planning_input(
     *, week_starts_on: date, clients: Sequence, time_zone: str
 ) -> PlanningInput:
@@ -192,12 +218,17 @@ def build_planning_input(
         roster_selectors.agent_queryset()
         .filter(service_lines__client_id__in=client_ids, starts_on__lte=week_end)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=week_starts_on))
+        .prefetch_related("shift_templates__breaks")
         .distinct()
     )
     active_templates = list(roster_selectors.list_shift_templates(active_only=True))
     notes: list[str] = []
     unavailable = engine_unavailability(agents, monday=week_starts_on, time_zone=time_zone)
     booked = _other_bookings(clock, [a.pk for a in agents], client_ids)
+    # what every agent worked in the four weeks before, for every client (one query)
+    histories = engine_histories([a.pk for a in agents], monday=week_starts_on, time_zone=time_zone)
+    successions = tuple(FORBIDDEN_SUCCESSIONS)
+    succession_firsts = {first for first, _ in successions}
     engine_agents: list[EngineAgent] = []
     agent_ids: list[int] = []
     contracts = {}
@@ -226,8 +257,12 @@ def build_planning_input(
             days_per_week=agent.days_per_week,
             booked_hours=booked_minutes / 60,
             booked_days=booked_days,
+            max_consecutive_days=agent.max_consecutive_days,
+            min_consecutive_days_off=agent.min_consecutive_days_off,
+            max_weekends_per_4_weeks=agent.max_weekends_per_4_weeks,
         )
-        contracts[terms.name] = terms.contract()
+        contract = terms.contract()
+        contracts[terms.name] = contract
         for template in own:
             used_templates[template.name] = template
         blocked = unavailable.get(agent.pk, frozenset()) | unavailable_intervals(
@@ -242,6 +277,12 @@ def build_planning_input(
                 contract=terms.name,
                 hourly_cost=float(agent.hourly_cost),
                 unavailable_intervals=frozenset(blocked),
+                history=usable_history(histories.get(agent.pk), contract, succession_firsts),
+                preferences=tuple(
+                    p
+                    for p in engine_preferences(agent)
+                    if p.template is None or p.template in {t.name for t in own}
+                ),
             )
         )
         agent_ids.append(agent.pk)
@@ -250,15 +291,27 @@ def build_planning_input(
         raise DomainError(
             f"No agent of the roster may work for {names} this week.", field="clients"
         )
+    templates = {
+        name: engine_template(
+            name,
+            t.length_minutes,
+            t.start_times,
+            kind=t.kind,
+            breaks=[
+                (b.kind, b.minutes, b.earliest_minute, b.latest_minute) for b in t.breaks.all()
+            ],
+        )
+        for name, t in used_templates.items()
+    }
     problem = SchedulingProblem(
         queues=tuple(q.key for q in queues),
         requirement=requirement,
         agents=tuple(engine_agents),
         contracts=contracts,
-        templates={
-            name: engine_template(name, t.length_minutes, t.start_times)
-            for name, t in used_templates.items()
-        },
+        templates=templates,
+        rules=Rules(
+            forbidden_successions=_successions_that_apply(successions, templates, engine_agents)
+        ),
         intervals_per_day=INTERVALS_PER_DAY,
     )
     return PlanningInput(

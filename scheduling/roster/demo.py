@@ -28,6 +28,8 @@ TEMPLATES = (
     ("Late 8h", 480, (time(14), time(15)), 30),
     ("Part-time 4h", 240, (time(9), time(13), time(17)), 0),
 )
+# The 8-hour shifts' lunch: 30 minutes starting 3 to 5 hours in (planning runs stagger them).
+LUNCH = [("lunch", 30, 180, 300)]
 # team: (site, zone, currency, hourly cost, clients served, skills, languages, cap)
 TEAMS = {
     "Atlantic": (
@@ -131,6 +133,7 @@ def seed_roster(*, staff: dict, clients: dict) -> list[str]:
             length_minutes=length,
             start_times=starts,
             paid_break_minutes=paid_break,
+            breaks=LUNCH if length == 480 else [],
             actor=scheduler,
         )
     for team, spec in TEAMS.items():

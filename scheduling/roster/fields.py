@@ -129,3 +129,86 @@ def parse_start_times(text: str) -> list[time]:
         except ValueError:
             raise ValueError(f"“{part}” is not a time of day (HH:MM).") from None
     return sorted(set(starts))
+
+
+def parse_optional_whole(text: str) -> int | None:
+    """A whole number, or empty for none (no limit)."""
+    return parse_whole(text) if (text or "").strip() else None
+
+
+WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PREFERENCE_WORDS = {"prefer": True, "avoid": False}
+DEFAULT_PREFERENCE_WEIGHT = 50
+
+
+def parse_preferences(text: str) -> list[tuple[bool, str | None, str | None, int]]:
+    """``avoid sat:80; prefer mon Early; avoid Night`` -> [(wanted, weekday, template, weight)]:
+    ``prefer`` or ``avoid``, then a weekday (mon ... sun), a shift template's name, or both
+    (weekday first), then ``:weight`` (1-1000, 50 when left out)."""
+    found: list[tuple[bool, str | None, str | None, int]] = []
+    for part in parse_list(text):
+        word, _, rest = part.strip().partition(" ")
+        if word.lower() not in PREFERENCE_WORDS:
+            raise ValueError(f"“{part}” must start with prefer or avoid.")
+        what, colon, weight_text = rest.rpartition(":")
+        if not colon:
+            what, weight_text = rest, ""
+        weight_text = weight_text.strip()
+        if weight_text and (not weight_text.isdigit() or not 1 <= int(weight_text) <= 1000):
+            raise ValueError(f"The weight in “{part}” must be a whole number from 1 to 1000.")
+        weight = int(weight_text) if weight_text else DEFAULT_PREFERENCE_WEIGHT
+        first, _, template = what.strip().partition(" ")
+        weekday = first.lower() if first.lower() in WEEKDAY_CODES else None
+        if weekday is None:
+            template = what.strip()
+        template = " ".join(template.split())
+        if weekday is None and not template:
+            raise ValueError(f"“{part}” names no weekday and no shift template.")
+        entry = (PREFERENCE_WORDS[word.lower()], weekday, template or None, weight)
+        if any(e[1:3] == entry[1:3] for e in found):
+            raise ValueError(f"“{part}” is listed twice.")
+        found.append(entry)
+    return found
+
+
+def format_preferences(preferences) -> str:
+    return "; ".join(
+        f"{'prefer' if wanted else 'avoid'} "
+        f"{' '.join(x for x in (weekday, template) if x)}:{weight}"
+        for wanted, weekday, template, weight in preferences
+    )
+
+
+BREAK = re.compile(
+    r"^(break|lunch)\s+(\d+)\s*(?:min)?\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$"
+)
+
+
+def parse_breaks(text: str) -> list[tuple[str, int, int, int]]:
+    """``lunch 30 3:00-5:00; break 15 1:30-2:30`` -> [(kind, minutes, earliest, latest)]: each
+    break or lunch, its minutes, and the window of its start after the shift starts (h:mm)."""
+    found = []
+    for part in parse_list(text):
+        match = BREAK.match(part.strip().lower())
+        if match is None:
+            raise ValueError(
+                f"“{part}” is not a break like “lunch 30 3:00-5:00” (kind, minutes, and the "
+                "window its start lies in, after the shift starts)."
+            )
+        kind, minutes, h1, m1, h2, m2 = match.groups()
+        if int(m1) > 59 or int(m2) > 59:
+            raise ValueError(f"“{part}”: minutes of an hour go up to 59.")
+        earliest, latest = int(h1) * 60 + int(m1), int(h2) * 60 + int(m2)
+        if int(minutes) < 5:
+            raise ValueError(f"“{part}”: a break lasts at least 5 minutes.")
+        if latest < earliest:
+            raise ValueError(f"“{part}”: the window ends before it begins.")
+        found.append((kind, int(minutes), earliest, latest))
+    return found
+
+
+def format_breaks(breaks) -> str:
+    return "; ".join(
+        f"{kind} {minutes} {earliest // 60}:{earliest % 60:02d}-{latest // 60}:{latest % 60:02d}"
+        for kind, minutes, earliest, latest in breaks
+    )

@@ -7,7 +7,7 @@ from django import forms
 
 from scheduling.roster import fields as text
 from scheduling.roster import selectors
-from scheduling.roster.models import WEEKDAY_NAMES, WEEKDAYS, TimeOffKind
+from scheduling.roster.models import WEEKDAY_NAMES, WEEKDAYS, ShiftKind, TimeOffKind
 from scheduling.roster.services import AgentData
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
@@ -67,6 +67,33 @@ class AgentForm(forms.Form):
     max_hours_per_week = forms.DecimalField(label="Maximum hours a week", min_value=0)
     days_per_week = forms.IntegerField(min_value=0, max_value=7)
     shift_templates = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    max_consecutive_days = forms.IntegerField(
+        label="Most working days in a row",
+        required=False,
+        min_value=1,
+        max_value=14,
+        help_text="Empty: no limit. Counts the days before the week too.",
+    )
+    min_consecutive_days_off = forms.IntegerField(
+        label="Fewest days off in a row",
+        required=False,
+        min_value=1,
+        max_value=7,
+        help_text="Empty: no limit. Between two working days.",
+    )
+    max_weekends_per_4_weeks = forms.IntegerField(
+        label="Most weekends worked in 4 weeks",
+        required=False,
+        min_value=0,
+        max_value=4,
+        help_text="Empty: no limit. A weekend with any shift on Saturday or Sunday counts.",
+    )
+    preferences = forms.CharField(
+        label="Wishes",
+        required=False,
+        help_text="prefer or avoid a weekday, a template or both, :weight (1-1000, 50 if left "
+        "out): avoid sat:80; prefer mon Early",
+    )
     hourly_cost = forms.DecimalField(min_value=0, decimal_places=2)
     cost_currency = forms.CharField(label="Currency", max_length=3, help_text="ISO 4217: EUR")
     starts_on = forms.DateField(label="Start date", widget=DATE_INPUT)
@@ -110,6 +137,9 @@ class AgentForm(forms.Form):
     def clean_service_lines(self):
         return _parsed(text.parse_service_lines, self.cleaned_data["service_lines"])
 
+    def clean_preferences(self):
+        return _parsed(text.parse_preferences, self.cleaned_data["preferences"])
+
     def clean(self):
         cleaned = super().clean() or {}
         for day in WEEKDAYS:
@@ -146,6 +176,10 @@ class AgentForm(forms.Form):
             starts_on=data["starts_on"],
             ends_on=data.get("ends_on"),
             service_lines=data["service_lines"],
+            max_consecutive_days=data.get("max_consecutive_days"),
+            min_consecutive_days_off=data.get("min_consecutive_days_off"),
+            max_weekends_per_4_weeks=data.get("max_weekends_per_4_weeks"),
+            preferences=data["preferences"],
         )
 
     @classmethod
@@ -168,6 +202,10 @@ class AgentForm(forms.Form):
             "starts_on": data.starts_on,
             "ends_on": data.ends_on,
             "service_lines": text.format_service_lines(data.service_lines),
+            "max_consecutive_days": data.max_consecutive_days,
+            "min_consecutive_days_off": data.min_consecutive_days_off,
+            "max_weekends_per_4_weeks": data.max_weekends_per_4_weeks,
+            "preferences": text.format_preferences(data.preferences),
         }
         for day in WEEKDAYS:
             initial[f"availability_{day}"] = data.availability.get(day, "")
@@ -179,10 +217,40 @@ class ShiftTemplateForm(forms.Form):
     length_minutes = forms.IntegerField(label="Length (minutes)", min_value=15, max_value=1440)
     start_times = forms.CharField(help_text="Times of day it may start: 06:00, 08:00, 10:30")
     paid_break_minutes = forms.IntegerField(label="Paid break (minutes)", min_value=0, initial=0)
+    kind = forms.ChoiceField(
+        choices=[("", "From its first start time"), *ShiftKind.choices],
+        required=False,
+        help_text="Night when it runs into 00:00-05:00, evening from a 12:00 start, day "
+        "otherwise. A day shift may not follow a night shift the day before.",
+    )
+    breaks = forms.CharField(
+        label="Breaks and lunches",
+        required=False,
+        help_text="Kind, minutes and the window its start lies in after the shift starts: "
+        "lunch 30 3:00-5:00; break 15 1:30-2:30",
+    )
     is_active = forms.BooleanField(label="In use", required=False, initial=True)
 
     def clean_start_times(self):
         return _parsed(text.parse_start_times, self.cleaned_data["start_times"])
+
+    def clean_breaks(self):
+        return _parsed(text.parse_breaks, self.cleaned_data["breaks"])
+
+    @staticmethod
+    def initial_of(template) -> dict:
+        return {
+            "name": template.name,
+            "length_minutes": template.length_minutes,
+            "start_times": template.start_times_display,
+            "paid_break_minutes": template.paid_break_minutes,
+            "kind": template.kind,
+            "breaks": text.format_breaks(
+                (rule.kind, rule.minutes, rule.earliest_minute, rule.latest_minute)
+                for rule in template.breaks.all()
+            ),
+            "is_active": template.is_active,
+        }
 
 
 class TimeOffForm(forms.Form):

@@ -1,4 +1,5 @@
-"""The roster's side of the shift optimiser: approved time off as hard unavailability.
+"""The roster's side of the shift optimiser: approved time off as hard unavailability, and what
+an agent worked before the week (``engine_histories``, from the booking ledger of every client).
 
 ``engine_unavailability`` turns ``selectors.unavailability_for`` (UTC periods) into the
 optimiser's ``Agent.unavailable_intervals`` for a week planned in ``time_zone``: interval 0 is
@@ -13,9 +14,13 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+
+from scheduling.engine.optimiser.model import AgentHistory, Preference
 from scheduling.engine.optimiser.unavailability import unavailable_intervals
-from scheduling.roster.models import Agent
+from scheduling.roster.models import Agent, Booking
 from scheduling.roster.selectors import pattern_unavailability_for, unavailability_for
+from scheduling.roster.work_history import LOOK_BACK_DAYS, history_before
 
 
 def week_bounds(monday: date, time_zone: str, days: int = 7) -> tuple[datetime, datetime]:
@@ -63,3 +68,38 @@ def engine_unavailability(
         )
         for agent_id, agent_periods in periods.items()
     }
+
+
+def engine_histories(
+    agent_ids: Iterable[int], *, monday: date, time_zone: str
+) -> dict[int, AgentHistory]:
+    """Each agent's history before ``monday`` (on ``time_zone``'s wall clock) from its
+    bookings for every client (``work_history.history_before``); one query. Agents without
+    a booking in the four weeks before get the history of four weeks off."""
+    ids = list(agent_ids)
+    start, _ = week_bounds(monday, time_zone)
+    # a day's margin: a booking is the day it starts on, whatever zone the range was cut in
+    window = DateTimeTZRange(start - timedelta(days=LOOK_BACK_DAYS + 1), start)
+    shifts: dict[int, list[tuple[datetime, datetime]]] = {agent_id: [] for agent_id in ids}
+    for agent_id, during in Booking.objects.filter(
+        agent_id__in=ids, during__overlap=window
+    ).values_list("agent_id", "during"):
+        shifts[agent_id].append((during.lower, during.upper))
+    return {
+        agent_id: history_before(monday=monday, time_zone=time_zone, shifts=found)
+        for agent_id, found in shifts.items()
+    }
+
+
+def engine_preferences(agent: Agent) -> tuple[Preference, ...]:
+    """The agent's wishes as the optimiser's soft preferences (weekday 0 is Monday, templates
+    by name). Reads ``agent.preferences`` (prefetch it with its templates for many agents)."""
+    return tuple(
+        Preference(
+            weight=float(row.weight),
+            wanted=row.is_wanted,
+            day=row.weekday,
+            template=row.template.name if row.template_id else None,  # type: ignore[union-attr]
+        )
+        for row in agent.preferences.all()
+    )

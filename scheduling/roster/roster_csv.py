@@ -35,6 +35,10 @@ COLUMNS = (
     "starts_on",
     "ends_on",
     "service_lines",
+    "max_consecutive_days",
+    "min_consecutive_days_off",
+    "max_weekends_per_4_weeks",
+    "preferences",
 )
 REQUIRED = ("employee_number", "full_name", "time_zone", "currency")
 # AgentData's field -> the column it comes from, where the names differ.
@@ -97,6 +101,10 @@ def parse_row(number: int, values: dict[str, str]) -> tuple[AgentData | None, li
         starts_on=read("starts_on", text.parse_date, defaults.starts_on),
         ends_on=read("ends_on", text.parse_optional_date, None),
         service_lines=read("service_lines", text.parse_service_lines, []),
+        max_consecutive_days=read("max_consecutive_days", text.parse_optional_whole, None),
+        min_consecutive_days_off=read("min_consecutive_days_off", text.parse_optional_whole, None),
+        max_weekends_per_4_weeks=read("max_weekends_per_4_weeks", text.parse_optional_whole, None),
+        preferences=read("preferences", text.parse_preferences, []),
     )
     return (None if problems else data), problems
 
@@ -120,10 +128,18 @@ def row_of(data: AgentData) -> dict[str, str]:
         "starts_on": data.starts_on.isoformat(),
         "ends_on": data.ends_on.isoformat() if data.ends_on else "",
         "service_lines": text.format_service_lines(data.service_lines),
+        "max_consecutive_days": _optional(data.max_consecutive_days),
+        "min_consecutive_days_off": _optional(data.min_consecutive_days_off),
+        "max_weekends_per_4_weeks": _optional(data.max_weekends_per_4_weeks),
+        "preferences": text.format_preferences(data.preferences),
     }
     for day in WEEKDAYS:
         row[f"availability_{day}"] = data.availability.get(day, "")
     return row
+
+
+def _optional(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 def write_csv(rows: list[AgentData]) -> str:

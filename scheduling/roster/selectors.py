@@ -23,6 +23,7 @@ from scheduling.roster.fields import period_bounds
 from scheduling.roster.models import (
     WEEKDAYS,
     Agent,
+    AgentPreference,
     AgentServiceLine,
     AgentSkill,
     RosterEvent,
@@ -42,18 +43,26 @@ AGENT_NOT_FOUND = "No such agent."
 REQUEST_NOT_FOUND = "No such time-off request."
 
 
-def agent_queryset(*, clients: QuerySet | None = None) -> QuerySet[Agent]:
-    """Agents with their reference rows; with ``clients``, only the lines of those clients."""
+def agent_queryset(
+    *, clients: QuerySet | None = None, with_preferences: bool = True
+) -> QuerySet[Agent]:
+    """Agents with their reference rows; with ``clients``, only the lines of those clients;
+    ``with_preferences`` also their wishes (the roster's pages, export, API and planning)."""
     lines = AgentServiceLine.objects.select_related("client")
     if clients is not None:
         lines = lines.filter(client__in=clients)
+    related: list = [
+        Prefetch("skill_levels", queryset=AgentSkill.objects.select_related("skill")),
+        Prefetch("service_lines", queryset=lines),
+        "shift_templates",
+    ]
+    if with_preferences:
+        related.append(
+            Prefetch("preferences", queryset=AgentPreference.objects.select_related("template"))
+        )
     return (
         Agent.objects.select_related("team", "site", "user")
-        .prefetch_related(
-            Prefetch("skill_levels", queryset=AgentSkill.objects.select_related("skill")),
-            Prefetch("service_lines", queryset=lines),
-            "shift_templates",
-        )
+        .prefetch_related(*related)
         .order_by("full_name", "employee_number")
     )
 
@@ -115,7 +124,7 @@ def agent_of_user(user: User) -> Agent | None:
     """The roster row linked to ``user``'s account, if any."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return agent_queryset().filter(user=user).first()
+    return agent_queryset(with_preferences=False).filter(user=user).first()
 
 
 def list_all_agents() -> QuerySet[Agent]:
@@ -136,7 +145,7 @@ def list_skills() -> QuerySet[Skill]:
 
 
 def list_shift_templates(*, active_only: bool = False) -> QuerySet[ShiftTemplate]:
-    templates = ShiftTemplate.objects.order_by("name")
+    templates = ShiftTemplate.objects.prefetch_related("breaks").order_by("name")
     return templates.filter(is_active=True) if active_only else templates
 
 

@@ -22,6 +22,20 @@ class AgentServiceLineSerializer(serializers.Serializer):
     )
 
 
+class PreferenceSerializer(serializers.Serializer):
+    """A soft wish: to work (``wanted``) or not a weekday, a shift template, or both."""
+
+    wanted = serializers.BooleanField(default=False)
+    weekday = serializers.ChoiceField(choices=WEEKDAYS, required=False, allow_null=True)
+    template = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    weight = serializers.IntegerField(min_value=1, max_value=1000, default=50)
+
+    def validate(self, attrs):
+        if not attrs.get("weekday") and not attrs.get("template"):
+            raise serializers.ValidationError("Name a weekday, a shift template or both.")
+        return attrs
+
+
 class AvailabilitySerializer(serializers.Serializer):
     """Per weekday ``HH:MM-HH:MM`` in the agent's zone, ``off``, or absent (any time)."""
 
@@ -41,6 +55,7 @@ class AgentSerializer(serializers.ModelSerializer):
     skills = serializers.SerializerMethodField()
     shift_templates = serializers.SerializerMethodField()
     service_lines = serializers.SerializerMethodField()
+    preferences = serializers.SerializerMethodField()
     availability = AvailabilitySerializer()
 
     class Meta:
@@ -65,6 +80,10 @@ class AgentSerializer(serializers.ModelSerializer):
             "starts_on",
             "ends_on",
             "service_lines",
+            "max_consecutive_days",
+            "min_consecutive_days_off",
+            "max_weekends_per_4_weeks",
+            "preferences",
         ]
 
     def get_email(self, agent: Agent) -> str:
@@ -82,6 +101,18 @@ class AgentSerializer(serializers.ModelSerializer):
         return [
             {"client": row.client.slug, "service_line_id": row.service_line_id}
             for row in agent.service_lines.all()
+        ]
+
+    @extend_schema_field(PreferenceSerializer(many=True))
+    def get_preferences(self, agent: Agent) -> list[dict]:
+        return [
+            {
+                "wanted": row.is_wanted,
+                "weekday": WEEKDAYS[row.weekday] if row.weekday is not None else None,
+                "template": row.template.name if row.template_id else None,  # type: ignore[union-attr]
+                "weight": row.weight,
+            }
+            for row in agent.preferences.all()
         ]
 
 
@@ -106,6 +137,16 @@ class AgentInputSerializer(serializers.Serializer):
     starts_on = serializers.DateField(required=False)
     ends_on = serializers.DateField(required=False, allow_null=True)
     service_lines = AgentServiceLineSerializer(many=True, required=False)
+    max_consecutive_days = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=14, help_text="null: no limit."
+    )
+    min_consecutive_days_off = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=7, help_text="null: no limit."
+    )
+    max_weekends_per_4_weeks = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=4, help_text="null: no limit."
+    )
+    preferences = PreferenceSerializer(many=True, required=False)
 
     def agent_data(self, base: AgentData | None = None) -> AgentData:
         """The validated input over ``base`` (the agent as it is, for a partial update)."""
@@ -118,6 +159,11 @@ class AgentInputSerializer(serializers.Serializer):
                 value = [(row["client"], row.get("service_line_id")) for row in value]
             elif name == "availability":
                 value = {day: text for day, text in value.items() if day in WEEKDAYS and text}
+            elif name == "preferences":
+                value = [
+                    (row["wanted"], row.get("weekday"), row.get("template") or None, row["weight"])
+                    for row in value
+                ]
             setattr(data, name, value)
         return data
 

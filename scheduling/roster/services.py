@@ -32,10 +32,14 @@ from scheduling.roster.models import (
     KINDS_AGAINST_ALLOWANCE,
     WEEKDAYS,
     Agent,
+    AgentPreference,
     AgentServiceLine,
     AgentSkill,
+    BreakKind,
+    BreakRule,
     RosterEvent,
     RosterEventAction,
+    ShiftKind,
     ShiftTemplate,
     Site,
     Skill,
@@ -46,6 +50,7 @@ from scheduling.roster.models import (
     TimeOffRequest,
     TimeOffStatus,
 )
+from scheduling.roster.work_history import shift_kind
 
 if TYPE_CHECKING:
     from bpo.accounts.models import User
@@ -199,9 +204,18 @@ def save_shift_template(
     start_times: Sequence,
     paid_break_minutes: int = 0,
     is_active: bool = True,
+    kind: str = "",
+    breaks: Sequence[tuple[str, int, int, int]] | None = None,
     actor: User | None,
 ) -> ShiftTemplate:
+    """Create or change a template; ``breaks`` (kind, minutes, earliest and latest start minute
+    after the shift starts) replace its break rules (None keeps them). An empty ``kind`` is
+    the one its first start time gives (``work_history.shift_kind``). Every problem at once."""
     errors = _Errors()
+    if not kind and start_times and length_minutes >= 15:
+        first = min(start_times)
+        kind = shift_kind(first.hour * 60 + first.minute, length_minutes)
+    kind = kind or ShiftKind.DAY
     name = _clean_name(name, errors, max_length=80)
     if name and ShiftTemplate.objects.filter(name__iexact=name).exclude(pk=_pk(template)):
         errors.add("name", f"There is a shift template called {name} already.")
@@ -211,6 +225,10 @@ def save_shift_template(
         errors.add("start_times", "Give at least one start time.")
     if paid_break_minutes < 0 or paid_break_minutes >= length_minutes:
         errors.add("paid_break_minutes", "The paid break must be shorter than the shift.")
+    if kind not in ShiftKind.values:
+        errors.add("kind", f"“{kind}” is not a kind of shift (day, evening or night).")
+    for message in break_rule_problems(breaks or [], length_minutes):
+        errors.add("breaks", message)
     errors.raise_if_any()
     template = template or ShiftTemplate()
     template.name = name
@@ -218,13 +236,54 @@ def save_shift_template(
     template.start_times = sorted(set(start_times))
     template.paid_break_minutes = paid_break_minutes
     template.is_active = is_active
+    template.kind = kind
     template.save()
+    if breaks is not None:
+        BreakRule.objects.filter(template=template).delete()
+        BreakRule.objects.bulk_create(
+            BreakRule(
+                template=template,
+                kind=rule_kind,
+                minutes=minutes,
+                earliest_minute=earliest,
+                latest_minute=latest,
+            )
+            for rule_kind, minutes, earliest, latest in breaks
+        )
     record_roster_event(
         action=RosterEventAction.REFERENCE_CHANGED,
         actor=actor,
         summary=f"Shift template {name} saved",
     )
     return template
+
+
+def _duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+def break_rule_problems(breaks: Sequence[tuple[str, int, int, int]], length_minutes: int) -> list:
+    """Why each break cannot be a rule of a shift of ``length_minutes``, in words: its window
+    must lie inside the shift, the break ending by the shift's end even at its latest start."""
+    problems = []
+    for kind, minutes, earliest, latest in breaks:
+        label = BreakKind(kind).label if kind in BreakKind.values else kind
+        if kind not in BreakKind.values:
+            problems.append(f"“{kind}” is not a break or a lunch.")
+        elif minutes < 5:
+            problems.append(f"A {kind} lasts at least 5 minutes, not {minutes}.")
+        elif latest < earliest:
+            problems.append(f"The {kind}'s window ends before it begins.")
+        elif latest + minutes > length_minutes:
+            problems.append(
+                f"{label} of {minutes} min starting as late as {_duration(latest)} after the "
+                f"start would end after the {_duration(length_minutes)} shift; start it by "
+                f"{_duration(max(0, length_minutes - minutes))} at the latest."
+            )
+    if sum(minutes for _, minutes, _, _ in breaks) >= length_minutes > 0 and not problems:
+        problems.append("The breaks take the whole shift.")
+    return problems
 
 
 # --- agents ------------------------------------------------------------------------------------
@@ -252,6 +311,11 @@ class AgentData:
     starts_on: date = field(default_factory=timezone.localdate)
     ends_on: date | None = None
     service_lines: list[tuple[str, int | None]] = field(default_factory=list)
+    max_consecutive_days: int | None = None
+    min_consecutive_days_off: int | None = None
+    max_weekends_per_4_weeks: int | None = None
+    preferences: list[tuple[bool, str | None, str | None, int]] = field(default_factory=list)
+    """(wanted, weekday "mon".."sun" or None, template name or None, weight)."""
 
 
 @dataclass
@@ -262,6 +326,7 @@ class _Resolved:
     skills: dict[Skill, int]
     templates: list[ShiftTemplate]
     lines: list[tuple[Any, int | None]]
+    preferences: list[AgentPreference] = field(default_factory=list)
 
 
 class RosterLookups:
@@ -370,6 +435,38 @@ def check_agent_data(
         errors.add("min_hours_per_week", "The minimum hours are above the maximum.")
     if not 0 <= data.days_per_week <= 7:
         errors.add("days_per_week", "Days per week lie between 0 and 7.")
+    for name, value, lowest, highest, words in (
+        ("max_consecutive_days", data.max_consecutive_days, 1, 14, "working days in a row"),
+        ("min_consecutive_days_off", data.min_consecutive_days_off, 1, 7, "days off in a row"),
+        ("max_weekends_per_4_weeks", data.max_weekends_per_4_weeks, 0, 4, "weekends in 4 weeks"),
+    ):
+        if value is not None and not lowest <= value <= highest:
+            errors.add(
+                name,
+                f"The {words} lie between {lowest} and {highest}; leave it empty for no limit.",
+            )
+    preferences = []
+    for wanted, weekday, template_name, weight in data.preferences:
+        template = None
+        if template_name:
+            template = lookups.templates.get(template_name.casefold())
+            if template is None:
+                errors.add("preferences", f"There is no shift template called {template_name}.")
+                continue
+        if weekday is not None and weekday not in WEEKDAYS:
+            errors.add("preferences", f"“{weekday}” is not a weekday (mon ... sun).")
+            continue
+        if not 1 <= weight <= 1000:
+            errors.add("preferences", "A preference's weight lies between 1 and 1000.")
+            continue
+        preferences.append(
+            AgentPreference(
+                is_wanted=wanted,
+                weekday=WEEKDAYS.index(weekday) if weekday is not None else None,
+                template=template,
+                weight=weight,
+            )
+        )
     if data.hourly_cost < 0:
         errors.add("hourly_cost", "The hourly cost cannot be negative.")
     elif data.hourly_cost.as_tuple().exponent < -2:  # type: ignore[operator]
@@ -393,7 +490,7 @@ def check_agent_data(
             errors.add("service_lines", f"{client.name} has no service line number {line_id}.")
         else:
             lines.append((client, line_id))
-    return _Resolved(team, site, user, skills, templates, lines), errors.fields
+    return _Resolved(team, site, user, skills, templates, lines, preferences), errors.fields
 
 
 def _is_language(code: str) -> bool:
@@ -413,6 +510,9 @@ def _apply(agent: Agent, data: AgentData, resolved: _Resolved) -> None:
     agent.min_hours_per_week = data.min_hours_per_week
     agent.max_hours_per_week = data.max_hours_per_week
     agent.days_per_week = data.days_per_week
+    agent.max_consecutive_days = data.max_consecutive_days
+    agent.min_consecutive_days_off = data.min_consecutive_days_off
+    agent.max_weekends_per_4_weeks = data.max_weekends_per_4_weeks
     agent.hourly_cost = data.hourly_cost
     agent.cost_currency = data.cost_currency.upper()
     agent.availability = {
@@ -424,6 +524,10 @@ def _apply(agent: Agent, data: AgentData, resolved: _Resolved) -> None:
     agent.ends_on = data.ends_on
     agent.save()
     agent.shift_templates.set(resolved.templates)
+    AgentPreference.objects.filter(agent=agent).delete()
+    for preference in resolved.preferences:
+        preference.agent = agent
+    AgentPreference.objects.bulk_create(resolved.preferences)
     AgentSkill.objects.filter(agent=agent).exclude(skill__in=list(resolved.skills)).delete()
     for skill, level in resolved.skills.items():
         AgentSkill.objects.update_or_create(agent=agent, skill=skill, defaults={"level": level})
@@ -460,6 +564,18 @@ def agent_data_of(agent: Agent) -> AgentData:
         starts_on=agent.starts_on,
         ends_on=agent.ends_on,
         service_lines=[(row.client.slug, row.service_line_id) for row in agent.service_lines.all()],
+        max_consecutive_days=agent.max_consecutive_days,
+        min_consecutive_days_off=agent.min_consecutive_days_off,
+        max_weekends_per_4_weeks=agent.max_weekends_per_4_weeks,
+        preferences=[
+            (
+                row.is_wanted,
+                WEEKDAYS[row.weekday] if row.weekday is not None else None,
+                row.template.name if row.template_id else None,  # type: ignore[union-attr]
+                row.weight,
+            )
+            for row in agent.preferences.all()
+        ],
     )
 
 

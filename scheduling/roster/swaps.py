@@ -3,8 +3,10 @@
 A swap: an agent offers a booked shift that has not begun (``offer_shift``); a colleague who
 may serve the client and line and has its skills takes it (``take_shift``), and the rules are
 checked for the taker against all their other bookings, across clients: no overlap, one shift
-a day, 11 hours of rest, the weekly maximum hours and working days, approved time off. A rule
-that breaks refuses the take, in words. The giver breaks nothing by giving a shift away, but
+a day, 11 hours of rest, the weekly maximum hours and working days, approved time off, and the
+contract's day rules with the roster's forbidden successions (``day_rules``: days in a row,
+days off in a row, weekends in four weeks, no day shift after a night shift, with the history
+before the week), on the taker's own wall clock. A rule that breaks refuses the take, in words. The giver breaks nothing by giving a shift away, but
 may fall below their contract's weekly minimum: that is a warning, shown to the scheduler.
 
 A take with no warning is approved at once when ``settings.SWAP_AUTO_APPROVE`` is true (the
@@ -33,7 +35,9 @@ from bpo.accounts.permissions import can_manage_roster, provider_roles
 from bpo.accounts.roles import APPROVE_SWAPS
 from bpo.dates import format_when
 from bpo.errors import ConflictError, DomainError, PermissionDeniedError
+from scheduling.roster.day_rules import DayLimits, day_rule_reasons
 from scheduling.roster.models import (
+    FORBIDDEN_SUCCESSIONS,
     Agent,
     Booking,
     CalendarFeed,
@@ -43,9 +47,11 @@ from scheduling.roster.models import (
     TimeOffRequest,
     TimeOffStatus,
 )
+from scheduling.roster.optimiser import engine_histories
 from scheduling.roster.selectors import local_day_bounds
 from scheduling.roster.services import record_roster_event
 from scheduling.roster.week import bookings_between, line_guides, week_bounds, week_start_of
+from scheduling.roster.work_history import kind_of_times
 
 if TYPE_CHECKING:
     from bpo.accounts.models import User
@@ -157,7 +163,35 @@ def taker_problems(*, booking: Booking, taker: Agent) -> list[str]:
                 f"{taker.full_name} has approved {off.get_kind_display().lower()} "
                 f"{off.period_display}."
             )
+    if not problems:
+        problems.extend(_day_rule_problems(taker, booking, in_week, zone))
     return problems
+
+
+def _day_rule_problems(taker: Agent, booking: Booking, in_week: list, zone: ZoneInfo) -> list[str]:
+    """The taker's week with the shift, judged by the contract's day rules and the roster's
+    forbidden successions, days and kinds on the taker's own clock."""
+    monday = week_start_of(timezone.localtime(booking.during.lower, zone).date())
+    kinds: dict[int, str] = {}
+    for one in [*in_week, booking]:
+        day = (timezone.localtime(one.during.lower, zone).date() - monday).days
+        if 0 <= day < 7:
+            kinds[day] = kind_of_times(one.during.lower, one.during.upper, zone)
+    history = engine_histories([taker.pk], monday=monday, time_zone=taker.time_zone)[taker.pk]
+    return list(
+        day_rule_reasons(
+            name=taker.full_name,
+            monday=monday,
+            kinds=kinds,
+            history=history,
+            limits=DayLimits(
+                max_consecutive_days=taker.max_consecutive_days,
+                min_consecutive_days_off=taker.min_consecutive_days_off,
+                max_weekends_per_4_weeks=taker.max_weekends_per_4_weeks,
+                forbidden_successions=tuple(FORBIDDEN_SUCCESSIONS),
+            ),
+        ).values()
+    )
 
 
 def giver_warnings(*, booking: Booking, giver: Agent) -> list[str]:

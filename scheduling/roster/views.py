@@ -31,6 +31,7 @@ from bpo.errors import DomainError, NotFoundError, PermissionDeniedError
 from bpo.forms import add_domain_error
 from bpo.portal.views import next_url
 from scheduling.roster import roster_csv, selectors, services
+from scheduling.roster.fields import format_preferences
 from scheduling.roster.forms import (
     AgentFilterForm,
     AgentForm,
@@ -125,6 +126,7 @@ def agent_detail(request, agent_id: int):
         "roster/agent_detail.html",
         {
             "agent": agent,
+            "preferences_text": format_preferences(services.agent_data_of(agent).preferences),
             "balance": services.balance_of(agent=agent, year=year),
             "requests": selectors.list_time_off_requests(
                 user=request.user, agent_id=agent.pk
@@ -263,15 +265,7 @@ def template_edit(request, template_id: int):
             except DomainError as error:
                 add_domain_error(form, error)
     else:
-        form = ShiftTemplateForm(
-            initial={
-                "name": template.name,
-                "length_minutes": template.length_minutes,
-                "start_times": template.start_times_display,
-                "paid_break_minutes": template.paid_break_minutes,
-                "is_active": template.is_active,
-            }
-        )
+        form = ShiftTemplateForm(initial=ShiftTemplateForm.initial_of(template))
     return render(request, "roster/template_form.html", {"form": form, "template": template})
 
 

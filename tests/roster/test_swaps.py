@@ -144,6 +144,35 @@ def test_one_shift_a_day_overlap_and_weekly_hours(people, lines, client_a, clien
     assert any("would work 18 h in the week of Mon 3 Mar, at most 16 h" in p for p in problems)
 
 
+def test_the_takers_days_in_a_row_count_the_days_before_the_week(people, lines, client_a, client_b):
+    # given a taker allowed 3 days in a row, booked Sat 1 Mar to Mon 3 Mar
+    giver, taker = people
+    taker.max_consecutive_days = 3
+    taker.days_per_week = 7
+    taker.save()
+    for day in (-2, -1, 0):
+        book(taker, client_b, lines[1], at(day, 8), hours=8)
+    # when Tuesday's shift is offered, it would be the fourth day in a row
+    _, swap = offered(giver, client_a, lines[0], at(1, 8))
+    with pytest.raises(ConflictError) as refused:
+        swaps.take_shift(swap=swap, taker=taker, actor=taker.user)
+    assert refused.value.fields["agent"] == [
+        "Tom Taker would work 4 days in a row (Sat 1 Mar to Tue 4 Mar), at most 3."
+    ]
+
+
+def test_a_day_shift_after_the_takers_night_shift_is_refused(people, lines, client_a, client_b):
+    giver, taker = people
+    book(taker, client_b, lines[1], at(0, 0), hours=8)  # Monday 00:00-08:00: a night shift
+    _, swap = offered(giver, client_a, lines[0], at(1, 8))  # Tuesday 08:00-16:00: a day shift
+    with pytest.raises(ConflictError) as refused:
+        swaps.take_shift(swap=swap, taker=taker, actor=taker.user)
+    assert refused.value.fields["agent"] == [
+        "Tom Taker's day shift on Tue 4 Mar would follow a night shift on Mon 3 Mar; a day "
+        "shift may not follow a night shift the day before."
+    ]
+
+
 def test_an_overlapping_booking_of_another_client_refuses(people, lines, client_a, client_b):
     giver, taker = people
     book(taker, client_b, lines[1], at(2, 10), hours=4)

@@ -383,6 +383,8 @@ class DayRow:
     shift: PlanShift
     times: str
     bars: list[Bar]
+    breaks: str = ""
+    """"Lunch 11:30-12:00, Break 14:00-14:15" (local), for the text beside the bars."""
 
 
 def plan_day(*, plan: Plan, day: date) -> list[DayRow]:
@@ -423,12 +425,19 @@ def plan_day(*, plan: Plan, day: date) -> list[DayRow]:
                     f"{label} {line or kind_label}",
                 )
             )
+        pauses = ", ".join(
+            f"{ActivityKind(part.kind).label} {part.starts_at.astimezone(zone):%H:%M}"
+            f"\N{EN DASH}{part.ends_at.astimezone(zone):%H:%M}"
+            for part in shift_parts(shift)
+            if part.kind in (ActivityKind.BREAK, ActivityKind.LUNCH)
+        )
         rows.append(
             DayRow(
                 names.get(shift.agent_id, f"Agent {shift.agent_id}"),
                 shift,
                 _times(shift, zone),
                 bars,
+                pauses,
             )
         )
     rows.sort(key=lambda row: (row.shift.starts_at, row.agent_name))

@@ -8,8 +8,12 @@ changes nothing.
 Rules: allowed for the client and line and skilled for it, no overlap with another booking,
 one shift a day (by the day it starts in the plan's zone), the minimum rest between shifts,
 the contract's weekly maximum hours and shifts (across clients), approved time off, the
-weekly availability pattern, and every further rule of the engine's independent validator
-(``scheduling.engine.optimiser.validate``), run on a one-agent problem of the plan's week so
+weekly availability pattern; then the contract's day rules (working days in a row, days off in
+a row, weekends in four weeks, with the agent's history before Monday from the ledger), the
+roster's forbidden successions (no day shift after a night shift) and each shift's breaks by
+its template's rules, in words (``scheduling.roster.day_rules``), and every further rule of
+the engine's independent validator (``scheduling.engine.optimiser.validate``), run on a
+one-agent problem of the plan's week with the same contract, history, kinds and breaks, so
 that rules the engine gains are checked here too.
 
 An accepted edit marks the plan as having unpublished changes, recomputes its figures and is
@@ -35,10 +39,14 @@ from bpo.errors import ConflictError, DomainError
 from scheduling.engine.optimiser import model as engine
 from scheduling.engine.optimiser.validate import validate_plan
 from scheduling.planning.models import ActivityKind, Plan, PlanShift, PlanStatus
+from scheduling.planning.planning_week import WeekClock, engine_breaks, with_breaks
 from scheduling.planning.selectors import plans as selectors
+from scheduling.roster.day_rules import DayLimits, day_rule_reasons
+from scheduling.roster.models import FORBIDDEN_SUCCESSIONS, AgentServiceLine, Booking, ShiftTemplate
 from scheduling.roster.models import Agent as RosterAgent
-from scheduling.roster.models import AgentServiceLine, Booking
+from scheduling.roster.optimiser import engine_histories
 from scheduling.roster.selectors import pattern_unavailability_for, unavailability_for
+from scheduling.roster.work_history import kind_of_times
 from tenants.db import tenant_connection
 
 MIN_REST = timedelta(hours=engine.Rules().min_rest_intervals * 0.5)
@@ -60,6 +68,7 @@ CHECKED_HERE = {
     "figures",
     "bound",
 }
+BREAK_KINDS = {ActivityKind.BREAK.value, ActivityKind.LUNCH.value}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DISCARDED = "This plan was discarded; it can no longer be edited."
 OUTSIDE_WEEK = "The shift must start in the plan's week ({first} to {last})."
@@ -86,6 +95,7 @@ class Stint:
     service_line_id: int | None
     is_this_plan: bool
     activities: tuple = ()
+    template_name: str = ""
 
     @property
     def hours(self) -> float:
@@ -207,7 +217,15 @@ def check_agent_week(
 
     stints = sorted(
         [
-            Stint(s.starts_at, s.ends_at, client.name, s.service_line_id, is_this_plan=True)
+            Stint(
+                s.starts_at,
+                s.ends_at,
+                client.name,
+                s.service_line_id,
+                is_this_plan=True,
+                activities=tuple(selectors.shift_parts(s)),
+                template_name=s.template_name,
+            )
             for s in mine
         ]
         + _other_bookings(agent.pk, plan, client),
@@ -312,17 +330,108 @@ def _availability_words(agent: RosterAgent) -> str:
     return ", ".join(parts) if parts else "employment dates"
 
 
+def _clock_text(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _templates_of(stints: list[Stint]) -> dict[str, ShiftTemplate]:
+    names = {s.template_name for s in stints if s.is_this_plan and s.template_name}
+    if not names:
+        return {}
+    return {
+        t.name: t for t in ShiftTemplate.objects.filter(name__in=names).prefetch_related("breaks")
+    }
+
+
+def _kind(stint: Stint, templates: dict[str, ShiftTemplate], zone: ZoneInfo) -> str:
+    """A shift's kind: its template's while it keeps the template's length and one of its start
+    times; otherwise (moved, added by hand, another client's booking) what its times give."""
+    template = templates.get(stint.template_name) if stint.is_this_plan else None
+    if template is not None:
+        local = stint.starts_at.astimezone(zone)
+        minutes = round((stint.ends_at - stint.starts_at).total_seconds() / 60)
+        starts = {(t.hour, t.minute) for t in template.start_times}
+        if minutes == template.length_minutes and (local.hour, local.minute) in starts:
+            return template.kind
+    return kind_of_times(stint.starts_at, stint.ends_at, zone)
+
+
+def _match_breaks(stint: Stint, template: ShiftTemplate, clock: WeekClock):
+    """Each of the template's break rules (as the optimiser names them) matched to a break part
+    of the shift of its kind and length starting inside its window; the rules left unmatched.
+    Minutes after the start are wall-clock minutes, as planning runs place breaks (a night
+    across a change of the clocks keeps its lunch at the hour the wall says)."""
+    begin = clock.wall_minutes(stint.starts_at)
+    length = clock.wall_minutes(stint.ends_at) - begin
+    rules = list(template.breaks.all())
+    named = engine_breaks(
+        [(r.kind, r.minutes, r.earliest_minute, r.latest_minute) for r in rules], 24 * 60
+    )
+    parts = [p for p in stint.activities if p.kind in BREAK_KINDS]
+    used: set[int] = set()
+    matched, missing = [], []
+    for rule, engine_rule in zip(rules, named, strict=True):
+        for index, part in enumerate(parts):
+            offset = clock.wall_minutes(part.starts_at) - begin
+            minutes = clock.wall_minutes(part.ends_at) - clock.wall_minutes(part.starts_at)
+            if (
+                index not in used
+                and part.kind == rule.kind
+                and round(minutes) == rule.minutes
+                and rule.earliest_minute <= offset <= rule.latest_minute
+                and offset + minutes <= length
+            ):
+                used.add(index)
+                matched.append((engine_rule.name, part))
+                break
+        else:
+            missing.append(rule)
+    return matched, missing
+
+
+def _break_reasons(
+    name: str, stints: list[Stint], templates: dict[str, ShiftTemplate], clock: WeekClock
+) -> list[str]:
+    """This plan's shifts without a break their template asks for, where its rule says."""
+    zone = clock.zone
+    reasons = []
+    for stint in stints:
+        template = templates.get(stint.template_name) if stint.is_this_plan else None
+        if template is None:
+            continue
+        begin = clock.wall_minutes(stint.starts_at)
+        for rule in _match_breaks(stint, template, clock)[1]:
+            earliest = clock.to_utc(begin + rule.earliest_minute)
+            latest = clock.to_utc(begin + rule.latest_minute)
+            reasons.append(
+                f"{name}'s shift {_span(stint, zone)} needs a {rule.kind} of {rule.minutes} min "
+                f"starting between {earliest.astimezone(zone):%H:%M} and "
+                f"{latest.astimezone(zone):%H:%M} ({_clock_text(rule.earliest_minute)} to "
+                f"{_clock_text(rule.latest_minute)} after it starts, as {template.name} says)."
+            )
+    return reasons
+
+
 def _engine_reasons(*, plan: Plan, agent: RosterAgent, stints: list[Stint]) -> list[str]:
-    """The engine validator's verdict on the agent's week (one agent, one queue), for the rules
-    not checked above: the rules the engine gains apply to manual edits too."""
+    """The agent's week judged with the contract's day rules, the history before Monday (the
+    ledger of every client), the shifts' kinds and the roster's forbidden successions, and the
+    templates' breaks: first in words, then by the engine's validator (one agent, one queue)
+    for any rule not checked above, so that the rules the engine gains apply here too."""
     zone = ZoneInfo(plan.time_zone)
     per_day = 24 * 60 // ENGINE_INTERVAL_MINUTES
     origin = datetime.combine(plan.week_starts_on, datetime.min.time())
     start, end = selectors.week_bounds(plan)
+    by_template = _templates_of(stints)
+    clock = WeekClock(plan.week_starts_on, plan.time_zone)
+    history = engine_histories(
+        [agent.pk], monday=plan.week_starts_on, time_zone=plan.time_zone
+    ).get(agent.pk)
     templates: dict[str, engine.ShiftTemplate] = {}
     row: list[engine.AssignedShift | None] = [None] * 7
     horizon = 7 * per_day
     queue_of = np.full((1, horizon), -1, dtype=np.int64)
+    placed: list[engine.PlacedBreak] = []
+    kinds: dict[int, str] = {}
     for index, stint in enumerate(s for s in stints if start <= s.starts_at < end):
         wall = stint.starts_at.astimezone(zone).replace(tzinfo=None)
         first = int((wall - origin).total_seconds() // (ENGINE_INTERVAL_MINUTES * 60))
@@ -330,21 +439,66 @@ def _engine_reasons(*, plan: Plan, agent: RosterAgent, stints: list[Stint]) -> l
         day, of_day = divmod(first, per_day)
         if not 0 <= day < 7 or row[day] is not None:
             continue  # two starts a day are refused above already
+        kind = _kind(stint, by_template, zone)
+        kinds[day] = kind
+        rules: tuple[engine.BreakRule, ...] = ()
+        roster_template = by_template.get(stint.template_name) if stint.is_this_plan else None
+        if roster_template is not None:
+            rules = engine_breaks(
+                [
+                    (r.kind, r.minutes, r.earliest_minute, r.latest_minute)
+                    for r in roster_template.breaks.all()
+                ],
+                24 * 60,
+            )
+            begin_minute = first * ENGINE_INTERVAL_MINUTES
+            for rule_name, part in _match_breaks(stint, roster_template, clock)[0]:
+                offset = round(
+                    clock.wall_minutes(part.starts_at) - clock.wall_minutes(stint.starts_at)
+                )
+                minutes = round(
+                    clock.wall_minutes(part.ends_at) - clock.wall_minutes(part.starts_at)
+                )
+                placed.append(
+                    engine.PlacedBreak(
+                        day, rule_name, (begin_minute + offset) % (7 * 24 * 60), minutes
+                    )
+                )
         template = f"shift {index}"
-        templates[template] = engine.ShiftTemplate(template, length, (of_day,))
+        templates[template] = engine.ShiftTemplate(template, length, (of_day,), kind, rules)
         row[day] = engine.AssignedShift(template, day, of_day)
         for step in range(length):
             queue_of[0, (first + step) % horizon] = 0
+    contract = engine.Contract(
+        "contract",
+        tuple(templates),
+        0,
+        7,
+        0.0,
+        168.0,
+        max_consecutive_days=agent.max_consecutive_days,
+        min_consecutive_days_off=agent.min_consecutive_days_off,
+        max_weekends_per_4_weeks=agent.max_weekends_per_4_weeks,
+    )
+    successions = tuple(FORBIDDEN_SUCCESSIONS)
     problem = engine.SchedulingProblem(
         queues=("work",),
         requirement=np.zeros((1, horizon), dtype=np.int64),
-        agents=(engine.Agent(agent.full_name, frozenset({"work"}), "contract", 0.0),),
-        contracts={"contract": engine.Contract("contract", tuple(templates), 0, 7, 0.0, 168.0)},
+        agents=(
+            engine.Agent(agent.full_name, frozenset({"work"}), "contract", 0.0, history=history),
+        ),
+        contracts={"contract": contract},
         templates=templates,
-        rules=engine.Rules(min_rest_intervals=0),
+        rules=engine.Rules(min_rest_intervals=0, forbidden_successions=successions),
         intervals_per_day=per_day,
     )
     coverage = (queue_of == 0).sum(axis=0).reshape(1, horizon)
+    net = coverage.astype(np.float64)
+    for one in placed:
+        for minute in range(one.start_minute, one.start_minute + one.minutes):
+            net[0, (minute % (7 * 24 * 60)) // ENGINE_INTERVAL_MINUTES] -= (
+                1.0 / ENGINE_INTERVAL_MINUTES
+            )
     shift_plan = engine.ShiftPlan(
         shifts=[row],
         queue_of=queue_of,
@@ -354,12 +508,32 @@ def _engine_reasons(*, plan: Plan, agent: RosterAgent, stints: list[Stint]) -> l
         cost=0.0,
         weekend_days_beyond_free=0,
         objective=0.0,
+        breaks=[sorted(placed, key=lambda b: (b.day, b.start_minute))],
+        net_coverage=net,
     )
-    return [
+    worded = day_rule_reasons(
+        name=agent.full_name,
+        monday=plan.week_starts_on,
+        kinds=kinds,
+        history=history,
+        limits=DayLimits(
+            max_consecutive_days=agent.max_consecutive_days,
+            min_consecutive_days_off=agent.min_consecutive_days_off,
+            max_weekends_per_4_weeks=agent.max_weekends_per_4_weeks,
+            forbidden_successions=successions,
+        ),
+    )
+    reasons = list(worded.values())
+    breaks = _break_reasons(agent.full_name, stints, by_template, clock)
+    if breaks:
+        worded["breaks"] = breaks[0]
+        reasons.extend(breaks)
+    reasons.extend(
         f"{agent.full_name}: {violation.rule}: {violation.detail}."
         for violation in validate_plan(problem, shift_plan)
-        if violation.rule not in CHECKED_HERE
-    ]
+        if violation.rule not in CHECKED_HERE and violation.rule not in worded
+    )
+    return reasons
 
 
 # --- the edits ---------------------------------------------------------------------------------------
@@ -439,9 +613,10 @@ def _work(starts_at: datetime, ends_at: datetime, line_id: int) -> list[dict]:
 
 
 def _moved_activities(shift: PlanShift, starts_at: datetime, ends_at: datetime) -> list[dict]:
-    """The same parts moved with the shift when its length stays; one work part otherwise."""
+    """The same parts moved with the shift when its length stays; otherwise one work part with
+    the breaks its template asks for placed again (``_with_template_breaks``)."""
     if ends_at - starts_at != shift.ends_at - shift.starts_at or not shift.activities:
-        return _work(starts_at, ends_at, shift.service_line_id)
+        return _with_template_breaks(shift, starts_at, ends_at)
     delta = starts_at - shift.starts_at
     return [
         {
@@ -451,6 +626,46 @@ def _moved_activities(shift: PlanShift, starts_at: datetime, ends_at: datetime) 
         }
         for activity in shift.activities
     ]
+
+
+def _with_template_breaks(shift: PlanShift, starts_at: datetime, ends_at: datetime) -> list[dict]:
+    """A resized shift as work with its template's breaks: each keeps its minute after the
+    start where the rule's window and the new length allow, else the nearest minute that
+    does; a break the shorter shift cannot hold is left out (the check then names it)."""
+    template = (
+        ShiftTemplate.objects.filter(name=shift.template_name).prefetch_related("breaks").first()
+        if shift.template_name
+        else None
+    )
+    work = _work(starts_at, ends_at, shift.service_line_id)
+    if template is None:
+        return work
+    plan = shift.plan
+    clock = WeekClock(plan.week_starts_on, plan.time_zone)
+    begin, old_begin = clock.wall_minutes(starts_at), clock.wall_minutes(shift.starts_at)
+    length = clock.wall_minutes(ends_at) - begin
+    before = {
+        part.kind: clock.wall_minutes(part.starts_at) - old_begin
+        for part in selectors.shift_parts(shift)
+        if part.kind in BREAK_KINDS
+    }
+    periods = []
+    taken_until = 0.0
+    for rule in template.breaks.all():
+        latest = min(rule.latest_minute, length - rule.minutes)
+        if rule.earliest_minute > latest:
+            continue
+        offset = min(max(before.get(rule.kind, rule.earliest_minute), rule.earliest_minute), latest)
+        offset = max(offset, min(taken_until, latest))
+        taken_until = offset + rule.minutes
+        periods.append(
+            (
+                clock.to_utc(begin + offset),
+                clock.to_utc(begin + offset + rule.minutes),
+                rule.kind,
+            )
+        )
+    return with_breaks(work, sorted(periods))
 
 
 def add_shift(
@@ -523,11 +738,12 @@ def replace_shift(shift: PlanShift, **changes) -> PlanShift:
     line_changed = changes.get("service_line_id") not in (None, shift.service_line_id)
     for name, value in changes.items():
         setattr(moved, name, value)
-    moved.activities = (
-        _work(moved.starts_at, moved.ends_at, moved.service_line_id)
-        if line_changed
-        else _moved_activities(shift, moved.starts_at, moved.ends_at)
-    )
+    moved.activities = _moved_activities(shift, moved.starts_at, moved.ends_at)
+    if line_changed:  # all its work goes to the new line; breaks and lunches stay
+        moved.activities = [
+            {**a, "line": moved.service_line_id} if a.get("kind", "work") == "work" else a
+            for a in moved.activities
+        ]
     moved.is_manual = True
     return moved
 

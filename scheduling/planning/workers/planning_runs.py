@@ -24,11 +24,14 @@ from scheduling.planning.planning_week import (
     INTERVAL_MINUTES,
     MergedQueues,
     activities_of,
+    break_periods,
     client_parts,
     coverage_figures,
     expand_queues,
     merge_queues,
+    net_of_breaks,
     sticky_queues,
+    with_breaks,
 )
 from scheduling.planning.problem import PlanningInput, build_planning_input
 from scheduling.planning.services.publishing import discard_plan
@@ -151,7 +154,11 @@ def store_drafts(
     result: ShiftPlan,
 ) -> dict:
     """One draft plan per client with its shifts, the run's figures, in one transaction.
-    An older draft of the same client and week is discarded."""
+    An older draft of the same client and week is discarded.
+
+    The optimiser placed each shift's breaks (its template's rules): they become ``break`` and
+    ``lunch`` parts of the shift's activities, and coverage is counted net of them, as the
+    plan pages count the work parts."""
     problem = data.problem
     client_of_queue = data.client_of_queue()
     line_of_queue = data.line_of_queue()
@@ -164,6 +171,8 @@ def store_drafts(
     on_merged = sticky_queues(result.queue_of, class_of, list(range(len(merged.members))))
     queue_of = expand_queues(merged, on_merged, problem.requirement, client_of_queue)
     coverage = np.stack([(queue_of == q).sum(axis=0) for q in range(len(problem.queues))])
+    placed = result.breaks or [[] for _ in problem.agents]
+    coverage = net_of_breaks(coverage, queue_of, placed)
     shifts_of: dict[int, list[dict]] = {c.pk: [] for c in clients}
     cost_of: dict[int, float] = {c.pk: 0.0 for c in clients}
     for a, week in enumerate(result.shifts):
@@ -173,6 +182,7 @@ def store_drafts(
                 continue
             template = problem.templates[shift.template]
             first = shift.day * problem.intervals_per_day + shift.start
+            breaks = break_periods(data.clock, first, [b for b in placed[a] if b.day == shift.day])
             for part in client_parts(
                 first, template.length_intervals, queue_of[a], client_of_queue
             ):
@@ -186,7 +196,7 @@ def store_drafts(
                         "starts_at": starts_at,
                         "ends_at": ends_at,
                         "template_name": shift.template,
-                        "activities": activities,
+                        "activities": with_breaks(activities, breaks),
                     }
                 )
                 cost_of[part.client] += (

@@ -48,8 +48,22 @@ class Skill(models.Model):
         return self.name
 
 
+class ShiftKind(models.TextChoices):
+    """What the roster-wide succession rule reads (``FORBIDDEN_SUCCESSIONS``)."""
+
+    DAY = "day", "Day"
+    EVENING = "evening", "Evening"
+    NIGHT = "night", "Night"
+
+
+# A shift of the first kind on one day forbids a shift of the second kind the next day (by the
+# days the shifts start on), for every agent, in planning runs and manual edits alike.
+FORBIDDEN_SUCCESSIONS: tuple[tuple[str, str], ...] = ((ShiftKind.NIGHT, ShiftKind.DAY),)
+
+
 class ShiftTemplate(models.Model):
-    """A kind of shift the provider plans with: its length, start times and paid break."""
+    """A kind of shift the provider plans with: its length, start times, paid break, its kind
+    (day, evening, night) and the breaks placed inside each of its shifts (``BreakRule``)."""
 
     name = models.CharField(max_length=80, unique=True)
     length_minutes = models.PositiveIntegerField(
@@ -57,6 +71,7 @@ class ShiftTemplate(models.Model):
     )
     start_times = ArrayField(models.TimeField(), default=list, blank=True)
     paid_break_minutes = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=16, choices=ShiftKind.choices, default=ShiftKind.DAY)
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -74,6 +89,50 @@ class ShiftTemplate(models.Model):
     @property
     def start_times_display(self) -> str:
         return ", ".join(start.strftime("%H:%M") for start in self.start_times)
+
+
+class BreakKind(models.TextChoices):
+    """The same words as a plan shift's activity kinds (``planning.ActivityKind``)."""
+
+    BREAK = "break", "Break"
+    LUNCH = "lunch", "Lunch"
+
+
+class BreakRule(models.Model):
+    """One break of every shift of a template: ``minutes`` long, starting between
+    ``earliest_minute`` and ``latest_minute`` after the shift starts (both inclusive); planning
+    runs place it there, staggered so that coverage holds, and edits keep it there."""
+
+    template = models.ForeignKey(ShiftTemplate, on_delete=models.CASCADE, related_name="breaks")
+    kind = models.CharField(max_length=8, choices=BreakKind.choices)
+    minutes = models.PositiveIntegerField(validators=[MinValueValidator(5)])
+    earliest_minute = models.PositiveIntegerField()
+    latest_minute = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["template", "earliest_minute", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latest_minute__gte=models.F("earliest_minute")),
+                name="roster_break_window_in_order",
+            ),
+            models.CheckConstraint(condition=Q(minutes__gte=5), name="roster_break_long_enough"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display
+
+    @property
+    def display(self) -> str:
+        """'Lunch 30 min, starting 3:00 to 5:00 after the shift starts'."""
+        return (
+            f"{self.get_kind_display()} {self.minutes} min, starting "
+            f"{_clock(self.earliest_minute)} to {_clock(self.latest_minute)} after the shift starts"
+        )
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
 
 
 class Team(models.Model):
@@ -142,6 +201,16 @@ class Agent(models.Model):
         default=5, validators=[MinValueValidator(0), MaxValueValidator(7)]
     )
     shift_templates = models.ManyToManyField(ShiftTemplate, blank=True, related_name="agents")
+    # Day-pattern rules of the contract; empty means no limit.
+    max_consecutive_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(14)]
+    )
+    min_consecutive_days_off = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+    max_weekends_per_4_weeks = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(4)]
+    )
     hourly_cost = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal(0))
     cost_currency = models.CharField(max_length=3, help_text="ISO 4217 code of the hourly cost.")
     # {"mon": "08:00-18:00", "sat": "off", ...} in the agent's local time; a weekday that is
@@ -173,6 +242,41 @@ class Agent(models.Model):
 
     def is_active_on(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+class AgentPreference(models.Model):
+    """A soft wish of an agent: to work (``is_wanted``) or not to work a weekday, a shift
+    template, or that template on that weekday. Planning runs weigh it (``weight`` in the
+    optimiser's units: one unit is one unit of cost; a missing half hour of coverage costs 100);
+    manual edits do not refuse what it dislikes."""
+
+    agent = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="preferences")
+    is_wanted = models.BooleanField(default=False)
+    weekday = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(6)], help_text="0 is Monday."
+    )
+    template = models.ForeignKey(
+        ShiftTemplate, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    weight = models.PositiveIntegerField(
+        default=50, validators=[MinValueValidator(1), MaxValueValidator(1000)]
+    )
+
+    class Meta:
+        ordering = ["agent", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__isnull=False) | Q(template__isnull=False),
+                name="roster_preference_names_something",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__isnull=True) | Q(weekday__lte=6),
+                name="roster_preference_weekday_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{'prefers' if self.is_wanted else 'avoids'} {self.weekday} {self.template_id}"
 
 
 class AgentSkill(models.Model):
