@@ -1,8 +1,8 @@
 """The API shapes of a client's shift plans: a plan with its figures, its shifts (each naming
 its agent in public), its revisions, what publishing would change, and the edit requests.
 
-Times are ISO 8601 instants (UTC in the answers; a request may give any offset, or none: then
-the client's zone). The figures are the ones the pages show, as last computed (by the planning
+Times are ISO 8601 instants: the answers in the client's zone with its offset (as every client
+API answers), a request with any offset, or none (then the client's zone). The figures are the ones the pages show, as last computed (by the planning
 run, then by every edit)."""
 
 from __future__ import annotations
