@@ -195,9 +195,7 @@ def test_locks_finance_locks_overlaps_refused_only_admins_reopen(
     assert overlap.status_code == 409
     assert "It overlaps a lock" in overlap.json()["error"]["message"]
     # schedulers read the locks but do not lock
-    assert [row["id"] for row in token_client(scheduler).get(LOCKS).json()["results"]] == [
-        lock_id
-    ]
+    assert [row["id"] for row in token_client(scheduler).get(LOCKS).json()["results"]] == [lock_id]
     assert token_client(scheduler).post(LOCKS, {"starts_on": "2027-01-01"}).status_code == 403
     # finance may not reopen; a provider admin does, with a reason
     assert money.post(f"{LOCKS}{lock_id}/unlock/", {"reason": "x"}).status_code == 403
