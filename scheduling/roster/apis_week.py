@@ -128,6 +128,8 @@ class MyWeekAPI(ProviderAPIView):
         if asked:
             try:
                 day = date.fromisoformat(asked)
+                if not date(1900, 1, 8) <= day <= date(9000, 12, 31):
+                    raise ValueError(asked)  # no week of those years has shifts
             except ValueError:
                 raise DomainError("Enter a valid date.", field="week") from None
         else:

@@ -158,6 +158,8 @@ class WorkedWeekAPI(ProviderAPIView):
         asked = request.query_params.get("week", "")
         try:
             day = date.fromisoformat(asked) if asked else timezone.localdate() - timedelta(days=7)
+            if not date(1900, 1, 8) <= day <= date(9000, 12, 31):
+                raise ValueError(asked)  # no week of those years has worked time
         except ValueError:
             raise DomainError("Enter a valid date.", field="week") from None
         team = request.query_params.get("team", "")

@@ -237,7 +237,8 @@ class WorkedDaySerializer(serializers.Serializer):
     scheduled_minutes = serializers.IntegerField(help_text="Booked that day (every client).")
     worked_minutes = serializers.IntegerField(allow_null=True)
     in_state_minutes = serializers.IntegerField(allow_null=True)
-    source = serializers.ChoiceField(choices=WorkedSource.choices, allow_null=True)
+    # (a declared field; DRF keeps ``Field.source`` intact)
+    source = serializers.ChoiceField(choices=WorkedSource.choices, allow_null=True)  # type: ignore[assignment]
     adherence = serializers.FloatField(allow_null=True, help_text="In state / scheduled.")
     conformance = serializers.FloatField(allow_null=True, help_text="Worked / scheduled.")
     is_locked = serializers.BooleanField()
@@ -324,7 +325,7 @@ class StoredDaySerializer(serializers.Serializer):
     scheduled_minutes = serializers.IntegerField()
     worked_minutes = serializers.IntegerField()
     in_state_minutes = serializers.IntegerField()
-    source = serializers.ChoiceField(choices=WorkedSource.choices)
+    source = serializers.ChoiceField(choices=WorkedSource.choices)  # type: ignore[assignment]
     adherence = serializers.FloatField(allow_null=True)
     conformance = serializers.FloatField(allow_null=True)
 

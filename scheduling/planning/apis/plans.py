@@ -241,7 +241,7 @@ class PlanShiftViewSet(
         return selectors.list_plan_shifts(plan=self.plan).get(pk=self.kwargs["pk"])
 
     def get_serializer_context(self):
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         context["agent_names"] = getattr(self, "_agent_names", {})
         return context
 

@@ -112,22 +112,24 @@ class PlanningRunSerializer(serializers.ModelSerializer):
     @extend_schema_field(RunResultSerializer(many=True))
     def get_results(self, run: PlanningRun) -> list[dict]:
         per_client = (run.figures or {}).get("clients") or {}
-        results = []
+        results: list[dict] = []
         for client in self._clients(run):
             figures = per_client.get(str(client.pk))
             if not figures:
                 continue
             results.append(
-                RunResultSerializer(
-                    {
-                        **figures,
-                        "client": {"slug": client.slug, "name": client.name},
-                        "plan_url": reverse(
-                            "api:plan-detail",
-                            kwargs={"client_slug": client.slug, "pk": figures["plan_id"]},
-                        ),
-                    }
-                ).data
+                dict(
+                    RunResultSerializer(
+                        {
+                            **figures,
+                            "client": {"slug": client.slug, "name": client.name},
+                            "plan_url": reverse(
+                                "api:plan-detail",
+                                kwargs={"client_slug": client.slug, "pk": figures["plan_id"]},
+                            ),
+                        }
+                    ).data
+                )
             )
         return results
 
