@@ -159,6 +159,7 @@ ACCESS = {
     "api:roster-my-week": ROSTER_OWN,
     "api:roster-calendar": ROSTER_OWN,
     "api:roster-calendar-rotate": ROSTER_OWN,
+    "api:roster-team-week": ROSTER_OWN,
     "api:roster-swap-list": ROSTER_API_MANAGE,
     "api:roster-swap-detail": ROSTER_API_MANAGE,
     "api:roster-swap-offers": ROSTER_API_MANAGE,

@@ -21,6 +21,7 @@ urlpatterns = [
         apis_week.CalendarRotateAPI.as_view(),
         name="roster-calendar-rotate",
     ),
+    path("roster/team-week/", apis_week.TeamWeekAPI.as_view(), name="roster-team-week"),
     path("roster/worked-time/", apis_worked.WorkedWeekAPI.as_view(), name="roster-worked-time"),
     path(
         "roster/worked-time/confirm/",

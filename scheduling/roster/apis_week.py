@@ -46,7 +46,9 @@ from scheduling.roster.serializers_week import (
     OfferShiftSerializer,
     ShiftSwapSerializer,
     SwapRefusalSerializer,
+    TeamWeekSerializer,
     agent_week_data,
+    team_week_data,
 )
 
 NOT_LINKED = "Your account is not linked to an agent of the roster."
@@ -97,6 +99,20 @@ def _own_agent(user) -> Agent:
     return agent
 
 
+def _day_asked(request) -> date | None:
+    """``?week=``: any day of the week, or None when left out."""
+    asked = request.query_params.get("week", "")
+    if not asked:
+        return None
+    try:
+        day = date.fromisoformat(asked)
+        if not date(1900, 1, 8) <= day <= date(9000, 12, 31):
+            raise ValueError(asked)  # no week of those years has shifts
+    except ValueError:
+        raise DomainError("Enter a valid date.", field="week") from None
+    return day
+
+
 def _feed_body(request, feed) -> dict:
     if feed is None:
         return {"url": None, "rotated_at": None}
@@ -124,16 +140,7 @@ class MyWeekAPI(ProviderAPIView):
     )
     def get(self, request):
         agent = _own_agent(request.user)
-        asked = request.query_params.get("week", "")
-        if asked:
-            try:
-                day = date.fromisoformat(asked)
-                if not date(1900, 1, 8) <= day <= date(9000, 12, 31):
-                    raise ValueError(asked)  # no week of those years has shifts
-            except ValueError:
-                raise DomainError("Enter a valid date.", field="week") from None
-        else:
-            day = services.agent_today(agent)
+        day = _day_asked(request) or services.agent_today(agent)
         the_week = week.agent_week(
             agent=agent, week_starts_on=week.week_start_of(day), now=timezone.now()
         )
@@ -171,6 +178,47 @@ class CalendarRotateAPI(ProviderAPIView):
     def post(self, request):
         feed = swaps.rotate_calendar_feed(agent=_own_agent(request.user), actor=request.user)
         return Response(CalendarFeedSerializer(_feed_body(request, feed)).data)
+
+
+class TeamWeekAPI(ProviderAPIView):
+    permission_classes = (RosterRights,)
+    roster_rights: ClassVar[dict] = {"GET": _ROSTER_USERS}
+
+    @extend_schema(
+        operation_id="roster_team_week",
+        summary="A team's week: its agents x the seven days",
+        description="A team lead reads the teams they lead, schedulers any team; another "
+        "team is not found. Without `team`: the first of them.",
+        tags=["my week"],
+        parameters=[
+            WEEK,
+            OpenApiParameter("team", OpenApiTypes.INT, required=False, description="A team."),
+        ],
+        responses={
+            200: TeamWeekSerializer,
+            400: invalid_response({"week": ["Enter a valid date."]}),
+            **REFUSALS,
+        },
+    )
+    def get(self, request):
+        teams = (
+            list(selectors.list_teams()) if can_manage_roster(request.user) else None
+        ) or week.teams_led_by(request.user)
+        asked = request.query_params.get("team", "")
+        if asked and not asked.isdigit():
+            raise DomainError("Enter a whole number.", field="team")
+        team = next((t for t in teams if str(t.pk) == asked), None) if asked else None
+        if team is None and not asked and teams:
+            team = teams[0]
+        if team is None:
+            raise NotFoundError("No such team." if asked else "You lead no team.")
+        agent = selectors.agent_of_user(request.user)
+        zone = agent.time_zone if agent is not None else "UTC"
+        today = services.agent_today(agent) if agent is not None else timezone.localdate()
+        monday = week.week_start_of(_day_asked(request) or today)
+        rows, _days = week.team_week(team=team, week_starts_on=monday, time_zone=zone)
+        week.with_line_names([b for row in rows for cell in row.cells for b in cell.bookings])
+        return Response(TeamWeekSerializer(team_week_data(team, monday, rows)).data)
 
 
 class SwapFilter(django_filters.FilterSet):

@@ -401,3 +401,60 @@ class UnlockSerializer(serializers.Serializer):
     reason = serializers.CharField(
         required=False, allow_blank=True, help_text="Required (the service says so in words)."
     )
+
+
+# --- the team lead's week -------------------------------------------------------------------
+
+
+class TeamDaySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    is_off = serializers.BooleanField(help_text="Approved time off that day.")
+    shifts = BookingSerializer(many=True)
+
+
+class TeamAgentWeekSerializer(serializers.Serializer):
+    agent = WeekAgentSerializer()
+    hours = serializers.FloatField()
+    days = TeamDaySerializer(many=True)
+
+
+class TeamRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class TeamWeekSerializer(serializers.Serializer):
+    """A team's agents x the seven days (each agent's own calendar days)."""
+
+    team = TeamRefSerializer()
+    week_starts_on = serializers.DateField()
+    agents = TeamAgentWeekSerializer(many=True)
+
+
+def team_week_data(team, monday, rows) -> dict:
+    return {
+        "team": {"id": team.pk, "name": team.name},
+        "week_starts_on": monday,
+        "agents": [
+            {
+                "agent": {
+                    "id": row.agent.pk,
+                    "employee_number": row.agent.employee_number,
+                    "full_name": row.agent.full_name,
+                    "time_zone": row.agent.time_zone,
+                },
+                "hours": round(row.hours, 2),
+                "days": [
+                    {
+                        "day": cell.day,
+                        "is_off": cell.is_off,
+                        "shifts": [
+                            booking_data(b, getattr(b, "line_name", "")) for b in cell.bookings
+                        ],
+                    }
+                    for cell in row.cells
+                ],
+            }
+            for row in rows
+        ],
+    }

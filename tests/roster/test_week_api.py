@@ -193,3 +193,34 @@ def test_an_agent_sees_only_their_swaps_and_offers_they_may_serve(
     assert api.post(f"{SWAPS}{swap_id}/take/").status_code == 404
     assert api.post(f"{SWAPS}{swap_id}/withdraw/").status_code == 404
     assert ShiftSwap.objects.get(pk=swap_id).status == SwapStatus.OFFERED
+
+
+def test_a_team_lead_reads_their_teams_week_and_no_other(people, lines, client_a, scheduler):
+    from tests.roster.factories import TeamFactory
+
+    giver, taker = people
+    blue, red = TeamFactory(name="Blue"), TeamFactory(name="Red")
+    giver.team, taker.team = blue, red
+    giver.save(update_fields=["team"])
+    taker.save(update_fields=["team"])
+    blue.lead_agent = taker  # Tom leads Blue, and is in Red himself
+    blue.save()
+    book(giver, client_a, lines[0], at(1, 8))
+    lead = token_client(taker.user)
+    # when
+    response = lead.get("/api/v1/roster/team-week/", {"week": "2031-03-03"})
+    # then
+    assert response.status_code == 200
+    body = response.json()
+    assert body["team"]["name"] == "Blue"
+    assert [row["agent"]["full_name"] for row in body["agents"]] == ["Gina Giver"]
+    tuesday = body["agents"][0]["days"][1]
+    assert [(s["line_name"], s["hours"]) for s in tuesday["shifts"]] == [("Orders", 8.0)]
+    # another team is not found for the lead; a member who leads none neither
+    assert lead.get("/api/v1/roster/team-week/", {"team": red.pk}).status_code == 404
+    assert token_client(giver.user).get("/api/v1/roster/team-week/").status_code == 404
+    # a scheduler reads any team
+    planner = token_client(scheduler)
+    assert (
+        planner.get("/api/v1/roster/team-week/", {"team": red.pk}).json()["team"]["name"] == "Red"
+    )

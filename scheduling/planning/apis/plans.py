@@ -131,7 +131,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientScoped
         summary="What publishing the plan now would change against the week's bookings",
         tags=["plans"],
         parameters=[docs.PLAN_ID],
-        responses={200: PlanChangesSerializer},
+        responses={200: PlanChangesSerializer, 409: docs.DISCARDED},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def changes(self, request, *args, **kwargs):
