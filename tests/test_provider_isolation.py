@@ -60,7 +60,10 @@ ROSTER_STEP = "roster time-off steps"
 # The roster's API routes a reader may not use (planning runs, swaps): 404 for anyone without
 # a roster right, 403 for a roster reader (they know the roster exists; no row is read).
 ROSTER_API_MANAGE = "roster API, not for readers"
-ROSTER = {ROSTER_VIEW, ROSTER_MANAGE, ROSTER_OWN, ROSTER_STEP, ROSTER_API_MANAGE}
+# The worked-time API's reads: roster routes (404 for anyone without a roster right) that the
+# worked-time readers use (a team lead: their teams' agents).
+WORKED_VIEW_API = "worked-time readers (API)"
+ROSTER = {ROSTER_VIEW, ROSTER_MANAGE, ROSTER_OWN, ROSTER_STEP, ROSTER_API_MANAGE, WORKED_VIEW_API}
 # Worked time (scheduling.roster.worked): readers are VIEW_WORKED_TIME (planners, account
 # managers, finance; an agent only the teams they lead, the selector's check), writers
 # MANAGE_WORKED_TIME; period locks are read by schedulers and finance, written by LOCK_PERIODS
@@ -167,18 +170,18 @@ ACCESS = {
     "api:roster-swap-withdraw": ROSTER_STEP,
     "api:roster-swap-approve": ROSTER_STEP,
     "api:roster-swap-refuse": ROSTER_STEP,
-    "api:roster-worked-time": WORKED_VIEW,
-    "api:roster-worked-confirm": WORKED_MANAGE,
-    "api:roster-worked-day": WORKED_MANAGE,
-    "api:roster-worked-import": WORKED_MANAGE,
-    "api:roster-productive-import": WORKED_MANAGE,
-    "api:roster-period-lock-list": LOCKS,
-    "api:roster-period-lock-unlock": LOCKS,
+    "api:roster-worked-time": WORKED_VIEW_API,
+    "api:roster-worked-confirm": ROSTER_API_MANAGE,
+    "api:roster-worked-day": ROSTER_API_MANAGE,
+    "api:roster-worked-import": ROSTER_API_MANAGE,
+    "api:roster-productive-import": ROSTER_API_MANAGE,
+    "api:roster-period-lock-list": ROSTER_API_MANAGE,
+    "api:roster-period-lock-unlock": ROSTER_API_MANAGE,
 }
 # What each kind of viewer may use.
 CLIENT_USER_MAY = {PUBLIC, SIGNED_IN}
 ACCOUNT_MANAGER_MAY = {PUBLIC, SIGNED_IN, STAFF, ONBOARDING, ROSTER_VIEW, ROSTER_OWN}
-ACCOUNT_MANAGER_MAY |= {WORKED_VIEW}
+ACCOUNT_MANAGER_MAY |= {WORKED_VIEW, WORKED_VIEW_API}
 # A roster reader may open a step's route, but its role takes no step (403, see ROSTER_STEP).
 ROSTER_READER_REFUSED_AS_FORBIDDEN = {ROSTER_STEP, ROSTER_API_MANAGE}
 

@@ -7,7 +7,8 @@ Rights as on the pages (``worked_views``): reading ``VIEW_WORKED_TIME`` (a team 
 teams' agents: ``worked.worked_agents``, which every read and every agent id of a request goes
 through), writing ``MANAGE_WORKED_TIME``, locks read by ``LOCK_PERIODS`` and the worked-time
 managers and written by ``LOCK_PERIODS`` (reopening: provider admins only, the service's
-check). A role without the right gets 403. A locked day refuses every write with 409
+check). Anyone without a roster right (client users above all) gets 404, as on every roster
+route; a roster user whose role lacks the right 403. A locked day refuses every write with 409
 (``period_locked``) naming the lock; in a file it is that row's problem (400).
 """
 
@@ -26,14 +27,15 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, permissions, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from bpo.accounts.models import User
-from bpo.accounts.permissions import ROLE_REFUSAL, provider_roles
+from bpo.accounts.permissions import ROLE_REFUSAL, can_use_roster, provider_roles
 from bpo.accounts.roles import LOCK_PERIODS, MANAGE_WORKED_TIME, VIEW_WORKED_TIME
 from bpo.api.base import ProviderAPIView, ProviderViewSet
-from bpo.api.schema import error_response, invalid_response
+from bpo.api.schema import REFUSALS, error_response, invalid_response
 from bpo.errors import DomainError
 from scheduling.roster import worked
 from scheduling.roster.models import PeriodLock
@@ -86,23 +88,19 @@ LOCK_CONFLICT = error_response(
         ]
     },
 )
-_REFUSED = {
-    401: error_response(
-        "No or bad credentials.",
-        "not_authenticated",
-        "Authentication credentials were not provided.",
-    ),
-    403: error_response("Your role does not allow this.", "permission_denied", ROLE_REFUSAL),
-}
+_REFUSED = REFUSALS
 _LOCK_READERS = LOCK_PERIODS | MANAGE_WORKED_TIME
 
 
 class WorkedRights(permissions.BasePermission):
-    """The roles of the view's action or method (403 otherwise)."""
+    """404 for anyone without a roster right (as every roster route); then the roles of the
+    view's action or method (403 otherwise)."""
 
     message = ROLE_REFUSAL
 
     def has_permission(self, request, view) -> bool:
+        if not can_use_roster(request.user):
+            raise NotFound()  # the roster's API: its existence does not show
         key = getattr(view, "action", None) or request.method.upper()
         if key == "HEAD":
             key = "GET"

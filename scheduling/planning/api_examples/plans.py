@@ -172,11 +172,11 @@ PUBLISH_CONFLICT = error_response(
     "An agent would be booked twice at once (with another client, or another plan of this "
     "client): nothing was published. `fields.non_field_errors` names every agent and time.",
     "conflict",
-    "Nothing was published: Ana Silva is already booked for Globex B from Tuesday 8 December "
+    "Nothing was published: Ana Silva is already booked for Northwind from Tuesday 8 December "
     "2026, 08:00 UTC to 16:00 UTC.",
     {
         "non_field_errors": [
-            "Ana Silva is already booked for Globex B from Tuesday 8 December 2026, 08:00 UTC "
+            "Ana Silva is already booked for Northwind from Tuesday 8 December 2026, 08:00 UTC "
             "to 16:00 UTC"
         ]
     },

@@ -104,7 +104,7 @@ class PlanningPermission(permissions.BasePermission):
                 request_only=True,
                 value={
                     "week_starts_on": "2026-12-07",
-                    "clients": ["acme", "globex"],
+                    "clients": ["acme", "northwind"],
                     "time_limit_seconds": 60,
                 },
             )
