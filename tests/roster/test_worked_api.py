@@ -205,3 +205,21 @@ def test_locks_finance_locks_overlaps_refused_only_admins_reopen(
     assert admin.post(f"{LOCKS}{lock_id}/unlock/", {"reason": "Wrong month"}).status_code == 204
     assert not PeriodLock.objects.exists()
     assert admin.post(f"{LOCKS}{lock_id}/unlock/", {"reason": "again"}).status_code == 404
+
+
+def test_the_week_costs_the_same_queries_for_2_or_20_agents(scheduler, client_a, team_week):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = token_client(scheduler)
+    counts = []
+    for added in (0, 18):
+        for index in range(added):
+            agent = AgentFactory(time_zone="UTC")
+            book(agent, client_a, MONDAY, 9, 17, 100 + index)
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(WORKED, {"week": "2026-11-23", "page_size": 50})
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert response.json()["count"] == 20
+    assert counts[0] == counts[1], counts
