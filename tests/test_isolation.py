@@ -235,6 +235,11 @@ def _catalog_untouched(client, objects: dict[str, str]) -> None:
 
         assert list(Forecast.objects.values_list("pk", flat=True)) == [int(objects["forecast_id"])]
         assert not ForecastAdjustment.objects.exists()
+        from scheduling.planning.models import Plan, PlanShift
+
+        plan = Plan.objects.get(pk=objects["plan_id"])
+        assert (plan.status, plan.revision, plan.has_unpublished_changes) == ("draft", 0, True)
+        assert list(PlanShift.objects.values_list("pk", flat=True)) == [int(objects["shift_id"])]
     finally:
         connection.set_schema_to_public()
 
@@ -352,6 +357,8 @@ OBJECT_FOR_COLLECTION = {
     "audit-entries": "entry_id",
     "forecasts": "forecast_id",
     "statistics-imports": "statistics_import_id",
+    "plans": "plan_id",
+    "shifts": "shift_id",
 }
 
 

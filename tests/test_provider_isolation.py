@@ -57,7 +57,13 @@ ROSTER_OWN = "roster users, own rows"
 # from services.WORKFLOW; a roster user whose role never takes the step gets 403 whatever the
 # id (page and API: they know the roster exists, and no row is read), everyone else 404.
 ROSTER_STEP = "roster time-off steps"
-ROSTER = {ROSTER_VIEW, ROSTER_MANAGE, ROSTER_OWN, ROSTER_STEP}
+# The roster's API routes a reader may not use (planning runs, swaps): 404 for anyone without
+# a roster right, 403 for a roster reader (they know the roster exists; no row is read).
+ROSTER_API_MANAGE = "roster API, not for readers"
+# The worked-time API's reads: roster routes (404 for anyone without a roster right) that the
+# worked-time readers use (a team lead: their teams' agents).
+WORKED_VIEW_API = "worked-time readers (API)"
+ROSTER = {ROSTER_VIEW, ROSTER_MANAGE, ROSTER_OWN, ROSTER_STEP, ROSTER_API_MANAGE, WORKED_VIEW_API}
 # Worked time (scheduling.roster.worked): readers are VIEW_WORKED_TIME (planners, account
 # managers, finance; an agent only the teams they lead, the selector's check), writers
 # MANAGE_WORKED_TIME; period locks are read by schedulers and finance, written by LOCK_PERIODS
@@ -150,13 +156,34 @@ ACCESS = {
     "roster:swaps": ROSTER_MANAGE,
     "roster:swap_step": ROSTER_STEP,
     "roster:team_week": ROSTER_OWN,
+    # The API of issue 10's provider side: planning runs, my week, swaps, worked time, locks
+    "api:planning-run-list": ROSTER_API_MANAGE,
+    "api:planning-run-detail": ROSTER_API_MANAGE,
+    "api:roster-my-week": ROSTER_OWN,
+    "api:roster-calendar": ROSTER_OWN,
+    "api:roster-calendar-rotate": ROSTER_OWN,
+    "api:roster-team-week": ROSTER_OWN,
+    "api:roster-swap-list": ROSTER_API_MANAGE,
+    "api:roster-swap-detail": ROSTER_API_MANAGE,
+    "api:roster-swap-offers": ROSTER_API_MANAGE,
+    "api:roster-swap-take": ROSTER_STEP,
+    "api:roster-swap-withdraw": ROSTER_STEP,
+    "api:roster-swap-approve": ROSTER_STEP,
+    "api:roster-swap-refuse": ROSTER_STEP,
+    "api:roster-worked-time": WORKED_VIEW_API,
+    "api:roster-worked-confirm": ROSTER_API_MANAGE,
+    "api:roster-worked-day": ROSTER_API_MANAGE,
+    "api:roster-worked-import": ROSTER_API_MANAGE,
+    "api:roster-productive-import": ROSTER_API_MANAGE,
+    "api:roster-period-lock-list": ROSTER_API_MANAGE,
+    "api:roster-period-lock-unlock": ROSTER_API_MANAGE,
 }
 # What each kind of viewer may use.
 CLIENT_USER_MAY = {PUBLIC, SIGNED_IN}
 ACCOUNT_MANAGER_MAY = {PUBLIC, SIGNED_IN, STAFF, ONBOARDING, ROSTER_VIEW, ROSTER_OWN}
-ACCOUNT_MANAGER_MAY |= {WORKED_VIEW}
+ACCOUNT_MANAGER_MAY |= {WORKED_VIEW, WORKED_VIEW_API}
 # A roster reader may open a step's route, but its role takes no step (403, see ROSTER_STEP).
-ROSTER_READER_REFUSED_AS_FORBIDDEN = {ROSTER_STEP}
+ROSTER_READER_REFUSED_AS_FORBIDDEN = {ROSTER_STEP, ROSTER_API_MANAGE}
 
 
 def _refused_as(route, access: str, may: set[str], method: str) -> int:
@@ -189,7 +216,13 @@ ROSTER_ROW_FOR_PARAMETER = {
     "planning_run_id": "roster_planning_run",
     "swap_id": "roster_swap",
 }
-ROSTER_ROW_FOR_PK = {"api:roster-agent-": "roster_agent", "api:roster-time-off-": "roster_request"}
+ROSTER_ROW_FOR_PK = {
+    "api:roster-agent-": "roster_agent",
+    "api:roster-time-off-": "roster_request",
+    "api:planning-run-": "roster_planning_run",
+    "api:roster-swap-": "roster_swap",
+    "api:roster-period-lock-": "roster_lock",
+}
 FILLERS = {"step": "company", "token": "no-such-token", "uidb64": "MQ"}
 # The one time-off step whose right includes someone other than the schedulers (agents).
 ROUTE_FILLERS = {"roster:time_off_step": {"step": "cancel"}, "roster:swap_step": {"step": "take"}}
@@ -320,12 +353,18 @@ def _roster_rows(client_a, client_b) -> dict:
     )
     planning_run.clients.set([client_a, client_b])
     swap = _offered_shift_of(agent, client_b)
+    from scheduling.roster.models import PeriodLock
+
+    lock = PeriodLock.objects.create(
+        starts_on=date(2031, 1, 1), ends_on=date(2031, 1, 31), note="Globex January"
+    )
     return {
         "roster_agent": str(agent.pk),
         "roster_template": str(template.pk),
         "roster_request": str(request.pk),
         "roster_planning_run": str(planning_run.pk),
         "roster_swap": str(swap.pk),
+        "roster_lock": str(lock.pk),
     }
 
 
@@ -364,6 +403,9 @@ def _roster_untouched(rows: dict) -> None:
 
     assert ShiftSwap.objects.get(pk=rows["roster_swap"]).status == "offered"
     assert Booking.objects.get().agent_id == agent.pk
+    from scheduling.roster.models import PeriodLock
+
+    assert PeriodLock.objects.filter(pk=rows["roster_lock"]).exists()
 
 
 def _b_untouched(rows: dict) -> None:
@@ -513,13 +555,17 @@ def test_provider_api_lists_hold_nothing_of_another_client(
     # given
     rows = {**_rows_of_b(client_b), **_roster_rows(client_a, client_b)}
     account_manager_of_a = make_user(Role.ACCOUNT_MANAGER, client_a, email="am@acme-a.test")
-    # the roster refuses whoever has no roster right with a 404 (see ROSTER_VIEW)
-    refused = 404 if ACCESS[route.name] in ROSTER else 403
+    # the roster refuses whoever has no roster right with a 404 (see ROSTER_VIEW), and a
+    # reader a route of a right they lack with a 403 (see ROSTER_API_MANAGE)
+    access = ACCESS[route.name]
+    refused = {404} if access in ROSTER else {403}
+    if access in ROSTER_READER_REFUSED_AS_FORBIDDEN:
+        refused.add(403)
     for viewer in (client_a_admin, account_manager_of_a):
         # when
         response = token_client(viewer).get(reverse(route.name) + query)
         # then: refused, refused the filter value, or a list without B
-        assert response.status_code in (200, 400, refused), f"{viewer.email} {route} {query}"
+        assert response.status_code in {200, 400, *refused}, f"{viewer.email} {route} {query}"
         if response.status_code == 200:
             results = json.dumps(response.json()["results"]).lower()
             assert MARKER not in results, f"{viewer.email} {route}{query} lists client B"

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("bpo.accounts.api_urls")),
     path("", include("tenants.api_urls")),
     path("", include("scheduling.roster.api_urls")),
+    path("", include("scheduling.planning.run_api_urls")),
     path("clients/<slug:client_slug>/", include("bpo.api.client_urls")),
 ]

@@ -244,6 +244,11 @@ SPECTACULAR_SETTINGS = {
         "SlaConventionEnum": "scheduling.engine.kpi.CONVENTION_CHOICES",
         "TimeOffKindEnum": "scheduling.roster.models.TimeOffKind",
         "TimeOffStatusEnum": "scheduling.roster.models.TimeOffStatus",
+        "PlanStatusEnum": "scheduling.planning.models.PlanStatus",
+        "ActivityKindEnum": "scheduling.planning.models.ActivityKind",
+        "PlanningRunStatusEnum": "scheduling.roster.models.PlanningRunStatus",
+        "SwapStatusEnum": "scheduling.roster.models.SwapStatus",
+        "WorkedSourceEnum": "scheduling.roster.models.WorkedSource",
     },
 }
 

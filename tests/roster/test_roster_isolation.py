@@ -17,6 +17,9 @@ from tests.conftest import make_user, token_client
 from tests.roster.factories import AgentFactory, ShiftTemplateFactory
 
 pytestmark = pytest.mark.django_db
+# Routes that take a step (POST); the ones an agent's role never takes are 403 whatever the id.
+STEPS = ("/approve/", "/refuse/", "/cancel/", "/take/", "/withdraw/", "/unlock/")
+STEPS_AN_AGENT_NEVER_TAKES = ("/approve/", "/refuse/", "/unlock/")
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 
@@ -98,7 +101,7 @@ def test_an_agent_gets_404_for_another_agents_rows(route, objects, client_a):
 
     def answer(values) -> int:
         path = _path(route, values)
-        is_step = path.endswith(("/approve/", "/refuse/", "/cancel/"))
+        is_step = path.endswith(STEPS)
         if path.startswith("/api/"):
             api = token_client(agent_user)
             return (api.post(path, {}) if is_step else api.get(path)).status_code
@@ -111,7 +114,7 @@ def test_an_agent_gets_404_for_another_agents_rows(route, objects, client_a):
     # 404 for another agent's row; a step the role never allows is 403 whatever the id (the
     # right is checked before the row is read, so nothing shows either way).
     assert existing == missing, (route, existing, missing)
-    assert existing == (403 if route.endswith(("/approve/", "/refuse/")) else 404), route
+    assert existing == (403 if route.endswith(STEPS_AN_AGENT_NEVER_TAKES) else 404), route
 
 
 def test_a_reader_who_is_not_a_scheduler_sees_only_their_own_clients_on_an_agent(

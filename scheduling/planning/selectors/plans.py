@@ -466,3 +466,24 @@ def plan_agents(*, plan: Plan, client) -> QuerySet[Agent]:
 
 def list_lines() -> QuerySet[ServiceLine]:
     return ServiceLine.objects.order_by("name")
+
+
+# --- the API's reads ----------------------------------------------------------------------------
+
+
+def list_plan_shifts(*, plan: Plan) -> QuerySet[PlanShift]:
+    """The plan's shifts by start, with their line; ``local_day`` is the day each starts on the
+    plan's clock (what the grid's columns are), for filtering by day."""
+    from django.db.models.functions import TruncDate
+
+    return (
+        PlanShift.objects.filter(plan=plan)
+        .select_related("service_line")
+        .annotate(local_day=TruncDate("starts_at", tzinfo=ZoneInfo(plan.time_zone)))
+        .order_by("starts_at", "agent_id", "id")
+    )
+
+
+def agent_names(agent_ids) -> dict[int, str]:
+    """The roster agents' names by id (one query in public)."""
+    return dict(Agent.objects.filter(pk__in=set(agent_ids)).values_list("pk", "full_name"))
