@@ -263,7 +263,11 @@ def demo_swap_offer(*, agent: Agent, now=None):
         return None
     clients = {line.client_id for line in agent.service_lines.all()}
     candidates = (
-        Booking.objects.filter(client_id__in=clients, during__startswith__gt=now)
+        # an hour ahead at least: a shift about to begin is no offer to show (and would begin
+        # while the demo loads)
+        Booking.objects.filter(
+            client_id__in=clients, during__startswith__gt=now + timedelta(hours=1)
+        )
         .exclude(agent=agent)
         .exclude(swaps__status__in=week.OPEN_SWAP_STATUSES)
         .select_related("client", "agent")
@@ -275,7 +279,7 @@ def demo_swap_offer(*, agent: Agent, now=None):
     fitting = [b for b in servable if not swaps.taker_problems(booking=b, taker=agent)]
     for booking in fitting[:1] or servable[:1]:
         return swaps.offer_shift(
-            booking=booking, actor=None, note="Family matter; thank you for taking it!"
+            booking=booking, actor=None, note="Family matter; thank you for taking it!", now=now
         )
     return None
 
