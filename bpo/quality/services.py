@@ -277,20 +277,31 @@ def create_scorecard(
     name: str,
     description: str = "",
     service_line: ServiceLine | None = None,
+    pass_mark_percent: Decimal | str | None = None,
+    sections: Sequence[Mapping[str, Any]] | None = None,
     actor: User,
 ) -> Scorecard:
-    """A scorecard with its first (empty) draft, version 1."""
+    """A scorecard with its first draft, version 1: empty, or ``sections`` (nested
+    ``criteria``, as ``create_scorecard_version`` takes them)."""
     name, description, errors = _scorecard_fields(
         name=name, description=description, service_line=service_line
     )
+    mark = _pass_mark(errors, pass_mark_percent)
+    content, content_errors = _nested_content(sections or [])
+    errors.update(content_errors)
     _raise(errors)
     with audit_actor(actor):
         scorecard = Scorecard.objects.create(
             name=name, description=description, service_line=service_line
         )
-        ScorecardVersion.objects.create(
-            scorecard=scorecard, number=1, change_summary=FIRST_CHANGE_SUMMARY, created_by=actor
+        version = ScorecardVersion.objects.create(
+            scorecard=scorecard,
+            number=1,
+            change_summary=FIRST_CHANGE_SUMMARY,
+            pass_mark_percent=mark if mark is not None else Decimal("80"),
+            created_by=actor,
         )
+        _write_nested(version, content)
     return scorecard
 
 
