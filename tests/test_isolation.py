@@ -125,7 +125,30 @@ def _client_objects(client) -> dict[str, str]:
         **_forecast_objects(client),
         **_statistics_objects(client),
         **_plan_objects(client),
+        **_scorecard_objects(client),
     }
+
+
+def _scorecard_objects(client) -> dict[str, str]:
+    """A scorecard of ``client`` with a draft version, a section and a criterion."""
+    from django.db import connection
+
+    from tests.conftest import make_user
+    from tests.quality.helpers import make_scorecard
+
+    author = make_user(Role.QA_ANALYST, client, email=f"qa-{uuid.uuid4().hex[:8]}@iso.test")
+    connection.set_tenant(client)
+    try:
+        scorecard, version = make_scorecard(author, name="Isolation scorecard")
+        section = version.sections.first()
+        return {
+            "scorecard_id": str(scorecard.pk),
+            "scorecard_version_id": str(version.pk),
+            "section_id": str(section.pk),
+            "criterion_id": str(section.criteria.first().pk),
+        }
+    finally:
+        connection.set_schema_to_public()
 
 
 def _plan_objects(client) -> dict[str, str]:
@@ -235,6 +258,12 @@ def _catalog_untouched(client, objects: dict[str, str]) -> None:
 
         assert list(Forecast.objects.values_list("pk", flat=True)) == [int(objects["forecast_id"])]
         assert not ForecastAdjustment.objects.exists()
+        from bpo.quality.models import Scorecard, ScorecardCriterion, ScorecardVersion
+
+        assert list(Scorecard.objects.values_list("name", flat=True)) == ["Isolation scorecard"]
+        version = ScorecardVersion.objects.get()
+        assert (version.status, version.sections.count()) == ("draft", 2)
+        assert ScorecardCriterion.objects.count() == 6
     finally:
         connection.set_schema_to_public()
 
@@ -352,6 +381,8 @@ OBJECT_FOR_COLLECTION = {
     "audit-entries": "entry_id",
     "forecasts": "forecast_id",
     "statistics-imports": "statistics_import_id",
+    "scorecards": "scorecard_id",
+    "scorecard-versions": "scorecard_version_id",
 }
 
 

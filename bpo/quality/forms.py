@@ -31,10 +31,9 @@ class ScorecardForm(forms.Form):
 
     def __init__(self, *args, lines=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service_line"].choices = [
-            ("", "Every line"),
-            *((str(line.pk), line.name) for line in lines),
-        ]  # type: ignore[attr-defined]
+        field = self.fields["service_line"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Every line"), *((str(line.pk), line.name) for line in lines)]
 
 
 class VersionForm(forms.Form):

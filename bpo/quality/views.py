@@ -51,7 +51,7 @@ def _line_or_none(value: str):
     if not value:
         return None
     try:
-        return get_service_line(service_line_id=value)
+        return get_service_line(service_line_id=int(value))
     except DomainError:
         raise DomainError(
             "Choose one of the client's service lines.", field="service_line"
@@ -115,7 +115,7 @@ def _scorecard_form_page(request, *, scorecard: Scorecard | None):
 
 
 def _form_page(request, form, *, status=200, **context):
-    titles = {
+    titles: dict[type, str] = {
         ScorecardForm: "Edit the scorecard" if context.get("scorecard") else "New scorecard",
         VersionForm: "Version settings",
         SectionForm: "Edit section",
