@@ -192,7 +192,8 @@ def _version_context(request, version: ScorecardVersion, **extra) -> dict:
     spec = selectors.scorecard_spec(version)
     problems = _problems_in_words(version) if is_draft else []
     return {
-        "scorecard": version.scorecard,
+        # with its published and draft versions (the buttons and notes name them)
+        "scorecard": selectors.get_scorecard(scorecard_id=version.scorecard_id),
         "version": version,
         "sections": list(version.sections.all()),
         "may_manage": may_manage,
