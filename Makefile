@@ -54,7 +54,8 @@ format: install
 ## (a package name runs all its mutated modules). Each named module's mutants are run afresh;
 ## the scores per module are printed at the end (scripts/mutation_scores.py). A new pure module
 ## joins MUTATION_MODULES here and only_mutate + the test selection in pyproject.toml.
-MUTATION_MODULES ?= bpo.catalog.hours bpo.catalog.resolver scheduling.engine.erlang \
+MUTATION_MODULES ?= bpo.catalog.hours bpo.catalog.resolver bpo.quality.scoring \
+	scheduling.engine.erlang \
 	scheduling.engine.forecasting scheduling.engine.kpi scheduling.engine.channels \
 	scheduling.engine.optimiser.evaluate \
 	scheduling.engine.optimiser.validate scheduling.engine.optimiser.construct \

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("bpo.accounts.client_urls")),
     path("", include("scheduling.planning.client_urls")),
     path("", include("bpo.catalog.client_urls")),
+    path("", include("bpo.quality.client_urls")),
 ]

@@ -21,6 +21,7 @@ class PilotItem:
     model_name: str
     filter: dict
     url_name: str = ""  # the page where it is done (a URL name that takes the client slug)
+    url_right: str = "view_catalog"  # the right (an ``Action``) that page needs
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class PilotItemState:
     is_done: bool
     is_available: bool
     url_name: str = ""
+    url_right: str = "view_catalog"
 
 
 PILOT_ITEMS = (
@@ -52,7 +54,16 @@ PILOT_ITEMS = (
         {},
         "client:service_lines",
     ),
-    PilotItem("qa_scorecard", "A QA scorecard", "quality", "Scorecard", {}),
+    # A scorecard counts once a version of it is published (a draft scores nothing).
+    PilotItem(
+        "qa_scorecard",
+        "A QA scorecard",
+        "quality",
+        "Scorecard",
+        {"versions__status": "published"},
+        "client:scorecards",
+        "view_scorecards",
+    ),
 )
 
 
@@ -69,7 +80,9 @@ def pilot_checklist(*, client) -> list[PilotItemState]:
             states.append(PilotItemState(item.key, item.label, False, False))
             continue
         done = model._default_manager.filter(**item.filter).exists()
-        states.append(PilotItemState(item.key, item.label, done, True, item.url_name))
+        states.append(
+            PilotItemState(item.key, item.label, done, True, item.url_name, item.url_right)
+        )
     return states
 
 

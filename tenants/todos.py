@@ -83,7 +83,10 @@ def _incomplete_pilots(user: User, clients: Sequence[Client]) -> list[Todo]:
         items.append(
             Todo(
                 title=f"Complete the pilot of {client.name}",
-                detail="Missing: " + ", ".join(label.lower() for label in missing) + ".",
+                # "A QA scorecard" -> "a QA scorecard": only the first letter is lowered.
+                detail="Missing: "
+                + ", ".join(label[:1].lower() + label[1:] for label in missing)
+                + ".",
                 url=reverse("client:overview", args=[client.slug]),
                 client=client,
                 when=client.created_at,

@@ -125,7 +125,30 @@ def _client_objects(client) -> dict[str, str]:
         **_forecast_objects(client),
         **_statistics_objects(client),
         **_plan_objects(client),
+        **_scorecard_objects(client),
     }
+
+
+def _scorecard_objects(client) -> dict[str, str]:
+    """A scorecard of ``client`` with a draft version, a section and a criterion."""
+    from django.db import connection
+
+    from tests.conftest import make_user
+    from tests.quality.helpers import make_scorecard
+
+    author = make_user(Role.QA_ANALYST, client, email=f"qa-{uuid.uuid4().hex[:8]}@iso.test")
+    connection.set_tenant(client)
+    try:
+        scorecard, version = make_scorecard(author, name="Isolation scorecard")
+        section = version.sections.first()
+        return {
+            "scorecard_id": str(scorecard.pk),
+            "scorecard_version_id": str(version.pk),
+            "section_id": str(section.pk),
+            "criterion_id": str(section.criteria.first().pk),
+        }
+    finally:
+        connection.set_schema_to_public()
 
 
 def _plan_objects(client) -> dict[str, str]:
@@ -240,6 +263,12 @@ def _catalog_untouched(client, objects: dict[str, str]) -> None:
         plan = Plan.objects.get(pk=objects["plan_id"])
         assert (plan.status, plan.revision, plan.has_unpublished_changes) == ("draft", 0, True)
         assert list(PlanShift.objects.values_list("pk", flat=True)) == [int(objects["shift_id"])]
+        from bpo.quality.models import Scorecard, ScorecardCriterion, ScorecardVersion
+
+        assert list(Scorecard.objects.values_list("name", flat=True)) == ["Isolation scorecard"]
+        version = ScorecardVersion.objects.get()
+        assert (version.status, version.sections.count()) == ("draft", 2)
+        assert ScorecardCriterion.objects.count() == 6
     finally:
         connection.set_schema_to_public()
 
@@ -359,6 +388,8 @@ OBJECT_FOR_COLLECTION = {
     "statistics-imports": "statistics_import_id",
     "plans": "plan_id",
     "shifts": "shift_id",
+    "scorecards": "scorecard_id",
+    "scorecard-versions": "scorecard_version_id",
 }
 
 

@@ -64,6 +64,9 @@ class Action(models.TextChoices):
     VIEW_PLANS = "view_plans"  # the client's plans, their grid, coverage and history
     EDIT_PLANS = "edit_plans"  # move, add or remove shifts of a draft or published plan
     PUBLISH_PLANS = "publish_plans"  # publish, republish or amend a plan (writes bookings)
+    # QA scorecards (bpo.quality, issue 11)
+    VIEW_SCORECARDS = "view_scorecards"  # scorecards, every version, previews, their history
+    MANAGE_SCORECARDS = "manage_scorecards"  # create, build drafts, publish, new version, retire
 
 
 _ALL_STAFF = STAFF_ROLES
@@ -115,6 +118,21 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     ),
     Action.EDIT_PLANS: frozenset({Role.PROVIDER_ADMIN, Role.SCHEDULER}),
     Action.PUBLISH_PLANS: frozenset({Role.PROVIDER_ADMIN, Role.SCHEDULER}),
+    # QA scorecards: the QA analysts (who also lead QA: there is no separate QA lead role) and
+    # the account manager build and publish them; the client reads what it is scored by.
+    # Agents read their own evaluations later, not the scorecards' drafts.
+    Action.VIEW_SCORECARDS: frozenset(
+        {
+            Role.PROVIDER_ADMIN,
+            Role.ACCOUNT_MANAGER,
+            Role.QA_ANALYST,
+            Role.CLIENT_ADMIN,
+            Role.CLIENT_VIEWER,
+        }
+    ),
+    Action.MANAGE_SCORECARDS: frozenset(
+        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.QA_ANALYST}
+    ),
 }
 
 # An offboarded client's records are final: its catalog can be read and exported, not changed.
@@ -126,6 +144,7 @@ FROZEN_WHEN_OFFBOARDED = frozenset(
         Action.PUBLISH_SCRIPT,
         Action.RETIRE_SCRIPT,
         Action.EDIT_ESCALATION_CONTACTS,
+        Action.MANAGE_SCORECARDS,
     }
 )
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("bpo.accounts.client_api_urls")),
     path("", include("scheduling.planning.client_api_urls")),
     path("", include("bpo.catalog.client_api_urls")),
+    path("", include("bpo.quality.client_api_urls")),
 ]

@@ -61,6 +61,8 @@ TENANT_APPS = [
     "auditlog",
     "bpo.audit",
     "bpo.catalog",
+    # QA scorecards (evaluations, calibrations and disputes to come): the client's own data.
+    "bpo.quality",
     "billing.contracts",
     "scheduling.planning",
 ]

@@ -51,3 +51,9 @@ def event_changes(event) -> list[tuple[str, str, str]]:
 def event_label(action: str) -> str:
     """``status_changed`` -> ``Status changed``."""
     return (action or "").replace("_", " ").capitalize()
+
+
+@register.filter
+def allowed_by(right: str, client_can: dict) -> bool:
+    """``{% if item.url_right|allowed_by:client_can %}``: whether the user holds ``right``."""
+    return bool((client_can or {}).get(right))

@@ -42,7 +42,8 @@ SKIPPED = ("/accounts/logout", "/admin/", "/api/", "/static/", "/media/", "/down
 # budget reaches them first, and each role must have walked the ones it uses.
 FIRST = re.compile(
     r"^/(roster/(time-off/|my-time-off/)?"
-    r"|c/[^/]+/(statistics/|sla/(\d+/)?|forecasts/(\d+/(requirement/)?)?))$"
+    r"|c/[^/]+/(statistics/|sla/(\d+/)?|forecasts/(\d+/(requirement/)?)?"
+    r"|scorecards/(\d+/(versions/\d+/(preview/)?)?)?))$"
 )
 MUST_REACH = {
     "scheduler@bpo.example": (
@@ -57,6 +58,14 @@ MUST_REACH = {
     "am@bpo.example": (r"^/c/[^/]+/statistics/$", r"^/c/[^/]+/sla/$", r"^/c/[^/]+/forecasts/$"),
     "admin@shopright.example": (r"^/c/shopright/sla/$",),
     "agent@bpo.example": (r"^/roster/my-time-off/$",),
+    # The scorecards (issue 11): the list, a scorecard, a version (its builder for the QA
+    # analyst, whose demo draft it is) and its preview.
+    "qa@bpo.example": (
+        r"^/c/[^/]+/scorecards/$",
+        r"^/c/[^/]+/scorecards/\d+/$",
+        r"^/c/[^/]+/scorecards/\d+/versions/\d+/$",
+        r"^/c/[^/]+/scorecards/\d+/versions/\d+/preview/$",
+    ),
 }
 # The SLA page opens on the current week; the demo's statistics reach yesterday, so a line's
 # page is linked from it on every day but a Monday.

@@ -6,12 +6,15 @@ import re
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
+from bpo.quality.services import publish_scorecard_version
 from tests.catalog.factories import (
     EscalationPathFactory,
     ScriptVersionFactory,
     ServiceLineFactory,
 )
+from tests.quality.helpers import make_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +58,7 @@ def test_items_tick_as_the_catalog_fills(client, client_a, account_manager):
     ScriptVersionFactory(script=line.script, status="published")
     EscalationPathFactory(service_line=line)
     connection.set_schema_to_public()
-    # then those tick too; the QA scorecard waits for its feature
+    # then those tick too; the QA scorecard is still to do
     states = _states(_checklist(client, client_a))
     assert states == {
         "service_line": "done",
@@ -63,12 +66,45 @@ def test_items_tick_as_the_catalog_fills(client, client_a, account_manager):
         "escalation_path": "done",
         "qa_scorecard": "todo",
     }
-    # the overview shows the same card
+    # the overview shows the same card, still refreshing itself
     overview = client.get(f"/c/{client_a.slug}/").content.decode()
     assert _states(overview) == states
-    # and, with nothing left that can appear yet, it stops refreshing itself
-    assert "hx-trigger" not in _checklist(client, client_a)
-    assert "hx-trigger" not in overview
+    assert 'hx-trigger="every 10s"' in overview
+
+    # when a scorecard is only drafted, it does not count
+    connection.set_tenant(client_a)
+    _scorecard, version = make_scorecard(account_manager)
+    connection.set_schema_to_public()
+    assert _states(_checklist(client, client_a))["qa_scorecard"] == "todo"
+    # and when its version is published, the last item ticks: nothing is left to wait for
+    connection.set_tenant(client_a)
+    publish_scorecard_version(version=version, actor=account_manager)
+    connection.set_schema_to_public()
+    html = _checklist(client, client_a)
+    assert set(_states(html).values()) == {"done"}
+    assert "Complete: the client can go live." in html
+    assert "hx-trigger" not in html
+    # the item links to the scorecards
+    assert f'<a href="/c/{client_a.slug}/scorecards/">A QA scorecard</a>' in html
+
+
+def test_the_first_published_scorecard_lets_the_client_go_live(client, client_a, account_manager):
+    # given every catalog item and a published scorecard
+    connection.set_tenant(client_a)
+    line = ServiceLineFactory()
+    ScriptVersionFactory(script__service_line=line, status="published")
+    EscalationPathFactory(service_line=line)
+    make_scorecard(account_manager, publish=True)
+    connection.set_schema_to_public()
+    client.force_login(account_manager)
+    # when the account manager takes the client live
+    response = client.post(
+        reverse("client:change_status", args=[client_a.slug]), {"status": "live"}
+    )
+    # then it is live
+    assert response.status_code == 302
+    client_a.refresh_from_db()
+    assert client_a.status == "live"
 
 
 def test_the_checklist_is_the_clients_own(client, client_a, client_b, client_b_admin):

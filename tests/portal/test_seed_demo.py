@@ -84,8 +84,9 @@ def test_seed_demo_loads_everything_once(monkeypatch):
     am = User.objects.get(email="am@bpo.example")
     assert set(am.memberships.values_list("client__slug", flat=True)) == set(clients)
     assert Membership.objects.filter(user__email="agent@bpo.example").count() == 2
-    # catalogs at three stages: ShopRight's pilot catalog is complete (with a version waiting for
-    # the client's approval), Cloudlane's too, Viajes Sol has a draft line only
+    # catalogs at three stages: ShopRight's pilot is complete (with a script version waiting for
+    # the client's approval), Cloudlane's too, Viajes Sol has a draft line only; each client
+    # has a published QA scorecard, so ShopRight and Cloudlane can go live
     from bpo.catalog.models import ScriptVersion, ServiceLine
     from tenants.pilot import pilot_checklist
 
@@ -95,17 +96,17 @@ def test_seed_demo_loads_everything_once(monkeypatch):
             versions = sorted(ScriptVersion.objects.values_list("status", flat=True))
             return ServiceLine.objects.count(), versions, done
 
-    assert catalog_of("shopright") == (
-        2,
-        ["draft", "in_review", "published"],
-        {"service_line", "published_script", "escalation_path"},
-    )
-    assert catalog_of("cloudlane") == (
-        1,
-        ["published"],
-        {"service_line", "published_script", "escalation_path"},
-    )
-    assert catalog_of("viajes-sol") == (1, [], {"service_line"})
+    complete = {"service_line", "published_script", "escalation_path", "qa_scorecard"}
+    assert catalog_of("shopright") == (2, ["draft", "in_review", "published"], complete)
+    assert catalog_of("cloudlane") == (1, ["published"], complete)
+    assert catalog_of("viajes-sol") == (1, [], {"service_line", "qa_scorecard"})
+    from bpo.quality.models import ScorecardVersion
+
+    with schema_context(clients["shopright"].schema_name):
+        assert sorted(ScorecardVersion.objects.values_list("number", "status")) == [
+            (1, "published"),
+            (2, "draft"),
+        ]
     # one password for everyone
     assert all(user.check_password(seed_demo.DEMO_PASSWORD) for user in demo_users)
     # and the logins are printed

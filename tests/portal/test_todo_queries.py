@@ -17,6 +17,7 @@ from tenants.db import qualified_sql
 from tests.catalog.factories import EscalationPathFactory, ServiceLineFactory
 from tests.conftest import make_user
 from tests.portal.test_todos import _in_schema, _versions
+from tests.quality.helpers import make_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -90,18 +91,21 @@ def test_three_and_thirty_clients_read_the_same_number_of_queries(client_a, clie
 
 
 def test_the_pilot_to_do_names_what_each_client_still_misses(client_a, client_b, provider_admin):
-    # given A has a service line and an escalation path, B nothing yet
+    # given A has a service line, an escalation path and a published scorecard (B only a
+    # scorecard still in draft)
     _in_schema(client_a, lambda: EscalationPathFactory(service_line=ServiceLineFactory()))
+    _in_schema(client_a, lambda: make_scorecard(provider_admin, publish=True))
+    _in_schema(client_b, lambda: make_scorecard(provider_admin))
     # when
     todos = {
         todo.client.slug: todo
         for todo in todos_for(user=provider_admin, clients=[client_a, client_b])
         if todo.kind == "pilot_incomplete"
     }
-    # then each client's own items, read in its own schema (QA scorecards do not exist yet)
+    # then each client's own items, read in its own schema (a draft scorecard does not count)
     assert todos[client_a.slug].detail == "Missing: a published script."
     assert todos[client_b.slug].detail == (
-        "Missing: a service line, a published script, an escalation path."
+        "Missing: a service line, a published script, an escalation path, a QA scorecard."
     )
     assert todos[client_a.slug].url == f"/c/{client_a.slug}/"
 

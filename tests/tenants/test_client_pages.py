@@ -333,7 +333,7 @@ def test_go_live_is_disabled_and_names_exactly_what_is_missing(
     note = html[start : html.index("</div>", start)]
     assert "<li>A published script</li>" in note
     assert "<li>An escalation path</li>" in note
-    assert "<li>A QA scorecard (coming soon)</li>" in note
+    assert "<li>A QA scorecard</li>" in note
     assert "A service line" not in note
     # and the service refuses with the same open items, not the ticked one
     response = signed_in(account_manager).post(

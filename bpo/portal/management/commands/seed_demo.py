@@ -1,7 +1,7 @@
 """``python manage.py seed_demo``: demo staff, three demo clients, their users and catalogs.
 
 The portal owns the demo because it spans every app; each app keeps its own part in its
-``demo`` module (``bpo.catalog.demo``) and this command calls them in order.
+``demo`` module (``bpo.catalog.demo``, ``bpo.quality.demo``) and this command calls them in order.
 
 Idempotent: what exists is left alone (passwords included); a second run changes nothing and
 says so. Every demo account uses one password, :data:`DEMO_PASSWORD` (or ``$DEMO_PASSWORD``).
@@ -194,6 +194,7 @@ class Command(BaseCommand):
                 client_admins[person.clients[0]] = user
         for slug, client in clients.items():
             self._catalog(client, account_manager, client_admins[slug])
+            self._scorecards(client, staff["qa@bpo.example"])
         from scheduling.roster.demo import seed_roster  # the provider's roster (public)
 
         self.changes.extend(seed_roster(staff=staff, clients=clients))
@@ -215,6 +216,14 @@ class Command(BaseCommand):
                 )
             )
             self.changes.extend(seed_statistics(client=client))
+
+    def _scorecards(self, client, qa_analyst: User) -> None:
+        from django_tenants.utils import tenant_context
+
+        from bpo.quality.demo import seed_scorecards
+
+        with tenant_context(client):
+            self.changes.extend(seed_scorecards(client=client, qa_analyst=qa_analyst))
 
     def _forecasts(self, client, scheduler: User) -> None:
         from django_tenants.utils import tenant_context

@@ -1,0 +1,55 @@
+"""The change history of scorecards, kept by django-auditlog in the client's own schema (the
+same ``bpo.audit.LogEntry`` as the catalog's). Services write inside
+``bpo.catalog.audit.audit_actor`` (through this module's :func:`audit_actor`); child rows name
+their scorecard in ``additional_data``, so a scorecard's page shows the history of all of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from auditlog.context import set_actor
+from auditlog.registry import auditlog
+from django.db.models import Q, QuerySet
+
+from bpo.audit.models import LogEntry
+
+_NOISE_FIELDS = {"created_at", "updated_at"}
+OBJECT_TYPES = ("scorecard", "scorecardversion", "scorecardsection", "scorecardcriterion")
+
+
+def register_models() -> None:
+    from django.apps import apps
+
+    for object_type in OBJECT_TYPES:
+        model = apps.get_model("quality", object_type)
+        if not auditlog.contains(model):
+            auditlog.register(
+                model,
+                include_fields=[
+                    field.name
+                    for field in model._meta.concrete_fields
+                    if field.name not in _NOISE_FIELDS
+                ],
+            )
+
+
+@contextmanager
+def audit_actor(actor) -> Iterator[None]:
+    """Entries written inside this block name ``actor`` as the one who made the change."""
+    with set_actor(actor):
+        yield
+
+
+def history_of_scorecard(scorecard_id: int) -> QuerySet[LogEntry]:
+    """Entries of the scorecard and of everything on it, newest first."""
+    return (
+        LogEntry.objects.filter(content_type__app_label="quality")
+        .filter(
+            Q(content_type__model="scorecard", object_id=scorecard_id)
+            | Q(additional_data__scorecard=scorecard_id)
+        )
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-id")
+    )

@@ -1,0 +1,50 @@
+"""Routes of QA scorecards: ``pages`` under ``/c/<client_slug>/`` (namespace ``client``) and
+``api`` under ``/api/v1/clients/<client_slug>/`` (namespace ``api``)."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from bpo.quality import apis, views
+
+CARD = "scorecards/<int:scorecard_id>/"
+VERSION = CARD + "versions/<int:scorecard_version_id>/"
+SECTION = VERSION + "sections/<int:section_id>/"
+CRITERION = SECTION + "criteria/<int:criterion_id>/"
+
+pages = [
+    path("scorecards/", views.scorecards, name="scorecards"),
+    path("scorecards/new/", views.scorecard_create, name="scorecard_create"),
+    path(CARD, views.scorecard, name="scorecard"),
+    path(CARD + "edit/", views.scorecard_edit, name="scorecard_edit"),
+    path(CARD + "versions/new/", views.scorecard_version_create, name="scorecard_version_create"),
+    path(VERSION, views.scorecard_version, name="scorecard_version"),
+    path(
+        VERSION + "settings/", views.scorecard_version_settings, name="scorecard_version_settings"
+    ),
+    path(VERSION + "preview/", views.scorecard_version_preview, name="scorecard_version_preview"),
+    path(VERSION + "publish/", views.scorecard_version_publish, name="scorecard_version_publish"),
+    path(VERSION + "retire/", views.scorecard_version_retire, name="scorecard_version_retire"),
+    path(VERSION + "delete/", views.scorecard_version_delete, name="scorecard_version_delete"),
+    path(
+        VERSION + "sections/new/", views.scorecard_section_create, name="scorecard_section_create"
+    ),
+    path(SECTION + "edit/", views.scorecard_section_edit, name="scorecard_section_edit"),
+    path(SECTION + "move/", views.scorecard_section_move, name="scorecard_section_move"),
+    path(SECTION + "delete/", views.scorecard_section_delete, name="scorecard_section_delete"),
+    path(
+        SECTION + "criteria/new/",
+        views.scorecard_criterion_create,
+        name="scorecard_criterion_create",
+    ),
+    path(CRITERION + "edit/", views.scorecard_criterion_edit, name="scorecard_criterion_edit"),
+    path(CRITERION + "move/", views.scorecard_criterion_move, name="scorecard_criterion_move"),
+    path(
+        CRITERION + "delete/", views.scorecard_criterion_delete, name="scorecard_criterion_delete"
+    ),
+]
+
+# SimpleRouter: no API root view, which would not derive from the client-scoped base classes.
+router = SimpleRouter()
+router.register("scorecards", apis.ScorecardViewSet, basename="scorecard")
+router.register("scorecard-versions", apis.ScorecardVersionViewSet, basename="scorecard-version")
+api = router.urls
