@@ -289,19 +289,9 @@ class TimeClockImportAPI(ProviderAPIView):
         ],
     )
     def post(self, request):
-        serializer = FileImportSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        content = serializer.validated_data["content"].encode("utf-8")
-        preview = serializer.validated_data["preview"]
-        if preview:
-            plan = worked.plan_timeclock_import(content=content)
-            if plan.problems:
-                raise _file_refusal(worked.WorkedImportError(plan.problems))
-        else:
-            try:
-                plan = worked.import_timeclock(content=content, actor=request.user)
-            except worked.WorkedImportError as error:
-                raise _file_refusal(error) from None
+        preview, plan = _read_file(
+            request, check=worked.plan_timeclock_import, store=worked.import_timeclock
+        )
         body = {
             "stored": not preview,
             **plan.counts,
@@ -322,6 +312,24 @@ class TimeClockImportAPI(ProviderAPIView):
         return Response(TimeClockImportSerializer(body).data)
 
 
+def _read_file(request, *, check, store):
+    """An import's file from the request body: with ``preview`` only checked (``check``), else
+    stored all or nothing (``store``); any row's problem refuses the whole file (400)."""
+    serializer = FileImportSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    content = serializer.validated_data["content"].encode("utf-8")
+    preview = serializer.validated_data["preview"]
+    if preview:
+        plan = check(content=content)
+        if plan.problems:
+            raise _file_refusal(worked.WorkedImportError(plan.problems))
+        return preview, plan
+    try:
+        return preview, store(content=content, actor=request.user)
+    except worked.WorkedImportError as error:
+        raise _file_refusal(error) from None
+
+
 class ProductiveImportAPI(ProviderAPIView):
     permission_classes = (WorkedRights,)
     worked_rights: ClassVar[dict] = {"POST": MANAGE_WORKED_TIME}
@@ -337,19 +345,9 @@ class ProductiveImportAPI(ProviderAPIView):
         responses={200: ProductiveImportSerializer, 400: FILE_PROBLEMS, **_REFUSED},
     )
     def post(self, request):
-        serializer = FileImportSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        content = serializer.validated_data["content"].encode("utf-8")
-        preview = serializer.validated_data["preview"]
-        if preview:
-            plan = worked.plan_productive_import(content=content)
-            if plan.problems:
-                raise _file_refusal(worked.WorkedImportError(plan.problems))
-        else:
-            try:
-                plan = worked.import_productive_time(content=content, actor=request.user)
-            except worked.WorkedImportError as error:
-                raise _file_refusal(error) from None
+        preview, plan = _read_file(
+            request, check=worked.plan_productive_import, store=worked.import_productive_time
+        )
         body = {
             "stored": not preview,
             "rows": [
