@@ -70,7 +70,7 @@ def solve_roster(
     mip_share: float = 0.25,
     mip_stall: float | None = None,
     sub_nodes: int = 300,
-    sub_seconds: float = 4.0,
+    sub_seconds: float | None = None,
     verbose: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> RosteringResult:
@@ -144,6 +144,9 @@ def solve_roster(
         f"bound {bound:.0f}"
     )
 
+    # Short sub-MIPs (many rounds) pay on the small instances; a large one needs longer to
+    # presolve and search a neighbourhood of the same share of its staff.
+    sub_limit = sub_seconds if sub_seconds is not None else max(4.0, model.x_count / 2000)
     rng = random.Random(seed)
     rounds = improvements = 0
     sizes = dict.fromkeys(KINDS, 1.0)
@@ -164,7 +167,7 @@ def solve_roster(
         sub = to_highs(
             model,
             integer=True,
-            time_limit=min(left(), sub_seconds),
+            time_limit=min(left(), sub_limit),
             threads=threads,
             seed=seed + rounds,
             col_lower=lower,
