@@ -28,6 +28,7 @@ from scheduling.engine.rostering.reader import (
     read_instance,
 )
 from scheduling.engine.rostering.solve import (
+    _fixers,
     _neighbourhood,
     _pick,
     _resize,
@@ -548,3 +549,27 @@ def test_a_cover_pair_frees_days_around_two_costly_cells():
         assert days & {1, 12} and len(set(block // (14 * model.n_shifts))) == 2
         seen.add((1 in days, 12 in days))
     assert (True, True) in seen
+
+
+def test_fixers_of_a_shortfall_prefer_people_with_minutes_to_spare():
+    # A and B may each work day 3; A is at the most minutes (3 x 480), B is not.
+    instance = parse_instance(
+        instance_text(
+            staff="A,D=7,1440,0,5,1,1,1\nB,D=7,3360,0,5,1,1,1\nC,D=7,3360,0,5,1,1,1",
+            cover="\n".join(f"{d},D,{2 if d == 3 else 0},100,1" for d in range(7)),
+        )
+    )
+    model = build_model(instance)
+    roster = [week("DDD...."), week("D......"), week("...D...")]
+    point = complete_point(model, values_from_roster(instance, model, roster))
+    day3 = next(c for c, cell in enumerate(model.cover_cells) if cell[0] == 3)
+    assert _fixers(model, point, day3) == [1]  # C works it already; A has no minutes left
+    roster[1] = week("DDD.DDD")  # six shifts: B has room for one more (seven), A still none
+    point = complete_point(model, values_from_roster(instance, model, roster))
+    assert _fixers(model, point, day3) == [1]
+    roster[0] = week("DD.....")  # two shifts: A has room for a third
+    point = complete_point(model, values_from_roster(instance, model, roster))
+    assert _fixers(model, point, day3) == [0, 1]  # both have room now
+    # an excess on day 0: those working it (both can drop a shift: no minimum minutes)
+    day0 = next(c for c, cell in enumerate(model.cover_cells) if cell[0] == 0)
+    assert _fixers(model, point, day0) == [0, 1]

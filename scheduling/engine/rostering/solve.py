@@ -155,7 +155,7 @@ def solve_roster(
 
     # Short sub-MIPs (many rounds) pay on the small instances; a large one needs longer to
     # presolve and search a neighbourhood of the same share of its staff.
-    sub_limit = sub_seconds if sub_seconds is not None else max(4.0, model.x_count / 2000)
+    sub_limit = sub_seconds if sub_seconds is not None else max(4.0, model.x_count / 1680)
     rng = random.Random(seed)
     rounds = improvements = proven = 0
     sizes = dict.fromkeys(KINDS, 1.0)
@@ -367,14 +367,23 @@ def _neighbourhood(
 
 def _fixers(model: RosteringModel, point: np.ndarray, cell: int) -> list[int]:
     """Employees who could fix a cover cell: for a shortfall, those who may work its shift
-    that day and do not; for an excess (or an exact cover), those who work it."""
+    that day and do not; for an excess (or an exact cover), those who work it. Among them,
+    those whose total minutes leave room for one more shift (a shortfall) or one fewer (an
+    excess), when there are any: the others would have to give a shift up elsewhere first."""
     n_e, n_d, n_s = model.n_staff, model.n_days, model.n_shifts
     day, shift, requirement = model.cover_cells[cell]
-    x = np.round(np.asarray(point[: model.x_count])).reshape(n_e, n_d, n_s)[:, day, shift]
+    grid = np.round(np.asarray(point[: model.x_count])).reshape(n_e, n_d, n_s)
+    x = grid[:, day, shift]
     upper = model.col_upper[: model.x_count].reshape(n_e, n_d, n_s)[:, day, shift]
+    minutes = grid.sum(axis=1) @ np.asarray(model.shift_minutes, dtype=float)
+    length = model.shift_minutes[shift]
     if x.sum() < requirement:
-        return [e for e in range(n_e) if x[e] < 0.5 and upper[e] > 0]
-    return [e for e in range(n_e) if x[e] > 0.5]
+        found = [e for e in range(n_e) if x[e] < 0.5 and upper[e] > 0]
+        room = [e for e in found if minutes[e] + length <= model.minutes_range[e][1]]
+    else:
+        found = [e for e in range(n_e) if x[e] > 0.5]
+        room = [e for e in found if minutes[e] - length >= model.minutes_range[e][0]]
+    return room or found
 
 
 def _mixed_sample(
