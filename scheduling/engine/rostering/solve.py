@@ -1,13 +1,19 @@
 """Solve a rostering instance with HiGHS: the full MIP first, then a large-neighbourhood search.
 
-1. LP relaxation of the full model: a first lower bound.
-2. The full MIP under part of the time limit. Small instances end here, proven optimal.
-3. Large-neighbourhood search while time is left and the gap is open: free the x columns of a
-   random set of employees, or of a window of days for everyone, or of a window of days for a
-   set of employees; fix every other x column to the incumbent; solve that smaller MIP with
-   HiGHS, warm-started from the incumbent, so it can only keep or improve it. The neighbourhood
-   grows when HiGHS proves its optimum quickly and shrinks when it runs out of nodes.
-   A sub-MIP result of equal cost replaces the incumbent too, so the search can cross plateaus.
+1. LP relaxation of the full model (interior point with crossover): a first lower bound.
+2. The full MIP for at most ``mip_share`` of the time, stopped earlier once its incumbent has
+   not improved for ``mip_stall`` seconds (default 5 % of the limit, at least 10 s). Small
+   instances end here, proven optimal; on the others HiGHS finds its last good point early.
+3. Large-neighbourhood search while time is left and the gap is open: free some x columns, fix
+   every other x column to the incumbent, solve that smaller MIP with HiGHS warm-started from
+   the incumbent (so it can only keep or improve it; a result of equal cost is taken too, so
+   the search crosses plateaus). Seven kinds of neighbourhood: three random (some employees'
+   whole horizon, a window of days for everyone, a block of both) and four aimed at the
+   incumbent's costs (a costly cover cell and the people who could fix it, over a block of days
+   or their whole horizon; two costly cells at once; the employees with unmet requests). A kind
+   is drawn with probability proportional to a score that rises when it improves the incumbent
+   and decays when it does not; each kind's size grows when HiGHS proves its sub-MIP optimal
+   and shrinks when it does not. Sub-MIPs are short (4 s, longer on large instances).
    The lower bound is the full MIP's (step 2), never the sub-MIPs'.
 
 The same solver and helper as the weekly optimiser (HiGHS through ``new_highs``); no other
