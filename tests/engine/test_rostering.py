@@ -7,6 +7,7 @@ Tests marked ``solver`` run HiGHS end to end (seconds); mutation testing leaves 
 from __future__ import annotations
 
 import itertools
+import random
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,16 @@ from scheduling.engine.rostering.reader import (
     parse_instance,
     read_instance,
 )
-from scheduling.engine.rostering.solve import _neighbourhood, solve_roster
+from scheduling.engine.rostering.solve import (
+    _fixers,
+    _neighbourhood,
+    _pick,
+    _resize,
+    _score,
+    cell_costs,
+    request_costs,
+    solve_roster,
+)
 from scheduling.engine.rostering.validate import roster_objective, validate_roster
 
 INSTANCE1 = Path(__file__).parent / "data" / "curtois_qu_instance1.txt"
@@ -299,8 +309,6 @@ def test_the_model_objective_equals_the_benchmark_objective_for_any_roster():
 def test_neighbourhoods_free_whole_employees_or_whole_days():
     instance = read_instance(INSTANCE1)
     model = build_model(instance)
-    import random
-
     rng = random.Random(1)
     staff = _neighbourhood(model, "staff", 1.0, rng)
     assert len(staff) == 3 * 14 and len(set(staff // 14)) == 3
@@ -430,3 +438,138 @@ def test_the_model_accepts_exactly_the_rosters_the_validator_accepts(case):
         point = complete_point(model, values_from_roster(instance, model, roster))
         assert (point_violation(model, point) < 1e-9) == valid, (days, valid)
     assert 0 < accepted < len(choices) ** 7
+
+
+# --- the aimed neighbourhoods ---------------------------------------------------------------
+
+
+def aimed_case():
+    """Four employees, one shift type, a week; cover of two a day but nobody works day 3."""
+    text = instance_text(
+        staff="\n".join(f"{name},D=7,3360,0,5,1,1,1" for name in "ABCD"),
+        on="B,1,D,5",
+        off="C,2,D,7",
+        cover="\n".join(f"{d},D,2,100,1" for d in range(7)),
+    )
+    instance = parse_instance(text)
+    model = build_model(instance)
+    roster = [
+        week("DD....."),  # A
+        week("D......"),  # B: not on day 1 (an unhonoured on-request, 5)
+        week("DDD...."),  # C: works day 2 (an unhonoured off-request, 7)
+        week("DD....."),  # D
+    ]
+    point = complete_point(model, values_from_roster(instance, model, roster))
+    return instance, model, roster, point
+
+
+def test_cell_and_request_costs_read_the_incumbent():
+    _instance, model, _roster, point = aimed_case()
+    # day 0: four people (two extra, 1 each); day 1: three (one extra); day 2: one (one
+    # missing, 100); days 3-6: nobody (two missing each, 200).
+    assert cell_costs(model, point).tolist() == [2, 1, 100, 200, 200, 200, 200]
+    assert request_costs(model, point).tolist() == [0, 5, 7, 0]
+
+
+def test_cover_neighbourhoods_free_people_who_can_fix_a_costly_cell():
+    _instance, model, _roster, point = aimed_case()
+    for seed in range(20):
+        rng = random.Random(seed)
+        block = _neighbourhood(model, "cover", 0.5, rng, point)
+        days = sorted(set((block // model.n_shifts) % model.n_days))
+        staff = sorted(set(block // (model.n_days * model.n_shifts)))
+        assert len(staff) == 2 and days == list(range(days[0], days[0] + 5))
+        # the cells that cost something lie on days 2-6 (a shortfall) or 0-1 (an excess)
+        assert days
+        whole = _neighbourhood(model, "cover_staff", 1.0, random.Random(seed), point)
+        assert len(whole) == 3 * 7 and len(set(whole // 7)) == 3
+
+
+def test_a_cover_block_contains_the_drawn_cells_day():
+    instance = parse_instance(
+        instance_text(
+            staff="\n".join(f"{name},D=7,3360,0,5,1,1,1" for name in "ABCDEF"),
+            cover="\n".join(f"{d},D,{2 if d == 4 else 0},100,1" for d in range(7)),
+        )
+    )
+    model = build_model(instance)
+    roster = [week(".......")] * 6  # only day 4 costs: two missing
+    point = complete_point(model, values_from_roster(instance, model, roster))
+    for seed in range(30):
+        block = _neighbourhood(model, "cover", 0.3, random.Random(seed), point)
+        days = set((block // model.n_shifts) % model.n_days)
+        assert 4 in days and len(days) == 3
+
+
+def test_requests_neighbourhood_frees_the_employees_whose_wishes_are_unmet():
+    _instance, model, _roster, point = aimed_case()
+    for seed in range(20):
+        free = _neighbourhood(model, "requests", 0.5, random.Random(seed), point)
+        staff = set(free // 7)
+        assert len(free) == 2 * 7 and staff & {1, 2}
+
+
+def test_aimed_neighbourhoods_fall_back_to_random_ones_without_costs():
+    instance = parse_instance(
+        instance_text(
+            staff="\n".join(f"{name},D=7,3360,0,5,1,1,1" for name in "ABCD"),
+            cover="\n".join(f"{d},D,0,100,1" for d in range(7)),
+        )
+    )
+    model = build_model(instance)
+    point = complete_point(model, np.zeros(model.x_count))
+    for kind in ("cover", "cover_staff", "requests"):
+        free = _neighbourhood(model, kind, 1.0, random.Random(0), point)
+        assert len(free) == 3 * 7  # three whole employees, the "staff" kind
+
+
+def test_kind_scores_and_sizes_adapt():
+    assert _score(1.0, True) == 2.0 and _score(1.0, False) < 1.0
+    assert _score(8.0, True) == 8.0 and _score(0.3, False) == 0.3
+    assert _resize(1.0, True) > 1.0 > _resize(1.0, False)
+    rng = random.Random(0)
+    drawn = [_pick({"a": 8.0, "b": 0.3}, rng) for _ in range(200)]
+    assert drawn.count("a") > 150 and "b" in drawn
+
+
+def test_a_cover_pair_frees_days_around_two_costly_cells():
+    instance = parse_instance(
+        instance_text(
+            horizon=14,
+            staff="\n".join(f"{name},D=14,9999,0,7,1,1,2" for name in "ABCDEF"),
+            cover="\n".join(f"{d},D,{2 if d in (1, 12) else 0},100,1" for d in range(14)),
+        )
+    )
+    model = build_model(instance)
+    point = complete_point(model, np.zeros(model.x_count))  # only days 1 and 12 cost
+    seen = set()
+    for seed in range(30):
+        block = _neighbourhood(model, "cover_pair", 0.5, random.Random(seed), point)
+        days = set((block // model.n_shifts) % model.n_days)
+        assert days & {1, 12} and len(set(block // (14 * model.n_shifts))) == 2
+        seen.add((1 in days, 12 in days))
+    assert (True, True) in seen
+
+
+def test_fixers_of_a_shortfall_prefer_people_with_minutes_to_spare():
+    # A and B may each work day 3; A is at the most minutes (3 x 480), B is not.
+    instance = parse_instance(
+        instance_text(
+            staff="A,D=7,1440,0,5,1,1,1\nB,D=7,3360,0,5,1,1,1\nC,D=7,3360,0,5,1,1,1",
+            cover="\n".join(f"{d},D,{2 if d == 3 else 0},100,1" for d in range(7)),
+        )
+    )
+    model = build_model(instance)
+    roster = [week("DDD...."), week("D......"), week("...D...")]
+    point = complete_point(model, values_from_roster(instance, model, roster))
+    day3 = next(c for c, cell in enumerate(model.cover_cells) if cell[0] == 3)
+    assert _fixers(model, point, day3) == [1]  # C works it already; A has no minutes left
+    roster[1] = week("DDD.DDD")  # six shifts: B has room for one more (seven), A still none
+    point = complete_point(model, values_from_roster(instance, model, roster))
+    assert _fixers(model, point, day3) == [1]
+    roster[0] = week("DD.....")  # two shifts: A has room for a third
+    point = complete_point(model, values_from_roster(instance, model, roster))
+    assert _fixers(model, point, day3) == [0, 1]  # both have room now
+    # an excess on day 0: those working it (both can drop a shift: no minimum minutes)
+    day0 = next(c for c, cell in enumerate(model.cover_cells) if cell[0] == 0)
+    assert _fixers(model, point, day0) == [0, 1]

@@ -53,6 +53,9 @@ class RosteringModel:
     """Per weekend column (after the x columns): its employee and its days inside the horizon."""
     cover_cells: tuple[tuple[int, int, int], ...] = ()
     """Per cover row (under and over columns after the weekends): day, shift index, requirement."""
+    shift_minutes: tuple[int, ...] = ()
+    minutes_range: tuple[tuple[int, int], ...] = ()
+    """Per employee, the least and most total minutes."""
 
     @property
     def num_col(self) -> int:
@@ -207,6 +210,8 @@ def build_model(instance: RosteringInstance) -> RosteringModel:
         cover_cells=tuple(
             (cover.day, shift_index[cover.shift], cover.requirement) for cover in instance.cover
         ),
+        shift_minutes=tuple(shift.minutes for shift in shifts),
+        minutes_range=tuple((m.min_total_minutes, m.max_total_minutes) for m in staff),
     )
 
 
