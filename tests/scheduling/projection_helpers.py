@@ -17,10 +17,12 @@ WEEK = IsoWeek(2026, 50)
 
 def local(day: int, hour: float, week: IsoWeek = WEEK) -> datetime:
     """``hour`` o'clock New York time on day ``day`` (0 Monday) of ``week``, in UTC."""
-    monday = week.monday
+    when = week.monday + timedelta(days=day)
     whole = int(hour)
-    moment = datetime(monday.year, monday.month, monday.day, whole, int((hour - whole) * 60))
-    return (moment + timedelta(days=day)).replace(tzinfo=NEW_YORK).astimezone(UTC)
+    moment = datetime(
+        when.year, when.month, when.day, whole, int((hour - whole) * 60), tzinfo=NEW_YORK
+    )
+    return moment.astimezone(UTC)
 
 
 def make_forecast(

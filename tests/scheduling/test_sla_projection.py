@@ -210,11 +210,7 @@ def test_a_past_week_is_its_statistics(in_client_a, week_of_orders):
 
 def test_a_future_week_is_all_forecast(in_client_a, line, scheduler_a):
     make_forecast(line, {local(3, 9): 10})
-    publish(
-        scheduler_a,
-        [(AgentFactory(), line, local(3, 9), local(3, 10), None)] * 0
-        or [(agent, line, local(3, 9), local(3, 10), None) for agent in [AgentFactory()] * 1],
-    )
+    publish(scheduler_a, [(AgentFactory(), line, local(3, 9), local(3, 10), None)])
 
     projection = list_week_projections(client=in_client_a, week=WEEK, now=local(-3, 12))
     line_projection = _only(projection)
