@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from bpo.accounts.permissions import can, roles_for
 from bpo.accounts.roles import Action, Role
-from bpo.catalog.models import ServiceLine, ServiceLineStatus
+from bpo.catalog.models import DEFERRED_CHANNELS, ServiceLine, ServiceLineStatus
 from bpo.portal.todos import Todo, register
 from scheduling.planning.models import ImportStatus, IntervalStatistic, StatisticsImport
 from scheduling.planning.selectors.forecasts import latest_ready_forecasts
@@ -311,7 +311,13 @@ def _at_risk_lines(monday) -> QuerySet:
     return (
         SlaProjectionSnapshot.objects.filter(week_starts_on=monday, status="at_risk")
         .order_by()
-        .values_list("service_line_id", "service_line__name", "headline", "computed_at")
+        .values_list(
+            "service_line_id",
+            "service_line__name",
+            "service_line__channel",
+            "headline",
+            "computed_at",
+        )
     )
 
 
@@ -333,14 +339,14 @@ def sla_projection_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
         )
         selects.append((f"SELECT {int(client.pk)}, line.* FROM ({sql}) AS line", params))
     items = []
-    for client_pk, line_pk, line_name, headline, computed_at in union_all(selects):
+    for client_pk, line_pk, line_name, channel, headline, computed_at in union_all(selects):
         client = by_pk[client_pk]
-        monday = this_monday(client)
-        week = monday.isocalendar()
+        week = this_monday(client).isocalendar()
+        figure = "first-response level" if channel in DEFERRED_CHANNELS else "service level"
         items.append(
             Todo(
-                title=f"{line_name} is projected to miss its service level this week",
-                detail=f"{headline} (as of {computed_at.astimezone(ZoneInfo(client.time_zone)):%a %H:%M}).",
+                title=f"{line_name} is projected to miss its {figure} this week",
+                detail=f"{headline}.",
                 url=reverse("client:sla", args=[client.slug])
                 + f"?week={week.year}-W{week.week:02d}#sla-projection-{line_pk}",
                 client=client,

@@ -110,13 +110,32 @@ def test_the_sources_say_where_each_part_comes_from(in_client_a, week_of_orders)
     assert line.sources.statistics_intervals == 1
     assert line.sources.statistics_until == local(0, 10.5)
     assert line.sources.projected_intervals == 7 * 48 - 1
-    # Monday 00:00 to Wednesday 12:00 is 120 half hours, one of them with statistics
-    assert line.sources.elapsed_without_statistics == 119
+    # Monday 00:00 to Wednesday 12:00 has no forecast contacts but Monday 10:00's, which has
+    # statistics
+    assert line.sources.elapsed_without_statistics == 0
     assert line.sources.forecast_versions == (1,)
     assert line.sources.missing_forecast_intervals == 0
     assert (line.sources.unstaffed_intervals, line.sources.unstaffed_contacts) == (1, 5)
     assert line.sources.model == "Erlang C"
     assert any("no agent at work" in note for note in line.notes)
+
+
+def test_elapsed_intervals_not_imported_yet_are_counted_from_the_forecast(
+    in_client_a, week_of_orders
+):
+    # given a forecast of 4 contacts on Tuesday 10:00, which has no statistics yet
+    from scheduling.planning.models import ForecastInterval
+
+    ForecastInterval.objects.filter(starts_at=local(1, 10)).update(
+        volume=4, adjusted_volume=4, aht_seconds=180
+    )
+
+    line = _only(list_week_projections(client=in_client_a, week=WEEK, now=WEDNESDAY_NOON))
+
+    # then it is named, and its 4 contacts (no agent then) count as late: 77 / 115
+    assert line.sources.elapsed_without_statistics == 1
+    assert (line.projection.numerator, line.projection.denominator) == (77, 115)
+    assert any("1 elapsed intervals with forecast contacts" in note for note in line.notes)
 
 
 def test_the_lines_convention_counts_the_statistics(in_client_a, week_of_orders):

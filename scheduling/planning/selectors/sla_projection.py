@@ -381,7 +381,12 @@ def _current(
         needed.append(index)
     present = [index for index in needed if week_start + index * step in forecast]
     missing = [index for index in needed if week_start + index * step not in forecast]
-    elapsed = sum(1 for index in needed if week_start + (index + 1) * step <= now)
+    # elapsed intervals the forecast expects contacts in, not imported yet
+    elapsed = sum(
+        1
+        for index in present
+        if week_start + (index + 1) * step <= now and forecast[week_start + index * step].volume
+    )
     ranges = _ranges(missing, week_start, step)
     model = _model_words(line)
     reason = _threshold_missing(line)
@@ -457,8 +462,8 @@ def _current(
         )
     if elapsed and expected is not None:
         notes.append(
-            f"{elapsed} elapsed intervals have no statistics yet: counted from the forecast "
-            "and the plan until they are imported."
+            f"{elapsed} elapsed intervals with forecast contacts have no statistics yet: "
+            "counted from the forecast and the plan until they are imported."
         )
     if unstaffed[0]:
         notes.append(
