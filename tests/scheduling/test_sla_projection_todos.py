@@ -69,6 +69,7 @@ def test_the_account_manager_sees_it_too(client, client_a, account_manager, orde
     html = client.get(reverse("portal:home")).content.decode()
 
     assert "Orders is projected to miss its service level this week" in html
+    assert "(as of" not in html
 
 
 def test_a_line_on_track_or_another_role_has_no_todo(client_a, scheduler_a, orders):
@@ -143,3 +144,15 @@ def test_the_beat_task_visits_every_client(client_a, client_b, orders):
     assert SlaProjectionSnapshot.objects.filter(
         service_line=orders, week_starts_on=week.monday
     ).exists()
+
+
+def test_a_backlog_line_is_named_by_its_first_response_level(client_a, scheduler_a):
+    in_schema(client_a)
+    returns = ServiceLineFactory(name="Returns", channel="email")
+    connection.set_schema_to_public()
+    _snapshot(client_a, returns, headline="At risk: projected 49.0 % against 90 %")
+
+    (item,) = sla_projection_todos(scheduler_a, [client_a])
+
+    assert item.title == "Returns is projected to miss its first-response level this week"
+    assert item.detail == "At risk: projected 49.0 % against 90 %."
