@@ -191,6 +191,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "bpo.accounts.tasks.purge_old_failed_logins",
         "schedule": 60 * 60,
     },
+    # The current week's SLA projection per line, read by the home pages' to-dos.
+    "refresh-sla-projections": {
+        "task": "scheduling.planning.tasks.refresh_sla_projections_task",
+        "schedule": 30 * 60,
+    },
 }
 # The change history's entries live in each client's schema, in our own swapped-in model (see
 # bpo/audit/models.py). django-auditlog's migrations would still create its own table (they do
