@@ -63,6 +63,8 @@ TENANT_APPS = [
     "bpo.catalog",
     # QA scorecards (evaluations, calibrations and disputes to come): the client's own data.
     "bpo.quality",
+    # Weekly reports (metrics snapshot, PDF, hash): what the client reads every Monday.
+    "bpo.reporting",
     "billing.contracts",
     "scheduling.planning",
 ]
@@ -190,6 +192,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-old-failed-logins": {
         "task": "bpo.accounts.tasks.purge_old_failed_logins",
         "schedule": 60 * 60,
+    },
+    # Monday 06:00 in each client's own zone: every 15 minutes the task looks for the clients
+    # whose local time has just passed it (zones differ by quarter hours, e.g. Asia/Kathmandu).
+    "enqueue-due-weekly-reports": {
+        "task": "bpo.reporting.tasks.enqueue_due_weekly_reports",
+        "schedule": 15 * 60,
     },
 }
 # The change history's entries live in each client's schema, in our own swapped-in model (see
