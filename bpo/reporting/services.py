@@ -9,7 +9,6 @@ of migration ``0002_weekly_report_immutability`` refuses it in any case).
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 
 from bpo.errors import ConflictError
 from bpo.jobs import services as job_services
@@ -64,26 +63,21 @@ def regenerate_weekly_report(*, week: IsoWeek, actor) -> WeeklyReport:
     client = _client()
     if client.is_offboarded:
         raise ConflictError("This client is offboarded: its records are final.", field="week")
+    # The client's row is the lock that numbers a week's revisions one after the other (the
+    # week may have no report yet, so there is no report row to lock).
+    type(client).objects.select_for_update().filter(pk=client.pk).first()
     reports = list(
-        WeeklyReport.objects.select_for_update()
-        .filter(iso_year=week.year, iso_week=week.week)
-        .select_related("job")
-        .order_by("revision")
+        WeeklyReport.objects.filter(iso_year=week.year, iso_week=week.week).order_by("revision")
     )
     for report in reports:
-        if report.is_in_progress and report.job is not None and not report.job.can_be_retried:
+        report = settle_report(report=report)
+        job = report.job if report.job_id else None
+        if report.is_in_progress and not (job is not None and job.can_be_retried):
             raise ConflictError(
                 f"Revision {report.revision} of week {week} is being rendered; wait for it.",
                 field="week",
             )
     latest = max((report.revision for report in reports), default=0)
-    latest = max(
-        latest,
-        WeeklyReport.objects.filter(iso_year=week.year, iso_week=week.week).aggregate(
-            latest=Max("revision")
-        )["latest"]
-        or 0,
-    )
     with audit_actor(actor):
         report = _new_report(client=client, week=week, revision=latest + 1, actor=actor)
     enqueue_render(report=report)
