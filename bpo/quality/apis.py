@@ -28,7 +28,7 @@ from bpo.api.base import ClientScopedViewSet
 from bpo.api.schema import error_response, invalid_response
 from bpo.catalog.selectors.service_lines import get_service_line
 from bpo.errors import DomainError
-from bpo.quality import selectors, services
+from bpo.quality import selectors
 from bpo.quality.models import Scorecard, ScorecardVersion, ScorecardVersionStatus
 from bpo.quality.serializers import (
     ScorecardInputSerializer,
@@ -36,6 +36,7 @@ from bpo.quality.serializers import (
     ScorecardVersionInputSerializer,
     ScorecardVersionSerializer,
 )
+from bpo.quality.services import scorecards as services
 
 ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The id.")
 

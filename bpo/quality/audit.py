@@ -16,7 +16,18 @@ from django.db.models import Q, QuerySet
 from bpo.audit.models import LogEntry
 
 _NOISE_FIELDS = {"created_at", "updated_at"}
-OBJECT_TYPES = ("scorecard", "scorecardversion", "scorecardsection", "scorecardcriterion")
+OBJECT_TYPES = (
+    "scorecard",
+    "scorecardversion",
+    "scorecardsection",
+    "scorecardcriterion",
+    "samplingplan",
+    "sampledraw",
+    "calibrationsession",
+    "evaluation",
+    "evaluationanswer",
+    "dispute",
+)
 
 
 def register_models() -> None:
@@ -49,6 +60,19 @@ def history_of_scorecard(scorecard_id: int) -> QuerySet[LogEntry]:
         .filter(
             Q(content_type__model="scorecard", object_id=scorecard_id)
             | Q(additional_data__scorecard=scorecard_id)
+        )
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-id")
+    )
+
+
+def history_of_evaluation(evaluation_id: int) -> QuerySet[LogEntry]:
+    """Entries of the evaluation, its answers and its disputes, newest first."""
+    return (
+        LogEntry.objects.filter(content_type__app_label="quality")
+        .filter(
+            Q(content_type__model="evaluation", object_id=evaluation_id)
+            | Q(additional_data__evaluation=evaluation_id)
         )
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-id")

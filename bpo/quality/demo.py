@@ -7,8 +7,8 @@ Everything goes through the services, so the history shows it.
 from __future__ import annotations
 
 from bpo.catalog.models import ServiceLine
-from bpo.quality import services
 from bpo.quality.models import Scorecard
+from bpo.quality.services import scorecards as services
 
 VOICE_SECTIONS = [
     {

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 
 from bpo.quality.models import AutoFail, Scale
-from bpo.quality.services import (
+from bpo.quality.services.scorecards import (
     CHANGE_SUMMARY_MAX,
     CRITERION_TEXT_MAX,
     GUIDANCE_MAX,

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from bpo.catalog.models import Channel
 from bpo.quality import scoring
 
 
@@ -33,6 +34,11 @@ class Scorecard(models.Model):
         null=True,
         blank=True,
         related_name="scorecards",
+    )
+    # Not scoring: it changes without a new version.
+    dispute_window_days = models.PositiveSmallIntegerField(
+        default=7,
+        help_text="Days after release in which the agent or the client may dispute an evaluation.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -227,3 +233,332 @@ class ScorecardCriterion(models.Model):
             is_bonus=self.is_bonus,
             label=self.text,
         )
+
+
+# --- evaluations -------------------------------------------------------------------------------
+#
+# An interaction is one contact that may be evaluated (imported from a CSV or the API, or typed
+# in with an evaluation). A sampling plan per line says how many to evaluate; a draw picks them
+# at random (reproducibly: its seed is stored) and creates one evaluation per picked interaction,
+# assigned to an evaluator. An evaluation keeps the scorecard version it is scored with (which
+# never changes) and its answers; its score is stored when it is submitted, so lists and weekly
+# figures read one column. Calibration evaluations (``calibration_session`` set) never count in
+# the QA score.
+
+
+class Interaction(models.Model):
+    service_line = models.ForeignKey(
+        "catalog.ServiceLine", on_delete=models.PROTECT, related_name="qa_interactions"
+    )
+    reference = models.CharField(
+        max_length=120, help_text="The interaction's id in the client's system."
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    occurred_at = models.DateTimeField()
+    link = models.URLField(max_length=500, blank=True)
+    agent = models.ForeignKey("roster.Agent", related_name="+", null=True, **_PUBLIC_USER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service_line", "reference"], name="qa_interaction_unique_reference"
+            ),
+        ]
+        indexes = [models.Index(fields=["service_line", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class SamplingMode(models.TextChoices):
+    PER_AGENT = "per_agent", "Evaluations per agent per week"
+    SHARE = "share", "A share of the week's interactions"
+
+
+class SamplingPlan(models.Model):
+    """How many interactions of a line are evaluated each week (one plan per line)."""
+
+    service_line = models.OneToOneField(
+        "catalog.ServiceLine", on_delete=models.PROTECT, related_name="sampling_plan"
+    )
+    mode = models.CharField(
+        max_length=10, choices=SamplingMode.choices, default=SamplingMode.PER_AGENT
+    )
+    evaluations_per_agent = models.PositiveSmallIntegerField(null=True, blank=True)
+    share_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        mode="per_agent",
+                        evaluations_per_agent__gte=1,
+                        share_percent__isnull=True,
+                    )
+                    | models.Q(
+                        mode="share",
+                        share_percent__gt=0,
+                        share_percent__lte=100,
+                        evaluations_per_agent__isnull=True,
+                    )
+                ),
+                name="qa_sampling_plan_size",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sampling plan of {self.service_line}"
+
+    def get_additional_data(self) -> dict:
+        return {"service_line": self.service_line_id}
+
+
+class SampleDraw(models.Model):
+    """One draw of a plan for one week: the seed makes it reproducible (the same interactions
+    and the same seed pick the same sample)."""
+
+    sampling_plan = models.ForeignKey(SamplingPlan, on_delete=models.PROTECT, related_name="draws")
+    week_starts_on = models.DateField(help_text="The Monday of the ISO week, in the client's zone.")
+    seed = models.BigIntegerField()
+    population = models.PositiveIntegerField()
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", null=True, **_PUBLIC_USER
+    )
+    drawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-week_starts_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sampling_plan", "week_starts_on"], name="qa_one_draw_per_plan_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sample of the week of {self.week_starts_on}"
+
+
+class CalibrationStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class CalibrationSession(models.Model):
+    """Several evaluators score the same interactions with the same version; their agreement
+    is measured per criterion and per evaluator. Its evaluations never count in QA scores."""
+
+    title = models.CharField(max_length=160)
+    scorecard_version = models.ForeignKey(
+        ScorecardVersion, on_delete=models.PROTECT, related_name="calibration_sessions"
+    )
+    status = models.CharField(
+        max_length=8, choices=CalibrationStatus.choices, default=CalibrationStatus.OPEN
+    )
+    # The expert's answers are the reference of the alignment score.
+    expert = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", null=True, blank=True, **_PUBLIC_USER
+    )
+    participants = models.JSONField(
+        default=list, blank=True, help_text="Ids of the users invited to score."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", null=True, **_PUBLIC_USER
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EvaluationStatus(models.TextChoices):
+    ASSIGNED = "assigned", "Assigned"  # drawn and handed out, not yet started
+    DRAFT = "draft", "Draft"  # answers being entered
+    SUBMITTED = "submitted", "Submitted"  # scored, not yet shown to the agent
+    RELEASED = "released", "Released"  # shown to the agent, waiting for acknowledgement
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    DISPUTED = "disputed", "Disputed"  # a dispute waits for a decision
+
+
+# Statuses whose score counts in the week's QA figures.
+SCORED_EVALUATION_STATUSES = frozenset(
+    {
+        EvaluationStatus.SUBMITTED,
+        EvaluationStatus.RELEASED,
+        EvaluationStatus.ACKNOWLEDGED,
+        EvaluationStatus.DISPUTED,
+    }
+)
+
+
+class Evaluation(models.Model):
+    scorecard_version = models.ForeignKey(
+        ScorecardVersion, on_delete=models.PROTECT, related_name="evaluations"
+    )
+    service_line = models.ForeignKey(
+        "catalog.ServiceLine", on_delete=models.PROTECT, related_name="qa_evaluations"
+    )
+    interaction = models.ForeignKey(
+        Interaction, on_delete=models.PROTECT, related_name="evaluations"
+    )
+    agent = models.ForeignKey("roster.Agent", related_name="+", null=True, **_PUBLIC_USER)
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", null=True, **_PUBLIC_USER
+    )
+    status = models.CharField(
+        max_length=12, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT
+    )
+    draw = models.ForeignKey(
+        SampleDraw, on_delete=models.PROTECT, null=True, blank=True, related_name="evaluations"
+    )
+    calibration_session = models.ForeignKey(
+        CalibrationSession,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+    )
+    # The week it counts in: the interaction's ISO week in the client's zone (its Monday).
+    week_starts_on = models.DateField()
+    due_on = models.DateField(null=True, blank=True)
+    overall_comment = models.TextField(blank=True)
+    # Stored when submitted (and again after a dispute decision): two decimals, as shown.
+    score_percent = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    is_passed = models.BooleanField(null=True, blank=True)
+    is_auto_failed = models.BooleanField(default=False)
+    auto_fail_reasons = models.JSONField(default=list, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-week_starts_on", "-id"]
+        constraints = [
+            # One evaluation of an interaction per evaluator and session (or outside one).
+            models.UniqueConstraint(
+                fields=["interaction", "evaluator"],
+                condition=models.Q(calibration_session__isnull=True),
+                name="qa_one_evaluation_per_interaction_evaluator",
+            ),
+            models.UniqueConstraint(
+                fields=["calibration_session", "interaction", "evaluator"],
+                condition=models.Q(calibration_session__isnull=False),
+                name="qa_one_calibration_score_per_evaluator",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["service_line", "week_starts_on", "status"]),
+            models.Index(fields=["evaluator", "status"]),
+            models.Index(fields=["agent", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evaluation of {self.interaction}"
+
+    @property
+    def counts_in_qa(self) -> bool:
+        return self.calibration_session_id is None and self.status in SCORED_EVALUATION_STATUSES
+
+    def get_additional_data(self) -> dict:
+        return {"evaluation": self.pk}
+
+
+class EvaluationAnswer(models.Model):
+    """The answer to one criterion: ``value`` is 1/0 for yes/no, the number for 1-5 and points,
+    empty with ``is_na`` for N/A (and empty while a draft is unanswered)."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.ForeignKey(
+        ScorecardCriterion, on_delete=models.PROTECT, related_name="answers"
+    )
+    value = models.PositiveIntegerField(null=True, blank=True)
+    is_na = models.BooleanField(default=False)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["evaluation", "criterion__section__position", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "criterion"], name="qa_one_answer_per_criterion"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_na=False) | models.Q(value__isnull=True),
+                name="qa_answer_na_has_no_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "N/A" if self.is_na else str(self.value)
+
+    def get_additional_data(self) -> dict:
+        return {"evaluation": self.evaluation_id}
+
+    def as_answer(self, criterion: scoring.CriterionSpec) -> object:
+        """The value ``scoring.score`` takes: NA, a bool (yes/no), an int, or None."""
+        if self.is_na:
+            return scoring.NA
+        if self.value is None:
+            return None
+        if criterion.scale == scoring.Scale.YES_NO:
+            return bool(self.value)
+        return self.value
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", "Waiting for a decision"
+    ACCEPTED = "accepted", "Accepted"
+    PARTIAL = "partial", "Partly accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class Dispute(models.Model):
+    """An agent or client admin disputes an evaluation (or one criterion of it) with a reason;
+    a QA analyst decides with a reason. The scores before and after are kept."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="disputes")
+    criterion = models.ForeignKey(
+        ScorecardCriterion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", null=True, **_PUBLIC_USER
+    )
+    reason = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", null=True, blank=True, **_PUBLIC_USER
+    )
+    decision_reason = models.TextField(blank=True)
+    score_before = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    score_after = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            # One open dispute per evaluation at a time.
+            models.UniqueConstraint(
+                fields=["evaluation"],
+                condition=models.Q(status="open"),
+                name="qa_one_open_dispute_per_evaluation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dispute of {self.evaluation}"
+
+    def get_additional_data(self) -> dict:
+        return {"evaluation": self.evaluation_id}

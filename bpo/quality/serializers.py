@@ -13,7 +13,7 @@ from bpo.quality.models import (
     ScorecardSection,
     ScorecardVersion,
 )
-from bpo.quality.services import allowed_transitions
+from bpo.quality.services.scorecards import allowed_transitions
 
 # --- output ------------------------------------------------------------------------------------
 

@@ -21,9 +21,10 @@ from bpo.accounts.roles import Action
 from bpo.catalog.selectors.service_lines import get_service_line, list_service_lines
 from bpo.errors import DomainError
 from bpo.forms import add_domain_error
-from bpo.quality import scoring, selectors, services
+from bpo.quality import scoring, selectors
 from bpo.quality.forms import CriterionForm, ScorecardForm, SectionForm, VersionForm
 from bpo.quality.models import Scorecard, ScorecardVersion, ScorecardVersionStatus
+from bpo.quality.services import scorecards as services
 
 SCORECARDS_PER_PAGE = 25
 VERSIONS_PER_PAGE = 20

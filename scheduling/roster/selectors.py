@@ -127,6 +127,12 @@ def agent_of_user(user: User) -> Agent | None:
     return agent_queryset(with_preferences=False).filter(user=user).first()
 
 
+def agent_names(agent_ids: Iterable[int]) -> dict[int, str]:
+    """Agents' full names by id, in one query (ids of agents no longer on the roster are
+    left out)."""
+    return dict(Agent.objects.filter(pk__in=set(agent_ids)).values_list("pk", "full_name"))
+
+
 def list_all_agents() -> QuerySet[Agent]:
     """Every agent, for the export and system callers (no user in scope)."""
     return agent_queryset()

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from bpo.quality.services import publish_scorecard_version
+from bpo.quality.services.scorecards import publish_scorecard_version
 from tests.catalog.factories import (
     EscalationPathFactory,
     ScriptVersionFactory,

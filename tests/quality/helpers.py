@@ -3,7 +3,7 @@ active)."""
 
 from __future__ import annotations
 
-from bpo.quality import services
+from bpo.quality.services import scorecards as services
 
 CONTACT_SECTIONS = [
     {
@@ -49,3 +49,48 @@ def make_scorecard(actor, *, name="Voice QA", service_line=None, sections=None, 
         services.publish_scorecard_version(version=first, actor=actor)
     first.refresh_from_db()
     return scorecard, first
+
+
+def make_interaction(service_line, *, reference="CALL-1", agent=None, occurred_at=None, **kw):
+    """An interaction of ``service_line`` (defaults: a voice call an hour ago)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bpo.quality.services import evaluations
+
+    return evaluations.record_interaction(
+        service_line=service_line,
+        reference=reference,
+        channel=kw.pop("channel", "voice"),
+        occurred_at=occurred_at or timezone.now() - timedelta(hours=1),
+        agent=agent,
+        **kw,
+    )
+
+
+def answers_of(version, texts):
+    """``{criterion id: AnswerInput}`` from answer texts in the order of the version's
+    criteria (sections by position, then criteria)."""
+    from bpo.quality.services.evaluations import AnswerInput
+
+    criteria = [c for s in version.sections.all() for c in s.criteria.all()]
+    assert len(criteria) == len(texts), f"{len(criteria)} criteria, {len(texts)} answers"
+    return {str(c.pk): AnswerInput(text) for c, text in zip(criteria, texts, strict=True)}
+
+
+def submit_evaluation(version, interaction, evaluator, texts, *, comment=""):
+    """An evaluation of ``interaction`` with ``version``, answered with ``texts`` and
+    submitted."""
+    from bpo.quality.services import evaluations
+
+    evaluation = evaluations.start_evaluation(
+        interaction=interaction, scorecard_version=version, evaluator=evaluator, actor=evaluator
+    )
+    return evaluations.save_evaluation(
+        evaluation=evaluation,
+        answers=answers_of(version, texts),
+        overall_comment=comment,
+        submit=True,
+        actor=evaluator,
+    )

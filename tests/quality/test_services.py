@@ -10,8 +10,9 @@ from django.db import IntegrityError, connection, transaction
 from bpo.accounts.roles import Role
 from bpo.audit.models import LogEntry
 from bpo.errors import ConflictError, DomainError
-from bpo.quality import scoring, selectors, services
+from bpo.quality import scoring, selectors
 from bpo.quality.models import ScorecardCriterion, ScorecardSection, ScorecardVersion
+from bpo.quality.services import scorecards as services
 from tests.catalog.factories import ServiceLineFactory
 from tests.conftest import make_user
 from tests.quality.helpers import make_scorecard

@@ -1,0 +1,104 @@
+"""Confidence intervals and sample sizes against values computed by hand (and published)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bpo.quality import intervals
+
+Z95 = 1.959963984540054  # the 97.5th percentile of the normal distribution
+T_2 = 4.302652729911275  # Student's t, 97.5th percentile, 2 degrees of freedom
+
+
+def wilson_by_hand(passed: int, n: int, z: float = Z95) -> tuple[float, float]:
+    p = passed / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def test_the_pass_rate_interval_is_wilsons():
+    # given 8 of 10 passed; when
+    interval = intervals.pass_rate_interval(8, 10)
+    # then the formula's bounds, which are also the textbook's 0.4902-0.9433 (Newcombe 1998)
+    low, high = wilson_by_hand(8, 10)
+    assert interval is not None
+    assert interval.estimate == 0.8
+    assert interval.low == pytest.approx(low, abs=1e-12)
+    assert interval.high == pytest.approx(high, abs=1e-12)
+    assert (round(interval.low, 4), round(interval.high, 4)) == (0.4902, 0.9433)
+
+
+def test_wilson_stays_inside_zero_and_one_at_the_edges():
+    none_passed = intervals.pass_rate_interval(0, 5)
+    all_passed = intervals.pass_rate_interval(5, 5)
+    assert none_passed is not None and all_passed is not None
+    assert none_passed.low == pytest.approx(0, abs=1e-12)
+    assert none_passed.high == pytest.approx(wilson_by_hand(0, 5)[1])
+    assert all_passed.high == pytest.approx(1, abs=1e-12)
+    assert all_passed.low == pytest.approx(wilson_by_hand(5, 5)[0])
+    assert intervals.pass_rate_interval(0, 0) is None
+
+
+def test_a_99_percent_interval_is_wider():
+    narrow = intervals.pass_rate_interval(8, 10)
+    wide = intervals.pass_rate_interval(8, 10, confidence=0.99)
+    assert narrow is not None and wide is not None
+    assert wide.low < narrow.low and wide.high > narrow.high
+
+
+def test_the_mean_interval_is_students_t():
+    # 70, 80, 90: mean 80, s = 10, half-width t(0.975, 2) * 10 / sqrt(3)
+    interval = intervals.mean_interval([70.0, 80.0, 90.0])
+    assert interval is not None
+    half = T_2 * 10 / math.sqrt(3)
+    assert interval.estimate == 80
+    assert interval.low == pytest.approx(80 - half, abs=1e-9)
+    assert interval.high == pytest.approx(80 + half, abs=1e-9)
+    assert interval.margin == pytest.approx(half)
+    assert (round(interval.low, 2), round(interval.high, 2)) == (55.16, 104.84)
+
+
+def test_one_score_has_no_interval_and_equal_scores_have_no_width():
+    assert intervals.mean_interval([88.0]) is None
+    flat = intervals.mean_interval([90.0, 90.0, 90.0])
+    assert flat is not None and (flat.low, flat.high) == (90.0, 90.0)
+
+
+def test_evaluations_needed_for_a_pass_rate():
+    # 1.96^2 * 0.8 * 0.2 / 0.05^2 = 245.85 -> 246; unknown rate -> 0.5: 384.15 -> 385
+    assert intervals.evaluations_needed_for_pass_rate(0.05, observed=0.8) == 246
+    assert intervals.evaluations_needed_for_pass_rate(0.05) == 385
+    # a rate of 0 or 1 would give 0 under the normal formula: the rule of three instead
+    assert intervals.evaluations_needed_for_pass_rate(0.05, observed=1.0) == 60
+
+
+def test_evaluations_needed_for_a_mean():
+    # s = 10, margin 5 points: n = 17 gives t(16) * 10 / sqrt(17) = 5.14 > 5; n = 18 gives 4.97
+    assert intervals.evaluations_needed_for_mean(5, deviation=10) == 18
+    half_17 = 2.1199052992210112 * 10 / math.sqrt(17)
+    assert half_17 > 5
+    assert intervals.evaluations_needed_for_mean(5, deviation=0) == 2
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: intervals.pass_rate_interval(3, 2), "between 0 and the number"),
+        (lambda: intervals.pass_rate_interval(1, 2, confidence=1.5), "confidence level"),
+        (lambda: intervals.evaluations_needed_for_pass_rate(0), "margin is a share"),
+        (lambda: intervals.evaluations_needed_for_pass_rate(0.1, observed=2), "observed pass"),
+        (lambda: intervals.evaluations_needed_for_mean(0, deviation=3), "positive number"),
+        (lambda: intervals.evaluations_needed_for_mean(1, deviation=-1), "never negative"),
+    ],
+)
+def test_bad_inputs_say_why(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_sample_deviation():
+    assert intervals.sample_deviation([70.0, 80.0, 90.0]) == pytest.approx(10)
+    assert intervals.sample_deviation([1.0]) is None
