@@ -474,7 +474,7 @@ def build_snapshot(*, client, week: IsoWeek, qa: dict[str, Any] | None = None) -
     forecasts = _forecasts_by_line(figures.starts_at, figures.ends_at, zone)
     plan, staffing = _staffing(week)
     experience_channels = _experience_by_channel(experience, week)
-    qa_lines = (qa or {}).get("lines_by_id", {})
+    qa_lines = {str(line["id"]): line for line in (qa or {}).get("lines", [])}
     lines = []
     for line in figures.lines:
         service_line = line.service_line
