@@ -332,9 +332,9 @@ def heat_map(
     monday = week.monday
     for span in line.intervals:
         local = span.starts_at.astimezone(zone)
-        day = (local.date() - monday).days
-        if 0 <= day < 7:
-            cells[(day, (local.hour * 60 + local.minute) // minutes)].append(span.totals)
+        offset = (local.date() - monday).days
+        if 0 <= offset < 7:
+            cells[(offset, (local.hour * 60 + local.minute) // minutes)].append(span.totals)
     rows = []
     for day_index, day in enumerate(week.days):
         values: list[float | None] = []

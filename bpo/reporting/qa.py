@@ -46,7 +46,7 @@ def week_qa_section(*, client, week: IsoWeek) -> dict[str, Any] | None:
     if not lines:
         return None
     shaped = []
-    failed = []
+    failed: list[dict[str, Any]] = []
     for line in lines:
         figures = line.figures
         criteria = [

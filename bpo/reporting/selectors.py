@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -76,7 +77,7 @@ ACROSS_FIELDS = ("id", "iso_year", "iso_week", "revision", "status", "sha256", "
 
 @dataclass(frozen=True)
 class ClientReport:
-    client: object
+    client: Any
     id: int
     week: IsoWeek
     revision: int
@@ -95,10 +96,10 @@ def list_reports_across(*, clients, limit_per_client: int = 8) -> list[ClientRep
     by_pk = {client.pk: client for client in clients}
     selects = []
     for client in by_pk.values():
-        rows = WeeklyReport.objects.order_by("-iso_year", "-iso_week", "-revision").values_list(
+        newest = WeeklyReport.objects.order_by("-iso_year", "-iso_week", "-revision").values_list(
             *ACROSS_FIELDS
         )[:limit_per_client]
-        sql, params = qualified_sql(rows, schema_name=client.schema_name)
+        sql, params = qualified_sql(newest, schema_name=client.schema_name)
         selects.append((f"SELECT {int(client.pk)}, report.* FROM ({sql}) AS report", params))
     rows = union_all(selects)
     reports = [

@@ -259,6 +259,7 @@ SPECTACULAR_SETTINGS = {
         "PlanningRunStatusEnum": "scheduling.roster.models.PlanningRunStatus",
         "SwapStatusEnum": "scheduling.roster.models.SwapStatus",
         "WorkedSourceEnum": "scheduling.roster.models.WorkedSource",
+        "WeeklyReportStatusEnum": "bpo.reporting.models.WeeklyReportStatus",
     },
 }
 
