@@ -464,7 +464,7 @@ def day_bars_svg(
             colour = BAR_COLOURS[index % len(BAR_COLOURS)]
             parts.append(f'<rect x="{x}" y="6" width="10" height="9" fill="{colour}"/>')
             parts.append(f'<text x="{x + 14}" y="14" fill="#333">{_escape(name)}</text>')
-            x += 22 + 5.6 * len(name)
+            x += 26 + 6.1 * len(name)
         if percent and target is not None:
             parts.append(
                 f'<line x1="{x}" x2="{x + 16}" y1="10.5" y2="10.5" stroke="{TARGET_COLOUR}" '
@@ -511,9 +511,9 @@ def level_heat_map_svg(
     target in four bands; white (outlined) where there were no contacts or, on a day the
     clocks go forward, no such time."""
     columns = max((len(row) for row in cells), default=24 * 60 // minutes)
-    left, top, cell_h = 40, 6, 15
+    left, top, cell_h = 46, 6, 15
     width = 300
-    cell_w = (width - left - 8) / columns
+    cell_w = (width - left - 16) / columns
     height = top + cell_h * len(day_labels) + 40
     parts = [
         _svg_open(
@@ -551,6 +551,6 @@ def level_heat_map_svg(
         parts.append(
             f'<text x="{x + 13}" y="{axis_y + 17}" fill="#333" font-size="9">{_escape(label)}</text>'
         )
-        x += 24 + 5.6 * len(label)
+        x += 20 + 5.0 * len(label)
     parts.append("</svg>")
     return "".join(parts)

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from bpo import charts
 
 
-def line_charts(line: dict[str, Any], week: str, previous_week: str) -> dict[str, str]:
+def line_charts(line: dict[str, Any], week: str) -> dict[str, str]:
     """The SVG charts of one line's section, from its snapshot alone."""
     labels = [day["short"] for day in line["days"]]
     name = line["name"]
@@ -22,8 +22,8 @@ def line_charts(line: dict[str, Any], week: str, previous_week: str) -> dict[str
         "level_by_day": charts.day_bars_svg(
             labels=labels,
             series=[
-                (f"Week {week}", [day["level_number"] for day in line["days"]]),
-                (f"Week {previous_week}", [day["previous_level_number"] for day in line["days"]]),
+                ("This week", [day["level_number"] for day in line["days"]]),
+                ("Week before", [day["previous_level_number"] for day in line["days"]]),
             ],
             percent=True,
             target=line["target_level"],
@@ -62,9 +62,7 @@ def report_context(snapshot: dict[str, Any], *, report=None) -> dict[str, Any]:
     sections = [
         {
             "line": line,
-            "charts": line_charts(line, snapshot["week"], snapshot["previous_week"])
-            if line["has_contacts"]
-            else {},
+            "charts": line_charts(line, snapshot["week"]) if line["has_contacts"] else {},
         }
         for line in snapshot["lines"]
     ]
