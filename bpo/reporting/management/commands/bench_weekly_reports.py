@@ -20,6 +20,7 @@ import resource
 import statistics
 import time
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
@@ -46,7 +47,7 @@ LINES = (
     ("Orders (chat)", Channel.CHAT, 90),
     ("Orders (e-mail)", Channel.EMAIL, 60),
 )
-SECTIONS = [
+SECTIONS: list[dict[str, Any]] = [
     {
         "title": "Opening",
         "weight": "1",
