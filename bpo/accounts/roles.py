@@ -67,6 +67,9 @@ class Action(models.TextChoices):
     # QA scorecards (bpo.quality, issue 11)
     VIEW_SCORECARDS = "view_scorecards"  # scorecards, every version, previews, their history
     MANAGE_SCORECARDS = "manage_scorecards"  # create, build drafts, publish, new version, retire
+    # Weekly reports (bpo.reporting, issue 11)
+    VIEW_REPORTS = "view_reports"  # the archive of weekly reports, a report, its PDF
+    MANAGE_REPORTS = "manage_reports"  # regenerate a week's report (a new revision)
 
 
 _ALL_STAFF = STAFF_ROLES
@@ -133,6 +136,12 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.MANAGE_SCORECARDS: frozenset(
         {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.QA_ANALYST}
     ),
+    # Weekly reports: what the client reads every Monday, and the account side that owns the
+    # relationship. Regenerating (after a late statistics import) is the account side's call.
+    Action.VIEW_REPORTS: frozenset(
+        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.CLIENT_ADMIN, Role.CLIENT_VIEWER}
+    ),
+    Action.MANAGE_REPORTS: _CATALOG_OWNERS,
 }
 
 # An offboarded client's records are final: its catalog can be read and exported, not changed.
@@ -145,6 +154,7 @@ FROZEN_WHEN_OFFBOARDED = frozenset(
         Action.RETIRE_SCRIPT,
         Action.EDIT_ESCALATION_CONTACTS,
         Action.MANAGE_SCORECARDS,
+        Action.MANAGE_REPORTS,
     }
 )
 
