@@ -35,8 +35,7 @@ def test_the_same_seed_picks_the_same_sample():
 
 def test_another_seed_picks_another_sample():
     samples = {
-        tuple(sorted(sampling.draw(POPULATION, Plan(per_agent=3), seed=seed)))
-        for seed in range(20)
+        tuple(sorted(sampling.draw(POPULATION, Plan(per_agent=3), seed=seed))) for seed in range(20)
     }
     assert len(samples) > 1
 
