@@ -147,9 +147,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.IMPORT_INTERACTIONS: frozenset(
         {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.QA_ANALYST, Role.CLIENT_ADMIN}
     ),
-    Action.MANAGE_SAMPLING: frozenset(
-        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.QA_ANALYST}
-    ),
+    Action.MANAGE_SAMPLING: frozenset({Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.QA_ANALYST}),
     Action.VIEW_QA_SCORES: frozenset(
         {
             Role.PROVIDER_ADMIN,

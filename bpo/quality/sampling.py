@@ -22,6 +22,7 @@ equal loads that is round-robin; an evaluator with a backlog gets fewer.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -63,7 +64,7 @@ def _agent_key(agent: Agent) -> tuple[bool, int]:
 def _groups(population: Iterable[tuple[int, Agent]]) -> dict[Agent, list[int]]:
     """Interaction ids by agent, each list sorted, agents in a fixed order (None last)."""
     rows = sorted(population, key=lambda row: row[0])
-    for before, after in zip(rows, rows[1:], strict=False):
+    for before, after in itertools.pairwise(rows):
         if before[0] == after[0]:
             raise ValueError(f"Interaction {before[0]} is in the population twice.")
     by_agent: dict[Agent, list[int]] = {}
