@@ -314,3 +314,43 @@ def test_due_and_done_counts_per_evaluator_and_agent(qa, qa2, line, version):
     # before the due day nothing is overdue; another week has nothing
     assert sampling_selectors.due_and_done(monday=MONDAY, today=MONDAY).total.overdue == 0
     assert sampling_selectors.due_and_done(monday=date(2026, 11, 30), today=MONDAY).total is None
+
+
+# --- the QA analyst's to-do --------------------------------------------------------------------
+
+
+def test_the_qa_analyst_is_asked_to_draw_this_weeks_sample(qa, line, version, client_a):
+    from bpo.portal.todos import todos_for
+    from bpo.quality.sampling_todos import this_monday
+
+    # given two lines with an active plan, one paused, one drawn this week already
+    drawn_line = ServiceLineFactory(name="Returns", status="active")
+    paused_line = ServiceLineFactory(name="Paused line", status="active")
+    agent = client_agent()
+    monday = this_monday(client_a)
+    services.create_sampling_plan(
+        service_line=line, mode="per_agent", evaluations_per_agent=1, actor=qa
+    )
+    services.create_sampling_plan(
+        service_line=paused_line,
+        mode="per_agent",
+        evaluations_per_agent=1,
+        is_active=False,
+        actor=qa,
+    )
+    drawn = services.create_sampling_plan(
+        service_line=drawn_line, mode="share", share_percent=50, actor=qa
+    )
+    week_interactions(drawn_line, [(agent, 1)])
+    SampleDraw.objects.create(sampling_plan=drawn, week_starts_on=monday, seed=1, population=0)
+    manager = make_user(Role.ACCOUNT_MANAGER, client_a, email="am@sampling.test")
+    connection.set_schema_to_public()
+    # when
+    todos = [t for t in todos_for(user=qa, clients=[client_a]) if t.kind == "qa_sample_draw"]
+    # then only the active, undrawn line waits, linking to its draw for this week
+    assert [t.title for t in todos] == ["Draw this week's QA sample of Order support"]
+    week = monday.isocalendar()
+    assert todos[0].url.endswith(f"/draw/?week={week.year}-W{week.week:02d}")
+    assert not [
+        t for t in todos_for(user=manager, clients=[client_a]) if t.kind == "qa_sample_draw"
+    ]
