@@ -38,12 +38,11 @@ class InteractionFilterForm(forms.Form):
 
     def __init__(self, *args, lines=(), agents=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service_line"].choices = [("", "Every line")] + [
-            (str(line.pk), line.name) for line in lines
-        ]
-        self.fields["agent"].choices = [("", "Every agent")] + [
-            (str(pk), name) for pk, name in agents
-        ]
+        line_field, agent_field = self.fields["service_line"], self.fields["agent"]
+        assert isinstance(line_field, forms.ChoiceField)
+        assert isinstance(agent_field, forms.ChoiceField)
+        line_field.choices = [("", "Every line"), *((str(line.pk), line.name) for line in lines)]
+        agent_field.choices = [("", "Every agent"), *((str(pk), name) for pk, name in agents)]
 
 
 class SamplingPlanForm(forms.Form):
@@ -79,6 +78,6 @@ class DrawForm(forms.Form):
 
     def __init__(self, *args, evaluators=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["evaluators"].choices = [
-            (str(user.pk), user.get_full_name() or user.email) for user in evaluators
-        ]
+        field = self.fields["evaluators"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(str(user.pk), user.get_full_name() or user.email) for user in evaluators]

@@ -49,7 +49,9 @@ def published_version_for_line(*, service_line_id: int) -> ScorecardVersion | No
 
 def evaluators() -> list:
     """The client's QA analysts (who evaluate drawn interactions), by name."""
-    memberships = list_client_memberships(client=connection.tenant, role=Role.QA_ANALYST)
+    memberships = list_client_memberships(
+        client=getattr(connection, "tenant", None), role=Role.QA_ANALYST
+    )
     return [membership.user for membership in memberships if membership.user.is_active]
 
 

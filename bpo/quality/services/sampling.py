@@ -104,7 +104,7 @@ def import_interactions(
         (number, {key: "" if value is None else str(value) for key, value in values.items()})
         for number, values in rows
     ]
-    client_id = getattr(connection.tenant, "pk", 0)
+    client_id = getattr(getattr(connection, "tenant", None), "pk", 0)
     agents = client_agent_ids_by_number(
         (values.get("agent", "") for _, values in texts), client_id=client_id
     )
