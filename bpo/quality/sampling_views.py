@@ -349,7 +349,9 @@ def percent_with_interval(value: float | None, interval, n: int) -> str:
     if interval is None:
         return f"{value:.1f} % (n = {n}, too few for an interval)"
     confidence = round(interval.confidence * 100)
-    return f"{value:.1f} % ({confidence} % CI {interval.low:.1f}–{interval.high:.1f}, n = {n})"  # noqa: RUF001
+    # A score is never below 0 %: the t interval's lower bound is shown clipped there.
+    low = max(interval.low, 0.0)
+    return f"{value:.1f} % ({confidence} % CI {low:.1f}–{interval.high:.1f}, n = {n})"  # noqa: RUF001
 
 
 @dataclass(frozen=True)
