@@ -349,3 +349,39 @@ def test_due_days_follow_the_setting(client_a, qa, setup, settings):
     plan = SamplingPlan.objects.get(service_line=setup[0])
     draw = services.draw_sample(plan=plan, week=MONDAY, evaluators=[qa], actor=qa)
     assert {e.due_on for e in draw.evaluations.all()} == {MONDAY + timedelta(days=10)}
+
+
+def test_the_sampling_and_due_pages_read_in_fixed_queries(client, client_a, qa, setup):
+    line = setup[0]
+    browser = _signed_in(client, qa)
+    in_schema(client_a)
+    plan = SamplingPlan.objects.get(service_line=line)
+    services.draw_sample(plan=plan, week=MONDAY, evaluators=[qa], actor=qa, seed=3)
+    connection.set_schema_to_public()
+    urls = [
+        _url("qa_sampling", client_a) + f"?week={WEEK}",
+        _url("qa_due", client_a) + f"?week={WEEK}",
+        reverse("api:interaction-list", args=[client_a.slug]),
+    ]
+    browser.get(urls[0])
+    before = [_count(browser, url) for url in urls[:2]]
+    api = token_client(qa)
+    with CaptureQueriesContext(connection) as api_queries:
+        assert api.get(urls[2]).status_code == 200
+    # more lines with plans and draws, more agents, evaluators and interactions
+    in_schema(client_a)
+    qa2 = make_user(Role.QA_ANALYST, client_a, email="qa2@sp.test")
+    in_schema(client_a)
+    for n in range(3):
+        other = ServiceLineFactory(name=f"Line {n}", status="active")
+        agents = [client_agent() for _ in range(2)]
+        week_interactions(other, [(a, 3) for a in agents], prefix=f"L{n}")
+        other_plan = services.create_sampling_plan(
+            service_line=other, mode="per_agent", evaluations_per_agent=2, actor=qa
+        )
+        services.draw_sample(plan=other_plan, week=MONDAY, evaluators=[qa, qa2], actor=qa)
+    connection.set_schema_to_public()
+    assert [_count(browser, url) for url in urls[:2]] == before
+    with CaptureQueriesContext(connection) as more_api_queries:
+        assert api.get(urls[2]).status_code == 200
+    assert len(more_api_queries) == len(api_queries)
