@@ -385,3 +385,17 @@ def test_the_sampling_and_due_pages_read_in_fixed_queries(client, client_a, qa, 
     with CaptureQueriesContext(connection) as more_api_queries:
         assert api.get(urls[2]).status_code == 200
     assert len(more_api_queries) == len(api_queries)
+
+
+def test_the_api_rights_follow_the_role_table(client_a, setup):
+    viewer = token_client(make_user(Role.CLIENT_VIEWER, client_a, email="cv@sp.test"))
+    agent = token_client(make_user(Role.AGENT, client_a, email="ag@sp.test"))
+    scores = reverse("api:qa-scores", args=[client_a.slug]) + "?week=2026-W10"
+    listed = reverse("api:interaction-list", args=[client_a.slug])
+    response = viewer.get(scores)
+    assert (response.status_code, response.json()["lines"]) == (200, [])
+    assert viewer.get(listed).status_code == 403
+    assert agent.get(scores).status_code == 403
+    bad = viewer.get(reverse("api:qa-scores", args=[client_a.slug]) + "?week=soon")
+    assert bad.status_code == 400
+    assert "week" in bad.json()["error"]["fields"]
