@@ -20,6 +20,7 @@ POPULATION = (
     [(i, 10) for i in range(1, 6)] + [(i, 20) for i in (6, 7)] + [(i, 30) for i in range(8, 21)]
 )
 AGENT_OF = dict(POPULATION)
+PINNED_MIXED = [9, 1, 8, 4]
 
 
 def per_agent(picked):
@@ -79,29 +80,42 @@ def test_an_empty_population_picks_nothing():
 
 
 def test_a_repeated_interaction_is_refused():
-    with pytest.raises(ValueError, match="twice"):
-        sampling.draw([(1, 10), (1, 10)], Plan(per_agent=1), seed=1)
+    with pytest.raises(ValueError, match=r"^Interaction 7 is in the population twice\.$"):
+        sampling.draw([(7, 10), (7, 20)], Plan(per_agent=1), seed=1)
+
+
+EITHER = "A plan picks either n per agent or a share of the interactions."
+SHARE_RANGE = "A share is above 0 and at most 1 (100 %)."
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({}, "either"),
-        ({"per_agent": 1, "share": Fraction(1, 2)}, "either"),
-        ({"per_agent": 0}, "at least one"),
-        ({"share": Fraction(0)}, "above 0"),
-        ({"share": Fraction(11, 10)}, "at most 1"),
+        ({}, EITHER),
+        ({"per_agent": 1, "share": Fraction(1, 2)}, EITHER),
+        ({"per_agent": 0}, "A per-agent plan picks at least one interaction per agent."),
+        ({"share": Fraction(0)}, SHARE_RANGE),
+        ({"share": Fraction(11, 10)}, SHARE_RANGE),
     ],
 )
 def test_a_plan_needs_one_size(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError) as caught:
         Plan(**kwargs)
+    assert str(caught.value) == message
 
 
-def test_interactions_without_agent_are_one_group():
+def test_a_share_from_a_percentage_is_exact():
+    assert Plan.of_percent("12.5").share == Fraction(1, 8)
+    assert Plan.of_percent(100).share == 1
+
+
+def test_interactions_without_agent_are_one_group_drawn_last():
     picked = sampling.draw([(1, None), (2, None), (3, 10)], Plan(per_agent=1), seed=9)
     assert len(picked) == 2
     assert 3 in picked
+    # pinned: the agents' groups are drawn in a fixed order, the one without agent last
+    mixed = [(i, None) for i in range(1, 7)] + [(i, 10) for i in range(7, 13)]
+    assert sampling.draw(mixed, Plan(per_agent=2), seed=4) == PINNED_MIXED
 
 
 def test_equal_loads_are_handed_out_round_robin():
@@ -116,13 +130,18 @@ def test_a_backlog_gets_fewer():
     assert [given[i] for i in range(4)] == ["ann", "ann", "ann", "ann"]
 
 
-def test_hand_out_needs_evaluators():
-    with pytest.raises(ValueError, match="at least one evaluator"):
-        sampling.hand_out([1], [], {})
-    with pytest.raises(ValueError, match="twice"):
-        sampling.hand_out([1], ["ann", "ann"], {})
-    with pytest.raises(ValueError, match="negative"):
-        sampling.hand_out([1], ["ann"], {"ann": -1})
+@pytest.mark.parametrize(
+    ("evaluators", "loads", "message"),
+    [
+        ([], {}, "Choose at least one evaluator."),
+        (["ann", "ann"], {}, "An evaluator is named twice."),
+        (["ann"], {"ann": -1}, "An open load is never negative."),
+    ],
+)
+def test_hand_out_needs_evaluators(evaluators, loads, message):
+    with pytest.raises(ValueError) as caught:
+        sampling.hand_out([1], evaluators, loads)
+    assert str(caught.value) == message
 
 
 # --- properties -----------------------------------------------------------------------------
