@@ -217,3 +217,9 @@ def test_each_goes_to_a_least_loaded_evaluator(picked, evaluators, data):
     # with equal loads before, nobody ends more than one ahead
     if len(set(before.values())) == 1:
         assert max(load.values()) - min(load.values()) <= 1
+
+
+def test_agents_are_drawn_in_the_order_of_their_ids_not_of_their_interactions():
+    # agent 30's interactions come first by id; agent 10 is still drawn first (pinned)
+    population = [(1, 30), (2, 30), (3, 30), (4, 10), (5, 10), (6, 10)]
+    assert sampling.draw(population, Plan(per_agent=1), seed=4) == [2, 4]
