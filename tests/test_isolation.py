@@ -127,6 +127,7 @@ def _client_objects(client) -> dict[str, str]:
         **_plan_objects(client),
         **_scorecard_objects(client),
         **_report_objects(client),
+        **_sampling_objects(client),
     }
 
 
@@ -158,6 +159,26 @@ def _report_objects(client) -> dict[str, str]:
             generated_at=timezone.now(),
         )
         return {"report_id": str(report.pk)}
+    finally:
+        connection.set_schema_to_public()
+
+
+def _sampling_objects(client) -> dict[str, str]:
+    """An interaction and a sampling plan of ``client`` (of a line of their own)."""
+    from django.db import connection
+
+    from bpo.quality.services import sampling
+    from tests.catalog.factories import ServiceLineFactory
+    from tests.quality.helpers import make_interaction
+
+    connection.set_tenant(client)
+    try:
+        line = ServiceLineFactory(name="Sampling isolation line", status="active")
+        interaction = make_interaction(line, reference="ISO-1")
+        plan = sampling.create_sampling_plan(
+            service_line=line, mode="per_agent", evaluations_per_agent=3, actor=None
+        )
+        return {"interaction_id": str(interaction.pk), "sampling_plan_id": str(plan.pk)}
     finally:
         connection.set_schema_to_public()
 
@@ -302,6 +323,12 @@ def _catalog_untouched(client, objects: dict[str, str]) -> None:
         version = ScorecardVersion.objects.get()
         assert (version.status, version.sections.count()) == ("draft", 2)
         assert ScorecardCriterion.objects.count() == 6
+        from bpo.quality.models import Interaction, SampleDraw, SamplingPlan
+
+        assert list(Interaction.objects.values_list("reference", flat=True)) == ["ISO-1"]
+        plan = SamplingPlan.objects.get(pk=objects["sampling_plan_id"])
+        assert (plan.mode, plan.evaluations_per_agent) == ("per_agent", 3)
+        assert not SampleDraw.objects.exists()
     finally:
         connection.set_schema_to_public()
 
@@ -424,6 +451,8 @@ OBJECT_FOR_COLLECTION = {
     "scorecards": "scorecard_id",
     "scorecard-versions": "scorecard_version_id",
     "reports": "report_id",
+    "interactions": "interaction_id",
+    "sampling-plans": "sampling_plan_id",
 }
 
 

@@ -70,6 +70,11 @@ class Action(models.TextChoices):
     # Weekly reports (bpo.reporting, issue 11)
     VIEW_REPORTS = "view_reports"  # the archive of weekly reports, a report, its PDF
     MANAGE_REPORTS = "manage_reports"  # regenerate a week's report (a new revision)
+    # QA sampling (bpo.quality, issue 11)
+    VIEW_SAMPLING = "view_sampling"  # interactions, sampling plans, draws, what is due and done
+    IMPORT_INTERACTIONS = "import_interactions"  # upload or push the list of interactions
+    MANAGE_SAMPLING = "manage_sampling"  # set a line's sampling plan, draw a week's sample
+    VIEW_QA_SCORES = "view_qa_scores"  # the week's QA score per line and agent, with intervals
 
 
 _ALL_STAFF = STAFF_ROLES
@@ -142,6 +147,25 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
         {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.CLIENT_ADMIN, Role.CLIENT_VIEWER}
     ),
     Action.MANAGE_REPORTS: _CATALOG_OWNERS,
+    # QA sampling: the QA analysts (and the account manager) plan and draw; the client admin
+    # sends the interaction list (its own system's contacts) and sees what is drawn and done.
+    # The week's QA score is read by the client's people too, viewers included.
+    Action.VIEW_SAMPLING: frozenset(
+        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.QA_ANALYST, Role.CLIENT_ADMIN}
+    ),
+    Action.IMPORT_INTERACTIONS: frozenset(
+        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.QA_ANALYST, Role.CLIENT_ADMIN}
+    ),
+    Action.MANAGE_SAMPLING: frozenset({Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.QA_ANALYST}),
+    Action.VIEW_QA_SCORES: frozenset(
+        {
+            Role.PROVIDER_ADMIN,
+            Role.ACCOUNT_MANAGER,
+            Role.QA_ANALYST,
+            Role.CLIENT_ADMIN,
+            Role.CLIENT_VIEWER,
+        }
+    ),
 }
 
 # An offboarded client's records are final: its catalog can be read and exported, not changed.
@@ -155,6 +179,8 @@ FROZEN_WHEN_OFFBOARDED = frozenset(
         Action.EDIT_ESCALATION_CONTACTS,
         Action.MANAGE_SCORECARDS,
         Action.MANAGE_REPORTS,
+        Action.IMPORT_INTERACTIONS,
+        Action.MANAGE_SAMPLING,
     }
 )
 

@@ -161,6 +161,9 @@ class ScoreFigures:
     pass_rate: intervals.Interval | None
     needed_for_mean: int | None
     needed_for_pass_rate: int
+    # The scores' sample standard deviation (None below two): what "evaluations needed" for
+    # another margin is computed from (``bpo.quality.intervals``).
+    deviation: float | None = None
 
     @classmethod
     def of(cls, scores: Sequence[float], passed: int) -> ScoreFigures:
@@ -181,6 +184,7 @@ class ScoreFigures:
             needed_for_pass_rate=intervals.evaluations_needed_for_pass_rate(
                 MARGIN_POINTS / 100, observed=rate.estimate if rate else None
             ),
+            deviation=deviation,
         )
 
 

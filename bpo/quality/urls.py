@@ -4,7 +4,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from bpo.quality import apis, views
+from bpo.quality import apis, sampling_apis, sampling_views, views
 
 CARD = "scorecards/<int:scorecard_id>/"
 VERSION = CARD + "versions/<int:scorecard_version_id>/"
@@ -43,8 +43,24 @@ pages = [
     ),
 ]
 
+# QA sampling and the week's QA score (bpo/quality/sampling_views.py)
+LINE = "qa/sampling/lines/<int:service_line_id>/"
+pages += [
+    path("qa/interactions/", sampling_views.interactions, name="qa_interactions"),
+    path(
+        "qa/interactions/import/", sampling_views.interaction_import, name="qa_interaction_import"
+    ),
+    path("qa/sampling/", sampling_views.sampling, name="qa_sampling"),
+    path(LINE + "plan/", sampling_views.sampling_plan_edit, name="qa_sampling_plan"),
+    path(LINE + "draw/", sampling_views.sample_draw, name="qa_sample_draw"),
+    path("qa/due/", sampling_views.due, name="qa_due"),
+    path("qa/scores/", sampling_views.qa_scores, name="qa_scores"),
+]
+
 # SimpleRouter: no API root view, which would not derive from the client-scoped base classes.
 router = SimpleRouter()
 router.register("scorecards", apis.ScorecardViewSet, basename="scorecard")
 router.register("scorecard-versions", apis.ScorecardVersionViewSet, basename="scorecard-version")
-api = router.urls
+router.register("interactions", sampling_apis.InteractionViewSet, basename="interaction")
+router.register("sampling-plans", sampling_apis.SamplingPlanViewSet, basename="sampling-plan")
+api = [*router.urls, path("qa-scores/", sampling_apis.QaScoresApi.as_view(), name="qa-scores")]

@@ -29,6 +29,7 @@ def read_table(
     required: tuple[str, ...],
     what: str,
     max_rows: int,
+    docs: str = "docs/roster.md",
 ) -> tuple[list[tuple[int, dict[str, str]]], list[RowProblem]]:
     """The file's rows by row number (2 is the first after the header), each as
     ``{column: value}``, or the problems that stop reading it: a spreadsheet, not UTF-8, not
@@ -62,7 +63,7 @@ def read_table(
     except StopIteration:
         return [], [RowProblem(0, "", "The file is empty.")]
     problems = [
-        RowProblem(1, name, "Unknown column (see docs/roster.md).")
+        RowProblem(1, name, f"Unknown column (see {docs}).")
         for name in header
         if name and name not in columns
     ]

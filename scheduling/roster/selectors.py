@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from bpo.accounts.permissions import (
@@ -131,6 +132,32 @@ def agent_names(agent_ids: Iterable[int]) -> dict[int, str]:
     """Agents' full names by id, in one query (ids of agents no longer on the roster are
     left out)."""
     return dict(Agent.objects.filter(pk__in=set(agent_ids)).values_list("pk", "full_name"))
+
+
+def client_agent_ids_by_number(numbers: Iterable[str], *, client_id: int) -> dict[str, int]:
+    """The ids of the agents who serve the client (any of its lines), by employee number
+    case-folded, for the numbers given: one query (imports of the client's contacts)."""
+    wanted = {number.strip().casefold() for number in numbers if number and number.strip()}
+    if not wanted:
+        return {}
+    rows = (
+        Agent.objects.annotate(number_folded=Lower("employee_number"))
+        .filter(number_folded__in=wanted, service_lines__client_id=client_id)
+        .values_list("number_folded", "pk")
+        .distinct()
+    )
+    return dict(rows)
+
+
+def client_agent_choices(*, client_id: int) -> list[tuple[int, str]]:
+    """``(id, "name (number)")`` of the agents who serve the client, by name: one query."""
+    return [
+        (pk, f"{name} ({number})")
+        for pk, name, number in Agent.objects.filter(service_lines__client_id=client_id)
+        .order_by("full_name", "employee_number")
+        .values_list("pk", "full_name", "employee_number")
+        .distinct()
+    ]
 
 
 def list_all_agents() -> QuerySet[Agent]:

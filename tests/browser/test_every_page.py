@@ -43,7 +43,8 @@ SKIPPED = ("/accounts/logout", "/admin/", "/api/", "/static/", "/media/", "/down
 FIRST = re.compile(
     r"^/(roster/(time-off/|my-time-off/)?"
     r"|c/[^/]+/(statistics/|sla/(\d+/)?|forecasts/(\d+/(requirement/)?)?"
-    r"|scorecards/(\d+/(versions/\d+/(preview/)?)?)?))$"
+    r"|scorecards/(\d+/(versions/\d+/(preview/)?)?)?"
+    r"|qa/(scores|sampling|due|interactions)/))$"
 )
 MUST_REACH = {
     "scheduler@bpo.example": (
@@ -65,6 +66,11 @@ MUST_REACH = {
         r"^/c/[^/]+/scorecards/\d+/$",
         r"^/c/[^/]+/scorecards/\d+/versions/\d+/$",
         r"^/c/[^/]+/scorecards/\d+/versions/\d+/preview/$",
+        # QA sampling and the week's QA score
+        r"^/c/[^/]+/qa/scores/$",
+        r"^/c/[^/]+/qa/sampling/$",
+        r"^/c/[^/]+/qa/due/$",
+        r"^/c/[^/]+/qa/interactions/$",
     ),
 }
 # The SLA page opens on the current week; the demo's statistics reach yesterday, so a line's
