@@ -40,6 +40,7 @@ from bpo.quality.models import (
 from bpo.quality.services.disputes import answer_text, window_closes_at
 from bpo.quality.services.evaluations import stored_answers
 from bpo.quality.services.scorecards import version_spec
+from scheduling.roster.models import Agent
 from scheduling.roster.selectors import agent_of_user
 
 if TYPE_CHECKING:
@@ -268,3 +269,76 @@ def dispute_window_closes_at(evaluation: Evaluation):
 def open_dispute_of(evaluation: Evaluation) -> Dispute | None:
     """The dispute waiting for a decision (from the prefetched disputes)."""
     return next((d for d in evaluation.disputes.all() if d.status == DisputeStatus.OPEN), None)
+
+
+def agents_to_evaluate(*, client: Client) -> QuerySet[Agent]:
+    """The agents an evaluation may name: those serving the client (any of its lines), or
+    every agent on the roster while none is assigned to the client yet."""
+    agents = Agent.objects.order_by("full_name", "employee_number").only("pk", "full_name")
+    serving = agents.filter(service_lines__client_id=client.pk).distinct()
+    return serving if serving.exists() else agents
+
+
+def filter_choices(*, user: User, client: Client) -> dict[str, list[tuple[int, str]]]:
+    """The lines, agents and evaluators of the evaluations ``user`` sees (for the list's
+    filters), by name; three queries."""
+    visible = list_evaluations(user=user, client=client).order_by()
+    lines = sorted(set(visible.values_list("service_line_id", "service_line__name")), key=_name)
+    agents = sorted(
+        set(visible.filter(agent__isnull=False).values_list("agent_id", "agent__full_name")),
+        key=_name,
+    )
+    evaluators = sorted(
+        {
+            (pk, full_name or email)
+            for pk, full_name, email in visible.filter(evaluator__isnull=False).values_list(
+                "evaluator_id", "evaluator__full_name", "evaluator__email"
+            )
+        },
+        key=_name,
+    )
+    return {"lines": lines, "agents": agents, "evaluators": evaluators}
+
+
+def _name(row: tuple[int, str]) -> tuple[str, int]:
+    return (row[1] or "").lower(), row[0]
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    when: object  # a datetime
+    what: str  # "submitted", "released", "acknowledged", "dispute_raised", "dispute_decided"
+    title: str
+    dispute: Dispute | None = None
+
+
+def evaluation_timeline(evaluation: Evaluation) -> list[TimelineItem]:
+    """What happened to the evaluation since it was scored, oldest first: submitted, released,
+    acknowledged, each dispute raised and decided (from the prefetched disputes)."""
+    items = []
+    if evaluation.submitted_at:
+        by = evaluation.evaluator.get_full_name() if evaluation.evaluator else "the evaluator"
+        items.append(TimelineItem(evaluation.submitted_at, "submitted", f"Scored by {by}"))
+    if evaluation.released_at:
+        items.append(TimelineItem(evaluation.released_at, "released", "Released to the agent"))
+    if evaluation.acknowledged_at:
+        items.append(
+            TimelineItem(evaluation.acknowledged_at, "acknowledged", "Acknowledged by the agent")
+        )
+    for dispute in evaluation.disputes.all():
+        who = dispute.raised_by.get_full_name() if dispute.raised_by else "someone"
+        about = f"“{dispute.criterion.text}”" if dispute.criterion else "the whole evaluation"
+        items.append(
+            TimelineItem(dispute.raised_at, "dispute_raised", f"{who} disputed {about}", dispute)
+        )
+        if dispute.decided_at:
+            decider = dispute.decided_by.get_full_name() if dispute.decided_by else "QA"
+            items.append(
+                TimelineItem(
+                    dispute.decided_at,
+                    "dispute_decided",
+                    f"{decider}: {dispute.get_status_display().lower()}",
+                    dispute,
+                )
+            )
+    return sorted(items, key=lambda item: item.when)  # type: ignore[arg-type,return-value]

@@ -4,7 +4,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from bpo.quality import apis, views
+from bpo.quality import apis, evaluation_urls, views
 
 CARD = "scorecards/<int:scorecard_id>/"
 VERSION = CARD + "versions/<int:scorecard_version_id>/"
@@ -41,10 +41,11 @@ pages = [
     path(
         CRITERION + "delete/", views.scorecard_criterion_delete, name="scorecard_criterion_delete"
     ),
+    *evaluation_urls.pages,
 ]
 
 # SimpleRouter: no API root view, which would not derive from the client-scoped base classes.
 router = SimpleRouter()
 router.register("scorecards", apis.ScorecardViewSet, basename="scorecard")
 router.register("scorecard-versions", apis.ScorecardVersionViewSet, basename="scorecard-version")
-api = router.urls
+api = router.urls + evaluation_urls.api
