@@ -183,7 +183,7 @@ class CriterionRow:
     answer: EvaluationAnswer | None
     text: str  # the answer as typed: "yes", "3", "na", ""
     comment: str
-    disputed: bool = False
+    disputed: bool = False  # an open dispute is about this criterion
 
     @property
     def display(self) -> str:
@@ -232,7 +232,11 @@ def evaluation_sheet(evaluation: Evaluation) -> EvaluationSheet:
     version = version_with_content(evaluation.scorecard_version_id)
     spec = version_spec(version)
     answers = {a.criterion_id: a for a in evaluation.answers.all()}
-    disputed = {d.criterion_id for d in evaluation.disputes.all() if d.criterion_id}
+    disputed = {
+        d.criterion_id
+        for d in evaluation.disputes.all()
+        if d.criterion_id and d.status == DisputeStatus.OPEN
+    }
     result = None
     if not scoring.check_answers(spec, stored_answers(evaluation, spec)):
         result = scoring.score(spec, stored_answers(evaluation, spec))
