@@ -285,7 +285,10 @@ def evaluation_score(request, evaluation_id: int):
             "longer change.",
         )
         return redirect(evaluation_url(client, evaluation.pk))
-    context = {"evaluation": evaluation, "version": evaluation.scorecard_version}
+    context: dict[str, object] = {
+        "evaluation": evaluation,
+        "version": evaluation.scorecard_version,
+    }
     if request.method != "POST":
         context["rows"] = scoring_rows(evaluation, None, {})
         context["overall_comment"] = evaluation.overall_comment
@@ -413,7 +416,7 @@ def evaluation_dispute(request, evaluation_id: int):
     client = request.tenant
     sheet = selectors.evaluation_sheet(row)
     criteria = [item.criterion for section in sheet.sections for item in section.items]
-    context = {
+    context: dict[str, object] = {
         "evaluation": row,
         "sheet": sheet,
         "window_closes_at": dispute_services.window_closes_at(row),
@@ -458,7 +461,7 @@ def dispute_decide(request, evaluation_id: int, dispute_id: int):
         messages.info(request, "This dispute is decided already.")
         return redirect(evaluation_url(client, row.pk, "disputes"))
     sheet = selectors.evaluation_sheet(row)
-    context = {"evaluation": row, "dispute": dispute, "sheet": sheet}
+    context: dict[str, object] = {"evaluation": row, "dispute": dispute, "sheet": sheet}
     if request.method != "POST":
         context["form"] = DecisionForm()
         context["rows"] = _decision_rows(sheet, None, {}, dispute)

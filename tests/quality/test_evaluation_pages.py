@@ -372,3 +372,26 @@ def test_the_navigation_links_the_evaluations(client, client_a, world, agent_use
     scheduler = make_user(Role.SCHEDULER, client_a, email="sched@evalpages.test")
     client.force_login(scheduler)
     assert "/evaluations/" not in client.get(f"/c/{client_a.slug}/").content.decode()
+
+
+def test_an_offboarded_clients_evaluations_are_read_only(client_a, qa, agent_user, client_a_admin):
+    from bpo.accounts.permissions import can
+    from bpo.accounts.roles import Action
+
+    client_a.status = "offboarded"  # not saved: the rule reads the status
+    for user, action in (
+        (qa, Action.EVALUATE),
+        (qa, Action.DECIDE_DISPUTES),
+        (agent_user, Action.ACKNOWLEDGE_EVALUATION),
+        (agent_user, Action.RAISE_DISPUTE),
+    ):
+        assert not can(user, client_a, action), (user.email, action)
+    assert can(qa, client_a, Action.VIEW_EVALUATIONS)
+
+
+def test_an_agent_without_a_roster_row_sees_no_evaluation(client, client_a, world):
+    unlinked = make_user(Role.AGENT, client_a, email="unlinked@evalpages.test")
+    client.force_login(unlinked)
+    html = client.get(_url(client_a, "evaluations")).content.decode()
+    assert "No evaluation of yours has been released yet." in html
+    assert client.get(_url(client_a, "evaluation", world["released"].pk)).status_code == 404
