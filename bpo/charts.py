@@ -7,9 +7,11 @@ selectable, and styled by the page's font. Each chart comes with a title and des
 assistive technology; pages also show the figures as a table.
 
 
-Two shapes: ``interval_chart_svg`` (a day or week by interval: volume and level against
-target, for the SLA pages and the weekly report) and ``line_chart`` (series over positions:
-forecast against actuals, agents required), which returns markup already marked safe.
+Shapes: ``interval_chart_svg`` (a day or week by interval: volume and level against target,
+for the SLA pages), ``line_chart`` (series over positions: forecast against actuals, agents
+required), which returns markup already marked safe, ``coverage_heat_map_svg`` (a plan's
+coverage), and for the weekly report ``day_bars_svg`` (grouped bars per day, e.g. service level
+with the week before) and ``level_heat_map_svg`` (a level by day and hour against target).
 """
 
 from __future__ import annotations
@@ -342,3 +344,213 @@ def coverage_heat_map_svg(
         f'<desc id="{chart_id}-desc">{_escape(description)}</desc>'
     )
     return svg[:head_end] + accessible + svg[head_end:]
+
+
+# --- the weekly report: bars per day and a level heat map ----------------------------------------
+#
+# Written as SVG elements directly rather than through matplotlib: a handful of rectangles and
+# labels each, so they are small (a few kB), cheap to draw (no matplotlib in the loop) and cheap
+# for weasyprint to lay out, which matters for a report of many charts rendered every Monday
+# for every client. Deterministic by construction: no ids but the given ``chart_id``, fixed
+# number formatting, no dates.
+
+BAR_COLOURS = ("#1f4e79", "#9bb7d4", "#d9822b")
+_FONT = 'font-family="DejaVu Sans, sans-serif"'
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _svg_open(
+    width: int, height: int, *, css_class: str, chart_id: str, title: str, description: str
+) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="{css_class}" '
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'preserveAspectRatio="xMidYMid meet" {_FONT} font-size="10">'
+        f'<title id="{chart_id}-title">{_escape(title)}</title>'
+        f'<desc id="{chart_id}-desc">{_escape(description)}</desc>'
+    )
+
+
+def _nice_top(value: float) -> float:
+    if value <= 0:
+        return 1.0
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude  # pragma: no cover
+
+
+def day_bars_svg(
+    *,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    title: str,
+    description: str,
+    y_label: str,
+    percent: bool = False,
+    target: float | None = None,
+    chart_id: str = "day-bars",
+) -> str:
+    """Grouped bars, one group per day (``labels``) and one bar per series (e.g. this week
+    and the week before, or offered and forecast); ``None`` draws no bar. With ``percent``,
+    values are fractions drawn as 0-100 %, and ``target`` (a fraction) is a dashed line."""
+    width, height = 300, 160
+    left, right, top, bottom = 40, 6, 22, 22
+    plot_w, plot_h = width - left - right, height - top - bottom
+    scale = (
+        1.0
+        if percent
+        else _nice_top(
+            max([0.0, *(float(v) for _, values in series for v in values if v is not None)]) * 1.1
+        )
+    )
+    parts = [
+        _svg_open(
+            width,
+            height,
+            css_class="chart report-bars",
+            chart_id=chart_id,
+            title=title,
+            description=description,
+        )
+    ]
+    ticks = [0, 0.5, 1.0] if percent else [0, scale / 2, scale]
+    for tick in ticks:
+        y = top + plot_h - plot_h * tick / scale
+        text = f"{round(tick * 100)} %" if percent else _number(tick)
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e8ec"/>'
+        )
+        parts.append(
+            f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end" fill="#333">{text}</text>'
+        )
+    parts.append(
+        f'<text x="10" y="{top + plot_h / 2:.1f}" transform="rotate(-90 10 {top + plot_h / 2:.1f})" '
+        f'text-anchor="middle" fill="#333">{_escape(y_label)}</text>'
+    )
+    groups = max(1, len(labels))
+    group_w = plot_w / groups
+    count = max(1, len(series))
+    bar_w = group_w * 0.8 / count
+    for index, (_, values) in enumerate(series):
+        colour = BAR_COLOURS[index % len(BAR_COLOURS)]
+        for day, value in enumerate(values):
+            if value is None:
+                continue
+            size = min(float(value) / scale, 1.0) * plot_h
+            x = left + day * group_w + group_w * 0.1 + index * bar_w
+            parts.append(
+                f'<rect x="{x:.1f}" y="{top + plot_h - size:.1f}" width="{bar_w * 0.92:.1f}" '
+                f'height="{size:.1f}" fill="{colour}"/>'
+            )
+    for day, label in enumerate(labels):
+        x = left + (day + 0.5) * group_w
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" fill="#333">{_escape(label)}</text>'
+        )
+    if percent and target is not None:
+        y = top + plot_h - plot_h * target
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="{TARGET_COLOUR}" stroke-width="1.2" stroke-dasharray="4 3"/>'
+        )
+    if len(series) > 1 or target is not None:
+        x = left
+        for index, (name, _) in enumerate(series):
+            colour = BAR_COLOURS[index % len(BAR_COLOURS)]
+            parts.append(f'<rect x="{x}" y="6" width="10" height="9" fill="{colour}"/>')
+            parts.append(f'<text x="{x + 14}" y="14" fill="#333">{_escape(name)}</text>')
+            x += 26 + 6.1 * len(name)
+        if percent and target is not None:
+            parts.append(
+                f'<line x1="{x}" x2="{x + 16}" y1="10.5" y2="10.5" stroke="{TARGET_COLOUR}" '
+                f'stroke-width="1.2" stroke-dasharray="4 3"/>'
+            )
+            parts.append(
+                f'<text x="{x + 20}" y="14" fill="#333">Target {round(target * 100)} %</text>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+LEVEL_BANDS = (
+    ("10+ under", "#b03a2e"),
+    ("Under", "#f4c7bd"),
+    ("At target", "#c6dbef"),
+    ("10+ above", "#1f4e79"),
+)
+
+
+def level_band(level: float, target: float | None) -> int:
+    """0-3: the colour band of a level (fraction) against its target (0.8 when none)."""
+    difference = level - (0.8 if target is None else target)
+    if difference < -0.1:
+        return 0
+    if difference < 0:
+        return 1
+    if difference < 0.1:
+        return 2
+    return 3
+
+
+def level_heat_map_svg(
+    *,
+    day_labels: Sequence[str],
+    cells: Sequence[Sequence[float | None]],
+    minutes: int,
+    target: float | None,
+    title: str,
+    description: str,
+    chart_id: str = "level-heat-map",
+) -> str:
+    """Days (rows) by wall-clock slot (columns), each cell coloured by its level against the
+    target in four bands; white (outlined) where there were no contacts or, on a day the
+    clocks go forward, no such time."""
+    columns = max((len(row) for row in cells), default=24 * 60 // minutes)
+    left, top, cell_h = 46, 6, 15
+    width = 300
+    cell_w = (width - left - 16) / columns
+    height = top + cell_h * len(day_labels) + 40
+    parts = [
+        _svg_open(
+            width,
+            height,
+            css_class="chart heat-map",
+            chart_id=chart_id,
+            title=title,
+            description=description,
+        )
+    ]
+    for row_index, (label, row) in enumerate(zip(day_labels, cells, strict=True)):
+        y = top + row_index * cell_h
+        parts.append(
+            f'<text x="{left - 4}" y="{y + 11}" text-anchor="end" fill="#333">{_escape(label)}</text>'
+        )
+        for column, value in enumerate(row):
+            x = left + column * cell_w
+            if value is None:
+                continue
+            colour = LEVEL_BANDS[level_band(value, target)][1]
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y}" width="{cell_w - 1:.1f}" height="{cell_h - 1}" fill="{colour}"/>'
+            )
+    axis_y = top + cell_h * len(day_labels) + 11
+    per_hour = 60 / minutes
+    for hour in range(0, 25, 6):
+        x = left + hour * per_hour * cell_w
+        parts.append(
+            f'<text x="{x:.1f}" y="{axis_y}" text-anchor="middle" fill="#333">{hour:02d}:00</text>'
+        )
+    x = left
+    for label, colour in LEVEL_BANDS:
+        parts.append(f'<rect x="{x}" y="{axis_y + 9}" width="10" height="9" fill="{colour}"/>')
+        parts.append(
+            f'<text x="{x + 13}" y="{axis_y + 17}" fill="#333" font-size="9">{_escape(label)}</text>'
+        )
+        x += 20 + 5.0 * len(label)
+    parts.append("</svg>")
+    return "".join(parts)

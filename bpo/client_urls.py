@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("scheduling.planning.client_urls")),
     path("", include("bpo.catalog.client_urls")),
     path("", include("bpo.quality.client_urls")),
+    path("", include("bpo.reporting.client_urls")),
 ]

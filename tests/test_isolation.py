@@ -127,6 +127,7 @@ def _client_objects(client) -> dict[str, str]:
         **_plan_objects(client),
         **_scorecard_objects(client),
         **_evaluation_objects(client),
+        **_report_objects(client),
     }
 
 
@@ -158,6 +159,38 @@ def _evaluation_objects(client) -> dict[str, str]:
             evaluation=evaluation, reason="Isolation", actor=admin, client=client
         )
         return {"evaluation_id": str(evaluation.pk), "dispute_id": str(dispute.pk)}
+    finally:
+        connection.set_schema_to_public()
+
+
+def _report_objects(client) -> dict[str, str]:
+    """A stored weekly report of ``client`` (its snapshot built, its PDF bytes made up)."""
+    import hashlib
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from bpo.reporting.content import build_snapshot
+    from bpo.reporting.models import WeeklyReport
+    from scheduling.planning.selectors.sla import IsoWeek
+
+    connection.set_tenant(client)
+    try:
+        week = IsoWeek(2026, 40)
+        content = b"%PDF-1.7 isolation"
+        report = WeeklyReport.objects.create(
+            iso_year=week.year,
+            iso_week=week.week,
+            revision=1,
+            time_zone=client.time_zone,
+            status="ready",
+            snapshot=build_snapshot(client=client, week=week),
+            pdf=content,
+            sha256=hashlib.sha256(content).hexdigest(),
+            page_count=1,
+            generated_at=timezone.now(),
+        )
+        return {"report_id": str(report.pk)}
     finally:
         connection.set_schema_to_public()
 
@@ -434,6 +467,7 @@ OBJECT_FOR_COLLECTION = {
     "scorecard-versions": "scorecard_version_id",
     "evaluations": "evaluation_id",
     "disputes": "dispute_id",
+    "reports": "report_id",
 }
 
 

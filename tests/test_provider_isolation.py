@@ -75,6 +75,8 @@ LOCKS = "period locks (finance, schedulers)"
 ACCESS = {
     "portal:home": SIGNED_IN,
     "portal:switch": SIGNED_IN,
+    # The account side's weekly reports across its clients (only clients it may open).
+    "reporting:reports_across_clients": STAFF,
     "accounts:login": PUBLIC,
     "accounts:logout": PUBLIC,
     "accounts:profile": SIGNED_IN,

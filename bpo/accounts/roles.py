@@ -73,6 +73,9 @@ class Action(models.TextChoices):
     ACKNOWLEDGE_EVALUATION = "acknowledge_evaluation"  # the agent's own released evaluation
     RAISE_DISPUTE = "raise_dispute"  # dispute a released evaluation (the agent: their own)
     DECIDE_DISPUTES = "decide_disputes"  # accept, partly accept or reject, with a reason
+    # Weekly reports (bpo.reporting, issue 11)
+    VIEW_REPORTS = "view_reports"  # the archive of weekly reports, a report, its PDF
+    MANAGE_REPORTS = "manage_reports"  # regenerate a week's report (a new revision)
 
 
 _ALL_STAFF = STAFF_ROLES
@@ -159,6 +162,12 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.RAISE_DISPUTE: frozenset({Role.AGENT, Role.CLIENT_ADMIN}),
     # The QA analysts lead QA (there is no separate QA lead role).
     Action.DECIDE_DISPUTES: frozenset({Role.PROVIDER_ADMIN, Role.QA_ANALYST}),
+    # Weekly reports: what the client reads every Monday, and the account side that owns the
+    # relationship. Regenerating (after a late statistics import) is the account side's call.
+    Action.VIEW_REPORTS: frozenset(
+        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.CLIENT_ADMIN, Role.CLIENT_VIEWER}
+    ),
+    Action.MANAGE_REPORTS: _CATALOG_OWNERS,
 }
 
 # An offboarded client's records are final: its catalog can be read and exported, not changed.
@@ -175,6 +184,7 @@ FROZEN_WHEN_OFFBOARDED = frozenset(
         Action.ACKNOWLEDGE_EVALUATION,
         Action.RAISE_DISPUTE,
         Action.DECIDE_DISPUTES,
+        Action.MANAGE_REPORTS,
     }
 )
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("scheduling.planning.client_api_urls")),
     path("", include("bpo.catalog.client_api_urls")),
     path("", include("bpo.quality.client_api_urls")),
+    path("", include("bpo.reporting.client_api_urls")),
 ]

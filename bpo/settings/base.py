@@ -63,6 +63,8 @@ TENANT_APPS = [
     "bpo.catalog",
     # QA scorecards (evaluations, calibrations and disputes to come): the client's own data.
     "bpo.quality",
+    # Weekly reports (metrics snapshot, PDF, hash): what the client reads every Monday.
+    "bpo.reporting",
     "billing.contracts",
     "scheduling.planning",
 ]
@@ -191,6 +193,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "bpo.accounts.tasks.purge_old_failed_logins",
         "schedule": 60 * 60,
     },
+    # The current week's SLA projection per line, read by the home pages' to-dos.
+    "refresh-sla-projections": {
+        "task": "scheduling.planning.tasks.refresh_sla_projections_task",
+        "schedule": 30 * 60,
+    },
+    # Monday 06:00 in each client's own zone: every 15 minutes the task looks for the clients
+    # whose local time has just passed it (zones differ by quarter hours, e.g. Asia/Kathmandu).
+    "enqueue-due-weekly-reports": {
+        "task": "bpo.reporting.tasks.enqueue_due_weekly_reports",
+        "schedule": 15 * 60,
+    },
 }
 # The change history's entries live in each client's schema, in our own swapped-in model (see
 # bpo/audit/models.py). django-auditlog's migrations would still create its own table (they do
@@ -253,6 +266,7 @@ SPECTACULAR_SETTINGS = {
         "WorkedSourceEnum": "scheduling.roster.models.WorkedSource",
         "EvaluationStatusEnum": "bpo.quality.models.EvaluationStatus",
         "DisputeStatusEnum": "bpo.quality.models.DisputeStatus",
+        "WeeklyReportStatusEnum": "bpo.reporting.models.WeeklyReportStatus",
     },
 }
 

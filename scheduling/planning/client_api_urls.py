@@ -18,6 +18,7 @@ router.register(
 urlpatterns = [
     path("staffing/", staffing_apis.StaffingCalculatorApi.as_view(), name="staffing"),
     path("sla/", sla_apis.SlaWeekApi.as_view(), name="sla-week"),
+    path("sla/projection/", sla_apis.SlaProjectionApi.as_view(), name="sla-projection"),
     path(
         "sla/service-lines/<int:service_line_id>/",
         sla_apis.SlaLineApi.as_view(),

@@ -6,6 +6,7 @@ Idempotent: a week that already has a planning run is left alone."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -48,6 +49,28 @@ def seed_plans(*, clients: dict, scheduler) -> list[str]:
         state = "published" if publish else "draft to publish"
         names = ", ".join(client.name for client in planned)
         changes.append(f"plan of the week of {monday.isoformat()} for {names} ({state})")
+    changes.extend(_projections(clients))
+    return changes
+
+
+def _projections(clients: dict) -> list[str]:
+    """This week's SLA projection per line, as the half-hourly beat task stores it, so the
+    homes show their "projected to miss" to-dos at once (a week already projected is left to
+    the beat)."""
+    from scheduling.planning.models import SlaProjectionSnapshot
+    from scheduling.planning.services.sla_projection import refresh_sla_projections
+
+    changes = []
+    now = timezone.now()
+    for client in clients.values():
+        with tenant_context(client):
+            monday = timezone.localdate(now, ZoneInfo(client.time_zone))
+            monday -= timedelta(days=monday.weekday())
+            if SlaProjectionSnapshot.objects.filter(week_starts_on=monday).exists():
+                continue
+            projection = refresh_sla_projections(client=client, now=now)
+        risky = ", ".join(line.service_line.name for line in projection.at_risk) or "none"
+        changes.append(f"SLA projection of this week for {client.name} (at risk: {risky})")
     return changes
 
 

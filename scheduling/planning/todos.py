@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from bpo.accounts.permissions import can, roles_for
 from bpo.accounts.roles import Action, Role
-from bpo.catalog.models import ServiceLine, ServiceLineStatus
+from bpo.catalog.models import DEFERRED_CHANNELS, ServiceLine, ServiceLineStatus
 from bpo.portal.todos import Todo, register
 from scheduling.planning.models import ImportStatus, IntervalStatistic, StatisticsImport
 from scheduling.planning.selectors.forecasts import latest_ready_forecasts
@@ -297,3 +297,62 @@ def planning_run_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
         )
         for run in list_failed_runs(user=user, since=timezone.now() - FAILED_RUNS_SHOWN_FOR)
     ]
+
+
+# --- SLA projection (issue 11): a line projected to miss its target this week --------------------
+
+PROJECTION_ROLES = frozenset({Role.SCHEDULER, Role.ACCOUNT_MANAGER})
+
+
+def _at_risk_lines(monday) -> QuerySet:
+    """This week's stored projections that miss the line's target."""
+    from scheduling.planning.models import SlaProjectionSnapshot
+
+    return (
+        SlaProjectionSnapshot.objects.filter(week_starts_on=monday, status="at_risk")
+        .order_by()
+        .values_list(
+            "service_line_id",
+            "service_line__name",
+            "service_line__channel",
+            "headline",
+            "computed_at",
+        )
+    )
+
+
+@register
+def sla_projection_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
+    """One query for all the scheduler's and account manager's clients (``UNION ALL``): the
+    lines whose stored projection for this week (``SlaProjectionSnapshot``, refreshed by beat
+    every half hour) misses the target."""
+    by_pk = {}
+    selects = []
+    for client in clients:
+        if not PROJECTION_ROLES & set(roles_for(user, client)) or not can(
+            user, client, Action.VIEW_SLA
+        ):
+            continue
+        by_pk[client.pk] = client
+        sql, params = qualified_sql(
+            _at_risk_lines(this_monday(client)), schema_name=client.schema_name
+        )
+        selects.append((f"SELECT {int(client.pk)}, line.* FROM ({sql}) AS line", params))
+    items = []
+    for client_pk, line_pk, line_name, channel, headline, computed_at in union_all(selects):
+        client = by_pk[client_pk]
+        week = this_monday(client).isocalendar()
+        figure = "first-response level" if channel in DEFERRED_CHANNELS else "service level"
+        items.append(
+            Todo(
+                title=f"{line_name} is projected to miss its {figure} this week",
+                detail=f"{headline}.",
+                url=reverse("client:sla", args=[client.slug])
+                + f"?week={week.year}-W{week.week:02d}#sla-projection-{line_pk}",
+                client=client,
+                when=computed_at,
+                kind="sla_projection_at_risk",
+                priority=2,
+            )
+        )
+    return items

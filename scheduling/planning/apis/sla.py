@@ -20,11 +20,16 @@ from scheduling.planning.selectors.sla import (
     get_line_week_figures,
     list_week_figures,
 )
+from scheduling.planning.selectors.sla_projection import list_week_projections
 from scheduling.planning.serializers.sla import (
     LineWeekSerializer,
     WeekFiguresSerializer,
     line_payload,
     week_payload,
+)
+from scheduling.planning.serializers.sla_projection import (
+    WeekProjectionSerializer,
+    week_projection_payload,
 )
 
 DAY_INVALID = 'Day "{value}" is not a date; write it as YYYY-MM-DD, e.g. 2026-01-26.'
@@ -113,3 +118,27 @@ class SlaLineApi(ClientScopedAPIView):
                 if interval.starts_at.astimezone(zone).date() == day
             ]
         return Response(LineWeekSerializer(payload).data)
+
+
+class SlaProjectionApi(ClientScopedAPIView):
+    """The week's projected service level per line: the statistics so far, and for the rest of
+    the week the forecast's contacts answered in time by the published plan's agents (Erlang C),
+    as counts under each line's convention against its target."""
+
+    action_rights = {"GET": Action.VIEW_SLA}
+
+    @extend_schema(
+        operation_id="sla_projection",
+        parameters=[WEEK_PARAMETER],
+        responses={
+            200: WeekProjectionSerializer,
+            400: BAD_WEEK,
+            401: NOT_AUTHENTICATED,
+            404: NOT_FOUND,
+        },
+    )
+    def get(self, request, client_slug: str):
+        projection = list_week_projections(
+            client=self.client, week=week_of_request(request, self.client), now=timezone.now()
+        )
+        return Response(WeekProjectionSerializer(week_projection_payload(projection)).data)

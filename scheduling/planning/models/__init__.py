@@ -31,6 +31,7 @@ from scheduling.planning.models.plans import (  # noqa: F401
     PlanShift,
     PlanStatus,
 )
+from scheduling.planning.models.sla_projection import SlaProjectionSnapshot  # noqa: F401
 from scheduling.planning.models.statistics import (  # noqa: F401
     COUNT_FIELDS,
     SECONDS_FIELDS,

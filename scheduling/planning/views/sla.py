@@ -28,7 +28,8 @@ from bpo.dates import format_when
 from bpo.errors import DomainError
 from scheduling.engine import kpi
 from scheduling.planning.selectors import sla as selectors
-from scheduling.planning.selectors.sla import IsoWeek, LineFigures, SpanFigures
+from scheduling.planning.selectors import sla_projection as projections
+from scheduling.planning.selectors.sla import IsoWeek, LineFigures, SpanFigures, WeekFigures
 
 NO_CONTACTS = "No contacts"
 # The empty state links to the statistics import for those who may import.
@@ -224,6 +225,89 @@ def _line_card(line: LineFigures, zone: ZoneInfo) -> dict[str, Any]:
     }
 
 
+# --- the projection of the week -------------------------------------------------------------------
+
+PROJECTION_TONE = {
+    "on_track": "met",
+    "met": "met",
+    "at_risk": "missed",
+    "missed": "missed",
+}
+
+
+def _count(value: float) -> str:
+    return f"{value:,.1f}".removesuffix(".0")
+
+
+def projection_block(
+    line: projections.LineProjection, week: projections.WeekProjection, zone: ZoneInfo
+) -> dict[str, Any]:
+    """The words of a line's "Projection for this week": the verdict, and where each part of
+    the figure comes from."""
+    projection, sources = line.projection, line.sources
+    unit = "first responses" if line.is_async else "contacts"
+    so_far = "No statistics yet this week."
+    if projection.actual_denominator:
+        so_far = (
+            f"{projection.actual_numerator} of {projection.actual_denominator} {unit} in time "
+            f"({projections.percent(projection.actual_level)}), from the statistics of "
+            f"{sources.statistics_intervals} intervals"
+            + (
+                f" up to {format_when(sources.statistics_until, 'day', zone=zone)}."
+                if sources.statistics_until
+                else "."
+            )
+        )
+    rest = ""
+    if sources.projected_intervals:
+        plan = week.plan
+        versions = ", ".join(f"v{v}" for v in sources.forecast_versions)
+        rest = (
+            f"{_count(sources.expected_within)} of {_count(sources.expected_contacts)} expected "
+            f"{unit} in time over {sources.projected_intervals} intervals: forecast {versions}, "
+            f"agents at work in the published plan"
+            + (f" (revision {plan.revision})" if plan is not None else "")
+            + f" less {plain(week.shrinkage_percent)} % shrinkage, {sources.model}."
+        )
+    elif line.reason:
+        rest = f"Not projected: {line.reason}."
+    formula = (
+        "first responses within target / first responses"
+        if line.is_async
+        else f"“{line.convention.label}”: {line.convention.formula}"
+    )
+    return {
+        "line": line,
+        "headline": line.headline,
+        "tone": PROJECTION_TONE.get(projection.status.value, ""),
+        "so_far": so_far,
+        "rest": rest,
+        "week_figure": (
+            f"{projection.numerator} / {projection.denominator} = "
+            f"{projections.percent(projection.level)}"
+            if projection.denominator
+            else ""
+        ),
+        "formula": formula,
+        "notes": line.notes,
+    }
+
+
+def _projections(client, week: IsoWeek, figures: WeekFigures) -> dict[int, dict[str, Any]]:
+    """Each line's projection block, for the current week and weeks to come (a past week's
+    figures are final and shown as such)."""
+    now = timezone.now()
+    if figures.ends_at <= now:
+        return {}
+    projection = projections.list_week_projections(
+        client=client, week=week, now=now, figures=figures
+    )
+    zone = ZoneInfo(client.time_zone)
+    return {
+        line.service_line.pk: projection_block(line, projection, zone) for line in projection.lines
+    }
+
+
 # --- the week and its navigation ---------------------------------------------------------------
 
 
@@ -267,6 +351,10 @@ def sla_week(request):
     zone = ZoneInfo(client.time_zone)
     week, week_error = _week_from(request, zone)
     figures = selectors.list_week_figures(client=client, week=week)
+    blocks = _projections(client, week, figures)
+    cards = [_line_card(line, zone) for line in figures.lines]
+    for card in cards:
+        card["projection"] = blocks.get(card["line"].service_line.pk)
     return render(
         request,
         "planning/sla_week.html",
@@ -274,7 +362,8 @@ def sla_week(request):
             **_week_context(week, zone),
             "figures": figures,
             "week_error": week_error,
-            "cards": [_line_card(line, zone) for line in figures.lines],
+            "cards": cards,
+            "is_current_week": week == IsoWeek.containing(timezone.now(), zone),
             "import_url": _import_link(request),
         },
         status=400 if week_error else 200,
@@ -336,12 +425,25 @@ def sla_line(request, service_line_id: int):
     selected = None
     if day is not None:
         selected = next(span for span in line.days if span.starts_at.astimezone(zone).date() == day)
+    card = _line_card(line, zone)
+    card["projection"] = _projections(
+        client,
+        week,
+        WeekFigures(
+            week=week,
+            time_zone=client.time_zone,
+            starts_at=line.week.starts_at,
+            ends_at=line.week.ends_at,
+            lines=[line],
+        ),
+    ).get(line.service_line.pk)
     return render(
         request,
         "planning/sla_line.html",
         {
             **_week_context(week, zone),
-            "card": _line_card(line, zone),
+            "card": card,
+            "is_current_week": week == IsoWeek.containing(timezone.now(), zone),
             "day": day,
             "day_rows": service_rows(line, selected) if selected is not None else [],
             "intervals": intervals,
