@@ -126,9 +126,42 @@ def _client_objects(client) -> dict[str, str]:
         **_statistics_objects(client),
         **_plan_objects(client),
         **_scorecard_objects(client),
+        **_evaluation_objects(client),
         **_report_objects(client),
         **_sampling_objects(client),
     }
+
+
+def _evaluation_objects(client) -> dict[str, str]:
+    """A released evaluation of ``client`` with an open dispute (so the client's admin reads
+    it), scored with a published scorecard of its own."""
+    from django.db import connection
+
+    from bpo.quality.services import disputes, releases
+    from tests.catalog.factories import ServiceLineFactory
+    from tests.quality.helpers import make_interaction, make_scorecard, submit_evaluation
+
+    qa = make_user(Role.QA_ANALYST, client, email=f"qa-{uuid.uuid4().hex[:8]}@iso.test")
+    admin = make_user(Role.CLIENT_ADMIN, client, email=f"ca-{uuid.uuid4().hex[:8]}@iso.test")
+    connection.set_tenant(client)
+    try:
+        line = ServiceLineFactory(name="Evaluation isolation line")
+        _card, version = make_scorecard(
+            qa, name="Isolation evaluations", service_line=line, publish=True
+        )
+        evaluation = submit_evaluation(
+            version,
+            make_interaction(line, reference="ISO-1"),
+            qa,
+            ["yes", "yes", "5", "4", "yes", "no"],
+        )
+        releases.release_evaluation(evaluation=evaluation, actor=qa)
+        dispute = disputes.raise_dispute(
+            evaluation=evaluation, reason="Isolation", actor=admin, client=client
+        )
+        return {"evaluation_id": str(evaluation.pk), "dispute_id": str(dispute.pk)}
+    finally:
+        connection.set_schema_to_public()
 
 
 def _report_objects(client) -> dict[str, str]:
@@ -319,13 +352,20 @@ def _catalog_untouched(client, objects: dict[str, str]) -> None:
         assert list(PlanShift.objects.values_list("pk", flat=True)) == [int(objects["shift_id"])]
         from bpo.quality.models import Scorecard, ScorecardCriterion, ScorecardVersion
 
-        assert list(Scorecard.objects.values_list("name", flat=True)) == ["Isolation scorecard"]
-        version = ScorecardVersion.objects.get()
+        assert list(Scorecard.objects.values_list("name", flat=True)) == [
+            "Isolation evaluations",
+            "Isolation scorecard",
+        ]
+        version = ScorecardVersion.objects.get(pk=objects["scorecard_version_id"])
         assert (version.status, version.sections.count()) == ("draft", 2)
-        assert ScorecardCriterion.objects.count() == 6
-        from bpo.quality.models import Interaction, SampleDraw, SamplingPlan
+        assert ScorecardCriterion.objects.filter(section__version=version).count() == 6
+        from bpo.quality.models import Dispute, Evaluation, Interaction, SampleDraw, SamplingPlan
 
-        assert list(Interaction.objects.values_list("reference", flat=True)) == ["ISO-1"]
+        evaluation = Evaluation.objects.get(pk=objects["evaluation_id"])
+        assert (evaluation.status, str(evaluation.score_percent)) == ("disputed", "100.00")
+        assert Dispute.objects.get(pk=objects["dispute_id"]).status == "open"
+        assert Evaluation.objects.count() == 1
+        assert Interaction.objects.filter(reference="ISO-1").count() == 1
         plan = SamplingPlan.objects.get(pk=objects["sampling_plan_id"])
         assert (plan.mode, plan.evaluations_per_agent) == ("per_agent", 3)
         assert not SampleDraw.objects.exists()
@@ -450,6 +490,8 @@ OBJECT_FOR_COLLECTION = {
     "shifts": "shift_id",
     "scorecards": "scorecard_id",
     "scorecard-versions": "scorecard_version_id",
+    "evaluations": "evaluation_id",
+    "disputes": "dispute_id",
     "reports": "report_id",
     "interactions": "interaction_id",
     "sampling-plans": "sampling_plan_id",

@@ -67,6 +67,12 @@ class Action(models.TextChoices):
     # QA scorecards (bpo.quality, issue 11)
     VIEW_SCORECARDS = "view_scorecards"  # scorecards, every version, previews, their history
     MANAGE_SCORECARDS = "manage_scorecards"  # create, build drafts, publish, new version, retire
+    # QA evaluations and disputes (bpo.quality, issue 11)
+    VIEW_EVALUATIONS = "view_evaluations"  # evaluations (which ones: the selector's rule by role)
+    EVALUATE = "evaluate"  # record an interaction, score it, submit and release the evaluation
+    ACKNOWLEDGE_EVALUATION = "acknowledge_evaluation"  # the agent's own released evaluation
+    RAISE_DISPUTE = "raise_dispute"  # dispute a released evaluation (the agent: their own)
+    DECIDE_DISPUTES = "decide_disputes"  # accept, partly accept or reject, with a reason
     # Weekly reports (bpo.reporting, issue 11)
     VIEW_REPORTS = "view_reports"  # the archive of weekly reports, a report, its PDF
     MANAGE_REPORTS = "manage_reports"  # regenerate a week's report (a new revision)
@@ -141,6 +147,26 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.MANAGE_SCORECARDS: frozenset(
         {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.QA_ANALYST}
     ),
+    # QA evaluations: the QA team scores and releases; which evaluations a reader sees is the
+    # selector's rule (bpo.quality.evaluation_selectors): the QA team and the account manager
+    # every one of the client's, the client released ones, an agent only their own released
+    # ones (never a draft). An agent reaches them through their membership in the client.
+    Action.VIEW_EVALUATIONS: frozenset(
+        {
+            Role.PROVIDER_ADMIN,
+            Role.ACCOUNT_MANAGER,
+            Role.QA_ANALYST,
+            Role.AGENT,
+            Role.CLIENT_ADMIN,
+            Role.CLIENT_VIEWER,
+        }
+    ),
+    Action.EVALUATE: frozenset({Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.QA_ANALYST}),
+    Action.ACKNOWLEDGE_EVALUATION: frozenset({Role.AGENT}),
+    # The agent disputes their own evaluation, the client's admin any of the client's.
+    Action.RAISE_DISPUTE: frozenset({Role.AGENT, Role.CLIENT_ADMIN}),
+    # The QA analysts lead QA (there is no separate QA lead role).
+    Action.DECIDE_DISPUTES: frozenset({Role.PROVIDER_ADMIN, Role.QA_ANALYST}),
     # Weekly reports: what the client reads every Monday, and the account side that owns the
     # relationship. Regenerating (after a late statistics import) is the account side's call.
     Action.VIEW_REPORTS: frozenset(
@@ -178,6 +204,10 @@ FROZEN_WHEN_OFFBOARDED = frozenset(
         Action.RETIRE_SCRIPT,
         Action.EDIT_ESCALATION_CONTACTS,
         Action.MANAGE_SCORECARDS,
+        Action.EVALUATE,
+        Action.ACKNOWLEDGE_EVALUATION,
+        Action.RAISE_DISPUTE,
+        Action.DECIDE_DISPUTES,
         Action.MANAGE_REPORTS,
         Action.IMPORT_INTERACTIONS,
         Action.MANAGE_SAMPLING,

@@ -543,6 +543,9 @@ class Dispute(models.Model):
     decision_reason = models.TextField(blank=True)
     score_before = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     score_after = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    # The answers the decision changed, as shown: [{"criterion": id, "text": "Resolves the
+    # issue", "before": "2", "after": "4"}, ...] (answers as typed: "yes", "no", "na", "3").
+    answer_changes = models.JSONField(default=list, blank=True)
     raised_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 

@@ -4,7 +4,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from bpo.quality import apis, sampling_apis, sampling_views, views
+from bpo.quality import apis, evaluation_urls, sampling_apis, sampling_views, views
 
 CARD = "scorecards/<int:scorecard_id>/"
 VERSION = CARD + "versions/<int:scorecard_version_id>/"
@@ -41,6 +41,7 @@ pages = [
     path(
         CRITERION + "delete/", views.scorecard_criterion_delete, name="scorecard_criterion_delete"
     ),
+    *evaluation_urls.pages,
 ]
 
 # QA sampling and the week's QA score (bpo/quality/sampling_views.py)
@@ -63,4 +64,8 @@ router.register("scorecards", apis.ScorecardViewSet, basename="scorecard")
 router.register("scorecard-versions", apis.ScorecardVersionViewSet, basename="scorecard-version")
 router.register("interactions", sampling_apis.InteractionViewSet, basename="interaction")
 router.register("sampling-plans", sampling_apis.SamplingPlanViewSet, basename="sampling-plan")
-api = [*router.urls, path("qa-scores/", sampling_apis.QaScoresApi.as_view(), name="qa-scores")]
+api = [
+    *router.urls,
+    path("qa-scores/", sampling_apis.QaScoresApi.as_view(), name="qa-scores"),
+    *evaluation_urls.api,
+]

@@ -264,6 +264,8 @@ SPECTACULAR_SETTINGS = {
         "PlanningRunStatusEnum": "scheduling.roster.models.PlanningRunStatus",
         "SwapStatusEnum": "scheduling.roster.models.SwapStatus",
         "WorkedSourceEnum": "scheduling.roster.models.WorkedSource",
+        "EvaluationStatusEnum": "bpo.quality.models.EvaluationStatus",
+        "DisputeStatusEnum": "bpo.quality.models.DisputeStatus",
         "WeeklyReportStatusEnum": "bpo.reporting.models.WeeklyReportStatus",
     },
 }
