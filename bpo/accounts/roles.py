@@ -67,6 +67,9 @@ class Action(models.TextChoices):
     # QA scorecards (bpo.quality, issue 11)
     VIEW_SCORECARDS = "view_scorecards"  # scorecards, every version, previews, their history
     MANAGE_SCORECARDS = "manage_scorecards"  # create, build drafts, publish, new version, retire
+    # Calibration sessions (bpo.quality, issue 11)
+    RUN_CALIBRATIONS = "run_calibrations"  # create, invite and remove participants, close; see all
+    JOIN_CALIBRATIONS = "join_calibrations"  # score in the sessions one takes part in, see them
 
 
 _ALL_STAFF = STAFF_ROLES
@@ -133,6 +136,15 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.MANAGE_SCORECARDS: frozenset(
         {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.QA_ANALYST}
     ),
+    # Calibration: the provider's QA people run sessions (and see every one of the client);
+    # the client's admins may be invited to score beside them, and see only the sessions they
+    # take part in (bpo.quality.selectors.list_calibration_sessions).
+    Action.RUN_CALIBRATIONS: frozenset(
+        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.QA_ANALYST}
+    ),
+    Action.JOIN_CALIBRATIONS: frozenset(
+        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.QA_ANALYST, Role.CLIENT_ADMIN}
+    ),
 }
 
 # An offboarded client's records are final: its catalog can be read and exported, not changed.
@@ -145,6 +157,8 @@ FROZEN_WHEN_OFFBOARDED = frozenset(
         Action.RETIRE_SCRIPT,
         Action.EDIT_ESCALATION_CONTACTS,
         Action.MANAGE_SCORECARDS,
+        Action.RUN_CALIBRATIONS,
+        Action.JOIN_CALIBRATIONS,
     }
 )
 
