@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from bpo.accounts.models import User
 from bpo.accounts.permissions import can
@@ -245,5 +245,5 @@ def open_sessions_to_score(*, user: User) -> QuerySet[CalibrationSession]:
                 distinct=True,
             ),
         )
-        .filter(to_score__gt=0)
+        .filter(to_score__gt=F("scored"))
     )

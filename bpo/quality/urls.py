@@ -4,7 +4,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from bpo.quality import apis, views
+from bpo.quality import apis, calibration_apis, calibration_urls, views
 
 CARD = "scorecards/<int:scorecard_id>/"
 VERSION = CARD + "versions/<int:scorecard_version_id>/"
@@ -42,9 +42,15 @@ pages = [
         CRITERION + "delete/", views.scorecard_criterion_delete, name="scorecard_criterion_delete"
     ),
 ]
+pages += calibration_urls.pages
 
 # SimpleRouter: no API root view, which would not derive from the client-scoped base classes.
 router = SimpleRouter()
 router.register("scorecards", apis.ScorecardViewSet, basename="scorecard")
 router.register("scorecard-versions", apis.ScorecardVersionViewSet, basename="scorecard-version")
+router.register(
+    "calibration-sessions",
+    calibration_apis.CalibrationSessionViewSet,
+    basename="calibration-session",
+)
 api = router.urls

@@ -72,7 +72,7 @@ def _score(session, user, interaction, texts, submit=True):
 
 
 def test_creating_a_session_names_every_problem(client_a, people, setup):
-    line, version, calls = setup
+    _line, version, calls = setup
     other_line_call = make_interaction(ServiceLineFactory(), reference="ELSEWHERE")
     with pytest.raises(DomainError) as refused:
         services.create_calibration_session(
@@ -195,7 +195,7 @@ def test_closing_freezes_the_figures_and_ends_the_scoring(client_a, people, setu
 
 
 def test_interactions_are_added_while_open(client_a, people, setup):
-    line, version, calls = setup
+    _line, version, calls = setup
     session = _session(client_a, people, version, calls[:1])
     services.add_calibration_interaction(session=session, interaction=calls[1], actor=people["qa"])
     assert session.interactions.count() == 2
