@@ -159,7 +159,7 @@ class InteractionForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         help_text="In the client's time zone.",
     )
-    link = forms.URLField(required=False, label="Link (optional)")
+    link = forms.URLField(required=False, label="Link (optional)", assume_scheme="https")
 
     def __init__(self, *args, lines=(), **kwargs):
         from bpo.catalog.models import Channel
