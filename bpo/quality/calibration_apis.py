@@ -219,7 +219,11 @@ _CLOSED = error_response(
         description="Their drafts are deleted; their submitted scores leave the figures.",
         parameters=[ID],
         request=ParticipantInputSerializer,
-        responses={200: CalibrationSessionSerializer, 409: _CLOSED},
+        responses={
+            200: CalibrationSessionSerializer,
+            400: invalid_response({"user": ["A valid integer is required."]}),
+            409: _CLOSED,
+        },
     ),
     agreement=extend_schema(
         summary="The agreement figures",
