@@ -56,6 +56,7 @@ format: install
 ## joins MUTATION_MODULES here and only_mutate + the test selection in pyproject.toml.
 MUTATION_MODULES ?= bpo.catalog.hours bpo.catalog.resolver bpo.quality.scoring \
 	bpo.quality.sampling \
+	bpo.quality.agreement \
 	scheduling.engine.erlang \
 	scheduling.engine.forecasting scheduling.engine.kpi scheduling.engine.channels \
 	scheduling.engine.optimiser.evaluate \

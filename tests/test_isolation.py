@@ -129,6 +129,7 @@ def _client_objects(client) -> dict[str, str]:
         **_evaluation_objects(client),
         **_report_objects(client),
         **_sampling_objects(client),
+        **_calibration_objects(client),
     }
 
 
@@ -233,6 +234,48 @@ def _scorecard_objects(client) -> dict[str, str]:
             "scorecard_version_id": str(version.pk),
             "section_id": str(section.pk),
             "criterion_id": str(section.criteria.first().pk),
+        }
+    finally:
+        connection.set_schema_to_public()
+
+
+def _calibration_objects(client) -> dict[str, str]:
+    """An open calibration session of ``client`` with one interaction; the client's admins
+    take part (a client admin sees only the sessions they are in)."""
+    from django.db import connection
+
+    from bpo.accounts.models import Membership
+    from bpo.quality.services import calibration
+    from tests.catalog.factories import ServiceLineFactory
+    from tests.conftest import make_user
+    from tests.quality.helpers import make_interaction, make_scorecard
+
+    runner = make_user(Role.QA_ANALYST, client, email=f"qa-{uuid.uuid4().hex[:8]}@iso.test")
+    second = make_user(Role.QA_ANALYST, client, email=f"qa-{uuid.uuid4().hex[:8]}@iso.test")
+    admins = list(
+        Membership.objects.filter(client=client, role=Role.CLIENT_ADMIN).values_list(
+            "user_id", flat=True
+        )
+    )
+    connection.set_tenant(client)
+    try:
+        line = ServiceLineFactory(name="Calibration line")
+        _, version = make_scorecard(
+            runner, name="Calibration scorecard", service_line=line, publish=True
+        )
+        interaction = make_interaction(line, reference="ISO-CAL-1")
+        session = calibration.create_calibration_session(
+            client=client,
+            title="Isolation calibration",
+            scorecard_version=version,
+            interactions=[interaction],
+            participant_ids=[runner.pk, second.pk, *admins],
+            expert_id=runner.pk,
+            actor=runner,
+        )
+        return {
+            "calibration_session_id": str(session.pk),
+            "interaction_id": str(interaction.pk),
         }
     finally:
         connection.set_schema_to_public()
@@ -353,13 +396,21 @@ def _catalog_untouched(client, objects: dict[str, str]) -> None:
         from bpo.quality.models import Scorecard, ScorecardCriterion, ScorecardVersion
 
         assert list(Scorecard.objects.values_list("name", flat=True)) == [
+            "Calibration scorecard",
             "Isolation evaluations",
             "Isolation scorecard",
         ]
         version = ScorecardVersion.objects.get(pk=objects["scorecard_version_id"])
         assert (version.status, version.sections.count()) == ("draft", 2)
         assert ScorecardCriterion.objects.filter(section__version=version).count() == 6
-        from bpo.quality.models import Dispute, Evaluation, Interaction, SampleDraw, SamplingPlan
+        from bpo.quality.models import (
+            CalibrationSession,
+            Dispute,
+            Evaluation,
+            Interaction,
+            SampleDraw,
+            SamplingPlan,
+        )
 
         evaluation = Evaluation.objects.get(pk=objects["evaluation_id"])
         assert (evaluation.status, str(evaluation.score_percent)) == ("disputed", "100.00")
@@ -369,6 +420,10 @@ def _catalog_untouched(client, objects: dict[str, str]) -> None:
         plan = SamplingPlan.objects.get(pk=objects["sampling_plan_id"])
         assert (plan.mode, plan.evaluations_per_agent) == ("per_agent", 3)
         assert not SampleDraw.objects.exists()
+        for session in CalibrationSession.objects.all():
+            assert (session.status, session.title) == ("open", "Isolation calibration")
+            assert len(session.participants) >= 2
+            assert not session.evaluations.exists()
     finally:
         connection.set_schema_to_public()
 
@@ -495,6 +550,7 @@ OBJECT_FOR_COLLECTION = {
     "reports": "report_id",
     "interactions": "interaction_id",
     "sampling-plans": "sampling_plan_id",
+    "calibration-sessions": "calibration_session_id",
 }
 
 

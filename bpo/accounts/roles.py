@@ -81,6 +81,9 @@ class Action(models.TextChoices):
     IMPORT_INTERACTIONS = "import_interactions"  # upload or push the list of interactions
     MANAGE_SAMPLING = "manage_sampling"  # set a line's sampling plan, draw a week's sample
     VIEW_QA_SCORES = "view_qa_scores"  # the week's QA score per line and agent, with intervals
+    # Calibration sessions (bpo.quality, issue 11)
+    RUN_CALIBRATIONS = "run_calibrations"  # create, invite and remove participants, close; see all
+    JOIN_CALIBRATIONS = "join_calibrations"  # score in the sessions one takes part in, see them
 
 
 _ALL_STAFF = STAFF_ROLES
@@ -192,6 +195,15 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
             Role.CLIENT_VIEWER,
         }
     ),
+    # Calibration: the provider's QA people run sessions (and see every one of the client);
+    # the client's admins may be invited to score beside them, and see only the sessions they
+    # take part in (bpo.quality.selectors.list_calibration_sessions).
+    Action.RUN_CALIBRATIONS: frozenset(
+        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.QA_ANALYST}
+    ),
+    Action.JOIN_CALIBRATIONS: frozenset(
+        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.QA_ANALYST, Role.CLIENT_ADMIN}
+    ),
 }
 
 # An offboarded client's records are final: its catalog can be read and exported, not changed.
@@ -211,6 +223,8 @@ FROZEN_WHEN_OFFBOARDED = frozenset(
         Action.MANAGE_REPORTS,
         Action.IMPORT_INTERACTIONS,
         Action.MANAGE_SAMPLING,
+        Action.RUN_CALIBRATIONS,
+        Action.JOIN_CALIBRATIONS,
     }
 )
 

@@ -15,7 +15,8 @@ from django.db.models import Q, QuerySet
 
 from bpo.audit.models import LogEntry
 
-_NOISE_FIELDS = {"created_at", "updated_at"}
+# A calibration session's stored figures are derived from its scores: not history.
+_NOISE_FIELDS = {"created_at", "updated_at", "agreement"}
 OBJECT_TYPES = (
     "scorecard",
     "scorecardversion",

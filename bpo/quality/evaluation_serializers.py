@@ -14,7 +14,9 @@ from bpo.quality.services.disputes import answer_text, window_closes_at
 # --- output ------------------------------------------------------------------------------------
 
 
-class InteractionSerializer(serializers.Serializer):
+class EvaluatedInteractionSerializer(serializers.Serializer):
+    """The interaction as shown inside an evaluation."""
+
     id = serializers.IntegerField(read_only=True)
     reference = serializers.CharField(read_only=True)
     channel = serializers.CharField(read_only=True)
@@ -88,7 +90,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
     scorecard_version_number = serializers.IntegerField(
         source="scorecard_version.number", read_only=True
     )
-    interaction = InteractionSerializer(read_only=True)
+    interaction = EvaluatedInteractionSerializer(read_only=True)
     agent_name = serializers.CharField(
         source="agent.full_name", read_only=True, default=None, allow_null=True
     )

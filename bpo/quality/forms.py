@@ -103,3 +103,71 @@ class CriterionForm(forms.Form):
     is_bonus = forms.BooleanField(
         required=False, label="Bonus", help_text="Adds on top, may lift the score above 100 %."
     )
+
+
+# --- calibration sessions ----------------------------------------------------------------------
+
+
+class CalibrationSessionForm(forms.Form):
+    title = forms.CharField(required=False, widget=forms.TextInput(attrs={"maxlength": 160}))
+    scorecard_version = forms.ChoiceField(required=False, label="Scorecard version")
+    interactions = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Interactions to score",
+        help_text="The newest interactions; record another one below.",
+    )
+    participants = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="QA analysts, account managers and the client's admins.",
+    )
+    expert = forms.ChoiceField(
+        required=False,
+        help_text="Their answers are the reference of the alignment score.",
+    )
+
+    def __init__(self, *args, versions=(), interactions=(), people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scorecard_version"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *((str(v.pk), f"{v.scorecard.name}, version {v.number}") for v in versions),
+        ]
+        self.fields["interactions"].choices = [  # type: ignore[attr-defined]
+            (
+                str(i.pk),
+                f"{i.reference} · {i.service_line.name} · {i.get_channel_display()}",
+            )
+            for i in interactions
+        ]
+        people_choices = [(str(u.pk), str(u)) for u in people]
+        self.fields["participants"].choices = people_choices  # type: ignore[attr-defined]
+        self.fields["expert"].choices = [("", "No expert"), *people_choices]  # type: ignore[attr-defined]
+
+
+class InteractionForm(forms.Form):
+    """An interaction recorded on the fly (its id in the client's system, line, channel,
+    when)."""
+
+    reference = forms.CharField(required=False, label="Interaction id")
+    service_line = forms.ChoiceField(required=False, label="Service line")
+    channel = forms.ChoiceField(required=False)
+    occurred_at = forms.DateTimeField(
+        required=False,
+        label="When",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text="In the client's time zone.",
+    )
+    link = forms.URLField(required=False, label="Link (optional)", assume_scheme="https")
+
+    def __init__(self, *args, lines=(), **kwargs):
+        from bpo.catalog.models import Channel
+
+        super().__init__(*args, **kwargs)
+        self.fields["service_line"].choices = [(str(x.pk), x.name) for x in lines]  # type: ignore[attr-defined]
+        self.fields["channel"].choices = Channel.choices  # type: ignore[attr-defined]
+
+    @property
+    def is_filled(self) -> bool:
+        return bool(self.data.get(self.add_prefix("reference"), "").strip())

@@ -367,6 +367,13 @@ class CalibrationSession(models.Model):
     participants = models.JSONField(
         default=list, blank=True, help_text="Ids of the users invited to score."
     )
+    # What every participant scores (migration 0005_calibration_interactions_and_figures).
+    interactions = models.ManyToManyField(
+        Interaction, related_name="calibration_sessions", blank=True
+    )
+    # ``bpo.quality.agreement.Agreement.as_dict()`` of the submitted scores, with the ``key``
+    # of the scores it was computed from: refreshed on each submitted score, frozen on close.
+    agreement = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, related_name="+", null=True, **_PUBLIC_USER
     )

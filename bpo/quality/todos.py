@@ -25,7 +25,10 @@ from django.utils import timezone
 from bpo.accounts.permissions import can, roles_for
 from bpo.accounts.roles import Action, Role
 from bpo.portal.todos import Todo, register
-from bpo.quality import sampling_todos  # noqa: F401 (registers the sampling to-dos)
+from bpo.quality import (
+    calibration_todos,  # noqa: F401 (registers the calibration to-dos)
+    sampling_todos,  # noqa: F401 (registers the sampling to-dos)
+)
 from bpo.quality.models import Dispute, DisputeStatus, Evaluation, EvaluationStatus
 from scheduling.roster.selectors import agent_of_user
 from tenants.db import qualified_sql, union_all

@@ -4,7 +4,15 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from bpo.quality import apis, evaluation_urls, sampling_apis, sampling_views, views
+from bpo.quality import (
+    apis,
+    calibration_apis,
+    calibration_urls,
+    evaluation_urls,
+    sampling_apis,
+    sampling_views,
+    views,
+)
 
 CARD = "scorecards/<int:scorecard_id>/"
 VERSION = CARD + "versions/<int:scorecard_version_id>/"
@@ -57,6 +65,7 @@ pages += [
     path("qa/due/", sampling_views.due, name="qa_due"),
     path("qa/scores/", sampling_views.qa_scores, name="qa_scores"),
 ]
+pages += calibration_urls.pages
 
 # SimpleRouter: no API root view, which would not derive from the client-scoped base classes.
 router = SimpleRouter()
@@ -64,6 +73,11 @@ router.register("scorecards", apis.ScorecardViewSet, basename="scorecard")
 router.register("scorecard-versions", apis.ScorecardVersionViewSet, basename="scorecard-version")
 router.register("interactions", sampling_apis.InteractionViewSet, basename="interaction")
 router.register("sampling-plans", sampling_apis.SamplingPlanViewSet, basename="sampling-plan")
+router.register(
+    "calibration-sessions",
+    calibration_apis.CalibrationSessionViewSet,
+    basename="calibration-session",
+)
 api = [
     *router.urls,
     path("qa-scores/", sampling_apis.QaScoresApi.as_view(), name="qa-scores"),

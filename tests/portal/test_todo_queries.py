@@ -24,10 +24,11 @@ pytestmark = pytest.mark.django_db
 # Failed onboardings, the pilot checklists, the scripts waiting, the time-off requests
 # waiting (provider-wide), the stale forecasts, the agents this week leaves out (provider-wide),
 # the user's failed planning runs, the swaps waiting for approval (provider-wide), last
-# month's period locks (finance and provider admins, provider-wide): one read each, and
+# month's period locks (finance and provider admins, provider-wide), the open calibration
+# sessions the user has interactions left to score in: one read each, and
 # django-tenants' ``SET search_path`` before each (one per cursor). (The statistics to-dos are
 # a scheduler's, not a provider admin's: no query here.)
-QUERIES_WHATEVER_THE_CLIENTS = 18
+QUERIES_WHATEVER_THE_CLIENTS = 20
 
 
 def _clients(client_a, client_b, count: int) -> list:
