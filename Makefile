@@ -55,6 +55,7 @@ format: install
 ## the scores per module are printed at the end (scripts/mutation_scores.py). A new pure module
 ## joins MUTATION_MODULES here and only_mutate + the test selection in pyproject.toml.
 MUTATION_MODULES ?= bpo.catalog.hours bpo.catalog.resolver bpo.quality.scoring \
+	bpo.quality.intervals \
 	scheduling.engine.erlang \
 	scheduling.engine.forecasting scheduling.engine.kpi scheduling.engine.channels \
 	scheduling.engine.optimiser.evaluate \
