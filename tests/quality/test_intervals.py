@@ -99,6 +99,42 @@ def test_bad_inputs_say_why(call, message):
         call()
 
 
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        (
+            lambda: intervals.pass_rate_interval(3, 2),
+            "Passed evaluations are between 0 and the number evaluated.",
+        ),
+        (
+            lambda: intervals.mean_interval([1.0, 2.0], confidence=2),
+            "The confidence level is a share between 0 and 1, e.g. 0.95.",
+        ),
+        (
+            lambda: intervals.evaluations_needed_for_pass_rate(0),
+            "The margin is a share between 0 and 1, e.g. 0.05 for 5 points.",
+        ),
+        (
+            lambda: intervals.evaluations_needed_for_pass_rate(0.1, observed=2),
+            "The observed pass rate is a share between 0 and 1.",
+        ),
+        (
+            lambda: intervals.evaluations_needed_for_mean(0, deviation=3),
+            "The margin is a positive number of score points.",
+        ),
+        (
+            lambda: intervals.evaluations_needed_for_mean(1, deviation=-1),
+            "A standard deviation is never negative.",
+        ),
+    ],
+)
+def test_refusals_in_exactly_these_words(call, words):
+    # the words are shown to the user as they are
+    with pytest.raises(ValueError) as caught:
+        call()
+    assert str(caught.value) == words
+
+
 def test_sample_deviation():
     assert intervals.sample_deviation([70.0, 80.0, 90.0]) == pytest.approx(10)
     assert intervals.sample_deviation([1.0]) is None
@@ -201,6 +237,8 @@ def test_evaluations_needed_for_a_mean_step_up_one_at_a_time():
     assert intervals.evaluations_needed_for_mean(2, deviation=3) == 12
     # a wide margin needs only two: t(1) * 1 / sqrt(2) = 8.98 <= 10
     assert intervals.evaluations_needed_for_mean(10, deviation=1) == 2
+    # s = 1, margin 1: t(5) * 1 / sqrt(6) = 1.049 > 1, t(6) * 1 / sqrt(7) = 0.925
+    assert intervals.evaluations_needed_for_mean(1, deviation=1) == 7
     # a 99 % level asks for more than 95 %
     assert intervals.evaluations_needed_for_mean(2, deviation=3, confidence=0.99) > 12
     # beyond the cap: (1.96 * 100 / 0.1)^2 is 3.8 million
