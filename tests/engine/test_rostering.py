@@ -616,3 +616,6 @@ def test_a_horizon_ending_on_a_saturday_counts_that_weekend():
     assert rules_of([week("D" + "." * 4 + "D" + "." * 6 + "D")], horizon=13, staff=staff) == [
         ("max_weekends", "A")
     ]
+    # the same horizon with its last Saturday off: that weekend is not worked (and nothing
+    # past the horizon is read)
+    assert rules_of([week("D" + "." * 4 + "D" + "." * 7)], horizon=13, staff=staff) == []
