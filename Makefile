@@ -57,6 +57,7 @@ format: install
 MUTATION_MODULES ?= bpo.catalog.hours bpo.catalog.resolver bpo.quality.scoring \
 	bpo.quality.sampling \
 	bpo.quality.agreement \
+	bpo.quality.intervals \
 	scheduling.engine.erlang \
 	scheduling.engine.forecasting scheduling.engine.kpi scheduling.engine.channels \
 	scheduling.engine.optimiser.evaluate \

@@ -3,8 +3,12 @@ after its mutation run (docs/testing.md). Pure: no database, one tiny solve-free
 
 from __future__ import annotations
 
+import numpy as np
+
 from scheduling.engine.optimiser.aggregate import build_model, to_highs
+from scheduling.engine.optimiser.model import Contract, Penalties, Rules
 from scheduling.engine.optimiser.options import build_groups, build_options
+from scheduling.engine.optimiser.patterns import option_rows
 from tests.engine.test_optimiser_parts import person, tiny
 
 
@@ -23,3 +27,105 @@ def test_to_highs_defaults_one_thread_seed_zero_and_no_log_even_after_a_wider_ru
     assert option(highs, "threads") == 1
     assert option(highs, "random_seed") == 0
     assert option(highs, "output_flag") is False
+
+
+def model_of(problem):
+    options = build_options(problem)
+    groups, classes = build_groups(problem, options)
+    return build_model(problem, options, groups, classes), groups, classes
+
+
+def test_a_team_without_agents_gives_a_model_of_only_its_shortfalls():
+    # given a week of two queues and 18 intervals, and nobody to plan
+    problem = tiny([], {("general", 2): 1, ("billing", 5): 2})
+    # when the aggregated model is built
+    model, groups, classes = model_of(problem)
+    # then no shift columns, only under and over coverage per queue and interval
+    assert (groups, classes) == ([], [])
+    assert model.x_count == 0 and len(model.x_group) == 0 and len(model.x_option) == 0
+    assert model.x_group.dtype.kind == "i" and model.x_option.dtype.kind == "i"  # indices
+    assert model.num_col == 2 * 2 * 18
+    assert list(model.col_cost) == [100.0] * 36 + [10.0] * 36
+    # one coverage row per queue and interval, holding the requirement
+    assert model.num_row == 36
+    assert model.row_lower[2] == 1 and model.row_upper[18 + 5] == 2
+    assert list(model.group_rows) == [0]
+
+
+def test_the_weekend_column_exists_only_when_the_weekend_is_penalised():
+    ana = [person("ana")]
+    demand = {("general", 14): 1}
+
+    def weekend_columns(**changes):
+        model, _, classes = model_of(tiny(ana, demand, **changes))
+        shortfalls = 2 * 2 * 18
+        working = sum(18 for skills in classes for q in ("general", "billing") if q in skills)
+        return model.num_col - model.x_count - shortfalls - working
+
+    assert weekend_columns() == 1  # the default penalty of 50
+    assert weekend_columns(penalties=Penalties(weekend_day=1.0)) == 1
+    assert weekend_columns(penalties=Penalties(weekend_day=0.0)) == 0
+    assert weekend_columns(rules=Rules(2, (), 0)) == 0  # no weekend days
+    # its cost is the penalty, after the shift columns
+    model, _, _ = model_of(tiny(ana, demand, penalties=Penalties(weekend_day=7.0)))
+    assert model.col_cost[model.x_count] == 7.0
+
+
+def group_rows(model, g):
+    """The rows of group ``g`` as (columns, values, lower, upper)."""
+    matrix = model.matrix.tocsr()
+    out = []
+    for r in range(model.group_rows[g], model.group_rows[g + 1]):
+        cells = matrix[r]
+        order = np.argsort(cells.indices)
+        out.append(
+            (
+                cells.indices[order].tolist(),
+                cells.data[order].tolist(),
+                model.row_lower[r],
+                model.row_upper[r],
+            )
+        )
+    return out
+
+
+def with_contract(contract, agents=2):
+    return tiny(
+        [person(name, contract.name) for name in ("ana", "bea", "cem")[:agents]],
+        {("general", 2): 1},
+        contracts={contract.name: contract},
+    )
+
+
+def hour_rows(contract):
+    model, _, _ = model_of(with_contract(contract))
+    # the only row with values other than 1 and -1 (weekend excess) holds the hours
+    return [row for row in group_rows(model, 0) if set(row[1]) - {1.0, -1.0}]
+
+
+def test_an_hours_row_only_where_an_hour_limit_can_bind():
+    # the longest shift holds 12 hours, three days: 36 hours at most without a limit
+    assert hour_rows(Contract("c", ("early", "late"), 0, 3, 0.0, 36.0)) == []
+    # a maximum below 36 binds: both agents together at most 2 * 24 hours
+    (row,) = hour_rows(Contract("c", ("early", "late"), 0, 3, 0.0, 24.0))
+    assert (row[2], row[3]) == (0.0, 48.0)
+    # a minimum of one hour binds as well: 2 * 1 hours at least
+    (row,) = hour_rows(Contract("c", ("early", "late"), 0, 3, 1.0, 36.0))
+    assert (row[2], row[3]) == (2.0, 72.0)
+
+
+def test_day_pattern_rows_are_the_agents_rows_times_the_group_size():
+    # given two interchangeable agents working at most two days in a row over three days
+    contract = Contract("c", ("early", "late"), 0, 3, 0.0, 36.0, max_consecutive_days=2)
+    problem = with_contract(contract)
+    options = build_options(problem)
+    groups, classes = build_groups(problem, options)
+    model = build_model(problem, options, groups, classes)
+    (group,) = groups
+    # then each per-agent row (three days <= 2) appears over the group's columns, bound 2 * 2
+    expected = option_rows(group.pattern, options.day[group.options])
+    assert expected  # the rule gives at least one row
+    rows = group_rows(model, 0)
+    for positions, values, rhs in expected:
+        assert (positions.tolist(), values.tolist(), -np.inf, 2 * rhs) in rows
+    assert all(rhs == 2 for _, _, rhs in expected)

@@ -573,3 +573,49 @@ def test_fixers_of_a_shortfall_prefer_people_with_minutes_to_spare():
     # an excess on day 0: those working it (both can drop a shift: no minimum minutes)
     day0 = next(c for c, cell in enumerate(model.cover_cells) if cell[0] == 0)
     assert _fixers(model, point, day0) == [0, 1]
+
+
+def rules_of(roster, **kwargs) -> list[tuple[str, str]]:
+    instance = parse_instance(instance_text(**kwargs))
+    return [(v.rule, v.employee) for v in validate_roster(instance, roster)]
+
+
+@pytest.mark.parametrize(
+    ("roster", "kwargs", "expected"),
+    [
+        ([week("D......"), week("D......")], {}, [("shape", "")]),
+        ([week("D.....")], {}, [("shape", "A")]),
+        ([week("X......")], {}, [("shape", "A")]),
+        ([week("D.D.DD.")], {"staff": "A,D=7,3360,0,5,2,1,2"}, [("min_consecutive", "A")]),
+        ([week("DD.DD..")], {"staff": "A,D=7,3360,0,5,1,2,2"}, [("min_days_off", "A")]),
+        (
+            [week("LE.....")],
+            {"shifts": "E,480,\nL,480,E", "staff": "A,,3360,0,5,1,1,1"},
+            [("succession", "A")],
+        ),
+        ([week("DDD....")], {"staff": "A,D=2,3360,0,5,1,1,1"}, [("max_shifts", "A")]),
+        ([week("D......")], {"staff": "A,D=7,3360,960,5,1,1,1"}, [("min_minutes", "A")]),
+    ],
+)
+def test_each_violation_names_its_rule_and_employee(roster, kwargs, expected):
+    # the rule and the employee are what the result page groups by
+    assert rules_of(roster, **kwargs) == expected
+
+
+def test_a_badly_shaped_row_does_not_hide_the_next_employee():
+    # given A's row a day short and B's with an unknown shift, then a limit broken by C
+    staff = "A,D=7,3360,0,5,1,1,1\nB,D=7,3360,0,5,1,1,1\nC,D=2,3360,0,5,1,1,1"
+    found = rules_of([week("D....."), week("X......"), week("DDD....")], staff=staff)
+    # then all three are reported
+    assert found == [("shape", "A"), ("shape", "B"), ("max_shifts", "C")]
+
+
+def test_a_horizon_ending_on_a_saturday_counts_that_weekend():
+    staff = "A,D=14,9999,0,7,1,1,1"
+    # day 5 is a Saturday, day 12 the next; a horizon of 13 days ends on it
+    assert rules_of([week("D" + "." * 4 + "D" + "." * 6 + "D")], horizon=13, staff=staff) == [
+        ("max_weekends", "A")
+    ]
+    # the same horizon with its last Saturday off: that weekend is not worked (and nothing
+    # past the horizon is read)
+    assert rules_of([week("D" + "." * 4 + "D" + "." * 7)], horizon=13, staff=staff) == []

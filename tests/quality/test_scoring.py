@@ -17,13 +17,18 @@ from bpo.quality.scoring import (
     CriterionSpec,
     Scale,
     ScorecardSpec,
+    SectionScore,
     SectionSpec,
+    answer_problem,
+    check_answers,
     criterion_field_problems,
     maximum_score,
     parse_answer,
     percent,
     score,
+    section_field_problems,
     structure_problems,
+    top_answer,
 )
 
 F = Fraction
@@ -330,6 +335,155 @@ def test_points_limits():
     ]
     assert criterion_field_problems(CriterionSpec("p", F(1), Scale.POINTS, max_points=1000)) == []
     assert criterion_field_problems(CriterionSpec("p", F(1), Scale.POINTS, max_points=1001))
+
+
+# --- the words and fields each result carries (what forms and reports show) ----------------
+
+
+def test_unlabelled_criteria_and_sections_are_named_by_their_key():
+    # given an evaluation gate and a section with an auto-fail mark, neither labelled
+    spec = card(
+        section("s1", 1, yes_no("gate", 1, auto_fail=AutoFail.EVALUATION)),
+        section("s2", 1, yes_no("a", 1), yes_no("b", 1), auto_fail_below=F(75)),
+    )
+    # when both fail
+    result = score(spec, {"gate": False, "a": True, "b": False})
+    # then the reasons name them by key
+    assert result.auto_fail_reasons == (
+        "Criterion gate failed.",
+        "Section s2 scored below its auto-fail mark of 75.00 %.",
+    )
+
+
+def test_every_part_of_a_section_score():
+    spec = card(
+        section("plain", 1, yes_no("a", 3), yes_no("b", 1), yes_no("wow", 2, is_bonus=True)),
+        section("na", 1, yes_no("c", 1, allows_na=True)),
+        section(
+            "tripped",
+            1,
+            yes_no("v", 1, auto_fail=AutoFail.SECTION),
+            yes_no("d", 1),
+            yes_no("wow2", 1, is_bonus=True),
+        ),
+    )
+    result = score(
+        spec, {"a": True, "b": False, "wow": True, "c": NA, "v": False, "d": True, "wow2": True}
+    )
+    # a scored section: 3 of 4 = 75 %, the bonus adds 2 / 4 = 50 points
+    assert result.sections[0] == SectionScore("plain", F(125), F(75), F(50), False, False, ())
+    # an all-N/A section: no score, no bonus, nothing failed
+    assert result.sections[1] == SectionScore("na", None, None, F(0), False, False, ())
+    # a section auto-failed by its own criterion: zero everywhere, the criterion named
+    assert result.sections[2] == SectionScore("tripped", F(0), F(0), F(0), True, False, ("v",))
+    assert result.sections[0].percent == Decimal("125.00")
+
+
+def test_two_bonus_criteria_add_up():
+    spec = card(
+        section(
+            "s",
+            1,
+            yes_no("a", 4),
+            yes_no("wow", 1, is_bonus=True),
+            CriterionSpec("extra", F(2), Scale.POINTS, max_points=4, is_bonus=True),
+        )
+    )
+    # 100 % + 1/4 (wow) + 2 * 2/4 / 4 (extra: 2 of 4 points) = 100 + 25 + 25
+    result = score(spec, {"a": True, "wow": True, "extra": 2})
+    assert result.sections[0].bonus == 50 and result.score == 150
+
+
+def test_answers_of_the_wrong_kind_are_named_in_words():
+    yn = yes_no("a", 1)
+    five = CriterionSpec("b", F(1), Scale.ONE_TO_FIVE)
+    pts = CriterionSpec("c", F(1), Scale.POINTS, max_points=4)
+    assert answer_problem(yn, 1) == "Answer yes or no."
+    assert answer_problem(yn, "yes") == "Answer yes or no."
+    assert answer_problem(yn, True) == ""
+    assert answer_problem(five, True) == "Answer with a whole number."
+    assert answer_problem(pts, "3") == "Answer with a whole number."
+    assert answer_problem(pts, 2.0) == "Answer with a whole number."
+    assert answer_problem(pts, -1) == "Answer from 0 to 4 points."
+    # a points criterion without its maximum (a draft) takes only 0
+    draft = CriterionSpec("d", F(1), Scale.POINTS)
+    assert answer_problem(draft, 1) == "Answer from 0 to 0 points."
+    assert answer_problem(draft, 0) == ""
+
+
+def test_every_missing_answer_is_named_with_or_without_na():
+    spec = card(
+        section("s", 1, yes_no("a", 1), yes_no("b", 1), yes_no("c", 1, allows_na=True)),
+        section("t", 1, yes_no("d", 1)),
+    )
+    assert check_answers(spec, {"b": None, "d": True}) == {
+        "a": "Answer this criterion.",
+        "b": "Answer this criterion.",
+        "c": "Answer this criterion (or N/A).",
+    }
+    with pytest.raises(AnswersInvalid) as caught:
+        score(spec, {"a": True, "c": 2, "d": True})
+    assert str(caught.value) == "b: Answer this criterion.; c: Answer yes or no."
+
+
+def test_the_top_answer_of_every_scale_is_a_valid_answer():
+    for criterion in (
+        yes_no("a", 1),
+        CriterionSpec("b", F(1), Scale.ONE_TO_FIVE),
+        CriterionSpec("c", F(1), Scale.POINTS, max_points=7),
+        CriterionSpec("draft", F(1), Scale.POINTS),  # no maximum yet
+    ):
+        assert answer_problem(criterion, top_answer(criterion)) == ""
+    assert top_answer(CriterionSpec("c", F(1), Scale.POINTS, max_points=7)) == 7
+
+
+def test_parse_answer_keeps_unknown_words_and_long_numbers_as_text():
+    yn = yes_no("a", 1)
+    pts = CriterionSpec("b", F(1), Scale.POINTS, max_points=4)
+    assert parse_answer(yn, "maybe") == "maybe"
+    assert parse_answer(yn, " NA ") is NA
+    assert parse_answer(pts, "na") is NA
+    assert parse_answer(yn, None) is None  # type: ignore[arg-type]
+    assert parse_answer(pts, "123456") == 123456
+    assert parse_answer(pts, "1234567") == "1234567"
+    assert repr(NA) == "NA"
+
+
+def test_a_bonus_without_weight_is_named_twice():
+    bonus = yes_no("wow", 0, is_bonus=True)
+    assert criterion_field_problems(bonus) == [
+        (
+            "weight",
+            "A criterion with no weight counts for nothing: give it a weight above 0, "
+            "or make it an auto-fail item.",
+        ),
+        ("weight", "A bonus criterion needs a weight above 0."),
+    ]
+
+
+def test_the_limits_of_the_pass_mark_and_the_auto_fail_mark():
+    def problems(pass_mark, below):
+        spec = card(section("s", 1, yes_no("a", 1), auto_fail_below=below), pass_mark=pass_mark)
+        return [p.key for p in structure_problems(spec)]
+
+    assert problems(0, F(100)) == []
+    assert problems(100, F(1, 2)) == []
+    assert problems(F(-1, 2), None) == ["pass_mark"]
+    assert problems(101, F(101)) == ["pass_mark", "sections.0.auto_fail_below"]
+    assert problems(F(201, 2), F(201, 2)) == ["pass_mark", "sections.0.auto_fail_below"]
+    assert section_field_problems(section("s", 1, auto_fail_below=F(0))) == [
+        ("auto_fail_below", "The auto-fail mark is a percentage above 0, at most 100.")
+    ]
+
+
+def test_structure_problems_name_a_labelled_section_by_its_label():
+    spec = card(section("s", 1, label="Compliance"))
+    assert [(p.key, p.message) for p in structure_problems(spec)] == [
+        ("sections.0.criteria", "Section “Compliance” has no criteria.")
+    ]
+    assert [(p.key, p.message) for p in structure_problems(card())] == [
+        ("sections", "A scorecard needs at least one section.")
+    ]
 
 
 # --- properties --------------------------------------------------------------------------------
