@@ -416,7 +416,9 @@ def _catalog_untouched(client, objects: dict[str, str]) -> None:
         assert (evaluation.status, str(evaluation.score_percent)) == ("disputed", "100.00")
         assert Dispute.objects.get(pk=objects["dispute_id"]).status == "open"
         assert Evaluation.objects.count() == 1
-        assert Interaction.objects.filter(reference="ISO-1").count() == 1
+        assert Interaction.objects.filter(
+            reference="ISO-1", service_line__name="Sampling isolation line"
+        ).exists()
         plan = SamplingPlan.objects.get(pk=objects["sampling_plan_id"])
         assert (plan.mode, plan.evaluations_per_agent) == ("per_agent", 3)
         assert not SampleDraw.objects.exists()

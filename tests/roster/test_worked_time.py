@@ -362,6 +362,16 @@ def test_the_demo_makes_last_weeks_worked_time_from_the_bookings(client_a, clien
     assert written == 10
     rows = list(WorkedDay.objects.all())
     assert all(row.scheduled_minutes == 480 for row in rows)
-    assert any(row.worked_minutes < 480 for row in rows)
-    assert any(row.in_state_minutes < row.scheduled_minutes for row in rows)
+    # The days drawn late or short (the demo's own seeded draw per agent and day; whether
+    # any of these ten is drawn depends on the date) are the ones worked less than booked.
+    import random
+
+    def drawn_off(row) -> bool:
+        draw = random.Random(row.agent_id * 10_000 + row.day.toordinal()).randrange(20)
+        return draw in demo.LATE_DAYS | demo.SHORT_DAYS
+
+    assert {(r.agent_id, r.day) for r in rows if r.worked_minutes < 480} == {
+        (r.agent_id, r.day) for r in rows if drawn_off(r)
+    }
+    assert all(row.in_state_minutes <= row.scheduled_minutes for row in rows)
     assert demo.seed_worked_time(today=today) == 0
