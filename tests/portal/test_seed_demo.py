@@ -33,8 +33,32 @@ def _catalog_size(slug: str) -> int:
         return LogEntry.objects.count()
 
 
+def _quality_of(slug: str) -> dict:
+    from bpo.quality.models import CalibrationSession, Dispute, Evaluation, SampleDraw
+    from bpo.reporting.models import WeeklyReport
+
+    with schema_context(Client.objects.get(slug=slug).schema_name):
+        regular = Evaluation.objects.filter(calibration_session__isnull=True)
+        return {
+            "statuses": sorted(set(regular.values_list("status", flat=True))),
+            "weeks": regular.values("week_starts_on").distinct().count(),
+            "evaluations": Evaluation.objects.count(),
+            "assigned_due": regular.filter(status="assigned", due_on__isnull=False).count(),
+            "draws": SampleDraw.objects.count(),
+            "calibration": [
+                (len(s.participants), s.evaluations.filter(status="submitted").count())
+                for s in CalibrationSession.objects.filter(status="open")
+            ],
+            "open_disputes": list(
+                Dispute.objects.filter(status="open").values_list("raised_by_id", flat=True)
+            ),
+            "reports": list(WeeklyReport.objects.values_list("status", "page_count")),
+        }
+
+
 def _snapshot():
     return (
+        [_quality_of(slug) for slug in ("shopright", "cloudlane", "viajes-sol")],
         [_catalog_size(slug) for slug in ("shopright", "cloudlane", "viajes-sol")],
         sorted(User.objects.values_list("email", "password", "full_name", "is_active")),
         sorted(Membership.objects.values_list("user__email", "role", "client__slug")),
@@ -107,6 +131,22 @@ def test_seed_demo_loads_everything_once(monkeypatch):
             (1, "published"),
             (2, "draft"),
         ]
+    # QA: last week's and this week's evaluations of the agents, submitted, released and
+    # acknowledged; this week's draw assigned to the QA analyst (due); an open calibration of
+    # two with one score in; the demo agent's dispute waiting; last week's report rendered
+    shopright = _quality_of("shopright")
+    assert {"submitted", "released", "acknowledged", "disputed", "assigned"} <= set(
+        shopright["statuses"]
+    )
+    assert shopright["weeks"] == 2
+    assert shopright["assigned_due"] > 0 and shopright["draws"] == 1
+    assert shopright["calibration"] == [(2, 1)]
+    assert shopright["open_disputes"] == [User.objects.get(email="agent@bpo.example").pk]
+    for slug in clients:
+        quality = _quality_of(slug)
+        assert quality["draws"] == 1 and quality["calibration"] == [(2, 1)], slug
+        assert [status for status, _ in quality["reports"]] == ["ready"], slug
+        assert quality["reports"][0][1] >= 1
     # one password for everyone
     assert all(user.check_password(seed_demo.DEMO_PASSWORD) for user in demo_users)
     # and the logins are printed

@@ -1,4 +1,6 @@
-"""``python manage.py seed_demo``: demo staff, three demo clients, their users and catalogs.
+"""``python manage.py seed_demo``: demo staff, three demo clients, their users and catalogs,
+the roster and plans, QA (evaluations, a sampling draw, a calibration session, a dispute) and
+last week's report in each client's archive.
 
 The portal owns the demo because it spans every app; each app keeps its own part in its
 ``demo`` module (``bpo.catalog.demo``, ``bpo.quality.demo``) and this command calls them in order.
@@ -153,6 +155,10 @@ class Command(BaseCommand):
         # The planning runs report their progress as jobs do, outside any transaction; each
         # week's run and publication is its own (a week already planned is left alone).
         self._plans(clients, scheduler)
+        self._quality(clients)
+        # Last week's reports are rendered as the weekly task does, outside any transaction
+        # (the job reports its progress); they read the week's statistics and evaluations.
+        self._reports(clients)
         if self.changes:
             for change in self.changes:
                 self.stdout.write(f"  + {change}")
@@ -240,6 +246,38 @@ class Command(BaseCommand):
 
         self.changes.extend(seed_plans(clients=clients, scheduler=scheduler))
         self.changes.extend(seed_agent_extras(agent_email=DEMO_AGENT_EMAIL))
+
+    def _quality(self, clients: dict) -> None:
+        from django_tenants.utils import tenant_context
+
+        from bpo.quality.demo import seed_evaluations
+        from scheduling.roster.demo import DEMO_AGENT_EMAIL
+
+        users = {
+            user.email: user
+            for user in User.objects.filter(
+                email__in=["qa@bpo.example", "am@bpo.example", DEMO_AGENT_EMAIL]
+            )
+        }
+        for client in clients.values():
+            with transaction.atomic(), tenant_context(client):
+                self.changes.extend(
+                    seed_evaluations(
+                        client=client,
+                        qa_analyst=users["qa@bpo.example"],
+                        account_manager=users["am@bpo.example"],
+                        agent_user=users.get(DEMO_AGENT_EMAIL),
+                    )
+                )
+
+    def _reports(self, clients: dict) -> None:
+        from django_tenants.utils import tenant_context
+
+        from bpo.reporting.demo import seed_last_week_report
+
+        for client in clients.values():
+            with tenant_context(client):
+                self.changes.extend(seed_last_week_report(client=client))
 
     def _user(self, person: DemoPerson, password: str) -> User:
         user = User.objects.filter(email__iexact=person.email).first()
