@@ -37,7 +37,7 @@ DEMO_LOGINS = (
     "viewer@cloudlane.example",
 )
 # Paths a crawler must not open: they leave the portal, end the session or stream a file.
-SKIPPED = ("/accounts/logout", "/admin/", "/api/", "/static/", "/media/", "/download")
+SKIPPED = ("/accounts/logout", "/admin/", "/api/", "/static/", "/media/", "/download", "/pdf/")
 # The workforce pages (issue 9) sit deep in the link graph; links to them jump the queue, so the
 # budget reaches them first, and each role must have walked the ones it uses.
 FIRST = re.compile(
