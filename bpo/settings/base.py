@@ -54,6 +54,8 @@ SHARED_APPS = [
     "bpo.portal",
     # The provider's agent roster and time off (agents serve several clients).
     "scheduling.roster",
+    # The provider's legal entities, invoice number series and the cross-client register.
+    "billing.ledger",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
