@@ -8,7 +8,8 @@
   compact form for table rows, column heads and pickers where the week or year is given around
   it (``Wed 2 Dec``; a date-time ``Wed 2 Dec, 14:05``); ``"clock"``: a date-time's time alone,
   for the first half of a range whose second half carries the zone (``09:00``-``17:00 CST``);
-  ``"short"``: weekday and time, for rule messages inside one week (``Tue 22:00``).
+  ``"short"``: weekday and time, for rule messages inside one week (``Tue 22:00``);
+  ``"month"``: a month in words and its year, for billing periods (``November 2026``).
 
 Anything else is given back unchanged; ``None`` is "".
 """
@@ -25,7 +26,8 @@ ZONE_FORMAT = "T"  # CET, EST, UTC
 DATE_TIME_FORMAT = f"{DATE_FORMAT}, {TIME_FORMAT} {ZONE_FORMAT}"  # 2 December 2026, 14:05 CET
 WEEKDAY_FORMAT = "l"  # Wednesday
 DAY_FORMAT = "D j M"  # Wed 2 Dec (the compact form, in tables of one week)
-STYLES = ("", "date", "time", "weekday", "day", "clock", "short")
+MONTH_FORMAT = "F Y"  # November 2026 (a billing period)
+STYLES = ("", "date", "time", "weekday", "day", "clock", "short", "month")
 
 
 def format_when(value, style: str = "", *, zone: tzinfo | None = None):
@@ -36,6 +38,10 @@ def format_when(value, style: str = "", *, zone: tzinfo | None = None):
     if value is None or value == "":
         return ""
     weekday = f"{WEEKDAY_FORMAT} " if style == "weekday" else ""
+    if style == "month" and isinstance(value, date):
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            value = timezone.localtime(value, zone)
+        return dateformat.format(value, MONTH_FORMAT)
     if isinstance(value, datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value, zone)

@@ -205,6 +205,13 @@ def can_run_planning(user: User) -> bool:
     return bool(provider_roles(user) & RUN_PLANNING)
 
 
+def can_run_invoices(user: User) -> bool:
+    """Start invoice runs and read their outcome across clients (``/invoice-runs/``)."""
+    from bpo.accounts.roles import RUN_INVOICES
+
+    return bool(provider_roles(user) & RUN_INVOICES)
+
+
 def can_plan_client(user: User, client: Client) -> bool:
     """Whether ``user`` may include ``client`` in a planning run: a planning role held in that
     client (a provider admin holds it everywhere), and the client not offboarded."""

@@ -264,5 +264,7 @@ MANAGE_WORKED_TIME = MANAGE_ROSTER
 VIEW_WORKED_TIME = MANAGE_ROSTER | {Role.ACCOUNT_MANAGER, Role.FINANCE, Role.AGENT}
 # Close a period so that its worked time can no longer change (billing reads it).
 LOCK_PERIODS = frozenset({Role.PROVIDER_ADMIN, Role.FINANCE})
+# Invoice runs bill a period across every live client: finance's work (billing.runs).
+RUN_INVOICES = frozenset({Role.PROVIDER_ADMIN, Role.FINANCE})
 # An agent's own week, calendar feed and swaps (team leads also see their team's week).
 OWN_WEEK = frozenset({Role.AGENT})

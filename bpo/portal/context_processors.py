@@ -3,6 +3,7 @@ from bpo.accounts.permissions import (
     can,
     can_access_client,
     can_onboard_clients,
+    can_run_invoices,
     is_provider_admin,
     is_provider_staff,
     roles_for,
@@ -29,4 +30,5 @@ def portal(request) -> dict:
         "is_provider_staff": is_provider_staff(user),
         "is_provider_admin": is_provider_admin(user),
         "can_onboard_clients": can_onboard_clients(user),
+        "can_run_invoices": can_run_invoices(user),
     }

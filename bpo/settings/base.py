@@ -56,6 +56,8 @@ SHARED_APPS = [
     "scheduling.roster",
     # The provider's legal entities, invoice number series and the cross-client register.
     "billing.ledger",
+    # Invoice runs across clients: one item per client, drafted in its schema.
+    "billing.runs",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -204,6 +206,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # whose local time has just passed it (zones differ by quarter hours, e.g. Asia/Kathmandu).
     "enqueue-due-weekly-reports": {
         "task": "bpo.reporting.tasks.enqueue_due_weekly_reports",
+        "schedule": 15 * 60,
+    },
+    # The 1st at 02:00 in each client's own zone: last month's invoice run, once per client.
+    "enqueue-due-invoice-runs": {
+        "task": "billing.runs.tasks.enqueue_due_invoice_runs",
         "schedule": 15 * 60,
     },
 }

@@ -190,3 +190,13 @@ def test_the_clock_and_short_forms_of_a_moment():
     assert format_when(MOMENT, "clock", zone=zone) == "14:05"
     assert format_when(MOMENT, "short", zone=zone) == "Wed 14:05"
     assert format_when(MOMENT, "short", zone=ZoneInfo("Asia/Tokyo")) == "Thu 04:05"
+
+
+def test_the_month_form_of_a_billing_period():
+    # a date's month; a moment's month on the zone's clock (1 Dec 01:00 UTC is 30 Nov in NY)
+    from bpo.dates import format_when
+
+    assert format_when(date(2026, 11, 17), "month") == "November 2026"
+    instant = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+    assert format_when(instant, "month", zone=ZoneInfo("America/New_York")) == "November 2026"
+    assert format_when(instant, "month", zone=ZoneInfo("Europe/Berlin")) == "December 2026"
