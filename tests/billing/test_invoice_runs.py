@@ -141,3 +141,30 @@ def test_invoice_runs_are_finances_alone(client, live_clients, role):
     client.force_login(user)
     assert client.get("/invoice-runs/").status_code == 404
     assert client.get("/invoice-runs/new/").status_code == 404
+
+
+def test_a_run_with_a_failed_client_waits_on_finances_home(client, live_clients, finance):
+    # given: one client drafted, the other failed
+    run, _ = services.prepare_invoice_run(
+        month=date(2026, 11, 1), actor=finance, today=date(2026, 12, 4)
+    )
+    done, failed = run.items.order_by("client__name")
+    InvoiceRunItem.objects.filter(pk=done.pk).update(status="skipped", message="Nothing to bill")
+    InvoiceRunItem.objects.filter(pk=failed.pk).update(
+        status="failed", error="No contract version is in force on 1 November 2026."
+    )
+    # when
+    settled = workers.settle_run(run_id=run.pk)
+    client.force_login(finance)
+    home = client.get("/")
+    detail = client.get(f"/invoice-runs/{run.pk}/")
+    # then
+    assert settled.status == InvoiceRunStatus.FINISHED_WITH_FAILURES
+    settled.job.refresh_from_db()
+    assert settled.job.message == "2 of 2 clients done, 1 with nothing to do, 1 failed"
+    assert b"Retry 1 failed client of the November 2026 invoice run" in home.content
+    assert b"No contract version is in force on 1 November 2026." in detail.content
+    # when: finance retries
+    client.post(f"/invoice-runs/{run.pk}/retry/")
+    # then: the failed client waits again, the drafted one is left alone
+    assert set(run.items.values_list("status", flat=True)) == {"pending", "skipped"}
