@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from billing.einvoice import samples
 from billing.einvoice.document import (
     DocumentShapeError,
     check_document,
@@ -14,7 +15,6 @@ from billing.einvoice.document import (
     format_number,
     minor_units,
 )
-from tests.billing.einvoice import samples
 
 
 @pytest.mark.parametrize("name", sorted(samples.ALL))

@@ -7,10 +7,10 @@ import io
 import pikepdf
 import pytest
 
+from billing.einvoice import samples
 from billing.einvoice.cii import build_cii
 from billing.einvoice.pdf import render_factur_x
 from billing.einvoice.validation import check_xml
-from tests.billing.einvoice import samples
 
 HTML = """<!doctype html>
 <html lang="de"><head><meta charset="utf-8"><title>Rechnung {number}</title>

@@ -8,12 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from billing.einvoice import validation
+from billing.einvoice import samples, validation
 from billing.einvoice.bundle import prepare_e_invoice
 from billing.einvoice.cii import build_cii
 from billing.einvoice.ubl import build_ubl
 from billing.einvoice.validation import EInvoiceRejected, check_xml, validate_xml
-from tests.billing.einvoice import samples
 
 BUILDERS = pytest.mark.parametrize("build", [build_cii, build_ubl], ids=["cii", "ubl"])
 
@@ -174,3 +173,16 @@ def test_each_stylesheet_is_compiled_once_per_process():
     # then
     assert len(compiled) == 2
     assert all(validation._shared[key] is value for key, value in compiled.items())
+
+
+def test_the_benchmark_prints_one_line_of_per_document_figures():
+    # given
+    from billing.einvoice.benchmark import run_benchmark
+
+    # when
+    result = run_benchmark(documents=2)
+
+    # then
+    assert result.line().startswith("documents=2 build_s=")
+    assert result.build_s > 0 and result.validate_s > 0 and result.pdf_s > 0
+    assert result.per_document_s == result.build_s + result.validate_s + result.pdf_s

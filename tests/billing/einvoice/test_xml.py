@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from lxml import etree
 
+from billing.einvoice import samples
 from billing.einvoice.bundle import prepare_e_invoice
 from billing.einvoice.cii import GUIDELINE_ID, build_cii
 from billing.einvoice.ubl import CUSTOMIZATION_ID, PROFILE_ID, build_ubl
 from billing.einvoice.validation import validate_xml
-from tests.billing.einvoice import samples
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",

@@ -1,11 +1,14 @@
-"""Sample documents for the e-invoice tests and the benchmark: figures as the rating engine
-would hand them over (rounded to the currency's minor unit)."""
+"""Sample documents: a German B2B invoice (EUR, 19 %), a reverse-charge invoice to France, a
+credit note, an invoice with an SLA credit and a JPY invoice, with figures as the rating
+engine hands them over (rounded to the currency's minor unit). The tests, the benchmark and
+demo data use them; each validates without a fatal finding in CII and UBL."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 from billing.einvoice.document import (
     EXEMPTION_REASONS,
@@ -68,8 +71,8 @@ ISSUED = datetime.date(2026, 11, 2)
 PERIOD = (datetime.date(2026, 10, 1), datetime.date(2026, 10, 31))
 
 
-def _document(**overrides) -> Document:
-    values = dict(
+def _document(**overrides: Any) -> Document:
+    values: dict[str, Any] = dict(
         document_type=DocumentType.INVOICE,
         number="RE-2026-0001",
         issue_date=ISSUED,
