@@ -96,7 +96,7 @@ class EInvoiceRejected(Exception):
 
 
 def detect_syntax(xml: bytes) -> Syntax:
-    root = etree.fromstring(xml)
+    root = etree.fromstring(xml, _thread_state().parser)
     syntaxes = {
         CII_ROOT: Syntax.CII,
         UBL_INVOICE_ROOT: Syntax.UBL_INVOICE,
@@ -138,7 +138,7 @@ def warm_up() -> None:
 
 def _validate_xsd(xml: bytes, syntax: Syntax) -> list[Finding]:
     schema = _thread_state().schema(syntax)
-    document = etree.fromstring(xml)
+    document = etree.fromstring(xml, _thread_state().parser)
     if schema.validate(document):
         return []
     return [
@@ -197,7 +197,8 @@ def _processor():
         return _shared["processor"]
 
 
-def _compiled(relative_path: str):
+def _clone_of_compiled(relative_path: str):
+    """This thread's copy of the stylesheet, compiled once per process."""
     processor = _processor()
     with _lock:
         key = f"xslt:{relative_path}"
@@ -208,11 +209,14 @@ def _compiled(relative_path: str):
             )
             if _shared[key] is None:
                 raise RuntimeError(f"Saxon could not compile {relative_path}")
-        return _shared[key]
+        return _shared[key].clone()
 
 
 class _ThreadState:
     def __init__(self) -> None:
+        # The XML may come from outside one day (a supplier's invoice): no entities, no
+        # network. An lxml parser is not to be shared between threads.
+        self.parser = etree.XMLParser(resolve_entities=False, no_network=True)
         self.schemas: dict[Syntax, etree.XMLSchema] = {}
         self.stylesheets: dict[str, Any] = {}
 
@@ -224,7 +228,7 @@ class _ThreadState:
     def stylesheet(self, syntax: Syntax):
         path = SCHEMATRON_FILES[syntax]
         if path not in self.stylesheets:
-            self.stylesheets[path] = _compiled(path).clone()
+            self.stylesheets[path] = _clone_of_compiled(path)
         return self.stylesheets[path]
 
 
