@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from billing.money import minor_units
+
 
 class DocumentType(StrEnum):
     """BT-3, from UNTDID 1001."""
@@ -258,13 +260,6 @@ class DocumentShapeError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("; ".join(problems))
-
-
-def minor_units(currency_code: str) -> int:
-    """The number of decimals of ``currency_code`` (CLDR, through babel): EUR 2, JPY 0, BHD 3."""
-    from babel.numbers import get_currency_precision
-
-    return int(get_currency_precision(currency_code))
 
 
 def format_amount(value: Decimal, currency_code: str) -> str:
