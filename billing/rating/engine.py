@@ -148,7 +148,7 @@ def rate_period(
         buyer_reference=last.buyer_reference,
         language=last.language,
         notes=tuple(notes),
-        contract_version_ids=tuple(part.terms.version_id for part in parts),
+        contract_version_ids=tuple(dict.fromkeys(part.terms.version_id for part in parts)),
     )
 
 
