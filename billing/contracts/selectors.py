@@ -83,7 +83,7 @@ def rate_client_month(*, period_start: date, period_end: date) -> InvoiceDraftDa
     version are not billed: the period is cut to start with it."""
     from billing.contracts.usage import gather_usage, terms_of
 
-    client = connection.tenant
+    client = getattr(connection, "tenant", None)
     periods = versions_for_period(start=period_start, end=period_end)
     if not periods:
         raise DomainError("No contract version is in force in the period.", field="period_start")

@@ -44,6 +44,7 @@ from billing.money import MoneyError, minor_units, round_money
 from billing.rating.calendar import known_subdivisions
 from billing.rating.tax import VatIdError, is_reverse_charge, normalise_vat_id
 from bpo.catalog.models import ServiceLine
+from bpo.dates import format_when
 from bpo.errors import ConflictError, DomainError, NotFoundError
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def default_legal_entity() -> LegalEntity:
 
 def client_today() -> date:
     """Today in the active client's zone."""
-    zone = getattr(connection.tenant, "time_zone", "") or "UTC"
+    zone = getattr(getattr(connection, "tenant", None), "time_zone", "") or "UTC"
     return timezone.localdate(timezone=zoneinfo.ZoneInfo(zone))
 
 
@@ -113,7 +114,7 @@ def create_initial_contract(
     BillingContact.objects.create(
         name=billing_contact_name, email=billing_contact_email, is_primary=True
     )
-    tenant = connection.tenant
+    tenant = getattr(connection, "tenant", None)
     contract = Contract.objects.create(
         billing_model=billing_model,
         currency=currency,
@@ -177,7 +178,11 @@ def check_version_terms(values: Mapping[str, Any], problems: _Problems) -> dict[
     """The version's own fields, checked; answers them cleaned (VAT id compact, codes upper
     case, the reverse charge decided)."""
     clean = {name: values.get(name) for name in VERSION_FIELDS}
-    seller = LegalEntity.objects.filter(pk=clean["seller_id"]).first()
+    seller = (
+        LegalEntity.objects.filter(pk=clean["seller_id"]).first()
+        if clean["seller_id"] is not None
+        else None
+    )
     if seller is None:
         problems.add("seller", "Choose the provider's company that issues the invoices.")
     if not (clean["buyer_legal_name"] or "").strip():
@@ -480,12 +485,12 @@ def create_contract_version(
         if effective_from <= latest.effective_from:
             raise ConflictError(
                 f"A new version starts after the latest one (version {latest.number} from "
-                f"{latest.effective_from:%-d %B %Y}); a version in force is never edited.",
+                f"{format_when(latest.effective_from, 'date')}); a version in force is never edited.",
                 field="effective_from",
             )
         if invoiced is not None and effective_from <= invoiced:
             raise ConflictError(
-                f"Invoices were issued up to {invoiced:%-d %B %Y}; start the new version "
+                f"Invoices were issued up to {format_when(invoiced, 'date')}; start the new version "
                 "after that day.",
                 field="effective_from",
             )
@@ -498,7 +503,9 @@ def create_contract_version(
     clean = check_version_terms(values, problems)
     copied = copy_version_rows(latest) if latest else {}
     known = _line_ids()
-    country = (getattr(connection.tenant, "country", "") or clean["buyer_country"]).upper()
+    country = (
+        getattr(getattr(connection, "tenant", None), "country", "") or clean["buyer_country"]
+    ).upper()
     rate_rows = check_rates(
         rates if rates is not None else copied.get("rates", []), problems, known
     )
@@ -540,7 +547,7 @@ def create_contract_version(
 def _refuse_if_in_force(version: ContractVersion) -> None:
     if version.effective_from <= client_today() or version.invoiced_through is not None:
         raise ConflictError(
-            f"Version {version.number} is in force since {version.effective_from:%-d %B %Y}: "
+            f"Version {version.number} is in force since {format_when(version.effective_from, 'date')}: "
             "it is never edited. Add a new version from a later day.",
             field="version",
         )

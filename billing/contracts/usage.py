@@ -157,6 +157,8 @@ def _spans(*, client, first_day: date, last_day: date) -> list[TimeSpan]:
         )
         productive_parts: dict[int, int] = {}
         for line_id in {shift.service_line_id for shift in day_shifts}:
+            if line_id is None:
+                continue
             row = productive_by_key.get((agent_id, day, line_id))
             if row is None:
                 continue
@@ -269,4 +271,4 @@ def gather_usage(*, client, period_start: date, period_end: date) -> MonthUsage:
 
 
 def current_client():
-    return connection.tenant
+    return getattr(connection, "tenant", None)

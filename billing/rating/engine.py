@@ -756,7 +756,7 @@ class _Part:
                 cap = rule.cap_percent if kind == LineKind.SLA_CREDIT else rule.bonus_cap_percent
                 if cap is None or not any(percent for _, percent in percents):
                     continue
-                month_percent = min(cap, sum(p for _, p in percents) / len(percents))
+                month_percent = min(cap, sum((p for _, p in percents), Decimal(0)) / len(percents))
                 amount = percent_of(fees, month_percent, self.currency)
                 if not amount:
                     continue
@@ -782,7 +782,7 @@ class _Part:
                                 week=week.week,
                                 service_line_id=week.service_line_id,
                                 detail=f"Service level "
-                                f"{number(round_quantity(week.service_level_percent or 0))} % "
+                                f"{number(round_quantity(week.service_level_percent or Decimal(0)))} % "
                                 f"({week.met} of {week.counted}) against "
                                 f"{number(week.target_percent)} % target: "
                                 f"{number(round_quantity(percent))} %",

@@ -60,7 +60,7 @@ def normalise_vat_id(vat_id: str, country: str) -> str:
     try:
         compact = vat.validate(text)
     except ValidationError as error:
-        raise VatIdError(f"{text} is not a valid EU VAT id ({error.message}).") from error
+        raise VatIdError(f"{text} is not a valid EU VAT id ({error}).") from error
     prefix = VAT_PREFIX.get(country, country)
     if not compact.upper().startswith(prefix):
         raise VatIdError(f"{text} is not a VAT id of {country}: it must start with {prefix}.")

@@ -269,6 +269,7 @@ SPECTACULAR_SETTINGS = {
         "EvaluationStatusEnum": "bpo.quality.models.EvaluationStatus",
         "DisputeStatusEnum": "bpo.quality.models.DisputeStatus",
         "WeeklyReportStatusEnum": "bpo.reporting.models.WeeklyReportStatus",
+        "MultiplierKindEnum": "billing.contracts.models.MultiplierKind",
     },
 }
 

@@ -436,8 +436,8 @@ def client_time_for_period(
             client_id=client_id, day__gte=first_day, day__lte=last_day
         ).select_related("agent")
     )
-    for row in productive_rows:
-        agents.setdefault(row.agent_id, row.agent)
+    for productive_row in productive_rows:
+        agents.setdefault(productive_row.agent_id, productive_row.agent)
     skills: dict[int, list[str]] = {agent_id: [] for agent_id in agents}
     for agent_id, name in AgentSkill.objects.filter(agent_id__in=agents).values_list(
         "agent_id", "skill__name"
@@ -471,7 +471,7 @@ def client_time_for_period(
         day = local_day(agent, start)
         if not first_day <= day <= last_day:
             continue
-        row = worked.get((agent.pk, day))
+        worked_row = worked.get((agent.pk, day))
         shifts.append(
             ClientBookedShift(
                 booking_id=booking.pk,
@@ -483,9 +483,9 @@ def client_time_for_period(
                 ends_at=end,
                 day=day,
                 day_scheduled_minutes=day_totals.get((agent.pk, day), 0),
-                day_worked_minutes=row.worked_minutes if row else None,
-                day_in_state_minutes=row.in_state_minutes if row else None,
-                worked_day_id=row.pk if row else None,
+                day_worked_minutes=worked_row.worked_minutes if worked_row else None,
+                day_in_state_minutes=worked_row.in_state_minutes if worked_row else None,
+                worked_day_id=worked_row.pk if worked_row else None,
             )
         )
     productive = [

@@ -4,6 +4,7 @@ pages and the API reach them only through a client's route, which checks the use
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Max, Min, QuerySet
 
@@ -111,7 +112,7 @@ def week_bounds(week_start: date) -> tuple[date, date]:
 
 def handled_contacts_by_day(
     *, first_day: date, last_day: date, time_zone: str
-) -> list[dict[str, object]]:
+) -> list[dict[str, Any]]:
     """Per line and local day (``time_zone``) from ``first_day`` to ``last_day``: contacts
     answered (handled) and their handled time (talk + hold + after-call work) in seconds.
     One aggregate query."""
