@@ -142,3 +142,28 @@ def test_a_version_is_superseded_from_a_later_day_never_edited(contract_a):
     with pytest.raises(ConflictError, match="Invoices were issued up to 31 January 2030"):
         services.create_contract_version(effective_from=date(2030, 1, 20), actor=None)
     assert RateLine.objects.filter(version=version).count() == 1
+
+
+def test_the_data_migration_makes_version_one_of_a_contract_without_versions(in_client_a):
+    # given a contract from before versions existed (its version removed in this test)
+    import importlib
+
+    from django.apps import apps
+
+    from billing.contracts.models import Contract
+
+    ContractVersion.objects.all().delete()
+    contract = Contract.objects.get()
+    migration = importlib.import_module("billing.contracts.migrations.0003_first_versions")
+    # when
+    migration.first_versions(apps, None)
+    migration.first_versions(apps, None)  # a second run changes nothing
+    # then
+    version = ContractVersion.objects.get()
+    assert (version.number, version.effective_from, version.currency) == (
+        1,
+        contract.starts_on,
+        contract.currency,
+    )
+    assert (version.buyer_legal_name, version.buyer_country) == ("Acme A Ltd.", "US")
+    assert version.seller == services.default_legal_entity()
