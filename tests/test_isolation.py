@@ -130,7 +130,21 @@ def _client_objects(client) -> dict[str, str]:
         **_report_objects(client),
         **_sampling_objects(client),
         **_calibration_objects(client),
+        **_contract_objects(client),
     }
+
+
+def _contract_objects(client) -> dict[str, str]:
+    """The contract version onboarding made (version 1)."""
+    from django.db import connection
+
+    from billing.contracts.models import ContractVersion
+
+    connection.set_tenant(client)
+    try:
+        return {"contract_version_id": str(ContractVersion.objects.get(number=1).pk)}
+    finally:
+        connection.set_schema_to_public()
 
 
 def _evaluation_objects(client) -> dict[str, str]:
@@ -384,6 +398,11 @@ def _catalog_untouched(client, objects: dict[str, str]) -> None:
         assert version.status == "in_review"
         assert version.sections.count() == 1
         assert models.EscalationTier.objects.filter(pk=objects["tier_id"]).exists()
+        from billing.contracts.models import ContractVersion
+
+        assert list(ContractVersion.objects.values_list("pk", flat=True)) == [
+            int(objects["contract_version_id"])
+        ]
         from scheduling.planning.models import Forecast, ForecastAdjustment
 
         assert list(Forecast.objects.values_list("pk", flat=True)) == [int(objects["forecast_id"])]
@@ -553,6 +572,7 @@ OBJECT_FOR_COLLECTION = {
     "interactions": "interaction_id",
     "sampling-plans": "sampling_plan_id",
     "calibration-sessions": "calibration_session_id",
+    "contract-versions": "contract_version_id",
 }
 
 

@@ -84,6 +84,9 @@ class Action(models.TextChoices):
     # Calibration sessions (bpo.quality, issue 11)
     RUN_CALIBRATIONS = "run_calibrations"  # create, invite and remove participants, close; see all
     JOIN_CALIBRATIONS = "join_calibrations"  # score in the sessions one takes part in, see them
+    # Contracts and rate cards (billing.contracts, issue 12)
+    VIEW_CONTRACT = "view_contract"  # the contract's versions, rate card and rules
+    MANAGE_CONTRACT = "manage_contract"  # add a version from a day (and complete a future one)
 
 
 _ALL_STAFF = STAFF_ROLES
@@ -204,6 +207,12 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.JOIN_CALIBRATIONS: frozenset(
         {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.QA_ANALYST, Role.CLIENT_ADMIN}
     ),
+    # Contracts: finance and the provider admin set the terms; the account manager who owns
+    # the relationship reads them, and so does the client's own admin (its own contract).
+    Action.VIEW_CONTRACT: frozenset(
+        {Role.PROVIDER_ADMIN, Role.FINANCE, Role.ACCOUNT_MANAGER, Role.CLIENT_ADMIN}
+    ),
+    Action.MANAGE_CONTRACT: frozenset({Role.PROVIDER_ADMIN, Role.FINANCE}),
 }
 
 # An offboarded client's records are final: its catalog can be read and exported, not changed.
@@ -225,6 +234,7 @@ FROZEN_WHEN_OFFBOARDED = frozenset(
         Action.MANAGE_SAMPLING,
         Action.RUN_CALIBRATIONS,
         Action.JOIN_CALIBRATIONS,
+        Action.MANAGE_CONTRACT,
     }
 )
 

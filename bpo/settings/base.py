@@ -269,6 +269,7 @@ SPECTACULAR_SETTINGS = {
         "EvaluationStatusEnum": "bpo.quality.models.EvaluationStatus",
         "DisputeStatusEnum": "bpo.quality.models.DisputeStatus",
         "WeeklyReportStatusEnum": "bpo.reporting.models.WeeklyReportStatus",
+        "MultiplierKindEnum": "billing.contracts.models.MultiplierKind",
     },
 }
 
@@ -286,3 +287,17 @@ LOGGING = {
 # Shift swaps (scheduling.roster.swaps): a take that breaks no rule and leaves the giver within
 # their contract is approved at once; False sends every take to a scheduler.
 SWAP_AUTO_APPROVE = os.environ.get("SWAP_AUTO_APPROVE", "1") not in ("0", "false", "False")
+
+# The provider's company that sells to a client whose contract names no other (the seller of
+# version 1 of every contract made at onboarding): `billing.contracts.services.
+# default_legal_entity` creates it in public from these values the first time it is needed.
+BILLING_DEFAULT_SELLER = {
+    "name": os.environ.get("BILLING_SELLER_NAME", "BPO Portal Services B.V."),
+    "address_lines": os.environ.get("BILLING_SELLER_ADDRESS", "Herengracht 1"),
+    "city": os.environ.get("BILLING_SELLER_CITY", "Amsterdam"),
+    "postcode": os.environ.get("BILLING_SELLER_POSTCODE", "1015 BA"),
+    "country": os.environ.get("BILLING_SELLER_COUNTRY", "NL"),
+    "vat_id": os.environ.get("BILLING_SELLER_VAT_ID", "NL004495445B01"),
+    "email": os.environ.get("BILLING_SELLER_EMAIL", "billing@localhost"),
+    "number_prefix": os.environ.get("BILLING_SELLER_NUMBER_PREFIX", "INV-NL"),
+}
