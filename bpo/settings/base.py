@@ -68,6 +68,8 @@ TENANT_APPS = [
     # Weekly reports (metrics snapshot, PDF, hash): what the client reads every Monday.
     "bpo.reporting",
     "billing.contracts",
+    # Invoices, credit notes, their lines and evidence, payments and line disputes.
+    "billing.invoices",
     "scheduling.planning",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -269,6 +271,9 @@ SPECTACULAR_SETTINGS = {
         "EvaluationStatusEnum": "bpo.quality.models.EvaluationStatus",
         "DisputeStatusEnum": "bpo.quality.models.DisputeStatus",
         "WeeklyReportStatusEnum": "bpo.reporting.models.WeeklyReportStatus",
+        "InvoiceStatusEnum": "billing.invoices.models.InvoiceStatus",
+        "InvoiceDocumentTypeEnum": "billing.invoices.models.DocumentType",
+        "LineDisputeStatusEnum": "billing.invoices.models.LineDisputeStatus",
     },
 }
 
