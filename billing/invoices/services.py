@@ -540,6 +540,7 @@ def record_payment(
             f"{currency} has {minor_units(currency)} decimal places; {amount} has more.",
             field="amount",
         )
+    amount = round_money(amount, currency)  # the same value, with the currency's places
     if amount > invoice.due_amount:
         due = round_money(invoice.due_amount, currency)
         raise DomainError(

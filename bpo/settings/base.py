@@ -274,6 +274,8 @@ SPECTACULAR_SETTINGS = {
         "InvoiceStatusEnum": "billing.invoices.models.InvoiceStatus",
         "InvoiceDocumentTypeEnum": "billing.invoices.models.DocumentType",
         "LineDisputeStatusEnum": "billing.invoices.models.LineDisputeStatus",
+        "InvoiceLineKindEnum": "billing.invoices.models.LINE_KIND_CHOICES",
+        "TaxCategoryEnum": "billing.invoices.models.TAX_CATEGORY_CHOICES",
     },
 }
 
