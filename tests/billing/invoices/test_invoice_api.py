@@ -60,7 +60,6 @@ def test_finance_sees_drafts_the_client_admin_only_issued_invoices(
     assert admin.get(url(client_a, f"invoices/{draft.pk}/")).status_code == 404
     in_schema(client_a)
     draft_line = InvoiceLine.objects.get(invoice=draft)
-    issued_line = issued.lines.order_by("position").first()
     connection.set_schema_to_public()
     assert admin.get(url(client_a, f"invoice-lines/{draft_line.pk}/")).status_code == 404
     assert admin.get(url(client_a, f"invoice-lines/?invoice={draft.pk}")).json()["count"] == 0

@@ -97,7 +97,7 @@ def test_fifty_concurrent_issues_with_rollbacks_between_get_1_to_50(
                     number = None
                 with lock:
                     outcomes.append((kind, pk, number))
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
+        except BaseException as error:  # reported by the test below
             errors.append(error)
         finally:
             connections.close_all()
