@@ -9,6 +9,7 @@ services' checks (409), the workflow's steps ``services.WORKFLOW``.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import cast
 
 import django_filters
@@ -247,11 +248,11 @@ class InvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientSco
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         given = data.get("lines")
-        lines = None
+        lines: dict[int, Decimal] | None = None
         if given is not None:
             lines = {}
             for item in given:
-                lines[item["line"]] = lines.get(item["line"], 0) + item["amount"]
+                lines[item["line"]] = lines.get(item["line"], Decimal(0)) + item["amount"]
         note = services.issue_credit_note(
             invoice=self.get_object(),
             reason=data["reason"],

@@ -21,11 +21,6 @@ from django.db import models
 from billing.ledger.models import DocumentType as DocumentType
 from billing.lines import LineKind, TaxCategory
 
-MONEY = {"max_digits": 18, "decimal_places": 3}
-QUANTITY = {"max_digits": 18, "decimal_places": 4}
-RATE = {"max_digits": 18, "decimal_places": 6}
-PERCENT = {"max_digits": 5, "decimal_places": 2}
-
 
 class InvoiceStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -108,12 +103,12 @@ class Invoice(models.Model):
     tax_breakdown = models.JSONField(default=list, blank=True)
     issue_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
-    net_amount = models.DecimalField(**MONEY, default=Decimal(0))
-    tax_amount = models.DecimalField(**MONEY, default=Decimal(0))
-    total_amount = models.DecimalField(**MONEY, default=Decimal(0))
-    paid_amount = models.DecimalField(**MONEY, default=Decimal(0))
-    credited_amount = models.DecimalField(**MONEY, default=Decimal(0))
-    due_amount = models.DecimalField(**MONEY, default=Decimal(0))
+    net_amount = models.DecimalField(max_digits=18, decimal_places=3, default=Decimal(0))
+    tax_amount = models.DecimalField(max_digits=18, decimal_places=3, default=Decimal(0))
+    total_amount = models.DecimalField(max_digits=18, decimal_places=3, default=Decimal(0))
+    paid_amount = models.DecimalField(max_digits=18, decimal_places=3, default=Decimal(0))
+    credited_amount = models.DecimalField(max_digits=18, decimal_places=3, default=Decimal(0))
+    due_amount = models.DecimalField(max_digits=18, decimal_places=3, default=Decimal(0))
     credited_invoice = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -205,14 +200,14 @@ class InvoiceLine(models.Model):
     position = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=16, choices=LINE_KIND_CHOICES)
     description = models.CharField(max_length=300)
-    quantity = models.DecimalField(**QUANTITY)
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)
     unit = models.CharField(max_length=3, help_text="UN/ECE recommendation 20 code.")
-    unit_price = models.DecimalField(**RATE)
-    amount = models.DecimalField(**MONEY)
+    unit_price = models.DecimalField(max_digits=18, decimal_places=6)
+    amount = models.DecimalField(max_digits=18, decimal_places=3)
     tax_category = models.CharField(max_length=2, choices=TAX_CATEGORY_CHOICES)
-    tax_rate = models.DecimalField(**PERCENT)
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2)
     # Per line tax mode: this line's tax; per invoice mode: null (the breakdown has it).
-    tax_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    tax_amount = models.DecimalField(max_digits=18, decimal_places=3, null=True, blank=True)
     service_line_id = models.PositiveBigIntegerField(null=True, blank=True)
     service_line_name = models.CharField(max_length=200, blank=True)
     rate_line_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -251,7 +246,7 @@ class LineEvidence(models.Model):
     line = models.ForeignKey(InvoiceLine, on_delete=models.CASCADE, related_name="evidence")
     position = models.PositiveIntegerField()
     source = models.CharField(max_length=40)
-    quantity = models.DecimalField(**QUANTITY)
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)
     unit = models.CharField(max_length=20)
     day = models.DateField(null=True, blank=True)
     week = models.CharField(max_length=8, blank=True)
@@ -273,7 +268,7 @@ class Payment(models.Model):
     """Money received against an issued invoice; several make a partial payment."""
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
-    amount = models.DecimalField(**MONEY)
+    amount = models.DecimalField(max_digits=18, decimal_places=3)
     currency = models.CharField(max_length=3)
     received_on = models.DateField()
     reference = models.CharField(max_length=140, blank=True)

@@ -380,7 +380,7 @@ def _register_facts(invoice: Invoice) -> ledger.RegisterFacts:
         number=invoice.number,
         document_type=invoice.document_type,
         credited_number=(
-            invoice.credited_invoice.number or "" if invoice.credited_invoice_id else ""
+            invoice.credited_invoice.number or "" if invoice.credited_invoice is not None else ""
         ),
         period_start=invoice.period_start,
         period_end=invoice.period_end,

@@ -19,7 +19,7 @@ Every rounding goes through ``billing.money``.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -41,7 +41,7 @@ class TotalsError(ValueError):
 class TaxedAmount:
     """One line as the totals see it: its key (id or position), net amount and tax."""
 
-    key: Hashable
+    key: int
     amount: Decimal
     tax_category: str
     tax_rate: Decimal
@@ -64,7 +64,7 @@ class Totals:
     total: Decimal
     groups: tuple[TaxGroup, ...]
     # Per line mode: each line's tax by key; per invoice mode: empty (tax is the group's).
-    line_taxes: Mapping[Hashable, Decimal]
+    line_taxes: Mapping[int, Decimal]
 
 
 def _group_key(line: TaxedAmount) -> tuple[str, Decimal]:
@@ -84,7 +84,7 @@ def invoice_totals(lines: Sequence[TaxedAmount], *, currency: str, tax_per_invoi
     groups: dict[tuple[str, Decimal], list[TaxedAmount]] = {}
     for line in lines:
         groups.setdefault(_group_key(line), []).append(line)
-    line_taxes: dict[Hashable, Decimal] = {}
+    line_taxes: dict[int, Decimal] = {}
     breakdown = []
     for (category, rate), members in groups.items():
         taxable = sum((line.amount for line in members), ZERO)
@@ -101,8 +101,8 @@ def invoice_totals(lines: Sequence[TaxedAmount], *, currency: str, tax_per_invoi
 
 
 def remaining_to_credit(
-    lines: Sequence[TaxedAmount], credited_before: Mapping[Hashable, Decimal]
-) -> dict[Hashable, Decimal]:
+    lines: Sequence[TaxedAmount], credited_before: Mapping[int, Decimal]
+) -> dict[int, Decimal]:
     """Each line's amount not credited yet (zero lines and fully credited ones left out): the
     request of a full credit note."""
     remaining = {}
@@ -120,8 +120,8 @@ def _same_sign(a: Decimal, b: Decimal) -> bool:
 def credit_note_totals(
     *,
     lines: Sequence[TaxedAmount],
-    credited_before: Mapping[Hashable, Decimal],
-    requested: Mapping[Hashable, Decimal],
+    credited_before: Mapping[int, Decimal],
+    requested: Mapping[int, Decimal],
     currency: str,
     tax_per_invoice: bool,
     credited_total_before: Decimal,
@@ -161,7 +161,7 @@ def credit_note_totals(
     groups: dict[tuple[str, Decimal], list[TaxedAmount]] = {}
     for line in lines:
         groups.setdefault(_group_key(line), []).append(line)
-    line_taxes: dict[Hashable, Decimal] = {}
+    line_taxes: dict[int, Decimal] = {}
     breakdown = []
     for (category, rate), members in groups.items():
         group_net = sum((line.amount for line in members), ZERO)

@@ -81,9 +81,6 @@ class RegisterStatus(models.TextChoices):
     CREDITED = "credited", "Credited"
 
 
-MONEY = {"max_digits": 18, "decimal_places": 3}
-
-
 class InvoiceRegister(models.Model):
     """One issued invoice or credit note of a client, in public, for finance's views across
     clients (receivables, ageing). Written in the same transaction as the document itself
@@ -106,12 +103,12 @@ class InvoiceRegister(models.Model):
     period_start = models.DateField()
     period_end = models.DateField()
     currency = models.CharField(max_length=3)
-    net_amount = models.DecimalField(**MONEY)
-    tax_amount = models.DecimalField(**MONEY)
-    total_amount = models.DecimalField(**MONEY)
-    paid_amount = models.DecimalField(**MONEY, default=0)
-    credited_amount = models.DecimalField(**MONEY, default=0)
-    due_amount = models.DecimalField(**MONEY)
+    net_amount = models.DecimalField(max_digits=18, decimal_places=3)
+    tax_amount = models.DecimalField(max_digits=18, decimal_places=3)
+    total_amount = models.DecimalField(max_digits=18, decimal_places=3)
+    paid_amount = models.DecimalField(max_digits=18, decimal_places=3, default=0)
+    credited_amount = models.DecimalField(max_digits=18, decimal_places=3, default=0)
+    due_amount = models.DecimalField(max_digits=18, decimal_places=3)
     status = models.CharField(max_length=16, choices=RegisterStatus.choices)
     issue_date = models.DateField()
     due_date = models.DateField()
