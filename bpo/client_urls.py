@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("bpo.catalog.client_urls")),
     path("", include("bpo.quality.client_urls")),
     path("", include("bpo.reporting.client_urls")),
+    path("", include("billing.invoices.client_urls")),
 ]
