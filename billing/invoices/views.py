@@ -71,7 +71,8 @@ def _detail(request, invoice_id, *, form: str = "", errors=None, values=None, st
     )
     values = values or {}
     for line in lines:
-        line.typed_credit = values.get(f"line-{line.pk}", "") if form == "credit" else ""
+        typed = values.get(f"line-{line.pk}", "") if form == "credit" else ""
+        line.typed_credit = typed  # type: ignore[attr-defined]  # shown in the credit form
     open_disputes = {
         dispute.line_id
         for dispute in invoice.disputes.all()
