@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("bpo.quality.client_urls")),
     path("", include("bpo.reporting.client_urls")),
     path("", include("billing.contracts.client_urls")),
+    path("", include("billing.invoices.client_urls")),
 ]

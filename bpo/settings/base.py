@@ -68,6 +68,8 @@ TENANT_APPS = [
     # Weekly reports (metrics snapshot, PDF, hash): what the client reads every Monday.
     "bpo.reporting",
     "billing.contracts",
+    # Invoices, credit notes, their lines and evidence, payments and line disputes.
+    "billing.invoices",
     "scheduling.planning",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -270,6 +272,11 @@ SPECTACULAR_SETTINGS = {
         "DisputeStatusEnum": "bpo.quality.models.DisputeStatus",
         "WeeklyReportStatusEnum": "bpo.reporting.models.WeeklyReportStatus",
         "MultiplierKindEnum": "billing.contracts.models.MultiplierKind",
+        "InvoiceStatusEnum": "billing.invoices.models.InvoiceStatus",
+        "InvoiceDocumentTypeEnum": "billing.invoices.models.DocumentType",
+        "LineDisputeStatusEnum": "billing.invoices.models.LineDisputeStatus",
+        "InvoiceLineKindEnum": "billing.invoices.models.LINE_KIND_CHOICES",
+        "TaxCategoryEnum": "billing.invoices.models.TAX_CATEGORY_CHOICES",
     },
 }
 
