@@ -135,7 +135,6 @@ def _client_objects(client) -> dict[str, str]:
     }
 
 
-
 def _contract_objects(client) -> dict[str, str]:
     """The contract version onboarding made (version 1)."""
     from django.db import connection
