@@ -80,6 +80,9 @@ class LineDraft:
     rate_line_id: int | None = None
     rule: str = ""  # the multiplier, true-up or SLA rule applied, in words
     evidence: tuple[EvidenceRow, ...] = ()
+    # the contract version whose rate card priced the line (a month split across versions
+    # has lines of each); None for a manual line
+    contract_version_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +100,6 @@ class InvoiceDraftData:
     buyer_reference: str = ""
     language: str = "en"
     notes: tuple[str, ...] = ()
+    # every version that priced a line, in day order, when a change mid-month split the
+    # period; ``contract_version_id`` is the last of them (the one in force at period end)
+    contract_version_ids: tuple[int, ...] = ()

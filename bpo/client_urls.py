@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("bpo.catalog.client_urls")),
     path("", include("bpo.quality.client_urls")),
     path("", include("bpo.reporting.client_urls")),
+    path("", include("billing.contracts.client_urls")),
+    path("", include("billing.invoices.client_urls")),
 ]

@@ -202,4 +202,9 @@ def drop_schema(*, schema_name: str) -> None:
     if schema_name in {"public", template_schema()} or not SCHEMA_NAME_PATTERN.match(schema_name):
         raise ValueError(f"Refusing to drop {schema_name!r}")
     with transaction.atomic(), connection.cursor() as cursor:
+        # Rows written to the schema earlier in this transaction (onboarding writes contract
+        # version 1, with foreign keys Django makes DEFERRABLE INITIALLY DEFERRED) leave their
+        # checks pending, and PostgreSQL refuses to drop a table with pending trigger events:
+        # run those checks now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE')

@@ -172,6 +172,8 @@ def _create_initial_client_data(*, answers: OnboardingAnswers) -> None:
         time_zone=answers.time_zone,
         billing_contact_name=answers.billing_contact_name,
         billing_contact_email=answers.billing_contact_email,
+        buyer_legal_name=answers.legal_name,
+        buyer_country=answers.country,
     )
 
 

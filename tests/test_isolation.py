@@ -130,7 +130,63 @@ def _client_objects(client) -> dict[str, str]:
         **_report_objects(client),
         **_sampling_objects(client),
         **_calibration_objects(client),
+        **_contract_objects(client),
+        **_invoice_objects(client),
     }
+
+
+def _contract_objects(client) -> dict[str, str]:
+    """The contract version onboarding made (version 1)."""
+    from django.db import connection
+
+    from billing.contracts.models import ContractVersion
+
+    connection.set_tenant(client)
+    try:
+        return {"contract_version_id": str(ContractVersion.objects.get(number=1).pk)}
+    finally:
+        connection.set_schema_to_public()
+
+
+def _invoice_objects(client) -> dict[str, str]:
+    """An issued invoice of ``client`` (the client's admin reads issued ones only) with a
+    disputed line."""
+    from django.db import connection
+
+    from billing.invoices import services
+    from tests.billing.invoices.helpers import hours_line, make_issued, make_legal_entity
+
+    admin = make_user(Role.CLIENT_ADMIN, client, email=f"ca-{uuid.uuid4().hex[:8]}@iso.test")
+    entity = make_legal_entity()
+    connection.set_tenant(client)
+    try:
+        invoice = make_issued(entity, hours_line("100.00"), hours_line("50.00"))
+        line = invoice.lines.order_by("position").first()
+        dispute = services.raise_line_dispute(line=line, reason="Isolation", actor=admin)
+        return {
+            "invoice_id": str(invoice.pk),
+            "invoice_line_id": str(line.pk),
+            "invoice_dispute_id": str(dispute.pk),
+        }
+    finally:
+        connection.set_schema_to_public()
+
+
+def _invoices_untouched(objects: dict[str, str]) -> None:
+    """Called with the client's schema active."""
+    from billing.invoices.models import Invoice, InvoiceLine, LineDispute, Payment
+
+    invoice = Invoice.objects.get(pk=objects["invoice_id"])
+    assert (invoice.status, str(invoice.credited_amount), str(invoice.paid_amount)) == (
+        "issued",
+        "0.000",
+        "0.000",
+    )
+    assert Invoice.objects.count() == 1
+    assert InvoiceLine.objects.filter(invoice=invoice).count() == 2
+    assert not Payment.objects.exists()
+    assert LineDispute.objects.get(pk=objects["invoice_dispute_id"]).status == "open"
+    assert LineDispute.objects.count() == 1
 
 
 def _evaluation_objects(client) -> dict[str, str]:
@@ -384,6 +440,11 @@ def _catalog_untouched(client, objects: dict[str, str]) -> None:
         assert version.status == "in_review"
         assert version.sections.count() == 1
         assert models.EscalationTier.objects.filter(pk=objects["tier_id"]).exists()
+        from billing.contracts.models import ContractVersion
+
+        assert list(ContractVersion.objects.values_list("pk", flat=True)) == [
+            int(objects["contract_version_id"])
+        ]
         from scheduling.planning.models import Forecast, ForecastAdjustment
 
         assert list(Forecast.objects.values_list("pk", flat=True)) == [int(objects["forecast_id"])]
@@ -426,6 +487,7 @@ def _catalog_untouched(client, objects: dict[str, str]) -> None:
             assert (session.status, session.title) == ("open", "Isolation calibration")
             assert len(session.participants) >= 2
             assert not session.evaluations.exists()
+        _invoices_untouched(objects)
     finally:
         connection.set_schema_to_public()
 
@@ -553,6 +615,10 @@ OBJECT_FOR_COLLECTION = {
     "interactions": "interaction_id",
     "sampling-plans": "sampling_plan_id",
     "calibration-sessions": "calibration_session_id",
+    "contract-versions": "contract_version_id",
+    "invoices": "invoice_id",
+    "invoice-lines": "invoice_line_id",
+    "invoice-disputes": "invoice_dispute_id",
 }
 
 

@@ -32,8 +32,17 @@ CLIENT_ROW_MODELS = {
     "ClientExport",
     "OnboardingRun",
     "Job",
+    "InvoiceRegister",
 }
-RELATED_MANAGERS = {"memberships", "invitations", "account_events", "events", "exports", "jobs"}
+RELATED_MANAGERS = {
+    "memberships",
+    "invitations",
+    "account_events",
+    "events",
+    "exports",
+    "jobs",
+    "invoice_register",
+}
 MANAGERS = {"objects", "_default_manager", "_base_manager"}
 # Reading a prefetched relation (``.all()``) queries nothing; anything else on it does.
 PREFETCH_READ = {"all"}
@@ -47,7 +56,7 @@ ALLOWED_MODULES = {
     # the onboarding answer rules (run by tenants.services) ask whether an address has roles
     "tenants/onboarding_rules.py",
 }
-SELECTOR_MODULES = ("bpo.accounts.selectors", "tenants.selectors")
+SELECTOR_MODULES = ("bpo.accounts.selectors", "tenants.selectors", "billing.ledger.selectors")
 
 
 def _modules_outside_the_data_layer() -> list[Path]:

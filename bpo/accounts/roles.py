@@ -84,6 +84,14 @@ class Action(models.TextChoices):
     # Calibration sessions (bpo.quality, issue 11)
     RUN_CALIBRATIONS = "run_calibrations"  # create, invite and remove participants, close; see all
     JOIN_CALIBRATIONS = "join_calibrations"  # score in the sessions one takes part in, see them
+    # Contracts and rate cards (billing.contracts, issue 12)
+    VIEW_CONTRACT = "view_contract"  # the contract's versions, rate card and rules
+    MANAGE_CONTRACT = "manage_contract"  # add a version from a day (and complete a future one)
+    # Invoices, credit notes, payments and line disputes (billing.invoices, issue 12)
+    VIEW_INVOICES = "view_invoices"  # issued invoices, their lines and evidence (drafts: below)
+    VIEW_INVOICE_DRAFTS = "view_invoice_drafts"  # drafts too, and receivables across clients
+    MANAGE_INVOICES = "manage_invoices"  # edit drafts, issue, void, credit, record payments
+    DISPUTE_INVOICE_LINE = "dispute_invoice_line"  # the client's objection to a line
 
 
 _ALL_STAFF = STAFF_ROLES
@@ -204,6 +212,23 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     Action.JOIN_CALIBRATIONS: frozenset(
         {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.QA_ANALYST, Role.CLIENT_ADMIN}
     ),
+    # Contracts: finance and the provider admin set the terms; the account manager who owns
+    # the relationship reads them, and so does the client's own admin (its own contract).
+    Action.VIEW_CONTRACT: frozenset(
+        {Role.PROVIDER_ADMIN, Role.FINANCE, Role.ACCOUNT_MANAGER, Role.CLIENT_ADMIN}
+    ),
+    Action.MANAGE_CONTRACT: frozenset({Role.PROVIDER_ADMIN, Role.FINANCE}),
+    # Invoices: finance (and the provider admin) act; the account manager reads, drafts too;
+    # the client's admin reads its issued invoices (never a draft: the selector's rule) and
+    # disputes their lines, which finance resolves.
+    Action.VIEW_INVOICES: frozenset(
+        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.FINANCE, Role.CLIENT_ADMIN}
+    ),
+    Action.VIEW_INVOICE_DRAFTS: frozenset(
+        {Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.FINANCE}
+    ),
+    Action.MANAGE_INVOICES: frozenset({Role.PROVIDER_ADMIN, Role.FINANCE}),
+    Action.DISPUTE_INVOICE_LINE: frozenset({Role.CLIENT_ADMIN}),
 }
 
 # An offboarded client's records are final: its catalog can be read and exported, not changed.
@@ -225,6 +250,10 @@ FROZEN_WHEN_OFFBOARDED = frozenset(
         Action.MANAGE_SAMPLING,
         Action.RUN_CALIBRATIONS,
         Action.JOIN_CALIBRATIONS,
+        Action.MANAGE_CONTRACT,
+        # An offboarded client's invoices are still paid and credited by finance; its admin
+        # no longer disputes.
+        Action.DISPUTE_INVOICE_LINE,
     }
 )
 

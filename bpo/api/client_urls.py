@@ -11,4 +11,6 @@ urlpatterns = [
     path("", include("bpo.catalog.client_api_urls")),
     path("", include("bpo.quality.client_api_urls")),
     path("", include("bpo.reporting.client_api_urls")),
+    path("", include("billing.contracts.client_api_urls")),
+    path("", include("billing.invoices.client_api_urls")),
 ]

@@ -70,6 +70,8 @@ TENANT_APPS = [
     # Weekly reports (metrics snapshot, PDF, hash): what the client reads every Monday.
     "bpo.reporting",
     "billing.contracts",
+    # Invoices, credit notes, their lines and evidence, payments and line disputes.
+    "billing.invoices",
     "scheduling.planning",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -276,6 +278,12 @@ SPECTACULAR_SETTINGS = {
         "EvaluationStatusEnum": "bpo.quality.models.EvaluationStatus",
         "DisputeStatusEnum": "bpo.quality.models.DisputeStatus",
         "WeeklyReportStatusEnum": "bpo.reporting.models.WeeklyReportStatus",
+        "MultiplierKindEnum": "billing.contracts.models.MultiplierKind",
+        "InvoiceStatusEnum": "billing.invoices.models.InvoiceStatus",
+        "InvoiceDocumentTypeEnum": "billing.invoices.models.DocumentType",
+        "LineDisputeStatusEnum": "billing.invoices.models.LineDisputeStatus",
+        "InvoiceLineKindEnum": "billing.invoices.models.LINE_KIND_CHOICES",
+        "TaxCategoryEnum": "billing.invoices.models.TAX_CATEGORY_CHOICES",
     },
 }
 
@@ -293,3 +301,17 @@ LOGGING = {
 # Shift swaps (scheduling.roster.swaps): a take that breaks no rule and leaves the giver within
 # their contract is approved at once; False sends every take to a scheduler.
 SWAP_AUTO_APPROVE = os.environ.get("SWAP_AUTO_APPROVE", "1") not in ("0", "false", "False")
+
+# The provider's company that sells to a client whose contract names no other (the seller of
+# version 1 of every contract made at onboarding): `billing.contracts.services.
+# default_legal_entity` creates it in public from these values the first time it is needed.
+BILLING_DEFAULT_SELLER = {
+    "name": os.environ.get("BILLING_SELLER_NAME", "BPO Portal Services B.V."),
+    "address_lines": os.environ.get("BILLING_SELLER_ADDRESS", "Herengracht 1"),
+    "city": os.environ.get("BILLING_SELLER_CITY", "Amsterdam"),
+    "postcode": os.environ.get("BILLING_SELLER_POSTCODE", "1015 BA"),
+    "country": os.environ.get("BILLING_SELLER_COUNTRY", "NL"),
+    "vat_id": os.environ.get("BILLING_SELLER_VAT_ID", "NL004495445B01"),
+    "email": os.environ.get("BILLING_SELLER_EMAIL", "billing@localhost"),
+    "number_prefix": os.environ.get("BILLING_SELLER_NUMBER_PREFIX", "INV-NL"),
+}

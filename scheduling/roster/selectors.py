@@ -372,3 +372,131 @@ def agents_without_week(*, monday: date) -> QuerySet[Agent]:
 def this_monday() -> date:
     today = timezone.localdate()
     return today - timedelta(days=today.weekday())
+
+
+# --- a client's booked, worked and productive time (what billing reads) -------------------------
+
+
+@dataclass(frozen=True)
+class ClientBookedShift:
+    """One booking of the client, with the agent's day as the roster stores it: ``day`` is
+    the agent's local day the shift starts (the day ``WorkedDay`` counts it on);
+    ``day_scheduled_minutes`` the agent's booked minutes of that day for every client, and
+    ``day_worked_minutes``/``day_in_state_minutes`` the stored figures of the day (None:
+    nothing clocked, confirmed or entered)."""
+
+    booking_id: int
+    agent_id: int
+    agent_name: str
+    agent_skills: tuple[str, ...]
+    service_line_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    day: date
+    day_scheduled_minutes: int
+    day_worked_minutes: int | None
+    day_in_state_minutes: int | None
+    worked_day_id: int | None
+
+
+@dataclass(frozen=True)
+class ClientProductiveDay:
+    agent_id: int
+    agent_name: str
+    day: date
+    service_line_id: int
+    minutes: int
+    row_id: int
+
+
+def client_time_for_period(
+    *, client_id: int, first_day: date, last_day: date
+) -> tuple[list[ClientBookedShift], list[ClientProductiveDay]]:
+    """The client's bookings starting on ``first_day`` to ``last_day`` (each agent's local
+    days), with their agents' worked days, and the client's productive time of those days.
+    A fixed number of queries, whatever the number of agents."""
+    from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+
+    from scheduling.roster.models import Booking, ProductiveTime, WorkedDay
+    from scheduling.roster.timeclock import minutes_between
+
+    utc = ZoneInfo("UTC")
+    window = DateTimeTZRange(
+        datetime.combine(first_day - timedelta(days=2), time(0), tzinfo=utc),
+        datetime.combine(last_day + timedelta(days=3), time(0), tzinfo=utc),
+    )
+    bookings = list(
+        Booking.objects.filter(client_id=client_id, during__overlap=window)
+        .select_related("agent")
+        .order_by("agent_id", "during")
+    )
+    agents = {booking.agent_id: booking.agent for booking in bookings}
+    productive_rows = list(
+        ProductiveTime.objects.filter(
+            client_id=client_id, day__gte=first_day, day__lte=last_day
+        ).select_related("agent")
+    )
+    for productive_row in productive_rows:
+        agents.setdefault(productive_row.agent_id, productive_row.agent)
+    skills: dict[int, list[str]] = {agent_id: [] for agent_id in agents}
+    for agent_id, name in AgentSkill.objects.filter(agent_id__in=agents).values_list(
+        "agent_id", "skill__name"
+    ):
+        skills[agent_id].append(name)
+    # every client's bookings of these agents: the day's scheduled minutes across clients
+    all_bookings: dict[int, list[tuple[datetime, datetime]]] = {pk: [] for pk in agents}
+    for agent_id, during in Booking.objects.filter(
+        agent_id__in=agents, during__overlap=window
+    ).values_list("agent_id", "during"):
+        all_bookings[agent_id].append((during.lower, during.upper))
+    worked = {
+        (row.agent_id, row.day): row
+        for row in WorkedDay.objects.filter(
+            agent_id__in=agents, day__gte=first_day, day__lte=last_day
+        )
+    }
+
+    def local_day(agent: Agent, instant: datetime) -> date:
+        return instant.astimezone(ZoneInfo(agent.time_zone)).date()
+
+    day_totals: dict[tuple[int, date], int] = {}
+    for agent_id, intervals in all_bookings.items():
+        for lower, upper in intervals:
+            key = (agent_id, local_day(agents[agent_id], lower))
+            day_totals[key] = day_totals.get(key, 0) + minutes_between(lower, upper)
+    shifts = []
+    for booking in bookings:
+        agent = booking.agent
+        start, end = booking.during.lower, booking.during.upper
+        day = local_day(agent, start)
+        if not first_day <= day <= last_day:
+            continue
+        worked_row = worked.get((agent.pk, day))
+        shifts.append(
+            ClientBookedShift(
+                booking_id=booking.pk,
+                agent_id=agent.pk,
+                agent_name=agent.full_name,
+                agent_skills=tuple(sorted(skills.get(agent.pk, []))),
+                service_line_id=booking.service_line_id,
+                starts_at=start,
+                ends_at=end,
+                day=day,
+                day_scheduled_minutes=day_totals.get((agent.pk, day), 0),
+                day_worked_minutes=worked_row.worked_minutes if worked_row else None,
+                day_in_state_minutes=worked_row.in_state_minutes if worked_row else None,
+                worked_day_id=worked_row.pk if worked_row else None,
+            )
+        )
+    productive = [
+        ClientProductiveDay(
+            agent_id=row.agent_id,
+            agent_name=row.agent.full_name,
+            day=row.day,
+            service_line_id=row.service_line_id,
+            minutes=row.minutes,
+            row_id=row.pk,
+        )
+        for row in productive_rows
+    ]
+    return shifts, productive

@@ -4,6 +4,7 @@ pages and the API reach them only through a client's route, which checks the use
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Max, Min, QuerySet
 
@@ -107,3 +108,31 @@ def list_daily_experience(
 
 def week_bounds(week_start: date) -> tuple[date, date]:
     return week_start, week_start + timedelta(days=7)
+
+
+def handled_contacts_by_day(
+    *, first_day: date, last_day: date, time_zone: str
+) -> list[dict[str, Any]]:
+    """Per line and local day (``time_zone``) from ``first_day`` to ``last_day``: contacts
+    answered (handled) and their handled time (talk + hold + after-call work) in seconds.
+    One aggregate query."""
+    from zoneinfo import ZoneInfo
+
+    from django.db.models import F, Sum
+    from django.db.models.functions import TruncDate
+
+    zone = ZoneInfo(time_zone)
+    starts = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
+    ends = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    rows = (
+        IntervalStatistic.objects.filter(starts_at__gte=starts, starts_at__lt=ends)
+        .annotate(day=TruncDate("starts_at", tzinfo=zone))
+        .values("service_line_id", "day")
+        .annotate(
+            contacts=Sum("answered"),
+            handled_seconds=Sum(F("talk_seconds") + F("hold_seconds") + F("acw_seconds")),
+            intervals=Count("id"),
+        )
+        .order_by("service_line_id", "day")
+    )
+    return [dict(row) for row in rows]

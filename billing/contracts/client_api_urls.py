@@ -1,0 +1,5 @@
+"""The contract API (``/api/v1/clients/<client_slug>/contract-versions/``)."""
+
+from billing.contracts.urls import api
+
+urlpatterns = api

@@ -1,0 +1,5 @@
+"""The contract pages (``/c/<client_slug>/contract/...``)."""
+
+from billing.contracts.urls import pages
+
+urlpatterns = pages
