@@ -35,6 +35,7 @@ import sys
 import time
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
@@ -80,6 +81,22 @@ SECTIONS: list[dict[str, Any]] = [
         ],
     },
 ]
+
+
+def _database_url() -> str:
+    """This process's database as a ``DATABASE_URL``, so the worker renders in the very
+    database (and schemas) the reports were made in, a test database included."""
+    settings = connection.settings_dict
+    user = quote(settings.get("USER") or "", safe="")
+    password = quote(settings.get("PASSWORD") or "", safe="")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host, port = settings.get("HOST") or "", str(settings.get("PORT") or "")
+    query = {k: str(v) for k, v in (settings.get("OPTIONS") or {}).items() if isinstance(v, str)}
+    if host.startswith("/"):
+        query["host"], host = host, ""
+    netloc = credentials + host + (f":{port}" if port else "")
+    url = f"postgresql://{netloc}/{quote(settings['NAME'], safe='')}"
+    return url + ("?" + urlencode(query) if query else "")
 
 
 class Command(BaseCommand):
@@ -162,7 +179,7 @@ class Command(BaseCommand):
                 "--without-heartbeat",
                 "--loglevel=WARNING",
             ],
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "DATABASE_URL": _database_url(), "PYTHONUNBUFFERED": "1"},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
