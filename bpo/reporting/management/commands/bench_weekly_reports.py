@@ -204,8 +204,13 @@ class Command(BaseCommand):
                 worker.kill()
                 worker.wait()
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        first = min(r.generated_at - timedelta(seconds=r.render_seconds) for r in reports)
-        seconds = (max(r.generated_at for r in reports) - first).total_seconds()
+        stored = [
+            (r.generated_at, r.render_seconds or 0.0, r.page_count or 0)
+            for r in reports
+            if r.generated_at is not None
+        ]
+        first = min(at - timedelta(seconds=spent) for at, spent, _ in stored)
+        seconds = (max(at for at, _, _ in stored) - first).total_seconds()
         self.stdout.write(
             f"workers={workers} wall_with_start_s={wall:.2f} "
             f"cpu_per_report_s={(usage.ru_utime + usage.ru_stime) / len(reports):.3f}"
@@ -213,8 +218,8 @@ class Command(BaseCommand):
         self._figures(
             len(reports),
             seconds,
-            statistics.median(r.render_seconds for r in reports),
-            max(r.page_count for r in reports),
+            statistics.median(spent for _, spent, _ in stored),
+            max(pages for _, _, pages in stored),
             usage.ru_maxrss / 1024,
         )
 
