@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-# Fonts and images come from the HTML itself (inline SVG and CSS): no network, no file access.
+# Fonts and images come from the HTML itself (CSS, SVG in data URLs): no network, no file access.
 BASE_URL = "file:///nonexistent/"
 
 
@@ -28,7 +28,9 @@ def render_pdf(html: str, *, title: str = "") -> RenderedPdf:
     """``html`` (a whole document) as a PDF, with its page count and SHA-256."""
     import weasyprint  # imported here: ~40 MB and only the worker that renders needs it
 
-    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=_no_fetch).render()
+    document = weasyprint.HTML(
+        string=html, base_url=BASE_URL, url_fetcher=_data_urls_only()
+    ).render()
     metadata = document.metadata
     metadata.created = None
     metadata.modified = None
@@ -43,6 +45,9 @@ def render_pdf(html: str, *, title: str = "") -> RenderedPdf:
     )
 
 
-def _no_fetch(url: str, *args, **kwargs):
-    """Reports are self-contained; a stray link to a file or a host fetches nothing."""
-    raise ValueError(f"Reports do not load {url}")
+def _data_urls_only():
+    """Reports are self-contained: the charts are data URLs (``bpo.charts.svg_image``); a
+    stray link to a file or a host fetches nothing (weasyprint logs it and goes on)."""
+    import weasyprint
+
+    return weasyprint.urls.URLFetcher(allowed_protocols={"data"})

@@ -142,3 +142,30 @@ def test_the_coverage_heat_map_is_deterministic_and_shows_under_and_over_cover()
         2,
         3,
     ]
+
+
+def test_a_report_chart_becomes_an_image_with_its_size_and_text():
+    import base64
+
+    from bpo.charts import day_bars_svg, svg_image
+
+    # given a weekly report chart
+    svg = day_bars_svg(
+        labels=["Mon 1", "Tue 2"],
+        series=[("Week", [0.5, None])],
+        percent=True,
+        target=0.8,
+        y_label="Level",
+        title="t",
+        description="d",
+    )
+
+    # when it is embedded as an image
+    image = svg_image(svg, alt='Level <by day> & "target"')
+
+    # then the data URL holds the very SVG, the size comes from its view box, the text is escaped
+    encoded = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', image).group(1)
+    assert base64.b64decode(encoded).decode() == svg
+    assert 'width="300" height="160"' in image
+    assert 'alt="Level &lt;by day&gt; &amp; &quot;target&quot;"' in image
+    assert image == svg_image(svg, alt='Level <by day> & "target"')

@@ -8,54 +8,69 @@ from __future__ import annotations
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
 from bpo import charts
 
 
 def line_charts(line: dict[str, Any], week: str) -> dict[str, str]:
-    """The SVG charts of one line's section, from its snapshot alone."""
+    """The charts of one line's section, from its snapshot alone: SVG drawn by ``bpo.charts``,
+    each as an image whose text is the chart's title and description."""
     labels = [day["short"] for day in line["days"]]
     name = line["name"]
     level_name = line["level_label"]
-    result = {
-        "level_by_day": charts.day_bars_svg(
-            labels=labels,
-            series=[
-                ("This week", [day["level_number"] for day in line["days"]]),
-                ("Week before", [day["previous_level_number"] for day in line["days"]]),
-            ],
-            percent=True,
-            target=line["target_level"],
-            y_label=level_name,
-            title=f"{name}: {level_name.lower()} by day, week {week} and the week before",
-            description="Bars per day: this week, then the week before; the dashed line is "
-            "the target. The table beside gives the figures.",
-            chart_id=f"level-{line['id']}",
-        ),
-        "heat_map": charts.level_heat_map_svg(
-            day_labels=[row["label"] for row in line["heat_map"]["rows"]],
-            cells=[row["cells"] for row in line["heat_map"]["rows"]],
-            minutes=line["heat_map"]["minutes"],
-            target=line["target_level"],
-            title=f"{name}: {level_name.lower()} by day and hour, week {week}",
-            description="Each cell is one hour of one day, coloured by its level against the "
-            "target; white cells had no contacts.",
-            chart_id=f"heat-{line['id']}",
-        ),
-    }
+    drawn: dict[str, tuple[str, str, str]] = {}
+
+    def draw(key: str, function, *, title: str, description: str, **arguments) -> None:
+        svg = function(title=title, description=description, **arguments)
+        drawn[key] = (svg, title, description)
+
+    draw(
+        "level_by_day",
+        charts.day_bars_svg,
+        labels=labels,
+        series=[
+            ("This week", [day["level_number"] for day in line["days"]]),
+            ("Week before", [day["previous_level_number"] for day in line["days"]]),
+        ],
+        percent=True,
+        target=line["target_level"],
+        y_label=level_name,
+        title=f"{name}: {level_name.lower()} by day, week {week} and the week before",
+        description="Bars per day: this week, then the week before; the dashed line is "
+        "the target. The table below gives the figures.",
+        chart_id=f"level-{line['id']}",
+    )
     volume_series = [(line["volume_label"], [day["volume"] for day in line["days"]])]
     if line["volume"] is not None:
         volume_series.append(("Forecast", [day["forecast"] for day in line["days"]]))
-    result["volume"] = charts.day_bars_svg(
+    draw(
+        "volume",
+        charts.day_bars_svg,
         labels=labels,
         series=volume_series,
         y_label="Contacts",
         title=f"{name}: {line['volume_label'].lower()} by day against forecast, week {week}",
-        description="Bars per day: contacts, then the forecast where one exists.",
+        description="Bars per day: contacts, then the forecast where one exists. The table "
+        "below gives the figures.",
         chart_id=f"volume-{line['id']}",
     )
-    return {key: mark_safe(svg) for key, svg in result.items()}  # our own SVG, escaped inside
+    draw(
+        "heat_map",
+        charts.level_heat_map_svg,
+        day_labels=[row["label"] for row in line["heat_map"]["rows"]],
+        cells=[row["cells"] for row in line["heat_map"]["rows"]],
+        minutes=line["heat_map"]["minutes"],
+        target=line["target_level"],
+        title=f"{name}: {level_name.lower()} by day and hour, week {week}",
+        description="Each cell is one hour of one day, coloured by its level against the "
+        "target (10 points or more under, under, at or up to 10 above, 10 or more above); "
+        "white cells had no contacts.",
+        chart_id=f"heat-{line['id']}",
+    )
+    return {
+        key: charts.svg_image(svg, alt=f"{title}. {description}")
+        for key, (svg, title, description) in drawn.items()
+    }
 
 
 def report_context(snapshot: dict[str, Any], *, report=None) -> dict[str, Any]:

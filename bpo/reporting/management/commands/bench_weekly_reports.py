@@ -7,6 +7,16 @@ the worker's own task (``render_weekly_report_task``, run in this process), endi
 ``seconds`` and ``median_report_s`` count the rendering task only (snapshot, charts, PDF, store),
 not making the data. ``pages`` is the most pages a report had. ``peak_mb`` is this process's peak
 resident memory: it renders every report, as one worker child would without its memory limit.
+A line before it gives ``median_report_cpu_s``, the task's CPU time in this process: on a
+machine shared with other work, wall-clock seconds say as much about the neighbours.
+
+``--workers N`` renders through a real Celery worker instead (``celery worker --pool=prefork
+--concurrency=N`` started here on its own queue, the portal's settings and broker): every
+report is enqueued at once, as the Monday beat does. Then ``seconds`` runs from the first
+report started to the last stored (the worker's start-up left out; the line before gives the
+wall time with it), ``median_report_s`` is the median of the stored ``render_seconds``,
+``peak_mb`` the largest worker process's peak resident memory, and ``cpu_per_report_s`` the
+worker processes' CPU time over the reports.
 
 Clients are ``bench-report-1`` ... and kept between runs (their data is made once); each run
 removes their earlier reports first (the trigger's purge switch) so every run renders anew.
@@ -15,12 +25,17 @@ removes their earlier reports first (the trigger's purge switch) so every run re
 from __future__ import annotations
 
 import logging
+import os
 import random
 import resource
+import signal
 import statistics
+import subprocess
+import sys
 import time
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
@@ -68,6 +83,22 @@ SECTIONS: list[dict[str, Any]] = [
 ]
 
 
+def _database_url() -> str:
+    """This process's database as a ``DATABASE_URL``, so the worker renders in the very
+    database (and schemas) the reports were made in, a test database included."""
+    settings = connection.settings_dict
+    user = quote(settings.get("USER") or "", safe="")
+    password = quote(settings.get("PASSWORD") or "", safe="")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host, port = settings.get("HOST") or "", str(settings.get("PORT") or "")
+    query = {k: str(v) for k, v in (settings.get("OPTIONS") or {}).items() if isinstance(v, str)}
+    if host.startswith("/"):
+        query["host"], host = host, ""
+    netloc = credentials + host + (f":{port}" if port else "")
+    url = f"postgresql://{netloc}/{quote(settings['NAME'], safe='')}"
+    return url + ("?" + urlencode(query) if query else "")
+
+
 class Command(BaseCommand):
     help = (
         "Benchmark the weekly report; ends with "
@@ -77,10 +108,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--clients", type=int, default=5)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=0,
+            help="render through a real Celery worker with this concurrency (0: in this process)",
+        )
 
-    def handle(self, *args, clients: int, seed: int, **options):
+    def handle(self, *args, clients: int, seed: int, workers: int, **options):
         if clients < 1:
             raise CommandError("--clients must be at least 1.")
+        if workers < 0:
+            raise CommandError("--workers must be 0 or more.")
         for name in ("weasyprint", "weasyprint.progress", "celery"):
             logging.getLogger(name).setLevel(logging.WARNING)
         user = self._user()
@@ -92,25 +131,122 @@ class Command(BaseCommand):
             with tenant_context(client):
                 self._prepare(client=client, week=week, user=user, rng=random.Random(seed + number))
             targets.append(client)
-        durations, pages = [], []
+        if workers:
+            self._render_with_workers(targets, week=week, workers=workers)
+        else:
+            self._render_here(targets, week=week)
+
+    def _render_here(self, targets, *, week: IsoWeek) -> None:
+        durations, cpu, pages = [], [], []
         started = time.perf_counter()
         for client in targets:
             with tenant_context(client):
                 report, _ = services.ensure_weekly_report(week=week)
-                began = time.perf_counter()
+                began, began_cpu = time.perf_counter(), time.process_time()
                 tasks.render_weekly_report_task.apply(args=[report.pk], throw=True)
                 durations.append(time.perf_counter() - began)
-                report = WeeklyReport.objects.only("status", "page_count").get(pk=report.pk)
-                if report.status != "ready":
-                    raise CommandError(f"The report of {client.slug} is {report.status}.")
-                pages.append(report.page_count)
+                cpu.append(time.process_time() - began_cpu)
+                pages.append(self._ready(client, report.pk).page_count)
         seconds = time.perf_counter() - started
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        self.stdout.write(
-            f"reports={len(durations)} seconds={seconds:.2f} "
-            f"median_report_s={statistics.median(durations):.3f} pages={max(pages)} "
-            f"peak_mb={peak_mb:.0f}"
+        self.stdout.write(f"median_report_cpu_s={statistics.median(cpu):.3f}")
+        self._figures(len(durations), seconds, statistics.median(durations), max(pages), peak_mb)
+
+    def _render_with_workers(self, targets, *, week: IsoWeek, workers: int) -> None:
+        from bpo.celery import app
+
+        queue = f"bench-weekly-reports-{os.getpid()}"
+        with app.connection_for_write() as broker:
+            broker.default_channel.queue_declare(queue=queue, durable=True, auto_delete=False)
+            broker.default_channel.queue_purge(queue)
+        self.stdout.write(f"starting a Celery worker, concurrency {workers}, queue {queue} ...")
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "bpo",
+                "worker",
+                "--pool=prefork",
+                f"--concurrency={workers}",
+                "-Q",
+                queue,
+                "--hostname",
+                f"bench-{os.getpid()}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=WARNING",
+            ],
+            env={**os.environ, "DATABASE_URL": _database_url(), "PYTHONUNBUFFERED": "1"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
+        try:
+            started = time.perf_counter()
+            ids = []
+            for client in targets:
+                with tenant_context(client):
+                    report, _ = services.ensure_weekly_report(week=week)
+                    tasks.render_weekly_report_task.apply_async(args=[report.pk], queue=queue)
+                    ids.append(report.pk)
+            reports = [
+                self._wait_ready(client, report_id, worker)
+                for client, report_id in zip(targets, ids, strict=True)
+            ]
+            wall = time.perf_counter() - started
+        finally:
+            worker.send_signal(signal.SIGTERM)  # warm shutdown: the pool's children are reaped
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        stored = [
+            (r.generated_at, r.render_seconds or 0.0, r.page_count or 0)
+            for r in reports
+            if r.generated_at is not None
+        ]
+        first = min(at - timedelta(seconds=spent) for at, spent, _ in stored)
+        seconds = (max(at for at, _, _ in stored) - first).total_seconds()
+        self.stdout.write(
+            f"workers={workers} wall_with_start_s={wall:.2f} "
+            f"cpu_per_report_s={(usage.ru_utime + usage.ru_stime) / len(reports):.3f}"
+        )
+        self._figures(
+            len(reports),
+            seconds,
+            statistics.median(spent for _, spent, _ in stored),
+            max(pages for _, _, pages in stored),
+            usage.ru_maxrss / 1024,
+        )
+
+    def _figures(self, reports: int, seconds: float, median: float, pages: int, peak_mb: float):
+        self.stdout.write(
+            f"reports={reports} seconds={seconds:.2f} median_report_s={median:.3f} "
+            f"pages={pages} peak_mb={peak_mb:.0f}"
+        )
+
+    @staticmethod
+    def _ready(client, report_id: int) -> WeeklyReport:
+        report = WeeklyReport.objects.only(
+            "status", "page_count", "generated_at", "render_seconds", "error"
+        ).get(pk=report_id)
+        if report.status != "ready":
+            raise CommandError(f"The report of {client.slug} is {report.status}: {report.error}")
+        return report
+
+    def _wait_ready(self, client, report_id: int, worker: subprocess.Popen) -> WeeklyReport:
+        with tenant_context(client):
+            while True:
+                status = WeeklyReport.objects.values_list("status", flat=True).get(pk=report_id)
+                if status in {"ready", "failed"}:
+                    return self._ready(client, report_id)
+                if worker.poll() is not None:
+                    raise CommandError(f"The worker stopped (exit {worker.returncode}).")
+                time.sleep(0.2)
 
     # --- the data ---------------------------------------------------------------------------
 
