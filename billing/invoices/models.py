@@ -352,3 +352,53 @@ class LineDispute(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"invoice": self.invoice_id}
+
+
+class IssuedDocumentStatus(models.TextChoices):
+    RENDERING = "rendering", "Being rendered"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Rendering failed"
+
+
+class IssuedDocument(models.Model):
+    """The files of an issued invoice or credit note: its EN 16931 XML (Factur-X CII and
+    Peppol UBL), validated and stored in the issuing transaction, and its PDF, rendered by a
+    worker after commit into the default storage with its SHA-256.
+
+    Once ready the row is final (a database trigger), so the hash proves the file."""
+
+    # The issued invoice itself is final (its trigger refuses a delete), so this cascades only
+    # when a client's invoices are purged on purpose.
+    invoice = models.OneToOneField(Invoice, on_delete=models.CASCADE, related_name="document")
+    cii_xml = models.BinaryField(editable=False)
+    ubl_xml = models.BinaryField(editable=False)
+    e_invoice_format = models.CharField(
+        max_length=16, help_text="The contract's e-invoice format at issue (none, factur_x, ubl)."
+    )
+    warnings = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        max_length=16,
+        choices=IssuedDocumentStatus.choices,
+        default=IssuedDocumentStatus.RENDERING,
+    )
+    pdf_path = models.CharField(max_length=300, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_bytes = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="ready") | models.Q(pdf_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="issued_document_ready_has_hash",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Files of {self.invoice}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == IssuedDocumentStatus.READY

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Prefetch, Q, QuerySet
 
 from billing.invoices.models import (
+    DocumentType,
     Invoice,
     InvoiceLine,
     InvoiceStatus,
@@ -140,3 +141,16 @@ def access_line_dispute(*, user: User, dispute_id) -> LineDispute:
     if dispute is None:
         raise NotFoundError("No such dispute.")
     return dispute
+
+
+def period_invoice(*, period_start, period_end) -> Invoice | None:
+    """The active client's invoice of exactly this period (a draft or issued one, not void):
+    an invoice run drafts a period once."""
+    return (
+        Invoice.objects.filter(
+            document_type=DocumentType.INVOICE, period_start=period_start, period_end=period_end
+        )
+        .exclude(status=InvoiceStatus.VOID)
+        .order_by("pk")
+        .first()
+    )

@@ -29,7 +29,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from billing.contracts import selectors as contract_selectors
+from billing.contracts import services as contract_services
 from billing.contracts.models import BillingContact
+from billing.invoices import documents
 from billing.invoices import totals as money_totals
 from billing.invoices.audit import audit_actor
 from billing.invoices.models import (
@@ -348,16 +351,18 @@ def seller_snapshot(legal_entity: LegalEntity) -> dict[str, str]:
     }
 
 
-def buyer_snapshot(client: Client) -> dict[str, str]:
-    """The client's legal data as it stands today (the contract's billing contact)."""
+def buyer_snapshot(client: Client, *, version_id: int) -> dict[str, str]:
+    """The buyer's legal data as the invoice's contract version states it, with the client's
+    primary billing contact."""
     contact = BillingContact.objects.filter(is_primary=True).first()
-    return {
-        "name": client.legal_name or client.name,
-        "country": client.country,
-        "contact_name": contact.name if contact else "",
-        "email": contact.email if contact else "",
-        "address": contact.address if contact else "",
-    }
+    version = contract_selectors.access_contract_version(version_id=version_id)
+    buyer = documents.buyer_of_version(
+        version=version, contact_email=contact.email if contact else ""
+    )
+    buyer["name"] = buyer["name"] or client.legal_name or client.name
+    buyer["country"] = buyer["country"] or client.country
+    buyer["contact_name"] = contact.name if contact else ""
+    return buyer
 
 
 def _terms(invoice: Invoice) -> dict[str, object]:
@@ -427,7 +432,11 @@ def _number_and_freeze(
             else issued_on + timedelta(days=invoice.payment_terms_days)
         )
         invoice.seller = seller_snapshot(legal_entity)
-        invoice.buyer = dict(buyer) if buyer is not None else buyer_snapshot(client)
+        invoice.buyer = (
+            dict(buyer)
+            if buyer is not None
+            else buyer_snapshot(client, version_id=invoice.contract_version_id)
+        )
         invoice.terms = _terms(invoice)
         invoice.due_amount = Decimal(0) if invoice.is_credit_note else invoice.total_amount
         invoice.issued_at = timezone.now()
@@ -452,6 +461,14 @@ def _number_and_freeze(
     )
     if validate is not None:
         validate(invoice)
+    # The e-invoice step: the XML written and validated with the number (a fatal EN 16931 rule
+    # refuses the issue and rolls the number back), the PDF rendered by a worker on commit.
+    version = contract_selectors.access_contract_version(version_id=invoice.contract_version_id)
+    documents.prepare_issued_document(
+        invoice, e_invoice_format=version.e_invoice_format, client_slug=client.slug
+    )
+    if not invoice.is_credit_note:
+        contract_services.record_invoiced_period(version=version, period_end=invoice.period_end)
     return invoice
 
 

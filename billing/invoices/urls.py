@@ -15,6 +15,9 @@ pages = [
     path(INVOICE + "pay/", views.invoice_pay, name="invoice_pay"),
     path(INVOICE + "void/", views.invoice_void, name="invoice_void"),
     path(INVOICE + "credit/", views.invoice_credit, name="invoice_credit"),
+    path(INVOICE + "pdf/", views.invoice_pdf, name="invoice_pdf"),
+    path(INVOICE + "factur-x.xml", views.invoice_xml, {"syntax": "cii"}, name="invoice_cii"),
+    path(INVOICE + "ubl.xml", views.invoice_xml, {"syntax": "ubl"}, name="invoice_ubl"),
     path(
         "invoice-lines/<int:invoice_line_id>/dispute/",
         views.invoice_line_dispute,

@@ -240,3 +240,42 @@ def invoice_dispute_resolve(request, invoice_dispute_id: int):
         return _refused(request, dispute.invoice_id, f"resolve-{dispute.pk}", error)
     messages.success(request, "The dispute is resolved.")
     return _url(request, dispute.invoice_id)
+
+
+def _issued_files(request, invoice_id: int):
+    from django.http import Http404
+
+    invoice = selectors.access_invoice(user=request.user, invoice_id=invoice_id)
+    stored = getattr(invoice, "document", None)
+    if stored is None:
+        raise Http404("This invoice has no documents yet: it is issued first.")
+    return invoice, stored
+
+
+@client_page(Action.VIEW_INVOICES)
+@require_GET
+def invoice_pdf(request, invoice_id: int):
+    from django.http import Http404, HttpResponse
+
+    from billing.invoices import workers
+
+    invoice, stored = _issued_files(request, invoice_id)
+    if not stored.is_ready:
+        raise Http404("The PDF is being rendered; it is ready in a moment.")
+    response = HttpResponse(workers.read_pdf(stored), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+    response["ETag"] = f'"{stored.pdf_sha256}"'
+    return response
+
+
+@client_page(Action.VIEW_INVOICES)
+@require_GET
+def invoice_xml(request, invoice_id: int, syntax: str):
+    from django.http import HttpResponse
+
+    invoice, stored = _issued_files(request, invoice_id)
+    content = bytes(stored.cii_xml if syntax == "cii" else stored.ubl_xml)
+    suffix = "factur-x" if syntax == "cii" else "ubl"
+    response = HttpResponse(content, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}-{suffix}.xml"'
+    return response

@@ -22,16 +22,19 @@ if TYPE_CHECKING:
 def invoice_run_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
     if not can_run_invoices(user):
         return []
-    return [
-        Todo(
-            title=f"Retry {run.failed_count} failed client{'s' if run.failed_count != 1 else ''}"
-            f" of the {format_when(run.period_start, 'month')} invoice run",
-            detail="The other clients' drafts are ready; each failure says why.",
-            url=reverse("invoice_runs:run", args=[run.pk]),
-            client=None,
-            when=run.finished_at or run.created_at,
-            kind="invoice_run_failed",
-            priority=2,
+    todos = []
+    for run in runs_with_failures():
+        failed = run.failed_count  # type: ignore[attr-defined]  # annotated by the selector
+        todos.append(
+            Todo(
+                title=f"Retry {failed} failed client{'s' if failed != 1 else ''}"
+                f" of the {format_when(run.period_start, 'month')} invoice run",
+                detail="The other clients' drafts are ready; each failure says why.",
+                url=reverse("invoice_runs:run", args=[run.pk]),
+                client=None,
+                when=run.finished_at or run.created_at,
+                kind="invoice_run_failed",
+                priority=2,
+            )
         )
-        for run in runs_with_failures()
-    ]
+    return todos

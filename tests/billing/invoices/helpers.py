@@ -73,6 +73,13 @@ def hours_line(
     )
 
 
+def first_contract_version_id() -> int:
+    """The active client's version 1, made at onboarding (invoices are issued under it)."""
+    from billing.contracts.models import ContractVersion
+
+    return ContractVersion.objects.get(number=1).pk
+
+
 def draft_data(
     *lines: LineDraft,
     currency: str = "EUR",
@@ -83,7 +90,7 @@ def draft_data(
         period_start=date(2026, 11, 1),
         period_end=date(2026, 11, 30),
         currency=currency,
-        contract_version_id=3,
+        contract_version_id=first_contract_version_id(),
         lines=lines or (hours_line(),),
         tax_per_invoice=tax_per_invoice,
         reverse_charge=False,
