@@ -103,3 +103,7 @@ class InvoiceDraftData:
     # every version that priced a line, in day order, when a change mid-month split the
     # period; ``contract_version_id`` is the last of them (the one in force at period end)
     contract_version_ids: tuple[int, ...] = ()
+
+
+# The UN/ECE recommendation 20 codes of invoice lines, in words for people.
+UNIT_WORDS = {"HUR": "hours", "MIN": "minutes", "MON": "months", "DAY": "days", "C62": ""}

@@ -23,10 +23,10 @@ from billing.einvoice.bundle import prepare_e_invoice
 from billing.einvoice.document import DocumentShapeError
 from billing.einvoice.validation import EInvoiceRejected
 from billing.invoices.models import DocumentType, Invoice, IssuedDocument
+from billing.lines import UNIT_WORDS
 from billing.money import amount_in_words, format_money
 from bpo.errors import DomainError
 
-UNIT_NAMES = {"HUR": "hours", "MIN": "minutes", "MON": "months", "C62": "", "DAY": "days"}
 EXEMPTION = {
     "AE": ("Reverse charge", "VATEX-EU-AE"),
     "E": ("Exempt from VAT", ""),
@@ -213,7 +213,7 @@ def document_context(invoice: Invoice, *, client) -> dict:
     lines = [
         {
             "line": line,
-            "unit_name": UNIT_NAMES.get(line.unit, line.unit),
+            "unit_name": UNIT_WORDS.get(line.unit, line.unit),
             "unit_price": format_money(line.unit_price, currency, locale)
             if line.unit_price == round(line.unit_price, 2)
             else f"{line.unit_price.normalize():f} {currency}",

@@ -22,6 +22,8 @@ from billing.runs.models import (
     InvoiceRunStatus,
     InvoiceRunTrigger,
 )
+from bpo.accounts.permissions import can
+from bpo.accounts.roles import Action
 from bpo.errors import DomainError
 from bpo.jobs import services as job_services
 from tenants.models import Client, ClientStatus
@@ -43,13 +45,17 @@ def run_key_of(*, period_start: date, clients: Sequence[Client] | None, trigger:
     return f"{month}:clients:" + ",".join(str(pk) for pk in sorted(c.pk for c in clients))
 
 
-def billable_clients() -> list[Client]:
-    """The live clients, the ones an invoice run covers when none are chosen."""
-    return list(
+def billable_clients(*, user=None) -> list[Client]:
+    """The live clients, the ones an invoice run covers when none are chosen; with ``user``,
+    those of them whose invoices the user manages (finance holds a role per client)."""
+    live = list(
         Client.objects.filter(status=ClientStatus.LIVE)
         .exclude(schema_name="public")
         .order_by("name", "pk")
     )
+    if user is None:
+        return live
+    return [client for client in live if can(user, client, Action.MANAGE_INVOICES)]
 
 
 def _check_period(period_start: date, today: date) -> None:
@@ -76,8 +82,15 @@ def prepare_invoice_run(
     not live, and no client at all."""
     period_start, period_end = month_bounds(month)
     _check_period(period_start, today or timezone.localdate())
-    chosen = billable_clients() if clients is None else list(clients)
+    chosen = billable_clients(user=actor) if clients is None else list(clients)
     not_live = [c.name for c in chosen if c.status != ClientStatus.LIVE]
+    if actor is not None:
+        not_yours = [c.name for c in chosen if not can(actor, c, Action.MANAGE_INVOICES)]
+        if not_yours:
+            raise DomainError(
+                "You do not manage the invoices of " + ", ".join(sorted(not_yours)) + ".",
+                field="clients",
+            )
     if not_live:
         raise DomainError(
             "Only live clients are invoiced; not live: " + ", ".join(sorted(not_live)) + ".",
@@ -85,7 +98,9 @@ def prepare_invoice_run(
         )
     if not chosen:
         raise DomainError("There is no live client to invoice.", field="clients")
-    key = run_key_of(period_start=period_start, clients=clients, trigger=trigger)
+    # "Every live client" of a person means every one they bill: their run is keyed by them.
+    scope = None if clients is None and actor is None else chosen
+    key = run_key_of(period_start=period_start, clients=scope, trigger=trigger)
     run, created = InvoiceRun.objects.get_or_create(
         run_key=key,
         defaults={
@@ -135,9 +150,10 @@ def start_invoice_run(
 
 
 @transaction.atomic
-def retry_failed_items(*, run: InvoiceRun) -> int:
-    """Hand the run's failed clients out again; returns how many."""
-    count = run.items.filter(status=InvoiceRunItemStatus.FAILED).update(
+def retry_failed_items(*, run: InvoiceRun, actor) -> int:
+    """Hand the run's failed clients that ``actor`` bills out again; returns how many."""
+    mine = [c.pk for c in billable_clients(user=actor)]
+    count = run.items.filter(status=InvoiceRunItemStatus.FAILED, client_id__in=mine).update(
         status=InvoiceRunItemStatus.PENDING, error="", message=""
     )
     if count:

@@ -23,7 +23,7 @@ def invoice_run_todos(user: User, clients: Sequence[Client]) -> list[Todo]:
     if not can_run_invoices(user):
         return []
     todos = []
-    for run in runs_with_failures():
+    for run in runs_with_failures(user=user):
         failed = run.failed_count  # type: ignore[attr-defined]  # annotated by the selector
         todos.append(
             Todo(

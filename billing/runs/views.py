@@ -50,7 +50,7 @@ def run_list(request):
 
 @provider_page(can_run_invoices)
 def run_start(request):
-    clients = services.billable_clients()
+    clients = services.billable_clients(user=request.user)
     form = StartInvoiceRunForm(request.POST or None, clients=clients)
     if request.method == "POST" and form.is_valid():
         try:
@@ -66,13 +66,13 @@ def run_start(request):
     return render(request, "billing/run_start.html", {"form": form, "clients": clients})
 
 
-def _context(run) -> dict:
+def _context(request, run) -> dict:
     rows = [
         {
             "item": item,
             "link": _invoice_link(item.client, item.invoice_id) if item.invoice_id else None,
         }
-        for item in selectors.run_items(run=run)
+        for item in selectors.run_items(run=run, user=request.user)
     ]
     return {"run": run, "job": run.job, "rows": rows, "in_progress": run.status in IN_PROGRESS}
 
@@ -80,14 +80,14 @@ def _context(run) -> dict:
 @provider_page(can_run_invoices)
 def run_detail(request, invoice_run_id: int):
     run = _run_or_404(request, invoice_run_id)
-    return render(request, "billing/run_detail.html", _context(run))
+    return render(request, "billing/run_detail.html", _context(request, run))
 
 
 @provider_page(can_run_invoices)
 def run_progress(request, invoice_run_id: int):
     """The fragment htmx polls; once the run has finished it asks for a full reload."""
     run = _run_or_404(request, invoice_run_id)
-    response = render(request, "billing/_run_progress.html", _context(run))
+    response = render(request, "billing/_run_progress.html", _context(request, run))
     if run.status not in IN_PROGRESS and request.htmx:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
@@ -98,7 +98,7 @@ def run_progress(request, invoice_run_id: int):
 @require_POST
 def run_retry(request, invoice_run_id: int):
     run = _run_or_404(request, invoice_run_id)
-    count = services.retry_failed_items(run=run)
+    count = services.retry_failed_items(run=run, actor=request.user)
     if count:
         messages.success(request, f"{count} failed clients handed out again.")
     else:

@@ -65,7 +65,11 @@ def _invoices_of(client) -> list:
 @pytest.mark.celery_worker
 def test_a_run_survives_a_killed_worker_and_drafts_every_invoice_once(client, run_clients):
     # given finance and five live clients (the last without a contract in force in November)
-    finance = make_user(Role.FINANCE, email="finance@run-worker.test")
+    from tests.factories import MembershipFactory
+
+    finance = make_user(Role.FINANCE, run_clients[0], email="finance@run-worker.test")
+    for tenant in run_clients[1:]:
+        MembershipFactory(user=finance, role=Role.FINANCE, client=tenant)
     client.force_login(finance)
     with running_celery_worker() as worker:
         # when finance starts November's run in the page

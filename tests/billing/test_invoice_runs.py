@@ -23,8 +23,13 @@ def live_clients(client_a, client_b):
 
 
 @pytest.fixture
-def finance(db):
-    return make_user(Role.FINANCE)
+def finance(client_a, client_b):
+    """Finance holds its role in each client it bills."""
+    from tests.factories import MembershipFactory
+
+    user = make_user(Role.FINANCE, client_a)
+    MembershipFactory(user=user, role=Role.FINANCE, client=client_b)
+    return user
 
 
 @pytest.mark.parametrize(
@@ -43,6 +48,44 @@ def finance(db):
 )
 def test_the_month_due_follows_the_clients_own_clock(zone, now, due):
     assert workers.month_due(time_zone=zone, now=now) == due
+
+
+def test_finance_bills_only_its_own_clients(live_clients):
+    # given finance of client A only
+    a, b = live_clients
+    finance_a = make_user(Role.FINANCE, a)
+    # when it asks for every live client
+    run, _ = services.prepare_invoice_run(
+        month=date(2026, 11, 1), actor=finance_a, today=date(2026, 12, 4)
+    )
+    # then the run is its clients' (keyed by them), and client B is refused by name
+    assert list(run.items.values_list("client_id", flat=True)) == [a.pk]
+    assert run.run_key == f"2026-11:clients:{a.pk}"
+    with pytest.raises(DomainError, match="You do not manage the invoices of") as caught:
+        services.prepare_invoice_run(
+            month=date(2026, 11, 1), actor=finance_a, clients=[b], today=date(2026, 12, 4)
+        )
+    assert b.name in caught.value.message
+
+
+def test_a_run_shows_each_finance_user_only_its_clients(client, live_clients, finance):
+    # given a run of both clients, and finance of client B only
+    a, b = live_clients
+    run, _ = services.prepare_invoice_run(
+        month=date(2026, 11, 1), actor=finance, today=date(2026, 12, 4)
+    )
+    finance_b = make_user(Role.FINANCE, b)
+    # when it opens the run
+    client.force_login(finance_b)
+    page = client.get(f"/invoice-runs/{run.pk}/")
+    listing = client.get("/invoice-runs/")
+    # then only client B's row and count
+    assert page.status_code == 200
+    assert b.name.encode() in page.content and a.name.encode() not in page.content
+    assert b"<td>1</td>" in listing.content
+    # and finance of neither client finds no run
+    client.force_login(make_user(Role.FINANCE))
+    assert client.get(f"/invoice-runs/{run.pk}/").status_code == 404
 
 
 def test_the_run_key_names_the_month_and_the_clients(live_clients):
@@ -72,6 +115,7 @@ def test_asking_twice_for_the_same_run_creates_nothing_twice(live_clients, finan
     )
     # then
     assert second.pk == first.pk
+    assert first.run_key.startswith("2026-11:clients:")
     assert (first.period_start, first.period_end) == (date(2026, 11, 1), date(2026, 11, 30))
     assert (added, added_again) == (2, 0)
     assert InvoiceRunItem.objects.filter(run=first).count() == 2

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
+from billing.lines import UNIT_WORDS
 from billing.money import format_money
 
 register = template.Library()
@@ -19,3 +20,9 @@ def money(amount: Decimal | None, currency: str) -> str:
         return "—"
     locale = (get_language() or "en").replace("-", "_")
     return format_money(Decimal(amount), currency, locale)
+
+
+@register.filter
+def unit_words(code: str) -> str:
+    """A line's unit in words ("hours", "months"); a plain count ("C62") shows nothing."""
+    return UNIT_WORDS.get(code, code)
