@@ -12,7 +12,6 @@ PDF otherwise, stored in the default storage under ``invoices/<schema>/`` with i
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -25,6 +24,7 @@ from billing.einvoice.validation import EInvoiceRejected
 from billing.invoices.models import DocumentType, Invoice, IssuedDocument
 from billing.lines import UNIT_WORDS
 from billing.money import amount_in_words, format_money
+from bpo.dates import format_when
 from bpo.errors import DomainError
 
 EXEMPTION = {
@@ -104,7 +104,7 @@ def _breakdown(invoice: Invoice) -> tuple[en.VatBreakdown, ...]:
 def payment_terms_text(invoice: Invoice) -> str:
     if invoice.document_type == DocumentType.CREDIT_NOTE:
         return "The amount is credited to your account."
-    return f"Payable within {invoice.payment_terms_days} days, by {invoice.due_date:%Y-%m-%d}."
+    return f"Payable within {invoice.payment_terms_days} days, by {format_when(invoice.due_date)}."
 
 
 def einvoice_document(invoice: Invoice, *, client_slug: str = "") -> en.Document:
@@ -263,7 +263,3 @@ def render_document_html(invoice: Invoice, *, client) -> str:
 
 def pdf_name(invoice: Invoice, *, schema_name: str) -> str:
     return f"invoices/{schema_name}/{invoice.number}.pdf"
-
-
-def period_label(start: date, end: date) -> str:
-    return f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
