@@ -84,8 +84,10 @@ class Invoice(models.Model):
         db_constraint=False,
         related_name="+",
     )
-    # billing.contracts' ContractVersion once it exists (linked at merge); a plain id for now.
-    contract_version_id = models.PositiveBigIntegerField()
+    # The contract version the invoice was rated under (past invoices keep theirs).
+    contract_version = models.ForeignKey(
+        "contracts.ContractVersion", on_delete=models.PROTECT, related_name="invoices"
+    )
     period_start = models.DateField()
     period_end = models.DateField()
     currency = models.CharField(max_length=3)
