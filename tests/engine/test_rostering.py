@@ -23,7 +23,12 @@ from scheduling.engine.rostering.model import (
     values_from_roster,
 )
 from scheduling.engine.rostering.reader import (
+    Cover,
+    Request,
     RosteringFormatError,
+    RosteringInstance,
+    ShiftType,
+    Staff,
     parse_instance,
     read_instance,
 )
@@ -163,6 +168,232 @@ def test_structural_errors_name_the_line():
         parse_instance("SECTION_HORIZON\n7\nSECTION_SHIFTS\nD,480,\n")
     with pytest.raises(RosteringFormatError, match="line 3: section SECTION_HORIZON appears twice"):
         parse_instance("SECTION_HORIZON\n7\nSECTION_HORIZON\n")
+
+
+def test_every_field_of_every_section_is_read_into_its_place():
+    # given a file with every section, spaces around fields, empty parts in the lists, a
+    # CR-only line ending, an indented comment and an employee's days off on two lines
+    text = "\n".join(
+        [
+            "  # indented comment",
+            "  SECTION_HORIZON  ",
+            " 14 ",
+            "SECTION_SHIFTS",
+            "E, 480 , L | N |",
+            "L,600,\rN,720,E",
+            "SECTION_STAFF",
+            "A, E=3 | L=0 |,4000,1000,4,2,2,1",
+            "B,,3000,3000,1,0,0,0",
+            "C,L=1|L=5,2000,0,7,1,3,2",
+            "SECTION_DAYS_OFF",
+            "A,1",
+            "A,3,,13",
+            "B,0",
+            "SECTION_SHIFT_ON_REQUESTS",
+            "B,2,E,3",
+            "SECTION_SHIFT_OFF_REQUESTS",
+            "A,13,N,1",
+            "A,0,L,2",
+            "SECTION_COVER",
+            "13,N,2,100,1",
+            "0,E,0,50,7",
+        ]
+    )
+    # when it is read
+    instance = parse_instance(text, name="two weeks")
+    # then every value is where it belongs
+    assert instance == RosteringInstance(
+        name="two weeks",
+        horizon=14,
+        shifts=(
+            ShiftType("E", 480, ("L", "N")),
+            ShiftType("L", 600, ()),
+            ShiftType("N", 720, ("E",)),
+        ),
+        staff=(
+            Staff("A", (("E", 3), ("L", 0)), 4000, 1000, 4, 2, 2, 1, frozenset({1, 3, 13})),
+            Staff("B", (), 3000, 3000, 1, 0, 0, 0, frozenset({0})),
+            Staff("C", (("L", 1), ("L", 5)), 2000, 0, 7, 1, 3, 2, frozenset()),
+        ),
+        on_requests=(Request("B", 2, "E", 3),),
+        off_requests=(Request("A", 13, "N", 1), Request("A", 0, "L", 2)),
+        cover=(Cover(13, "N", 2, 100, 1), Cover(0, "E", 0, 50, 7)),
+    )
+    assert instance.weeks == 2
+    assert instance.shift("N") is instance.shifts[2]
+    assert instance.staff[2].max_of("L", 14) == 1  # the first limit listed for a type
+    assert instance.staff[1].max_of("E", 14) == 14
+
+
+def test_a_file_without_the_optional_sections_and_a_short_horizon():
+    # given only the three required sections and a horizon of 13 days
+    text = "SECTION_HORIZON\n13\nSECTION_SHIFTS\nD,0,\nSECTION_STAFF\nA,,0,0,1,0,0,0"
+    # when it is read without a name
+    instance = parse_instance(text)
+    # then the optional sections are empty and a partial week does not count
+    assert instance.name == "instance"
+    assert (instance.on_requests, instance.off_requests, instance.cover) == ((), (), ())
+    assert instance.staff[0].days_off == frozenset()
+    assert instance.weeks == 1
+    with pytest.raises(KeyError, match="'X'"):
+        instance.shift("X")
+
+
+def test_a_file_is_read_with_its_byte_order_mark_and_named_after_its_stem(tmp_path):
+    # given a file saved with a byte-order mark and CRLF line endings
+    path = tmp_path / "week_one.txt"
+    path.write_bytes(instance_text().replace("\n", "\r\n").encode("utf-8-sig"))
+    # when it is read, by a path given as a string
+    instance = read_instance(str(path))
+    # then the mark is not part of the first line and the name is the stem
+    assert instance == parse_instance(instance_text(), name="week_one")
+
+
+def test_the_lowest_accepted_values():
+    # given a one-day horizon, a day equal to the last of it, zero lengths and weights, and
+    # the least consecutive shifts (1), the least and most minutes equal
+    instance = parse_instance(
+        instance_text(
+            horizon=1,
+            shifts="D,0,",
+            staff="A,D=0,0,0,1,0,0,0",
+            days_off="A,0",
+            on="A,0,D,0",
+            cover="0,D,0,0,0",
+        )
+    )
+    # then they are read as they are
+    assert instance.horizon == 1
+    assert instance.staff[0].max_consecutive_shifts == 1
+    assert instance.staff[0].days_off == frozenset({0})
+    assert instance.on_requests == (Request("A", 0, "D", 0),)
+    assert instance.cover == (Cover(0, "D", 0, 0, 0),)
+
+
+STAFF_LINE = "A,D=7,3360,0,5,1,1,1"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "error"),
+    [
+        ("hello\nSECTION_HORIZON\n7", 1, "line 1: 'hello' comes before any SECTION_ line"),
+        ("SECTION_HORIZON\nSECTION_FOO\n", 2, "line 2: unknown section 'SECTION_FOO'"),
+        (
+            "SECTION_HORIZON\n7\nSECTION_HORIZON\n",
+            3,
+            "line 3: section SECTION_HORIZON appears twice",
+        ),
+        (
+            "SECTION_HORIZON\r7\rSECTION_HORIZON\r",
+            3,
+            "line 3: section SECTION_HORIZON appears twice",
+        ),
+        ("SECTION_HORIZON\n7\nSECTION_SHIFTS\nD,480,\n", 0, "file: SECTION_STAFF is missing"),
+        ("SECTION_SHIFTS\nD,480,\n", 0, "file: SECTION_HORIZON is missing"),
+        ("SECTION_HORIZON\n7\nSECTION_STAFF\n" + STAFF_LINE, 0, "file: SECTION_SHIFTS is missing"),
+        (
+            "SECTION_HORIZON\nSECTION_SHIFTS\nD,480,",
+            0,
+            "file: SECTION_HORIZON holds exactly one number",
+        ),
+        ("SECTION_HORIZON\n7\n\n8\n9", 4, "line 4: SECTION_HORIZON holds exactly one number"),
+    ],
+)
+def test_each_structural_refusal_in_full(text, line, error):
+    with pytest.raises(RosteringFormatError) as raised:
+        parse_instance(text)
+    assert (raised.value.line, str(raised.value)) == (line, error)
+    assert raised.value.field == (f"line {line}" if line else "file")
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"horizon": "x"}, "line 3: the horizon must be a whole number, not 'x'"),
+        ({"horizon": "0"}, "line 3: the horizon must be at least 1, not 0"),
+        ({"shifts": ""}, "file: SECTION_SHIFTS defines no shift"),
+        (
+            {"shifts": "D,480"},
+            "line 6: SECTION_SHIFTS lines have 3 comma-separated fields, this one 2",
+        ),
+        ({"shifts": ",480,"}, "line 6: the shift ID is empty"),
+        ({"shifts": "D,480,\nD,480,"}, "line 7: shift 'D' is defined twice"),
+        ({"shifts": "D,x,"}, "line 6: the shift length must be a whole number, not 'x'"),
+        ({"shifts": "D,-1,"}, "line 6: the shift length must be at least 0, not -1"),
+        (
+            {"shifts": "D,480,\nE,480,D|N"},
+            "line 7: unknown shift 'N' in the cannot-follow list",
+        ),
+        (
+            {"shifts": "E,480,L\nL,480,X", "staff": "A,,3360,0,5,1,1,1"},
+            "line 7: unknown shift 'X' in the cannot-follow list",
+        ),
+        ({"staff": ""}, "file: SECTION_STAFF lists no employee"),
+        (
+            {"staff": "A,D=7"},
+            "line 8: SECTION_STAFF lines have 8 comma-separated fields, this one 2",
+        ),
+        ({"staff": ",D=7,3360,0,5,1,1,1"}, "line 8: the employee ID is empty"),
+        ({"staff": f"{STAFF_LINE}\n{STAFF_LINE}"}, "line 9: employee 'A' is listed twice"),
+        ({"staff": "A,D3,3360,0,5,1,1,1"}, "line 8: 'D3' is not of the form ShiftID=Max"),
+        ({"staff": "A,N=3,3360,0,5,1,1,1"}, "line 8: unknown shift 'N' in MaxShifts"),
+        (
+            {"staff": "A,D=x,3360,0,5,1,1,1"},
+            "line 8: MaxShifts of D must be a whole number, not 'x'",
+        ),
+        ({"staff": "A,D=-1,3360,0,5,1,1,1"}, "line 8: MaxShifts of D must be at least 0, not -1"),
+        (
+            {"staff": "A,D=3,100,200,5,1,1,1"},
+            "line 8: MinTotalMinutes 200 is above MaxTotalMinutes 100",
+        ),
+        ({"staff": "A,D=3,x,y,5,1,1,1"}, "line 8: MinTotalMinutes must be a whole number, not 'y'"),
+        ({"staff": "A,D=3,x,0,5,1,1,1"}, "line 8: MaxTotalMinutes must be a whole number, not 'x'"),
+        ({"staff": "A,D=3,100,-1,5,1,1,1"}, "line 8: MinTotalMinutes must be at least 0, not -1"),
+        ({"staff": "A,D=3,-1,-2,5,1,1,1"}, "line 8: MinTotalMinutes must be at least 0, not -2"),
+        (
+            {"staff": "A,D=7,3360,0,0,1,1,1"},
+            "line 8: MaxConsecutiveShifts must be at least 1, not 0",
+        ),
+        (
+            {"staff": "A,D=7,3360,0,5,-1,1,1"},
+            "line 8: MinConsecutiveShifts must be at least 0, not -1",
+        ),
+        (
+            {"staff": "A,D=7,3360,0,5,1,-1,1"},
+            "line 8: MinConsecutiveDaysOff must be at least 0, not -1",
+        ),
+        ({"staff": "A,D=7,3360,0,5,1,1,-1"}, "line 8: MaxWeekends must be at least 0, not -1"),
+        ({"days_off": "Z,1"}, "line 10: unknown employee 'Z'"),
+        ({"days_off": "A,7"}, "line 10: day 7 is outside the horizon 0..6"),
+        ({"days_off": "A,x"}, "line 10: the day must be a whole number, not 'x'"),
+        ({"days_off": "A,-1"}, "line 10: the day must be at least 0, not -1"),
+        ({"on": "A,1,D"}, "line 12: request lines have 4 comma-separated fields, this one 3"),
+        ({"on": "Z,1,D,1"}, "line 12: unknown employee 'Z'"),
+        ({"on": "A,1,N,1"}, "line 12: unknown shift 'N'"),
+        ({"on": "A,7,D,1"}, "line 12: day 7 is outside the horizon 0..6"),
+        ({"on": "A,1,D,x"}, "line 12: the weight must be a whole number, not 'x'"),
+        ({"off": "A,1,N,2"}, "line 14: unknown shift 'N'"),
+        ({"off": "A,1,D,-2"}, "line 14: the weight must be at least 0, not -2"),
+        (
+            {"cover": "0,D,1,100"},
+            "line 16: SECTION_COVER lines have 5 comma-separated fields, this one 4",
+        ),
+        ({"cover": "0,N,1,100,1"}, "line 16: unknown shift 'N'"),
+        ({"cover": "7,D,1,100,1"}, "line 16: day 7 is outside the horizon 0..6"),
+        ({"cover": "0,D,1,100,1\n0,D,2,100,1"}, "line 17: cover for day 0 shift D is given twice"),
+        ({"cover": "0,D,one,100,1"}, "line 16: the requirement must be a whole number, not 'one'"),
+        ({"cover": "0,D,1,x,1"}, "line 16: the under-cover weight must be a whole number, not 'x'"),
+        ({"cover": "0,D,1,100,-1"}, "line 16: the over-cover weight must be at least 0, not -1"),
+    ],
+)
+def test_each_line_refusal_in_full(change, error):
+    # given an instance with one bad line; when it is read; then the refusal names it in full
+    with pytest.raises(RosteringFormatError) as raised:
+        parse_instance(instance_text(**change))
+    assert str(raised.value) == error
+    assert raised.value.line == (
+        int(error.split(":")[0].removeprefix("line ")) if error.startswith("line") else 0
+    )
 
 
 # --- validator: one test per hard rule --------------------------------------------------------
