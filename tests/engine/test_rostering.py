@@ -10,6 +10,7 @@ import itertools
 import random
 from pathlib import Path
 
+import highspy
 import numpy as np
 import pytest
 
@@ -182,7 +183,7 @@ def test_every_field_of_every_section_is_read_into_its_place():
             "E, 480 , L | N |",
             "L,600,\rN,720,E",
             "SECTION_STAFF",
-            "A, E=3 | L=0 |,4000,1000,4,2,2,1",
+            "A, E=3 || L=0 |,4000,1000,4,2,2,1",
             "B,,3000,3000,1,0,0,0",
             "C,L=1|L=5,2000,0,7,1,3,2",
             "SECTION_DAYS_OFF",
@@ -288,6 +289,11 @@ STAFF_LINE = "A,D=7,3360,0,5,1,1,1"
             3,
             "line 3: section SECTION_HORIZON appears twice",
         ),
+        (
+            "SECTION_HORIZON\r\n7\r\nSECTION_HORIZON\r\n",
+            3,
+            "line 3: section SECTION_HORIZON appears twice",
+        ),
         ("SECTION_HORIZON\n7\nSECTION_SHIFTS\nD,480,\n", 0, "file: SECTION_STAFF is missing"),
         ("SECTION_SHIFTS\nD,480,\n", 0, "file: SECTION_HORIZON is missing"),
         ("SECTION_HORIZON\n7\nSECTION_STAFF\n" + STAFF_LINE, 0, "file: SECTION_SHIFTS is missing"),
@@ -342,6 +348,10 @@ def test_each_structural_refusal_in_full(text, line, error):
             "line 8: MaxShifts of D must be a whole number, not 'x'",
         ),
         ({"staff": "A,D=-1,3360,0,5,1,1,1"}, "line 8: MaxShifts of D must be at least 0, not -1"),
+        (
+            {"staff": "A,D=3=4,3360,0,5,1,1,1"},
+            "line 8: MaxShifts of D must be a whole number, not '3=4'",
+        ),
         (
             {"staff": "A,D=3,100,200,5,1,1,1"},
             "line 8: MinTotalMinutes 200 is above MaxTotalMinutes 100",
@@ -669,6 +679,158 @@ def test_the_model_accepts_exactly_the_rosters_the_validator_accepts(case):
         point = complete_point(model, values_from_roster(instance, model, roster))
         assert (point_violation(model, point) < 1e-9) == valid, (days, valid)
     assert 0 < accepted < len(choices) ** 7
+
+
+def agrees_with_the_validator(instance, rosters) -> None:
+    """Each roster: the model has a point for it (LP with x fixed) and its completed point breaks
+    no row exactly when the validator accepts it."""
+    model = build_model(instance)
+    for roster in rosters:
+        valid = not validate_roster(instance, roster)
+        assert model_accepts(instance, model, roster) == valid, (roster, valid)
+        point = complete_point(model, values_from_roster(instance, model, roster))
+        assert (point_violation(model, point) < 1e-9) == valid, (roster, valid)
+
+
+def test_the_model_forbids_a_type_with_a_zero_limit_and_bounds_a_limit_of_one():
+    # given E at most once, L never, N not listed (no limit but the horizon)
+    instance = parse_instance(
+        instance_text(shifts="E,480,\nL,480,\nN,480,", staff="A,E=1|L=0,9999,0,7,1,1,1")
+    )
+    # then the model takes exactly the rosters the validator takes
+    rosters = ["E......", "EE.....", "L......", ".....L.", "NNNNNNN", "E.NNN.N", "EN....E"]
+    agrees_with_the_validator(instance, [[week(r)] for r in rosters])
+    # and a worked L breaks its column's upper bound by one shift
+    model = build_model(instance)
+    point = complete_point(model, values_from_roster(instance, model, [week(".L.....")]))
+    assert point_violation(model, point) == 1.0
+
+
+def test_the_model_counts_each_employees_weekends_over_two_weeks():
+    # given two employees with at most one weekend each over two weeks (Saturdays 5 and 12)
+    staff = "A,D=14,9999,0,14,1,1,1\nB,D=14,9999,0,14,1,1,1"
+    instance = parse_instance(instance_text(horizon=14, staff=staff))
+    model = build_model(instance)
+    assert [days for _e, days in model.weekend_days] == [(5, 6), (12, 13)] * 2
+    # then a weekend is worked by its Saturday or its Sunday, Friday and Monday do not count
+    rows = {
+        "one weekend each": ["....DD........", ".......DDDDDDD"],
+        "A twice": [".....D......D.", ".............."],
+        "A on both Sundays": ["......D......D", ".............."],
+        "B twice": ["..............", "......D.....D."],
+        "Fridays and Mondays": ["....D..D...D..", "....D..D....D."],
+        "B's second weekend on a Saturday": ["DDDDD..DDDDD..", "............D."],
+    }
+    rosters = [[week(a), week(b)] for a, b in rows.values()]
+    agrees_with_the_validator(instance, rosters)
+    assert [not validate_roster(instance, r) for r in rosters] == [
+        True,
+        False,
+        False,
+        False,
+        True,
+        True,
+    ]
+
+
+def test_a_horizon_ending_on_a_saturday_has_no_row_for_the_sunday_after_it():
+    # given 13 days (the last a Saturday), A with no weekend at all, B without a limit
+    staff = "A,D=13,9999,0,13,1,1,0\nB,D=13,9999,0,13,1,1,1"
+    instance = parse_instance(instance_text(horizon=13, staff=staff))
+    model = build_model(instance)
+    assert model.weekend_days == ((0, (5, 6)), (0, (12,)), (1, (5, 6)), (1, (12,)))
+    # then B on day 0 is not A's Sunday past the horizon, and A's last Saturday counts
+    rosters = [
+        [week("DDDD........."), week("D.....D......")],
+        [week("............D"), week("D............")],
+        [week("...........D."), week("............D")],
+    ]
+    agrees_with_the_validator(instance, rosters)
+
+
+def test_an_excess_on_a_covered_day_is_the_over_slack_and_costs_its_weight():
+    # given two cover cells and three people on day 0 (one needed) and one on day 1 (two)
+    instance = parse_instance(
+        instance_text(
+            staff="\n".join(f"{name},D=7,3360,0,5,1,1,1" for name in "ABC"),
+            cover="0,D,1,100,7\n1,D,2,50,3",
+        )
+    )
+    model = build_model(instance)
+    roster = [week("DD....."), week("D......"), week("D......")]
+    point = complete_point(model, values_from_roster(instance, model, roster))
+    # then the slacks are the excess and the shortfall, and the point is feasible
+    assert point[model.x_count :].tolist() == [0.0, 2.0, 1.0, 0.0]
+    assert point_violation(model, point) == 0.0
+    assert point_objective(model, point) == roster_objective(instance, roster) == 2 * 7 + 50
+
+
+def test_an_on_and_an_off_request_on_the_same_cell_both_count():
+    # given A asked to work day 1 (4) and not to work it (3), and not to work day 2 twice
+    instance = parse_instance(instance_text(on="A,1,D,4", off="A,1,D,3\nA,2,D,2\nA,2,D,5"))
+    model = build_model(instance)
+    for roster in ([week(".DD....")], [week(".......")], [week(".D.....")]):
+        point = complete_point(model, values_from_roster(instance, model, roster))
+        # then the model's objective is the benchmark's
+        assert point_objective(model, point) == roster_objective(instance, roster)
+    assert model.offset == 4.0
+
+
+def test_the_run_rows_are_tight_in_the_lp_relaxation():
+    # given one employee, runs of at least two shifts and two days off, no other binding row
+    instance = parse_instance(instance_text(staff="A,D=7,9999,0,7,2,2,1"))
+    model = build_model(instance)
+    # then half a day worked before a run's start, or half a day of the run, leaves the run
+    # short by half; half a day off between two worked ones leaves the days off short by half
+    for x in ([0.5, 1, 0, 0, 0, 0, 0], [0, 1, 0.5, 0, 0, 0, 0], [1, 0.5, 1, 1, 1, 1, 1]):
+        assert point_violation(model, np.asarray(x, dtype=float)) == 0.5, x
+
+
+def test_a_point_below_a_column_bound_is_a_violation():
+    # given shifts of no minutes, so only the column bound can be broken
+    instance = parse_instance(instance_text(shifts="D,0,"))
+    model = build_model(instance)
+    point = np.zeros(model.num_col)
+    point[3] = -0.25
+    # then the violation is the amount below zero
+    assert point_violation(model, point) == 0.25
+
+
+def test_to_highs_hands_over_the_model_and_every_option():
+    # given a model with an offset (an on-request), a weekend column and two cover slacks
+    instance = parse_instance(
+        instance_text(staff="A,D=7,3360,0,5,1,1,0", on="A,1,D,4", cover="0,D,1,100,1")
+    )
+    model = build_model(instance)
+    lower, upper = model.col_lower.copy(), model.col_upper.copy()
+    lower[0], upper[1] = 1.0, 0.0
+    # when it is handed over with every option set
+    highs = to_highs(
+        model,
+        integer=True,
+        time_limit=7,
+        threads=2,
+        seed=3,
+        log=True,
+        col_lower=lower,
+        col_upper=upper,
+        extra_options={"mip_rel_gap": 0.25},
+    )
+    lp = highs.getLp()
+    # then HiGHS holds the model, the fixings, the offset, the integer x and every option
+    assert (lp.num_col_, lp.num_row_) == (model.num_col, model.num_row) == (10, lp.num_row_)
+    assert list(lp.col_cost_) == model.col_cost.tolist()
+    assert (list(lp.col_lower_), list(lp.col_upper_)) == (lower.tolist(), upper.tolist())
+    assert lp.offset_ == model.offset == 4.0
+    kinds = [highspy.HighsVarType.kInteger] * 7 + [highspy.HighsVarType.kContinuous] * 3
+    assert list(lp.integrality_) == kinds
+    options = ("time_limit", "threads", "random_seed", "output_flag", "mip_rel_gap")
+    assert [highs.getOptionValue(name)[1] for name in options] == [7.0, 2, 3, True, 0.25]
+    # and the defaults: one thread, seed 0, silent, the model's own bounds, continuous columns
+    highs = to_highs(model, integer=False, time_limit=5)
+    lp = highs.getLp()
+    assert [highs.getOptionValue(name)[1] for name in options[:4]] == [5.0, 1, 0, False]
+    assert list(lp.col_upper_) == model.col_upper.tolist() and len(lp.integrality_) == 0
 
 
 # --- the aimed neighbourhoods ---------------------------------------------------------------
