@@ -285,3 +285,11 @@ def test_amounts_in_words_with_a_plural_a_dashed_language_and_leading_zeros():
     assert amount_in_words(Decimal("2.05"), "BHD", "en-GB") == "two Bahraini dinars 050/1000"
     assert amount_in_words(Decimal("2.0004"), "BHD", "en") == "two Bahraini dinars"
     assert amount_in_words(Decimal("-2.5"), "BHD", "en") == "minus two Bahraini dinars 500/1000"
+
+
+def test_amounts_in_words_fall_back_to_cldr_in_the_clients_language():
+    # given currencies num2words does not know in German: the number and the name in German
+    assert amount_in_words(Decimal("1234"), "JPY", "de") == (
+        "eintausendzweihundertvierunddreißig Japanische Yen"
+    )
+    assert amount_in_words(Decimal("2.5"), "BHD", "de_DE") == "zwei Bahrain-Dinar 500/1000"
