@@ -214,3 +214,214 @@ def test_invalid_history_names_the_field(arguments, field):
 
     # then
     assert raised.value.field == field
+
+
+def _flat(*, weeks=0, days=0, interval_minutes=60, aht=False):
+    size = (weeks * 7 + days) * 24 * 60 // interval_minutes
+    return forecasting.IntervalHistory(
+        start=MONDAY,
+        interval_minutes=interval_minutes,
+        volume=np.ones(size),
+        aht_seconds=np.full(size, 300.0) if aht else None,
+    )
+
+
+def _history(**arguments):
+    valid = {"start": MONDAY, "interval_minutes": 30, "volume": [1.0] * 48}
+    return lambda: forecasting.IntervalHistory(**(valid | arguments))
+
+
+DIVISOR = "must be a whole divisor of a day, e.g. 15 or 30"
+AT_LEAST_1 = "must be a whole number of at least 1"
+
+
+@pytest.mark.parametrize(
+    ("call", "field", "message"),
+    [
+        (_history(start=MONDAY.date()), "start", "must be a datetime"),
+        (
+            _history(start=MONDAY + timedelta(seconds=1)),
+            "start",
+            "must be a local midnight (whole days only)",
+        ),
+        (_history(interval_minutes=True), "interval_minutes", DIVISOR),
+        (_history(interval_minutes=30.0), "interval_minutes", DIVISOR),
+        (_history(interval_minutes=4), "interval_minutes", DIVISOR),
+        (_history(interval_minutes=7), "interval_minutes", DIVISOR),
+        (_history(volume=[1.0] * 47), "volume", "must cover whole days (48 intervals a day)"),
+        (_history(volume=["a"] * 48), "volume", "must be a sequence of numbers"),
+        (
+            _history(volume=[1.0] * 47 + [float("inf")]),
+            "volume",
+            "must contain only finite numbers (no gaps)",
+        ),
+        (_history(volume=[1.0] * 47 + [-0.5]), "volume", "must not contain negative values"),
+        (_history(aht_seconds=[300.0] * 47), "aht_seconds", "must have one value per interval"),
+        (
+            _history(aht_seconds=[300.0] * 47 + [-1.0]),
+            "aht_seconds",
+            "must not contain negative values",
+        ),
+        (
+            lambda: forecasting.seasonal_naive(history=_flat(days=6)),
+            "volume",
+            "needs at least one week of history",
+        ),
+        (
+            lambda: forecasting.seasonal_naive(history=_flat(weeks=1), horizon_weeks=0),
+            "horizon_weeks",
+            AT_LEAST_1,
+        ),
+        (
+            lambda: forecasting.seasonal_naive(history=_flat(weeks=1), horizon_weeks=True),
+            "horizon_weeks",
+            AT_LEAST_1,
+        ),
+        (
+            lambda: forecasting.seasonal_naive(history=_flat(weeks=1), horizon_weeks=1.0),
+            "horizon_weeks",
+            AT_LEAST_1,
+        ),
+        (
+            lambda: forecasting.forecast_intervals(history=_flat(weeks=7, days=6)),
+            "volume",
+            "needs at least 8 weeks of history, got 7.9",
+        ),
+        (
+            lambda: forecasting.wape(actual=[0.0, 0.0], forecast=[1.0, 1.0]),
+            "actual",
+            "must have a positive total",
+        ),
+        (
+            lambda: forecasting.bias(actual=[0.0], forecast=[1.0]),
+            "actual",
+            "must have a positive total",
+        ),
+        (
+            lambda: forecasting.bias(actual=[1.0, 2.0], forecast=[1.0]),
+            "forecast",
+            "must have one value per actual value",
+        ),
+        (
+            lambda: forecasting.wape(actual=[1.0], forecast=[[1.0, 2.0]]),
+            "forecast",
+            "must have one value per actual value",
+        ),
+        (
+            lambda: forecasting.backtest(history=_flat(weeks=9), folds=0),
+            "folds",
+            AT_LEAST_1,
+        ),
+        (
+            lambda: forecasting.backtest(history=_flat(weeks=9), folds=True),
+            "folds",
+            AT_LEAST_1,
+        ),
+        (
+            lambda: forecasting.backtest(history=_flat(weeks=9), folds=1.0),
+            "folds",
+            AT_LEAST_1,
+        ),
+        (
+            lambda: forecasting.backtest(history=_flat(weeks=9), horizon_weeks=0),
+            "horizon_weeks",
+            AT_LEAST_1,
+        ),
+        (
+            lambda: forecasting.backtest(history=_flat(weeks=10), folds=4),
+            "volume",
+            "needs at least 12 weeks of history for 4 folds of 1 week, got 10.0",
+        ),
+        (
+            lambda: forecasting.backtest(history=_flat(weeks=9, days=3), horizon_weeks=2, folds=1),
+            "volume",
+            "needs at least 10 weeks of history for 1 fold of 2 weeks, got 9.4",
+        ),
+    ],
+)
+def test_each_refusal_names_its_field_in_words(call, field, message):
+    # when
+    with pytest.raises(EngineInputError) as raised:
+        call()
+    # then the field and the whole message
+    assert (raised.value.field, raised.value.message) == (field, message)
+    assert str(raised.value) == f"{field}: {message}"
+
+
+def test_the_shortest_interval_and_the_oldest_history_accepted():
+    # given five-minute intervals (288 a day)
+    assert _flat(days=1, interval_minutes=5).intervals_per_day == 288
+    # given exactly eight weeks before the only origin: one fold of one week is accepted
+    result = forecasting.backtest(history=_flat(weeks=9), folds=1)
+    assert [fold.origin for fold in result.folds] == [date(2024, 2, 26)]
+
+
+def test_seasonal_naive_defaults_to_a_week_and_repeats_handle_times():
+    # given two weeks, interval by interval, with handle times
+    history = forecasting.IntervalHistory(
+        start=MONDAY,
+        interval_minutes=720,
+        volume=np.arange(28, dtype=float),
+        aht_seconds=np.arange(28, dtype=float) + 100,
+    )
+    # when
+    naive = forecasting.seasonal_naive(history=history)
+    # then the last week once, its handle times, its days' totals, from the next Monday
+    assert naive.start == MONDAY + timedelta(weeks=2)
+    assert naive.interval_minutes == 720
+    assert naive.volume.tolist() == list(range(14, 28))
+    assert naive.aht_seconds.tolist() == list(range(114, 128))
+    assert naive.daily_volume.tolist() == [14 + 15 + 2 * 2 * d for d in range(7)]
+    assert forecasting.seasonal_naive(history=_flat(weeks=1)).aht_seconds is None
+
+
+def test_backtest_defaults_pools_folds_and_scores_handle_time():
+    # given twelve weeks with handle times: four folds of one week by default
+    generated = synthetic.generate_history(weeks=12, seed=3)
+    history = generated.history
+    # when
+    result = forecasting.backtest(history=history, holidays=generated.holidays)
+    # then four weekly origins ending with the history
+    per_week = 7 * history.intervals_per_day
+    assert [fold.origin for fold in result.folds] == [
+        (MONDAY + timedelta(weeks=week)).date() for week in range(8, 12)
+    ]
+    # and the pooled figures are the folds' forecasts against the last four weeks
+    actual = history.volume[-4 * per_week :]
+    model, naive, aht_model, aht_naive = [], [], [], []
+    for week in range(8, 12):
+        training = history.first_days(week * 7)
+        forecast = forecasting.forecast_intervals(history=training, holidays=generated.holidays)
+        baseline = forecasting.seasonal_naive(history=training)
+        model.append(forecast.volume)
+        naive.append(baseline.volume)
+        aht_model.append(forecast.aht_seconds)
+        aht_naive.append(baseline.aht_seconds)
+    model, naive = np.concatenate(model), np.concatenate(naive)
+    assert result.wape == forecasting.wape(actual=actual, forecast=model)
+    assert result.bias == forecasting.bias(actual=actual, forecast=model)
+    assert result.naive_wape == forecasting.wape(actual=actual, forecast=naive)
+    assert result.naive_bias == forecasting.bias(actual=actual, forecast=naive)
+    truth = history.aht_seconds[-4 * per_week :]
+    for estimate, figure in ((aht_model, result.aht_wape), (aht_naive, result.naive_aht_wape)):
+        error = np.abs(np.concatenate(estimate) - truth)
+        assert figure == pytest.approx((actual * error).sum() / (actual * truth).sum(), rel=1e-12)
+    # a history without handle times has no handle-time figures
+    plain = forecasting.IntervalHistory(
+        start=history.start, interval_minutes=30, volume=history.volume
+    )
+    bare = forecasting.backtest(history=plain, folds=1)
+    assert (bare.aht_wape, bare.naive_aht_wape) == (None, None)
+
+
+def test_backtest_of_two_week_horizons():
+    # given ten weeks: one fold of two weeks after exactly eight
+    generated = synthetic.generate_history(weeks=10, seed=2)
+    # when
+    result = forecasting.backtest(history=generated.history, horizon_weeks=2, folds=1)
+    # then the fold forecasts both weeks
+    forecast = forecasting.forecast_intervals(
+        history=generated.history.first_days(56), horizon_weeks=2
+    )
+    actual = generated.history.volume[56 * 48 :]
+    assert result.wape == forecasting.wape(actual=actual, forecast=forecast.volume)
