@@ -410,6 +410,14 @@ def test_backtest_defaults_pools_folds_and_scores_handle_time():
     plain = forecasting.IntervalHistory(
         start=history.start, interval_minutes=30, volume=history.volume
     )
+    for fold, week in zip(result.folds, range(4), strict=True):
+        part = slice(week * per_week, (week + 1) * per_week)
+        assert (fold.wape, fold.bias, fold.naive_wape, fold.naive_bias) == (
+            forecasting.wape(actual=actual[part], forecast=model[part]),
+            forecasting.bias(actual=actual[part], forecast=model[part]),
+            forecasting.wape(actual=actual[part], forecast=naive[part]),
+            forecasting.bias(actual=actual[part], forecast=naive[part]),
+        )
     bare = forecasting.backtest(history=plain, folds=1)
     assert (bare.aht_wape, bare.naive_aht_wape) == (None, None)
 
@@ -425,3 +433,130 @@ def test_backtest_of_two_week_horizons():
     )
     actual = generated.history.volume[56 * 48 :]
     assert result.wape == forecasting.wape(actual=actual, forecast=forecast.volume)
+
+
+def test_metrics_of_totals_below_one():
+    # given half a contact in all: still a positive total
+    assert forecasting.wape(actual=[0.5], forecast=[1.0]) == 1.0
+    assert forecasting.bias(actual=[0.25, 0.25], forecast=[0.0, 0.0]) == -1.0
+    weights = np.array([1.0, 0.0])
+    truth, estimate = np.array([0.5, 9.0]), np.array([1.0, 1.0])
+    assert forecasting._weighted_ape(truth, estimate, weights) == 1.0
+    # nothing handled: no figure
+    assert forecasting._weighted_ape(truth, estimate, np.zeros(2)) is None
+
+
+def test_the_recency_weights_halve_every_thirteen_weeks():
+    weights = forecasting._recency_weights(15)
+    assert weights[-1] == 1.0
+    assert weights[-8] == pytest.approx(0.5 ** (1 / 13), rel=1e-12)
+    assert weights[0] == pytest.approx(0.5 ** (2 / 13), rel=1e-12)
+    assert forecasting._recency_weights(92)[0] == pytest.approx(0.5 ** (91 / 7 / 13), rel=1e-12)
+
+
+WEEKDAYS = np.arange(14) % 7
+
+
+def test_intraday_profiles_pool_ordinary_days_weighted_by_recency():
+    # given two weeks of two intervals a day: Mondays 1:3 then 3:1, Tuesday's only ordinary
+    # day 1:1 (the other a holiday, 9:1), Wednesday only on holidays (2:2 and 0:4), Thursday
+    # silent, the rest 1:1 except Sunday's half contact
+    volume = np.ones((14, 2))
+    volume[0], volume[7] = [1, 3], [3, 1]
+    volume[8] = [9, 1]
+    volume[2], volume[9] = [2, 2], [0, 4]
+    volume[3] = volume[10] = 0
+    volume[6], volume[13] = [0.25, 0], [0, 0]
+    holiday = np.zeros(14, dtype=bool)
+    holiday[[2, 8, 9]] = True
+    weights = forecasting._recency_weights(14)
+    # when
+    profiles = forecasting._intraday_profiles(
+        volume_by_day=volume, day_of_week=WEEKDAYS, is_holiday=holiday
+    )
+    # then Monday pools both weeks, the recent one weighing more
+    monday = weights[0] * volume[0] + weights[7] * volume[7]
+    assert profiles[0] == pytest.approx(monday / monday.sum(), rel=1e-12)
+    assert profiles[1].tolist() == [0.5, 0.5]  # the holiday left out
+    wednesday = weights[2] * volume[2] + weights[9] * volume[9]  # only holidays: both taken
+    assert profiles[2] == pytest.approx(wednesday / wednesday.sum(), rel=1e-12)
+    # Thursday borrows the share of all ordinary days; Sunday's quarter contact is its own
+    ordinary = (volume * weights[:, None])[~holiday].sum(axis=0)
+    assert profiles[3] == pytest.approx(ordinary / ordinary.sum(), rel=1e-12)
+    assert profiles[6].tolist() == [1.0, 0.0]
+    # with no contacts at all, every interval gets an equal share
+    silent = forecasting._intraday_profiles(
+        volume_by_day=np.zeros((14, 4)), day_of_week=WEEKDAYS, is_holiday=holiday
+    )
+    assert silent.tolist() == [[0.25] * 4] * 7
+    # and below one contact in all, the shares are still the volumes'
+    few = forecasting._intraday_profiles(
+        volume_by_day=np.eye(14, 2) * 0.1, day_of_week=WEEKDAYS, is_holiday=holiday * False
+    )
+    assert few[3] == pytest.approx(weights[:2] / weights[:2].sum(), rel=1e-12)
+
+
+def test_handle_time_profiles_borrow_the_interval_then_the_overall_mean():
+    # given two weeks of two intervals: Mondays with contacts, handled in 100 s then 300 s;
+    # the second interval handled only on Tuesdays (500 s); the rest of the week silent
+    volume = np.zeros((14, 2))
+    aht = np.zeros((14, 2))
+    volume[[0, 7], 0] = [1, 1]
+    aht[[0, 7], 0] = [100, 300]
+    volume[[1, 8], 1] = [0.5, 0.25]
+    aht[[1, 8], 1] = 500
+    holiday = np.zeros(14, dtype=bool)
+    weights = forecasting._recency_weights(14)
+    # when
+    profiles = forecasting._handle_time_profiles(
+        volume_by_day=volume, aht_by_day=aht, day_of_week=WEEKDAYS, is_holiday=holiday
+    )
+    # then Monday's first interval is the weighted mean of its two weeks
+    monday = (weights[0] * 100 + weights[7] * 300) / (weights[0] + weights[7])
+    assert profiles[0, 0] == pytest.approx(monday, rel=1e-12)
+    # a cell without contacts takes its interval's mean over all days
+    assert profiles[0, 1] == pytest.approx(500, rel=1e-12)
+    assert profiles[1, 0] == pytest.approx(monday, rel=1e-12)
+    assert profiles[1, 1] == pytest.approx(500, rel=1e-12)
+    # a holiday is left out, and an interval no ordinary day handled takes the overall mean
+    holiday[[1, 8]] = True
+    without = forecasting._handle_time_profiles(
+        volume_by_day=volume, aht_by_day=aht, day_of_week=WEEKDAYS, is_holiday=holiday
+    )
+    assert without[1].tolist() == pytest.approx([monday, monday], rel=1e-12)
+    # no contacts at all: zero
+    silent = forecasting._handle_time_profiles(
+        volume_by_day=np.zeros((14, 2)), aht_by_day=aht, day_of_week=WEEKDAYS, is_holiday=holiday
+    )
+    assert silent.tolist() == [[0.0, 0.0]] * 7
+
+
+def test_a_forecast_has_its_starts_totals_and_weekday_handle_times():
+    # given eight weeks of 6-hour intervals, Mondays handled in 200 s, other days in 400 s
+    volume = np.tile([10.0, 20.0, 30.0, 40.0], 56)
+    aht = np.repeat(np.where(np.arange(56) % 7 == 0, 200.0, 400.0), 4)
+    history = forecasting.IntervalHistory(
+        start=MONDAY, interval_minutes=360, volume=volume, aht_seconds=aht
+    )
+    # when
+    forecast = forecasting.forecast_intervals(history=history)
+    # then
+    assert forecast.interval_minutes == 360
+    assert forecast.daily_volume == pytest.approx([100.0] * 7, rel=1e-6)
+    assert forecast.volume.reshape(7, 4).sum(axis=1) == pytest.approx(forecast.daily_volume)
+    assert forecast.aht_seconds.tolist() == pytest.approx([200.0] * 4 + [400.0] * 24)
+    starts = forecast.interval_starts()
+    assert len(starts) == 28
+    assert starts[:2] == [MONDAY + timedelta(weeks=8), MONDAY + timedelta(weeks=8, hours=6)]
+    plain = forecasting.IntervalHistory(start=MONDAY, interval_minutes=360, volume=volume)
+    assert forecasting.forecast_intervals(history=plain).aht_seconds is None
+
+
+def test_a_weekday_with_less_than_one_contact_a_week_is_still_open():
+    # given eight weeks where Sunday sees a quarter of a contact
+    volume = np.tile([100.0, 100.0, 100.0, 100.0, 100.0, 50.0, 0.25], 8)
+    history = forecasting.IntervalHistory(start=MONDAY, interval_minutes=1440, volume=volume)
+    # when
+    forecast = forecasting.forecast_intervals(history=history)
+    # then Sunday is forecast, not closed
+    assert forecast.daily_volume[6] == pytest.approx(0.25, rel=1e-6)
