@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
+import statsmodels.api as sm
 
 from scheduling.engine import forecasting, synthetic
 from scheduling.engine.errors import EngineInputError
@@ -560,3 +561,23 @@ def test_a_weekday_with_less_than_one_contact_a_week_is_still_open():
     forecast = forecasting.forecast_intervals(history=history)
     # then Sunday is forecast, not closed
     assert forecast.daily_volume[6] == pytest.approx(0.25, rel=1e-6)
+
+
+def test_the_daily_model_weighs_recent_weeks_more():
+    # given eight weeks of daily totals, flat for four weeks, then a jump to a new level
+    totals = np.repeat([100.0, 100.0, 100.0, 100.0, 180.0, 170.0, 190.0, 185.0], 7)
+    history = forecasting.IntervalHistory(start=MONDAY, interval_minutes=1440, volume=totals)
+    # when
+    forecast = forecasting.forecast_intervals(history=history)
+    # then it is the Poisson GLM of trend and weekday with weights halving every 13 weeks
+    days = np.arange(63)
+    weeks = days / 7 - 55 / 7
+    design = np.column_stack([np.ones(63), weeks] + [(days % 7 == d) * 1.0 for d in range(1, 7)])
+    age = (55 - days[:56]) / 7
+    fits = [
+        sm.GLM(totals, design[:56], family=sm.families.Poisson(), var_weights=w).fit()
+        for w in (0.5 ** (age / 13), None)
+    ]
+    weighted, unweighted = (fit.predict(design[56:]) for fit in fits)
+    assert forecast.daily_volume == pytest.approx(weighted, rel=1e-6)
+    assert np.abs(weighted - unweighted).max() > 0.1
