@@ -525,6 +525,19 @@ def test_handle_time_profiles_borrow_the_interval_then_the_overall_mean():
         volume_by_day=volume, aht_by_day=aht, day_of_week=WEEKDAYS, is_holiday=holiday
     )
     assert without[1].tolist() == pytest.approx([monday, monday], rel=1e-12)
+    # a cell with less than one contact keeps its own mean (Wednesday, 700 s)
+    volume[2, 0], aht[2, 0] = 0.5, 700
+    with_wednesday = forecasting._handle_time_profiles(
+        volume_by_day=volume, aht_by_day=aht, day_of_week=WEEKDAYS, is_holiday=holiday
+    )
+    assert with_wednesday[2, 0] == 700
+    # less than one contact in all still gives the overall mean to an interval without any
+    few = np.zeros((14, 2))
+    few[[1, 8], 1] = [0.5, 0.25]
+    only_tuesdays = forecasting._handle_time_profiles(
+        volume_by_day=few, aht_by_day=aht, day_of_week=WEEKDAYS, is_holiday=holiday * False
+    )
+    assert only_tuesdays[0].tolist() == pytest.approx([500.0, 500.0], rel=1e-12)
     # no contacts at all: zero
     silent = forecasting._handle_time_profiles(
         volume_by_day=np.zeros((14, 2)), aht_by_day=aht, day_of_week=WEEKDAYS, is_holiday=holiday
@@ -554,13 +567,13 @@ def test_a_forecast_has_its_starts_totals_and_weekday_handle_times():
 
 
 def test_a_weekday_with_less_than_one_contact_a_week_is_still_open():
-    # given eight weeks where Sunday sees a quarter of a contact
-    volume = np.tile([100.0, 100.0, 100.0, 100.0, 100.0, 50.0, 0.25], 8)
+    # given eight weeks where Sundays see 0.8 contacts in all
+    volume = np.tile([100.0, 100.0, 100.0, 100.0, 100.0, 50.0, 0.1], 8)
     history = forecasting.IntervalHistory(start=MONDAY, interval_minutes=1440, volume=volume)
     # when
     forecast = forecasting.forecast_intervals(history=history)
     # then Sunday is forecast, not closed
-    assert forecast.daily_volume[6] == pytest.approx(0.25, rel=1e-6)
+    assert forecast.daily_volume[6] == pytest.approx(0.1, rel=1e-6)
 
 
 def test_the_daily_model_weighs_recent_weeks_more():
