@@ -65,7 +65,8 @@ MUTATION_MODULES ?= bpo.catalog.hours bpo.catalog.resolver bpo.quality.scoring \
 	scheduling.engine.optimiser.aggregate scheduling.engine.optimiser.options \
 	scheduling.engine.optimiser.unavailability scheduling.planning.importing.reading \
 	scheduling.engine.rostering.reader scheduling.engine.rostering.validate \
-	scheduling.engine.rostering.model
+	scheduling.engine.rostering.model billing.money \
+	billing.einvoice.document
 MUTATION_NICE ?= nice -n 15
 mutation: install
 	@$(BIN)/python scripts/mutation_scores.py --prepare

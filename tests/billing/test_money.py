@@ -16,6 +16,7 @@ from billing.money import (
     percent_of,
     round_money,
     round_quantity,
+    round_rate,
 )
 
 
@@ -139,3 +140,156 @@ def test_amounts_in_words_of_the_clients_language():
         "one thousand, two hundred and thirty-four Japanese yen"
     )
     assert amount_in_words(Decimal("2.5"), "BHD", "en") == "two Bahraini dinars 500/1000"
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (0.1, "money is never a float or a boolean: 0.1"),
+        (True, "money is never a float or a boolean: True"),
+        ("abc", "not a number: 'abc'"),
+        (None, "not a number: None"),
+        ([1], "not a number: [1]"),
+        ("NaN", "not a finite number: 'NaN'"),
+        (Decimal("-Infinity"), "not a finite number: Decimal('-Infinity')"),
+    ],
+)
+def test_what_is_not_money_is_refused_in_words(value, words):
+    # when / then: the refusal quotes the value it refused
+    with pytest.raises(MoneyError) as raised:
+        round_money(value, "EUR")
+    assert str(raised.value) == words
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        ("XXXX", "not an ISO 4217 currency code: 'XXXX'"),
+        ("EU", "not an ISO 4217 currency code: 'EU'"),
+        ("1AB", "not an ISO 4217 currency code: '1AB'"),
+        ("", "not an ISO 4217 currency code: ''"),
+        ("ZZZ", "unknown currency: 'ZZZ'"),
+        ("zzz", "unknown currency: 'zzz'"),
+    ],
+)
+def test_a_currency_refusal_names_the_code_as_given(code, words):
+    with pytest.raises(MoneyError) as raised:
+        minor_units(code)
+    assert str(raised.value) == words
+
+
+def test_strings_and_whole_numbers_are_rounded_like_decimals():
+    # given amounts written as text and as an int, and a currency in lower case
+    assert str(round_money("2.675", "usd")) == "2.68"
+    assert str(round_money(3, "BHD")) == "3.000"
+    assert str(round_money("-0.5", "JPY")) == "-1"
+
+
+def test_quantities_and_rates_round_half_up_to_their_places():
+    assert str(round_quantity("0.00005")) == "0.0001"
+    assert str(round_quantity(2)) == "2.0000"
+    assert str(round_rate("0.4150005")) == "0.415001"
+    assert str(round_rate("0.4150004")) == "0.415000"
+    assert str(round_rate(1)) == "1.000000"
+    with pytest.raises(MoneyError, match="float"):
+        round_rate(0.5)
+
+
+def test_percent_of_takes_text_and_whole_numbers_and_refuses_floats():
+    assert percent_of("200", 7, "JPY") == Decimal(14)
+    assert str(percent_of(Decimal("10.00"), "2.5", "BHD")) == "0.250"
+    with pytest.raises(MoneyError, match="float"):
+        percent_of(Decimal(1), 0.5, "EUR")
+
+
+def test_a_negative_total_hands_its_units_to_the_largest_remainders():
+    # given -10.00 over 1:2:3: exact -1.666.., -3.333.., -5.00; one cent left to hand out
+    parts = allocate("-10.00", [1, 2, 3], "USD")
+    # then the cent goes to the part furthest from its rounded-down share, as for +10.00
+    assert parts == [Decimal("-1.67"), Decimal("-3.33"), Decimal("-5.00")]
+
+
+def test_allocation_by_decimal_weights_with_more_than_one_unit_left():
+    # given 0.05 over five equal weights of a half: each exact share 0.01, nothing left over
+    assert allocate("0.05", [Decimal("0.5")] * 5, "EUR") == [Decimal("0.01")] * 5
+    # given 1.00 over seven: 0.1428.. each, floors 0.14, two cents to the first two
+    assert allocate(1, [1] * 7, "EUR") == [Decimal("0.15")] * 2 + [Decimal("0.14")] * 5
+    # a weight of zero gets nothing, even a remainder
+    assert allocate("0.02", [0, 1, 1, 1], "EUR") == [
+        Decimal("0.00"),
+        Decimal("0.01"),
+        Decimal("0.01"),
+        Decimal("0.00"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("weights", "words"),
+    [
+        ([], "nothing to allocate over"),
+        ([0, 0], "allocation weights add up to zero"),
+        ([1, -1], "allocation weights cannot be negative"),
+        ([0, 0.5], "money is never a float or a boolean: 0.5"),
+    ],
+)
+def test_allocation_refusals_in_words(weights, words):
+    with pytest.raises(MoneyError) as raised:
+        allocate(Decimal("1.00"), weights, "EUR")
+    assert str(raised.value) == words
+
+
+def test_money_arithmetic_keeps_its_currency_and_full_precision():
+    # given
+    ten = Money("10.005", "jpy")
+    # then: text is read as a Decimal, the code in capitals, nothing rounded until asked
+    assert ten == Money(Decimal("10.005"), "JPY")
+    assert ten - Money(3, "JPY") == Money(Decimal("7.005"), "JPY")
+    assert -ten == Money(Decimal("-10.005"), "JPY")
+    assert ten * 3 == Money(Decimal("30.015"), "JPY")
+    assert ten * Decimal("0.5") == Money(Decimal("5.0025"), "JPY")
+    assert ten.rounded() == Money(Decimal(10), "JPY")
+    assert str(ten.rounded().amount) == "10"
+    assert Money.zero("bhd") == Money(Decimal(0), "BHD")
+    assert ten + Money.zero("JPY") == ten
+
+
+def test_money_refusals_in_words():
+    ten = Money(Decimal(10), "EUR")
+    with pytest.raises(MoneyError) as raised:
+        ten + 1
+    assert str(raised.value) == "cannot add money and int"
+    with pytest.raises(MoneyError) as raised:
+        ten - Money(Decimal(1), "USD")
+    assert str(raised.value) == "cannot mix EUR and USD"
+    with pytest.raises(MoneyError, match="float"):
+        ten * 1.5
+    with pytest.raises(MoneyError) as raised:
+        Money(Decimal(1), "ZZZ")
+    assert str(raised.value) == "unknown currency: 'ZZZ'"
+
+
+def test_formatting_rounds_first_and_reads_the_code_in_any_case():
+    assert format_money(Decimal("0.125"), "eur", "de_DE") == "0,13\xa0€"
+
+
+def test_amounts_in_words_with_a_plural_a_dashed_language_and_leading_zeros():
+    # given a dashed language tag and a lower-case code
+    assert amount_in_words(Decimal("1234.56"), "eur", "de-DE") == (
+        "eintausendzweihundertvierunddreißig Euro und sechsundfünfzig Cent"
+    )
+    # CLDR's name, singular or plural by the whole number
+    assert amount_in_words(Decimal("1"), "BHD", "en") == "one Bahraini dinar"
+    assert amount_in_words(Decimal("1"), "jpy", "en") == "one Japanese yen"
+    # no fraction when the minor units are zero; the fraction keeps its leading zeros
+    assert amount_in_words(Decimal("2"), "BHD", "en") == "two Bahraini dinars"
+    assert amount_in_words(Decimal("2.05"), "BHD", "en-GB") == "two Bahraini dinars 050/1000"
+    assert amount_in_words(Decimal("2.0004"), "BHD", "en") == "two Bahraini dinars"
+    assert amount_in_words(Decimal("-2.5"), "BHD", "en") == "minus two Bahraini dinars 500/1000"
+
+
+def test_amounts_in_words_fall_back_to_cldr_in_the_clients_language():
+    # given currencies num2words does not know in German: the number and the name in German
+    assert amount_in_words(Decimal("1234"), "JPY", "de") == (
+        "eintausendzweihundertvierunddreißig Japanische Yen"
+    )
+    assert amount_in_words(Decimal("2.5"), "BHD", "de_DE") == "zwei Bahrain-Dinar 500/1000"

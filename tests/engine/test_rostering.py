@@ -10,6 +10,7 @@ import itertools
 import random
 from pathlib import Path
 
+import highspy
 import numpy as np
 import pytest
 
@@ -23,7 +24,12 @@ from scheduling.engine.rostering.model import (
     values_from_roster,
 )
 from scheduling.engine.rostering.reader import (
+    Cover,
+    Request,
     RosteringFormatError,
+    RosteringInstance,
+    ShiftType,
+    Staff,
     parse_instance,
     read_instance,
 )
@@ -163,6 +169,241 @@ def test_structural_errors_name_the_line():
         parse_instance("SECTION_HORIZON\n7\nSECTION_SHIFTS\nD,480,\n")
     with pytest.raises(RosteringFormatError, match="line 3: section SECTION_HORIZON appears twice"):
         parse_instance("SECTION_HORIZON\n7\nSECTION_HORIZON\n")
+
+
+def test_every_field_of_every_section_is_read_into_its_place():
+    # given a file with every section, spaces around fields, empty parts in the lists, a
+    # CR-only line ending, an indented comment and an employee's days off on two lines
+    text = "\n".join(
+        [
+            "  # indented comment",
+            "  SECTION_HORIZON  ",
+            " 14 ",
+            "SECTION_SHIFTS",
+            "E, 480 , L | N |",
+            "L,600,\rN,720,E",
+            "SECTION_STAFF",
+            "A, E=3 || L=0 |,4000,1000,4,2,2,1",
+            "B,,3000,3000,1,0,0,0",
+            "C,L=1|L=5,2000,0,7,1,3,2",
+            "SECTION_DAYS_OFF",
+            "A,1",
+            "A,3,,13",
+            "B,0",
+            "SECTION_SHIFT_ON_REQUESTS",
+            "B,2,E,3",
+            "SECTION_SHIFT_OFF_REQUESTS",
+            "A,13,N,1",
+            "A,0,L,2",
+            "SECTION_COVER",
+            "13,N,2,100,1",
+            "0,E,0,50,7",
+        ]
+    )
+    # when it is read
+    instance = parse_instance(text, name="two weeks")
+    # then every value is where it belongs
+    assert instance == RosteringInstance(
+        name="two weeks",
+        horizon=14,
+        shifts=(
+            ShiftType("E", 480, ("L", "N")),
+            ShiftType("L", 600, ()),
+            ShiftType("N", 720, ("E",)),
+        ),
+        staff=(
+            Staff("A", (("E", 3), ("L", 0)), 4000, 1000, 4, 2, 2, 1, frozenset({1, 3, 13})),
+            Staff("B", (), 3000, 3000, 1, 0, 0, 0, frozenset({0})),
+            Staff("C", (("L", 1), ("L", 5)), 2000, 0, 7, 1, 3, 2, frozenset()),
+        ),
+        on_requests=(Request("B", 2, "E", 3),),
+        off_requests=(Request("A", 13, "N", 1), Request("A", 0, "L", 2)),
+        cover=(Cover(13, "N", 2, 100, 1), Cover(0, "E", 0, 50, 7)),
+    )
+    assert instance.weeks == 2
+    assert instance.shift("N") is instance.shifts[2]
+    assert instance.staff[2].max_of("L", 14) == 1  # the first limit listed for a type
+    assert instance.staff[1].max_of("E", 14) == 14
+
+
+def test_a_file_without_the_optional_sections_and_a_short_horizon():
+    # given only the three required sections and a horizon of 13 days
+    text = "SECTION_HORIZON\n13\nSECTION_SHIFTS\nD,0,\nSECTION_STAFF\nA,,0,0,1,0,0,0"
+    # when it is read without a name
+    instance = parse_instance(text)
+    # then the optional sections are empty and a partial week does not count
+    assert instance.name == "instance"
+    assert (instance.on_requests, instance.off_requests, instance.cover) == ((), (), ())
+    assert instance.staff[0].days_off == frozenset()
+    assert instance.weeks == 1
+    with pytest.raises(KeyError, match="'X'"):
+        instance.shift("X")
+
+
+def test_a_file_is_read_with_its_byte_order_mark_and_named_after_its_stem(tmp_path):
+    # given a file saved with a byte-order mark and CRLF line endings
+    path = tmp_path / "week_one.txt"
+    path.write_bytes(instance_text().replace("\n", "\r\n").encode("utf-8-sig"))
+    # when it is read, by a path given as a string
+    instance = read_instance(str(path))
+    # then the mark is not part of the first line and the name is the stem
+    assert instance == parse_instance(instance_text(), name="week_one")
+
+
+def test_the_lowest_accepted_values():
+    # given a one-day horizon, a day equal to the last of it, zero lengths and weights, and
+    # the least consecutive shifts (1), the least and most minutes equal
+    instance = parse_instance(
+        instance_text(
+            horizon=1,
+            shifts="D,0,",
+            staff="A,D=0,0,0,1,0,0,0",
+            days_off="A,0",
+            on="A,0,D,0",
+            cover="0,D,0,0,0",
+        )
+    )
+    # then they are read as they are
+    assert instance.horizon == 1
+    assert instance.staff[0].max_consecutive_shifts == 1
+    assert instance.staff[0].days_off == frozenset({0})
+    assert instance.on_requests == (Request("A", 0, "D", 0),)
+    assert instance.cover == (Cover(0, "D", 0, 0, 0),)
+
+
+STAFF_LINE = "A,D=7,3360,0,5,1,1,1"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "error"),
+    [
+        ("hello\nSECTION_HORIZON\n7", 1, "line 1: 'hello' comes before any SECTION_ line"),
+        ("SECTION_HORIZON\nSECTION_FOO\n", 2, "line 2: unknown section 'SECTION_FOO'"),
+        (
+            "SECTION_HORIZON\n7\nSECTION_HORIZON\n",
+            3,
+            "line 3: section SECTION_HORIZON appears twice",
+        ),
+        (
+            "SECTION_HORIZON\r7\rSECTION_HORIZON\r",
+            3,
+            "line 3: section SECTION_HORIZON appears twice",
+        ),
+        (
+            "SECTION_HORIZON\r\n7\r\nSECTION_HORIZON\r\n",
+            3,
+            "line 3: section SECTION_HORIZON appears twice",
+        ),
+        ("SECTION_HORIZON\n7\nSECTION_SHIFTS\nD,480,\n", 0, "file: SECTION_STAFF is missing"),
+        ("SECTION_SHIFTS\nD,480,\n", 0, "file: SECTION_HORIZON is missing"),
+        ("SECTION_HORIZON\n7\nSECTION_STAFF\n" + STAFF_LINE, 0, "file: SECTION_SHIFTS is missing"),
+        (
+            "SECTION_HORIZON\nSECTION_SHIFTS\nD,480,",
+            0,
+            "file: SECTION_HORIZON holds exactly one number",
+        ),
+        ("SECTION_HORIZON\n7\n\n8\n9", 4, "line 4: SECTION_HORIZON holds exactly one number"),
+    ],
+)
+def test_each_structural_refusal_in_full(text, line, error):
+    with pytest.raises(RosteringFormatError) as raised:
+        parse_instance(text)
+    assert (raised.value.line, str(raised.value)) == (line, error)
+    assert raised.value.field == (f"line {line}" if line else "file")
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"horizon": "x"}, "line 3: the horizon must be a whole number, not 'x'"),
+        ({"horizon": "0"}, "line 3: the horizon must be at least 1, not 0"),
+        ({"shifts": ""}, "file: SECTION_SHIFTS defines no shift"),
+        (
+            {"shifts": "D,480"},
+            "line 6: SECTION_SHIFTS lines have 3 comma-separated fields, this one 2",
+        ),
+        ({"shifts": ",480,"}, "line 6: the shift ID is empty"),
+        ({"shifts": "D,480,\nD,480,"}, "line 7: shift 'D' is defined twice"),
+        ({"shifts": "D,x,"}, "line 6: the shift length must be a whole number, not 'x'"),
+        ({"shifts": "D,-1,"}, "line 6: the shift length must be at least 0, not -1"),
+        (
+            {"shifts": "D,480,\nE,480,D|N"},
+            "line 7: unknown shift 'N' in the cannot-follow list",
+        ),
+        (
+            {"shifts": "E,480,L\nL,480,X", "staff": "A,,3360,0,5,1,1,1"},
+            "line 7: unknown shift 'X' in the cannot-follow list",
+        ),
+        ({"staff": ""}, "file: SECTION_STAFF lists no employee"),
+        (
+            {"staff": "A,D=7"},
+            "line 8: SECTION_STAFF lines have 8 comma-separated fields, this one 2",
+        ),
+        ({"staff": ",D=7,3360,0,5,1,1,1"}, "line 8: the employee ID is empty"),
+        ({"staff": f"{STAFF_LINE}\n{STAFF_LINE}"}, "line 9: employee 'A' is listed twice"),
+        ({"staff": "A,D3,3360,0,5,1,1,1"}, "line 8: 'D3' is not of the form ShiftID=Max"),
+        ({"staff": "A,N=3,3360,0,5,1,1,1"}, "line 8: unknown shift 'N' in MaxShifts"),
+        (
+            {"staff": "A,D=x,3360,0,5,1,1,1"},
+            "line 8: MaxShifts of D must be a whole number, not 'x'",
+        ),
+        ({"staff": "A,D=-1,3360,0,5,1,1,1"}, "line 8: MaxShifts of D must be at least 0, not -1"),
+        (
+            {"staff": "A,D=3=4,3360,0,5,1,1,1"},
+            "line 8: MaxShifts of D must be a whole number, not '3=4'",
+        ),
+        (
+            {"staff": "A,D=3,100,200,5,1,1,1"},
+            "line 8: MinTotalMinutes 200 is above MaxTotalMinutes 100",
+        ),
+        ({"staff": "A,D=3,x,y,5,1,1,1"}, "line 8: MinTotalMinutes must be a whole number, not 'y'"),
+        ({"staff": "A,D=3,x,0,5,1,1,1"}, "line 8: MaxTotalMinutes must be a whole number, not 'x'"),
+        ({"staff": "A,D=3,100,-1,5,1,1,1"}, "line 8: MinTotalMinutes must be at least 0, not -1"),
+        ({"staff": "A,D=3,-1,-2,5,1,1,1"}, "line 8: MinTotalMinutes must be at least 0, not -2"),
+        (
+            {"staff": "A,D=7,3360,0,0,1,1,1"},
+            "line 8: MaxConsecutiveShifts must be at least 1, not 0",
+        ),
+        (
+            {"staff": "A,D=7,3360,0,5,-1,1,1"},
+            "line 8: MinConsecutiveShifts must be at least 0, not -1",
+        ),
+        (
+            {"staff": "A,D=7,3360,0,5,1,-1,1"},
+            "line 8: MinConsecutiveDaysOff must be at least 0, not -1",
+        ),
+        ({"staff": "A,D=7,3360,0,5,1,1,-1"}, "line 8: MaxWeekends must be at least 0, not -1"),
+        ({"days_off": "Z,1"}, "line 10: unknown employee 'Z'"),
+        ({"days_off": "A,7"}, "line 10: day 7 is outside the horizon 0..6"),
+        ({"days_off": "A,x"}, "line 10: the day must be a whole number, not 'x'"),
+        ({"days_off": "A,-1"}, "line 10: the day must be at least 0, not -1"),
+        ({"on": "A,1,D"}, "line 12: request lines have 4 comma-separated fields, this one 3"),
+        ({"on": "Z,1,D,1"}, "line 12: unknown employee 'Z'"),
+        ({"on": "A,1,N,1"}, "line 12: unknown shift 'N'"),
+        ({"on": "A,7,D,1"}, "line 12: day 7 is outside the horizon 0..6"),
+        ({"on": "A,1,D,x"}, "line 12: the weight must be a whole number, not 'x'"),
+        ({"off": "A,1,N,2"}, "line 14: unknown shift 'N'"),
+        ({"off": "A,1,D,-2"}, "line 14: the weight must be at least 0, not -2"),
+        (
+            {"cover": "0,D,1,100"},
+            "line 16: SECTION_COVER lines have 5 comma-separated fields, this one 4",
+        ),
+        ({"cover": "0,N,1,100,1"}, "line 16: unknown shift 'N'"),
+        ({"cover": "7,D,1,100,1"}, "line 16: day 7 is outside the horizon 0..6"),
+        ({"cover": "0,D,1,100,1\n0,D,2,100,1"}, "line 17: cover for day 0 shift D is given twice"),
+        ({"cover": "0,D,one,100,1"}, "line 16: the requirement must be a whole number, not 'one'"),
+        ({"cover": "0,D,1,x,1"}, "line 16: the under-cover weight must be a whole number, not 'x'"),
+        ({"cover": "0,D,1,100,-1"}, "line 16: the over-cover weight must be at least 0, not -1"),
+    ],
+)
+def test_each_line_refusal_in_full(change, error):
+    # given an instance with one bad line; when it is read; then the refusal names it in full
+    with pytest.raises(RosteringFormatError) as raised:
+        parse_instance(instance_text(**change))
+    assert str(raised.value) == error
+    assert raised.value.line == (
+        int(error.split(":")[0].removeprefix("line ")) if error.startswith("line") else 0
+    )
 
 
 # --- validator: one test per hard rule --------------------------------------------------------
@@ -438,6 +679,158 @@ def test_the_model_accepts_exactly_the_rosters_the_validator_accepts(case):
         point = complete_point(model, values_from_roster(instance, model, roster))
         assert (point_violation(model, point) < 1e-9) == valid, (days, valid)
     assert 0 < accepted < len(choices) ** 7
+
+
+def agrees_with_the_validator(instance, rosters) -> None:
+    """Each roster: the model has a point for it (LP with x fixed) and its completed point breaks
+    no row exactly when the validator accepts it."""
+    model = build_model(instance)
+    for roster in rosters:
+        valid = not validate_roster(instance, roster)
+        assert model_accepts(instance, model, roster) == valid, (roster, valid)
+        point = complete_point(model, values_from_roster(instance, model, roster))
+        assert (point_violation(model, point) < 1e-9) == valid, (roster, valid)
+
+
+def test_the_model_forbids_a_type_with_a_zero_limit_and_bounds_a_limit_of_one():
+    # given E at most once, L never, N not listed (no limit but the horizon)
+    instance = parse_instance(
+        instance_text(shifts="E,480,\nL,480,\nN,480,", staff="A,E=1|L=0,9999,0,7,1,1,1")
+    )
+    # then the model takes exactly the rosters the validator takes
+    rosters = ["E......", "EE.....", "L......", ".....L.", "NNNNNNN", "E.NNN.N", "EN....E"]
+    agrees_with_the_validator(instance, [[week(r)] for r in rosters])
+    # and a worked L breaks its column's upper bound by one shift
+    model = build_model(instance)
+    point = complete_point(model, values_from_roster(instance, model, [week(".L.....")]))
+    assert point_violation(model, point) == 1.0
+
+
+def test_the_model_counts_each_employees_weekends_over_two_weeks():
+    # given two employees with at most one weekend each over two weeks (Saturdays 5 and 12)
+    staff = "A,D=14,9999,0,14,1,1,1\nB,D=14,9999,0,14,1,1,1"
+    instance = parse_instance(instance_text(horizon=14, staff=staff))
+    model = build_model(instance)
+    assert [days for _e, days in model.weekend_days] == [(5, 6), (12, 13)] * 2
+    # then a weekend is worked by its Saturday or its Sunday, Friday and Monday do not count
+    rows = {
+        "one weekend each": ["....DD........", ".......DDDDDDD"],
+        "A twice": [".....D......D.", ".............."],
+        "A on both Sundays": ["......D......D", ".............."],
+        "B twice": ["..............", "......D.....D."],
+        "Fridays and Mondays": ["....D..D...D..", "....D..D....D."],
+        "B's second weekend on a Saturday": ["DDDDD..DDDDD..", "............D."],
+    }
+    rosters = [[week(a), week(b)] for a, b in rows.values()]
+    agrees_with_the_validator(instance, rosters)
+    assert [not validate_roster(instance, r) for r in rosters] == [
+        True,
+        False,
+        False,
+        False,
+        True,
+        True,
+    ]
+
+
+def test_a_horizon_ending_on_a_saturday_has_no_row_for_the_sunday_after_it():
+    # given 13 days (the last a Saturday), A with no weekend at all, B without a limit
+    staff = "A,D=13,9999,0,13,1,1,0\nB,D=13,9999,0,13,1,1,1"
+    instance = parse_instance(instance_text(horizon=13, staff=staff))
+    model = build_model(instance)
+    assert model.weekend_days == ((0, (5, 6)), (0, (12,)), (1, (5, 6)), (1, (12,)))
+    # then B on day 0 is not A's Sunday past the horizon, and A's last Saturday counts
+    rosters = [
+        [week("DDDD........."), week("D.....D......")],
+        [week("............D"), week("D............")],
+        [week("...........D."), week("............D")],
+    ]
+    agrees_with_the_validator(instance, rosters)
+
+
+def test_an_excess_on_a_covered_day_is_the_over_slack_and_costs_its_weight():
+    # given two cover cells and three people on day 0 (one needed) and one on day 1 (two)
+    instance = parse_instance(
+        instance_text(
+            staff="\n".join(f"{name},D=7,3360,0,5,1,1,1" for name in "ABC"),
+            cover="0,D,1,100,7\n1,D,2,50,3",
+        )
+    )
+    model = build_model(instance)
+    roster = [week("DD....."), week("D......"), week("D......")]
+    point = complete_point(model, values_from_roster(instance, model, roster))
+    # then the slacks are the excess and the shortfall, and the point is feasible
+    assert point[model.x_count :].tolist() == [0.0, 2.0, 1.0, 0.0]
+    assert point_violation(model, point) == 0.0
+    assert point_objective(model, point) == roster_objective(instance, roster) == 2 * 7 + 50
+
+
+def test_an_on_and_an_off_request_on_the_same_cell_both_count():
+    # given A asked to work day 1 (4) and not to work it (3), and not to work day 2 twice
+    instance = parse_instance(instance_text(on="A,1,D,4", off="A,1,D,3\nA,2,D,2\nA,2,D,5"))
+    model = build_model(instance)
+    for roster in ([week(".DD....")], [week(".......")], [week(".D.....")]):
+        point = complete_point(model, values_from_roster(instance, model, roster))
+        # then the model's objective is the benchmark's
+        assert point_objective(model, point) == roster_objective(instance, roster)
+    assert model.offset == 4.0
+
+
+def test_the_run_rows_are_tight_in_the_lp_relaxation():
+    # given one employee, runs of at least two shifts and two days off, no other binding row
+    instance = parse_instance(instance_text(staff="A,D=7,9999,0,7,2,2,1"))
+    model = build_model(instance)
+    # then half a day worked before a run's start, or half a day of the run, leaves the run
+    # short by half; half a day off between two worked ones leaves the days off short by half
+    for x in ([0.5, 1, 0, 0, 0, 0, 0], [0, 1, 0.5, 0, 0, 0, 0], [1, 0.5, 1, 1, 1, 1, 1]):
+        assert point_violation(model, np.asarray(x, dtype=float)) == 0.5, x
+
+
+def test_a_point_below_a_column_bound_is_a_violation():
+    # given shifts of no minutes, so only the column bound can be broken
+    instance = parse_instance(instance_text(shifts="D,0,"))
+    model = build_model(instance)
+    point = np.zeros(model.num_col)
+    point[3] = -0.25
+    # then the violation is the amount below zero
+    assert point_violation(model, point) == 0.25
+
+
+def test_to_highs_hands_over_the_model_and_every_option():
+    # given a model with an offset (an on-request), a weekend column and two cover slacks
+    instance = parse_instance(
+        instance_text(staff="A,D=7,3360,0,5,1,1,0", on="A,1,D,4", cover="0,D,1,100,1")
+    )
+    model = build_model(instance)
+    lower, upper = model.col_lower.copy(), model.col_upper.copy()
+    lower[0], upper[1] = 1.0, 0.0
+    # when it is handed over with every option set
+    highs = to_highs(
+        model,
+        integer=True,
+        time_limit=7,
+        threads=2,
+        seed=3,
+        log=True,
+        col_lower=lower,
+        col_upper=upper,
+        extra_options={"mip_rel_gap": 0.25},
+    )
+    lp = highs.getLp()
+    # then HiGHS holds the model, the fixings, the offset, the integer x and every option
+    assert (lp.num_col_, lp.num_row_) == (model.num_col, model.num_row) == (10, lp.num_row_)
+    assert list(lp.col_cost_) == model.col_cost.tolist()
+    assert (list(lp.col_lower_), list(lp.col_upper_)) == (lower.tolist(), upper.tolist())
+    assert lp.offset_ == model.offset == 4.0
+    kinds = [highspy.HighsVarType.kInteger] * 7 + [highspy.HighsVarType.kContinuous] * 3
+    assert list(lp.integrality_) == kinds
+    options = ("time_limit", "threads", "random_seed", "output_flag", "mip_rel_gap")
+    assert [highs.getOptionValue(name)[1] for name in options] == [7.0, 2, 3, True, 0.25]
+    # and the defaults: one thread, seed 0, silent, the model's own bounds, continuous columns
+    highs = to_highs(model, integer=False, time_limit=5)
+    lp = highs.getLp()
+    assert [highs.getOptionValue(name)[1] for name in options[:4]] == [5.0, 1, 0, False]
+    assert list(lp.col_upper_) == model.col_upper.tolist() and len(lp.integrality_) == 0
 
 
 # --- the aimed neighbourhoods ---------------------------------------------------------------

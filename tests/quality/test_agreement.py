@@ -247,3 +247,128 @@ def test_figures_survive_a_round_trip_through_json():
     figures = _session(SCORES)
     again = agreement.Agreement.from_dict(json.loads(json.dumps(figures.as_dict())))
     assert again == figures
+
+
+def test_an_interval_needs_at_least_half_of_the_resamples_defined():
+    # given two units, each agreed on, with different values: a resample is defined only when
+    # it picks both (seed 0 draws that in the first of two and of three resamples)
+    data = [[1, 0], [1, 0]]
+    half = agreement.alpha_of_matrix(data, Level.NOMINAL, seed=0, resamples=2)
+    third = agreement.alpha_of_matrix(data, Level.NOMINAL, seed=0, resamples=3)
+    # then one of two is enough for an interval, one of three is not
+    assert (half.value, half.low, half.high) == (1.0, 1.0, 1.0)
+    assert (half.resamples, half.undefined_resamples) == (1, 1)
+    assert (third.value, third.low, third.high) == (1.0, None, None)
+    assert (third.resamples, third.undefined_resamples) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("data", "level"), [([[1], [0]], Level.NOMINAL), ([[0.5], [0]], Level.INTERVAL)]
+)
+def test_a_single_disagreement_is_alpha_zero_in_every_resample(data, level):
+    # given one unit, two evaluators, two values (small ones: the interval level's expected
+    # disagreement is 0.5 of 0.5 shares)
+    alpha = agreement.alpha_of_matrix(data, level, resamples=4)
+    # then alpha is the package's 0, and every resample (the same unit again) is 0 too
+    assert krippendorff.alpha(data, level_of_measurement=level.value) == 0.0
+    assert (alpha.value, alpha.low, alpha.high, alpha.resamples) == (0.0, 0.0, 0.0, 4)
+
+
+def test_no_alpha_when_the_only_variation_is_in_an_unpaired_unit():
+    # given two units both evaluators agree on (1) and a third only one evaluator scored (0)
+    alpha = agreement.alpha_of_matrix([[1, 1, 0], [1, 1, _]], Level.NOMINAL)
+    # then no variation among the paired values: no alpha, four values paired
+    assert alpha == Alpha(None, pairable=4, reason=agreement.NO_VARIATION)
+
+
+def test_ragged_and_empty_matrices():
+    # given a row shorter than the others: its missing end is missing, not an error
+    ragged = agreement.alpha_of_matrix([[1, 0, 1], [1, 0]], Level.NOMINAL, resamples=0)
+    assert (ragged.value, ragged.pairable, ragged.low) == (1.0, 4, None)
+    # given no evaluator at all: no pairs
+    assert agreement.alpha_of_matrix([], Level.NOMINAL) == Alpha(None, reason=agreement.NO_PAIRS)
+
+
+def test_the_resamples_pick_every_block_with_replacement():
+    picks = agreement.resample_picks(3, seed=1, resamples=50)
+    assert picks.shape == (50, 3)
+    assert set(picks.ravel().tolist()) == {0, 1, 2}
+
+
+def test_a_session_passes_its_seed_resamples_and_confidence_on():
+    # given the session with its own seed, 50 resamples and 90 % intervals
+    figures = _session(SCORES, seed=5, resamples=50, confidence=0.9)
+    # then the figures say so
+    assert (figures.seed, figures.resamples, figures.confidence) == (5, 50, 0.9)
+    assert figures.overall.confidence == 0.9 and " (90 % CI " in figures.overall.in_words
+    assert figures.overall.resamples + figures.overall.undefined_resamples == 50
+    # and the overall alpha is the blocks' (one block per interaction, one unit per
+    # criterion) with that seed and interval
+    shares = {
+        "E": [[1, 0.75, 0.75], [0, 0.25, None], [1, 1, 1]],
+        "A": [[1, 0.75, 0.5], [0, 0.5, None], [1, 1, 1]],
+        "B": [[0, 0, 0], [1, 1, None], [None, None, None]],
+    }
+    blocks = [
+        [[shares[e][i][c] for e in "ABE" if shares[e][i][c] is not None] for c in range(3)]
+        for i in range(3)
+    ]
+    assert figures.overall == agreement.alpha_of_blocks(
+        blocks, Level.INTERVAL, seed=5, resamples=50, confidence=0.9
+    )
+    assert figures.overall.low is not None
+    greets = agreement.alpha_of_matrix(
+        [[1, 0, 1], [0, 1, _], [1, 0, 1]], Level.NOMINAL, seed=5, resamples=50, confidence=0.9
+    )
+    assert figures.criteria[0].alpha == greets
+    assert [(c.key, c.label) for c in figures.criteria] == [
+        ("g", "Greets"),
+        ("r", "Resolves"),
+        ("s", "Steps"),
+    ]
+    # and the figures come back from JSON with the same settings
+    assert agreement.Agreement.from_dict(figures.as_dict()) == figures
+
+
+def test_evaluators_and_interactions_in_natural_order():
+    # given evaluators and interactions named by numbers, given out of order
+    answers = {"10": [1, 0, 1, 1], "9": [1, 0, 0, 1], "E": [0, 0, 1, 1]}
+    interactions = ["10", "2", "9", "1"]
+    scores = [
+        Scored(evaluator, interaction, {"g": bool(value)})
+        for evaluator, values in answers.items()
+        for interaction, value in zip(interactions, values, strict=True)
+    ]
+    # when
+    figures = agreement.session_agreement([GREETS], reversed(scores), seed=3, resamples=40)
+    # then 9 comes before 10, and the resamples draw the interactions as 1, 2, 9, 10 (in
+    # the order "1", "10", "2", "9" the same seed gives another interval)
+    assert [e.evaluator for e in figures.evaluators] == ["9", "E", "10"]
+    by_interaction = [
+        [answers[e][interactions.index(i)] for e in answers] for i in ["1", "2", "9", "10"]
+    ]
+    expected = agreement.alpha_of_matrix(
+        [list(row) for row in zip(*by_interaction, strict=True)],
+        Level.NOMINAL,
+        seed=3,
+        resamples=40,
+    )
+    assert figures.criteria[0].alpha == expected
+
+
+def test_alignment_skips_what_either_side_left_out():
+    # given C without interaction 1, "g" unanswered and no score on 2, N/A against the
+    # expert's 4 on 3; D with one answer and no score at all
+    scores = [
+        *SCORES[:3],
+        ("C", "2", {"r": 2, "s": NA}, None),
+        ("C", "3", {"g": True, "r": 4, "s": NA}, 90.0),
+        ("D", "1", {"g": True}, None),
+    ]
+    by = {e.evaluator: e for e in _session(scores).evaluators}
+    # then C: on 2, r and s compared (both equal); on 3, g, r and s (only g equal)
+    assert (by["C"].compared, by["C"].matched) == (5, 3)
+    assert by["C"].score_difference == -10.0  # 90 - 100 on 3 only
+    assert (by["D"].compared, by["D"].matched, by["D"].score_difference) == (1, 1, None)
+    # and the expert compares nothing with themselves
+    assert (by["E"].compared, by["E"].matched, by["E"].score_difference) == (0, 0, None)
