@@ -3,11 +3,9 @@ and each line of its rate card and rules, created by the services inside ``audit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from auditlog.context import set_actor
 from auditlog.registry import auditlog
+
+from bpo.audit.services import audit_actor as audit_actor  # the app's writes name their actor
 
 MODELS = ("contractversion", "rateline", "multiplierrule", "slacreditrule", "committedfte")
 
@@ -19,9 +17,3 @@ def register_models() -> None:
         model = apps.get_model("contracts", name)
         if not auditlog.contains(model):
             auditlog.register(model, exclude_fields=["created_at"])
-
-
-@contextmanager
-def audit_actor(actor) -> Iterator[None]:
-    with set_actor(actor):
-        yield

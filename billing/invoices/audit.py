@@ -7,40 +7,17 @@ and never change (the trigger refuses it once the invoice is issued).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from auditlog.context import set_actor
-from auditlog.registry import auditlog
 from django.db.models import Q, QuerySet
 
 from bpo.audit.models import LogEntry
+from bpo.audit.services import audit_actor as audit_actor  # the app's writes name their actor
+from bpo.audit.services import register_audited_models
 
-_NOISE_FIELDS = {"created_at", "updated_at"}
 OBJECT_TYPES = ("invoice", "invoiceline", "payment", "linedispute")
 
 
 def register_models() -> None:
-    from django.apps import apps
-
-    for object_type in OBJECT_TYPES:
-        model = apps.get_model("invoices", object_type)
-        if not auditlog.contains(model):
-            auditlog.register(
-                model,
-                include_fields=[
-                    field.name
-                    for field in model._meta.concrete_fields
-                    if field.name not in _NOISE_FIELDS
-                ],
-            )
-
-
-@contextmanager
-def audit_actor(actor) -> Iterator[None]:
-    """Entries written inside this block name ``actor`` as the one who made the change."""
-    with set_actor(actor):
-        yield
+    register_audited_models("invoices", OBJECT_TYPES)
 
 
 def history_of_invoice(invoice_id: int) -> QuerySet[LogEntry]:

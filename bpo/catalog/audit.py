@@ -8,21 +8,16 @@ record their service line in ``additional_data`` so a line's history includes th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 
-from auditlog.context import set_actor
-from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 
 from bpo.audit.models import LogEntry
-
-# Columns whose changes say nothing to a reader (kept by the row itself).
-_NOISE_FIELDS = {"created_at", "updated_at"}
+from bpo.audit.services import audit_actor as audit_actor  # the app's writes name their actor
+from bpo.audit.services import register_audited_models
 
 ACTION_NAMES = {
     LogEntry.Action.CREATE: "created",
@@ -47,27 +42,7 @@ OBJECT_TYPES = (
 
 
 def register_models() -> None:
-    from django.apps import apps
-
-    for object_type in OBJECT_TYPES:
-        model = apps.get_model("catalog", object_type)
-        if not auditlog.contains(model):
-            # Only the row's own columns: reverse relations would show as noise.
-            auditlog.register(
-                model,
-                include_fields=[
-                    field.name
-                    for field in model._meta.concrete_fields
-                    if field.name not in _NOISE_FIELDS
-                ],
-            )
-
-
-@contextmanager
-def audit_actor(actor, remote_addr: str | None = None) -> Iterator[None]:
-    """Entries written inside this block name ``actor`` as the one who made the change."""
-    with set_actor(actor, remote_addr=remote_addr):
-        yield
+    register_audited_models("catalog", OBJECT_TYPES)
 
 
 def history_queryset() -> QuerySet[LogEntry]:

@@ -6,14 +6,11 @@ their scorecard in ``additional_data``, so a scorecard's page shows the history 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from auditlog.context import set_actor
-from auditlog.registry import auditlog
 from django.db.models import Q, QuerySet
 
 from bpo.audit.models import LogEntry
+from bpo.audit.services import audit_actor as audit_actor  # the app's writes name their actor
+from bpo.audit.services import register_audited_models
 
 # A calibration session's stored figures are derived from its scores: not history.
 _NOISE_FIELDS = {"created_at", "updated_at", "agreement"}
@@ -32,26 +29,7 @@ OBJECT_TYPES = (
 
 
 def register_models() -> None:
-    from django.apps import apps
-
-    for object_type in OBJECT_TYPES:
-        model = apps.get_model("quality", object_type)
-        if not auditlog.contains(model):
-            auditlog.register(
-                model,
-                include_fields=[
-                    field.name
-                    for field in model._meta.concrete_fields
-                    if field.name not in _NOISE_FIELDS
-                ],
-            )
-
-
-@contextmanager
-def audit_actor(actor) -> Iterator[None]:
-    """Entries written inside this block name ``actor`` as the one who made the change."""
-    with set_actor(actor):
-        yield
+    register_audited_models("quality", OBJECT_TYPES, noise_fields=_NOISE_FIELDS)
 
 
 def history_of_scorecard(scorecard_id: int) -> QuerySet[LogEntry]:

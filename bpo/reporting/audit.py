@@ -4,11 +4,9 @@ for which revision, and when it became ready. The PDF bytes and the snapshot are
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from auditlog.context import set_actor
 from auditlog.registry import auditlog
+
+from bpo.audit.services import audit_actor as audit_actor  # the app's writes name their actor
 
 LOGGED_FIELDS = ["iso_year", "iso_week", "revision", "status", "sha256", "generated_at"]
 
@@ -22,9 +20,3 @@ def register_models() -> None:
     subscription = apps.get_model("reporting", "reportsubscription")
     if not auditlog.contains(subscription):
         auditlog.register(subscription, include_fields=["user"])
-
-
-@contextmanager
-def audit_actor(actor) -> Iterator[None]:
-    with set_actor(actor):
-        yield
