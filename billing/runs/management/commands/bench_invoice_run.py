@@ -151,6 +151,9 @@ class Command(BaseCommand):
             for client, invoice_id in drafts:
                 with tenant_context(client):
                     invoice_tasks.issue_invoice_task.apply(args=[invoice_id], throw=True)
+                    # Rendered already by the issue's commit, unless this runs inside an outer
+                    # transaction (a test): the task leaves a ready PDF as it is.
+                    invoice_tasks.render_invoice_pdf_task.apply(args=[invoice_id], throw=True)
             seconds = time.perf_counter() - started
         finally:
             app.conf.task_always_eager = eager
