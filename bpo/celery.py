@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from celery.signals import worker_process_init
 from tenant_schemas_celery.app import CeleryApp as TenantAwareCeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bpo.settings.dev")
@@ -24,3 +25,13 @@ def _create_filesystem_broker_folders(sender, **kwargs) -> None:
         for key in ("data_folder_in", "data_folder_out", "control_folder"):
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
+
+
+@worker_process_init.connect
+def _warm_up_invoice_validation(**kwargs) -> None:
+    """Compile the EN 16931 Schematron stylesheets (~2 s) once in each pool process, after the
+    fork (Saxon's isolate must not be inherited from the parent), so no invoice issued by the
+    worker waits for them; web processes never pay this."""
+    from billing.einvoice.validation import warm_up
+
+    warm_up()

@@ -8,6 +8,7 @@ as a planning run is: it spans clients, so it lives in public with its audit."""
 from __future__ import annotations
 
 import calendar
+import hashlib
 from collections.abc import Sequence
 from datetime import date
 
@@ -35,6 +36,9 @@ def month_bounds(month: date) -> tuple[date, date]:
     return month.replace(day=1), month.replace(day=last)
 
 
+RUN_KEY_LENGTH = InvoiceRun._meta.get_field("run_key").max_length or 120
+
+
 def run_key_of(*, period_start: date, clients: Sequence[Client] | None, trigger: str) -> str:
     """The same period and clients give the same key: a second request finds the first run."""
     month = f"{period_start:%Y-%m}"
@@ -42,7 +46,11 @@ def run_key_of(*, period_start: date, clients: Sequence[Client] | None, trigger:
         return f"{month}:schedule"
     if clients is None:
         return f"{month}:all"
-    return f"{month}:clients:" + ",".join(str(pk) for pk in sorted(c.pk for c in clients))
+    ids = ",".join(str(pk) for pk in sorted(c.pk for c in clients))
+    key = f"{month}:clients:{ids}"
+    if len(key) > RUN_KEY_LENGTH:  # many clients chosen: their digest keeps the key unique
+        key = f"{month}:clients:sha256:{hashlib.sha256(ids.encode('ascii')).hexdigest()}"
+    return key
 
 
 def billable_clients(*, user=None) -> list[Client]:

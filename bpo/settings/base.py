@@ -189,7 +189,11 @@ JOB_STALLED_AFTER_SECONDS = int(
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = 600_000  # KiB: weasyprint keeps whole documents in memory
+# KiB: weasyprint keeps whole documents in memory. A child that issues invoices starts at
+# ~450 MB (Saxon's compiled EN 16931 stylesheets, warmed per child) and grows a few MB per
+# invoice: at 600 MB children were replaced every ~30 invoices, each replacement paying the
+# ~3 s warm-up again (bench_invoice_run). 1 GB leaves a 77-page document (~400 MB) room.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 1_000_000
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "bpo")
 CELERY_TIMEZONE = "UTC"
 # Periodic work is enqueued in the public schema; a task that concerns clients fans out to the

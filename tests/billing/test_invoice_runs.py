@@ -10,7 +10,7 @@ from billing.runs import services, workers
 from billing.runs.models import InvoiceRun, InvoiceRunItem, InvoiceRunStatus, InvoiceRunTrigger
 from bpo.accounts.roles import Role
 from bpo.errors import DomainError
-from tenants.models import ClientStatus
+from tenants.models import Client, ClientStatus
 from tests.conftest import make_user
 
 
@@ -102,6 +102,24 @@ def test_the_run_key_names_the_month_and_the_clients(live_clients):
         )
         == "2026-11:schedule"
     )
+
+
+def test_a_run_of_many_chosen_clients_has_a_key_that_fits_and_stays_unique():
+    # given 500 chosen clients (unsaved: the key reads only their ids), and the same less one
+    chosen = [Client(pk=pk) for pk in range(100_000, 100_500)]
+    # when their run keys are made
+    key = services.run_key_of(period_start=date(2026, 11, 1), clients=chosen, trigger="finance")
+    again = services.run_key_of(
+        period_start=date(2026, 11, 1), clients=chosen[::-1], trigger="finance"
+    )
+    fewer = services.run_key_of(
+        period_start=date(2026, 11, 1), clients=chosen[1:], trigger="finance"
+    )
+    # then the key fits its column, names the month, and only the same clients share it
+    assert len(key) <= InvoiceRun._meta.get_field("run_key").max_length
+    assert key.startswith("2026-11:clients:sha256:")
+    assert key == again
+    assert key != fewer
 
 
 def test_asking_twice_for_the_same_run_creates_nothing_twice(live_clients, finance):
