@@ -16,6 +16,7 @@ from billing.money import (
     percent_of,
     round_money,
     round_quantity,
+    whole_minutes,
 )
 
 
@@ -139,3 +140,12 @@ def test_amounts_in_words_of_the_clients_language():
         "one thousand, two hundred and thirty-four Japanese yen"
     )
     assert amount_in_words(Decimal("2.5"), "BHD", "en") == "two Bahraini dinars 500/1000"
+
+
+@pytest.mark.parametrize(
+    ("hours", "expected"),
+    [("5376", 322560), ("1666.672", 100000), ("0.0083", 0), ("0.00834", 1), ("-0.00834", -1)],
+)
+def test_hours_become_whole_minutes_half_up(hours, expected):
+    # given hours with any places; when they become minutes; then half up to a whole minute
+    assert whole_minutes(Decimal(hours)) == expected

@@ -13,6 +13,15 @@ from django.urls import reverse
 
 from billing.contracts import selectors, services
 from billing.contracts.models import ContractVersion
+from billing.contracts.usage import projected_terms
+from billing.rating.terms import (
+    Basis,
+    CommittedFteTerm,
+    ContractTerms,
+    MultiplierKind,
+    MultiplierTerm,
+    RateTerm,
+)
 from bpo.accounts.roles import Role
 from bpo.catalog.models import OpeningHours
 from tests.catalog.factories import ServiceLineFactory
@@ -114,6 +123,57 @@ def test_a_scheduler_sees_the_fte_but_not_the_money(client, client_a, forecast_l
     assert "projected_invoices" not in response.context
     page = response.content.decode()
     assert "projected-invoices" not in page and "$" not in page
+
+
+def test_a_client_admin_sees_neither_forecast_fte_nor_money(
+    client, client_a, client_a_admin, forecast_line
+):
+    # given the client's own admin (the calculator is open to clients, forecasts are not)
+    client.force_login(client_a_admin)
+    # when the comparison is asked for
+    response = _compare(client, client_a, forecast_line)
+    # then the page is the per-interval calculator only
+    assert response.status_code == 200
+    assert "fte_comparison" not in response.context
+    assert "projected-invoices" not in response.content.decode()
+
+
+def test_the_projection_leaves_out_what_a_target_does_not_decide():
+    # given a card with an hour rate, a role rate, a contact rate, an every-line FTE rate, a
+    # line's own FTE rate, a night rule and a windowed and a whole-month commitment
+    terms = ContractTerms(
+        version_id=1,
+        version_number=1,
+        effective_from=date(2027, 1, 1),
+        currency="USD",
+        time_zone="America/New_York",
+        country="US",
+        rates=(
+            RateTerm(id=1, basis=Basis.WORKED_HOUR, unit_price=D("30")),
+            RateTerm(id=2, basis=Basis.WORKED_HOUR, unit_price=D("35"), role="French"),
+            RateTerm(id=3, basis=Basis.CONTACT, unit_price=D("0.5")),
+            RateTerm(id=4, basis=Basis.FTE_MONTH, unit_price=D("100")),
+            RateTerm(id=5, basis=Basis.FTE_MONTH, unit_price=D("200"), service_line_id=7),
+            RateTerm(id=6, basis=Basis.SEAT_MONTH, unit_price=D("50"), service_line_id=9),
+        ),
+        multipliers=(MultiplierTerm(id=1, kind=MultiplierKind.NIGHT, factor=D("1.25")),),
+        committed_fte=(
+            CommittedFteTerm(id=1, fte=D("5")),
+            CommittedFteTerm(id=2, fte=D("2"), weekdays=(0,)),
+        ),
+    )
+    # when lines 7 and 8 are projected with 3 and 4 FTE
+    projected = projected_terms(terms, fte_by_line={7: D("3"), 8: D("4")})
+    # then the role and contact rates, the night rule and the windowed commitment are gone, the
+    # line's own FTE rate counts its 3 FTE, the every-line one the other line's 4, and the seat
+    # rate of an unstaffed line is dropped
+    assert [(rate.id, rate.quantity) for rate in projected.rates] == [
+        (1, D(1)),
+        (4, D("4")),
+        (5, D("3")),
+    ]
+    assert projected.multipliers == ()
+    assert [commitment.id for commitment in projected.committed_fte] == [1]
 
 
 def test_per_fte_rates_bill_the_projected_fte_and_a_version_mid_month_splits_it(contract_a):
