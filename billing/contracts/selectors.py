@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from babel.numbers import format_decimal
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
@@ -124,11 +125,16 @@ def _no_terms(terms):
     )
 
 
+# UN/ECE unit codes of invoice lines, as the projection's table words them.
+_UNIT_WORDS = {"HUR": "hours", "MIN": "minutes", "MON": "months", "DAY": "days", "C62": ""}
+
+
 @dataclass(frozen=True)
 class ProjectedLine:
     description: str
     quantity: Decimal
     unit: str
+    quantity_text: str  # "5,376 hours", in the contract's locale
     unit_price: str  # formatted in the contract's locale
     amount: Decimal
     amount_text: str
@@ -231,6 +237,16 @@ def project_month_invoice(
                 description=line.description,
                 quantity=line.quantity,
                 unit=line.unit,
+                quantity_text=" ".join(
+                    part
+                    for part in (
+                        format_decimal(
+                            line.quantity.normalize(), locale=locale, decimal_quantization=False
+                        ),
+                        _UNIT_WORDS.get(line.unit, line.unit),
+                    )
+                    if part
+                ),
                 unit_price=money(line.unit_price),
                 amount=line.amount,
                 amount_text=money(line.amount),

@@ -92,6 +92,7 @@ def test_each_target_is_next_months_invoice_by_the_rate_card(client, client_a, f
     assert "$177,408.00" in page and "$199,584.00" in page
     assert "+$22,176.00" in page  # the difference of the two, tax included
     assert "How the projection is made" in page
+    assert "5,376 hours" in page
 
 
 def test_a_client_without_a_version_next_month_sees_a_clear_message(
