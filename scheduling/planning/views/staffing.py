@@ -106,6 +106,7 @@ def _projected_invoices(request, comparison) -> dict:
     has_contract = bool(priced) and len(priced) == len(invoices)
     return {
         "projection_month": next_month,
+        "projection_month_end": month_of(next_month)[1],
         "projected_invoices": list(zip(comparison.figures, priced, strict=True))
         if has_contract
         else [],
