@@ -69,6 +69,11 @@ def round_rate(rate: Decimal | int | str) -> Decimal:
     return _decimal(rate).quantize(_exponent(RATE_PLACES), rounding=ROUND_HALF_UP)
 
 
+def whole_minutes(hours: Decimal | int | str) -> int:
+    """``hours`` as whole minutes, half up (a projected month of 33.6 FTE x 160 h: 322560)."""
+    return int((_decimal(hours) * 60).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
 def percent_of(amount: Decimal, percent: Decimal | int | str, currency: str) -> Decimal:
     """``percent`` % of ``amount`` (a tax, a credit), rounded to the currency."""
     return round_money(_decimal(amount) * _decimal(percent) / 100, currency)

@@ -3,14 +3,18 @@ them only through a client's route, which checks the user)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
+from babel.numbers import format_decimal
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from billing.contracts.models import ContractVersion, RateLine
-from billing.lines import InvoiceDraftData
+from billing.lines import InvoiceDraftData, LineKind
+from billing.money import format_money, round_quantity
 from billing.rating import VersionPart, rate_period
 from bpo.errors import DomainError, NotFoundError
 
@@ -92,6 +96,10 @@ def rate_client_month(*, period_start: date, period_end: date) -> InvoiceDraftDa
         VersionPart(terms_of(period.version, client=client), period.first_day, period.last_day)
         for period in periods
     ]
+    return rate_period(_from_period_start(parts, period_start), usage)
+
+
+def _from_period_start(parts: list[VersionPart], period_start: date) -> list[VersionPart]:
     if parts[0].first_day != period_start:
         # the contract began inside the period: bill its days only, prorating on the month
         parts.insert(
@@ -100,7 +108,7 @@ def rate_client_month(*, period_start: date, period_end: date) -> InvoiceDraftDa
                 _no_terms(parts[0].terms), period_start, parts[0].first_day - timedelta(days=1)
             ),
         )
-    return rate_period(parts, usage)
+    return parts
 
 
 def _no_terms(terms):
@@ -114,4 +122,144 @@ def _no_terms(terms):
         sla_credits=(),
         committed_fte=(),
         minimum_monthly_amount=None,
+    )
+
+
+# UN/ECE unit codes of invoice lines, as the projection's table words them.
+_UNIT_WORDS = {"HUR": "hours", "MIN": "minutes", "MON": "months", "DAY": "days", "C62": ""}
+
+
+@dataclass(frozen=True)
+class ProjectedLine:
+    description: str
+    quantity: Decimal
+    unit: str
+    quantity_text: str  # "5,376 hours", in the contract's locale
+    unit_price: str  # formatted in the contract's locale
+    amount: Decimal
+    amount_text: str
+
+
+@dataclass(frozen=True)
+class ProjectedInvoice:
+    """What a month's invoice would come to for a given staffing, under the contract versions
+    in force that month (formatted in the last one's locale)."""
+
+    month_start: date
+    month_end: date
+    currency: str
+    locale: str
+    version_numbers: tuple[int, ...]
+    lines: tuple[ProjectedLine, ...]
+    net: Decimal
+    tax: Decimal
+    total: Decimal
+    net_text: str
+    tax_text: str
+    total_text: str
+    notes: tuple[str, ...]
+    assumptions: tuple[str, ...]  # how the staffing became usage, in words
+
+    def difference_to(self, other: ProjectedInvoice) -> str:
+        """``other``'s total less this one's, signed, in this invoice's locale."""
+        difference = other.total - self.total
+        sign = "+" if difference > 0 else ""
+        return sign + format_money(difference, self.currency, self.locale)
+
+
+def month_of(day: date) -> tuple[date, date]:
+    """The first and last day of ``day``'s calendar month."""
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def project_month_invoice(
+    *,
+    fte_by_line: Mapping[int, Decimal | float],
+    month: date,
+    productive_fte_by_line: Mapping[int, Decimal | float] | None = None,
+) -> ProjectedInvoice | None:
+    """The active client's invoice for ``month`` (any day of it) had it been staffed with
+    ``fte_by_line`` (service line id -> FTE): the contract's versions in force that month,
+    rated by the pure engine over a projected usage (``billing.contracts.usage``'s
+    ``PROJECTION_ASSUMPTIONS`` say how FTE become hours, seats and FTE months). None when no
+    version is in force in the month. No writes."""
+    from billing.contracts.usage import (
+        PROJECTION_ASSUMPTIONS,
+        projected_terms,
+        projected_usage,
+        terms_of,
+    )
+    from billing.invoices.selectors import draft_totals
+
+    client = getattr(connection, "tenant", None)
+    month_start, month_end = month_of(month)
+    periods = versions_for_period(start=month_start, end=month_end)
+    if not periods:
+        return None
+    fte = {int(line): round_quantity(str(value)) for line, value in fte_by_line.items()}
+    productive = {
+        int(line): round_quantity(str(value))
+        for line, value in (productive_fte_by_line or {}).items()
+    }
+    parts = [
+        VersionPart(
+            projected_terms(terms_of(period.version, client=client), fte_by_line=fte),
+            period.first_day,
+            period.last_day,
+        )
+        for period in periods
+    ]
+    last = parts[-1].terms
+    usage = projected_usage(
+        period_start=month_start,
+        period_end=month_end,
+        hours_per_fte_month=last.hours_per_fte_month,
+        fte_by_line=fte,
+        productive_fte_by_line=productive,
+    )
+    draft = rate_period(_from_period_start(parts, month_start), usage)
+    totals = draft_totals(draft=draft)
+    locale = (draft.language or "en").replace("-", "_")
+
+    def money(amount: Decimal) -> str:
+        return format_money(amount, draft.currency, locale)
+
+    return ProjectedInvoice(
+        month_start=month_start,
+        month_end=month_end,
+        currency=draft.currency,
+        locale=locale,
+        version_numbers=tuple(period.version.number for period in periods),
+        lines=tuple(
+            ProjectedLine(
+                description=line.description,
+                quantity=line.quantity,
+                unit=line.unit,
+                quantity_text=" ".join(
+                    part
+                    for part in (
+                        format_decimal(
+                            line.quantity.normalize(), locale=locale, decimal_quantization=False
+                        ),
+                        _UNIT_WORDS.get(line.unit, line.unit),
+                    )
+                    if part
+                ),
+                unit_price=money(line.unit_price),
+                amount=line.amount,
+                amount_text=money(line.amount),
+            )
+            for line in draft.lines
+            if line.amount or line.kind == LineKind.TRUE_UP
+        ),
+        net=totals.net,
+        tax=totals.tax,
+        total=totals.total,
+        net_text=money(totals.net),
+        tax_text=money(totals.tax),
+        total_text=money(totals.total),
+        notes=draft.notes,
+        assumptions=PROJECTION_ASSUMPTIONS,
     )

@@ -25,7 +25,10 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 
 from billing.contracts.models import ContractVersion
+from billing.money import whole_minutes
 from billing.rating.terms import (
+    CONTACT_BASES,
+    MONTH_BASES,
     Basis,
     CommittedFteTerm,
     ContractTerms,
@@ -272,3 +275,105 @@ def gather_usage(*, client, period_start: date, period_end: date) -> MonthUsage:
 
 def current_client():
     return getattr(connection, "tenant", None)
+
+
+# --- a projected month: the quote simulator's usage ---------------------------------------------
+
+PROJECTION_AGENT = "Projected staffing"
+
+PROJECTION_ASSUMPTIONS = (
+    "Hourly rates bill FTE x the contract's hours per FTE month as scheduled and worked "
+    "hours (every scheduled hour worked); productive-hour rates bill the agent-hours on the "
+    "line (the requirement before shrinkage) at the same rate.",
+    "Per-FTE and per-seat rates of a line bill the line's FTE as the month's count (one seat "
+    "per FTE); a rate for every line bills the FTE of the lines without their own.",
+    "Per-contact and per-minute rates, overtime, night and holiday extras and SLA credits are "
+    "left out: they depend on the contacts handled and the shifts a plan books, not on the "
+    "target. Role rates apply only to booked agents with the skill, so they are left out too.",
+    "The minimum monthly commitment, one-off fees due in the month and the committed FTE of "
+    "the whole month apply as the contract states them; the client is taken as live the whole "
+    "month, and only the lines given are staffed.",
+)
+
+
+def projected_terms(terms: ContractTerms, *, fte_by_line: dict[int, Decimal]) -> ContractTerms:
+    """``terms`` with what a projection cannot know left out (see ``PROJECTION_ASSUMPTIONS``)
+    and each per-FTE or per-seat rate's count set to the projected FTE."""
+    from dataclasses import replace
+
+    month_rates = [rate for rate in terms.rates if rate.basis in MONTH_BASES]
+    rates: list[RateTerm] = []
+    for rate in terms.rates:
+        if rate.role or rate.basis in CONTACT_BASES:
+            continue
+        if rate.basis in MONTH_BASES:
+            if rate.service_line_id is None:
+                own = {
+                    other.service_line_id
+                    for other in month_rates
+                    if other.basis == rate.basis and other.service_line_id is not None
+                }
+                fte = sum(
+                    (value for line, value in fte_by_line.items() if line not in own), Decimal(0)
+                )
+            elif rate.service_line_id in fte_by_line:
+                fte = fte_by_line[rate.service_line_id]
+            else:
+                continue
+            rates.append(replace(rate, quantity=fte))
+            continue
+        rates.append(rate)
+    return replace(
+        terms,
+        rates=tuple(rates),
+        multipliers=(),
+        sla_credits=(),
+        committed_fte=tuple(
+            commitment
+            for commitment in terms.committed_fte
+            if not commitment.weekdays and commitment.window_starts is None
+        ),
+    )
+
+
+def projected_usage(
+    *,
+    period_start: date,
+    period_end: date,
+    hours_per_fte_month: Decimal,
+    fte_by_line: dict[int, Decimal],
+    productive_fte_by_line: dict[int, Decimal],
+) -> MonthUsage:
+    """Per line, FTE x hours per FTE month as scheduled, worked and in-state minutes (the
+    productive FTE's hours as productive minutes), spread evenly over the days of the period so
+    a version starting mid-month bills its own days."""
+    days = [period_start + timedelta(days=n) for n in range((period_end - period_start).days + 1)]
+    spans = []
+    for line_id, fte in sorted(fte_by_line.items()):
+        productive = productive_fte_by_line.get(line_id, fte)
+        scheduled = apportion(whole_minutes(fte * hours_per_fte_month), [1] * len(days))
+        productive_minutes = apportion(
+            whole_minutes(productive * hours_per_fte_month), [1] * len(days)
+        )
+        for day, minutes, productive_part in zip(days, scheduled, productive_minutes, strict=True):
+            if not minutes and not productive_part:
+                continue
+            spans.append(
+                TimeSpan(
+                    agent_id=0,
+                    agent_name=PROJECTION_AGENT,
+                    day=day,
+                    service_line_id=line_id,
+                    scheduled_minutes=minutes,
+                    worked_minutes=minutes,
+                    productive_minutes=productive_part,
+                    in_state_minutes=minutes,
+                    reference={"projection": True},
+                )
+            )
+    return MonthUsage(
+        period_start=period_start,
+        period_end=period_end,
+        spans=tuple(spans),
+        service_line_names=dict(ServiceLine.objects.values_list("id", "name")),
+    )

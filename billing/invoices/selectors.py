@@ -22,6 +22,8 @@ from billing.invoices.models import (
     LineEvidence,
     Payment,
 )
+from billing.invoices.totals import TaxedAmount, Totals, invoice_totals
+from billing.lines import InvoiceDraftData
 from bpo.accounts.permissions import can
 from bpo.accounts.roles import Action
 from bpo.errors import NotFoundError
@@ -153,4 +155,22 @@ def period_invoice(*, period_start, period_end) -> Invoice | None:
         .exclude(status=InvoiceStatus.VOID)
         .order_by("pk")
         .first()
+    )
+
+
+def draft_totals(*, draft: InvoiceDraftData) -> Totals:
+    """Net, tax and total of lines not stored (a projection, a preview), by the same rule as
+    a stored draft's (``billing.invoices.totals``)."""
+    return invoice_totals(
+        [
+            TaxedAmount(
+                key=index,
+                amount=line.amount,
+                tax_category=str(line.tax_category),
+                tax_rate=line.tax_rate,
+            )
+            for index, line in enumerate(draft.lines)
+        ],
+        currency=draft.currency,
+        tax_per_invoice=draft.tax_per_invoice,
     )

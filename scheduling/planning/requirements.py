@@ -179,9 +179,6 @@ class FteFigure:
     fte: float
     peak_agents: int
     required_agent_hours: float
-    # The hook for money: once billing rates exist (billing issue), the week's cost of this
-    # target at the client's rate card. None until then.
-    monthly_cost: object = None
 
 
 HOURS_PER_FTE = 40.0

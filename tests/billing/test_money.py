@@ -17,6 +17,7 @@ from billing.money import (
     round_money,
     round_quantity,
     round_rate,
+    whole_minutes,
 )
 
 
@@ -293,3 +294,12 @@ def test_amounts_in_words_fall_back_to_cldr_in_the_clients_language():
         "eintausendzweihundertvierunddreißig Japanische Yen"
     )
     assert amount_in_words(Decimal("2.5"), "BHD", "de_DE") == "zwei Bahrain-Dinar 500/1000"
+
+
+@pytest.mark.parametrize(
+    ("hours", "expected"),
+    [("5376", 322560), ("1666.672", 100000), ("0.0083", 0), ("0.00834", 1), ("-0.00834", -1)],
+)
+def test_hours_become_whole_minutes_half_up(hours, expected):
+    # given hours with any places; when they become minutes; then half up to a whole minute
+    assert whole_minutes(Decimal(hours)) == expected

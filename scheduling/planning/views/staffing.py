@@ -71,8 +71,48 @@ def _forecast_comparison(request) -> dict:
             )
         except DomainError as exc:
             fte_form.add_error(None, exc.message)
-    return {
+    context = {
         "fte_form": fte_form,
         "fte_comparison": comparison,
         "has_forecast_lines": lines.exists(),
+        "can_see_money": can(request.user, request.tenant, Action.VIEW_CONTRACT),
+    }
+    if comparison is not None and comparison.figures and context["can_see_money"]:
+        context.update(_projected_invoices(request, comparison))
+    return context
+
+
+def _projected_invoices(request, comparison) -> dict:
+    """Next month's invoice of each target under the client's contract (billing's selector):
+    the line's FTE as the month's staffing."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from billing.contracts.selectors import month_of, project_month_invoice
+    from scheduling.planning.requirements import HOURS_PER_FTE
+
+    today = timezone.now().astimezone(ZoneInfo(request.tenant.time_zone)).date()
+    next_month = month_of(today)[1] + timedelta(days=1)
+    line_id = comparison.forecast.service_line_id
+    invoices = [
+        project_month_invoice(
+            fte_by_line={line_id: figure.fte},
+            productive_fte_by_line={line_id: figure.required_agent_hours / HOURS_PER_FTE},
+            month=next_month,
+        )
+        for figure in comparison.figures
+    ]
+    priced = [invoice for invoice in invoices if invoice is not None]
+    has_contract = bool(priced) and len(priced) == len(invoices)
+    return {
+        "projection_month": next_month,
+        "projection_month_end": month_of(next_month)[1],
+        "projected_invoices": list(zip(comparison.figures, priced, strict=True))
+        if has_contract
+        else [],
+        "projection_has_contract": has_contract,
+        "projection_assumptions": priced[0].assumptions if has_contract else (),
+        "projection_difference": priced[0].difference_to(priced[1])
+        if has_contract and len(priced) == 2
+        else "",
     }
