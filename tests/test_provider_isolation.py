@@ -71,6 +71,9 @@ ROSTER = {ROSTER_VIEW, ROSTER_MANAGE, ROSTER_OWN, ROSTER_STEP, ROSTER_API_MANAGE
 WORKED_VIEW = "worked-time readers"
 WORKED_MANAGE = "worked-time managers"
 LOCKS = "period locks (finance, schedulers)"
+# Invoice runs (billing.runs): finance and provider admins (can_run_invoices); a run shows a
+# finance user only the clients it bills. Everyone else gets a page 404.
+INVOICE_RUNS = "invoice runs (finance)"
 
 ACCESS = {
     "portal:home": SIGNED_IN,
@@ -145,6 +148,12 @@ ACCESS = {
     "roster:worked_day": WORKED_MANAGE,
     "roster:locks": LOCKS,
     "roster:lock_unlock": LOCKS,
+    # Invoice runs (issue 12): finance's, across the clients it bills.
+    "invoice_runs:runs": INVOICE_RUNS,
+    "invoice_runs:run_new": INVOICE_RUNS,
+    "invoice_runs:run": INVOICE_RUNS,
+    "invoice_runs:run_progress": INVOICE_RUNS,
+    "invoice_runs:run_retry": INVOICE_RUNS,
     # Planning runs (issue 10): the schedulers' (RUN_PLANNING), provider-wide.
     "planning_runs:runs": ROSTER_MANAGE,
     "planning_runs:run_new": ROSTER_MANAGE,
@@ -225,7 +234,7 @@ ROSTER_ROW_FOR_PK = {
     "api:roster-swap-": "roster_swap",
     "api:roster-period-lock-": "roster_lock",
 }
-FILLERS = {"step": "company", "token": "no-such-token", "uidb64": "MQ"}
+FILLERS = {"step": "company", "token": "no-such-token", "uidb64": "MQ", "invoice_run_id": "987654"}
 # The one time-off step whose right includes someone other than the schedulers (agents).
 ROUTE_FILLERS = {"roster:time_off_step": {"step": "cancel"}, "roster:swap_step": {"step": "take"}}
 MISSING = {"run": str(uuid.UUID(int=1)), "default": "987654"}
