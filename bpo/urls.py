@@ -26,6 +26,7 @@ urlpatterns = [
     path("planning-runs/", include("scheduling.planning.run_urls")),
     path("reports/", include("bpo.reporting.provider_urls")),
     path("invoice-runs/", include("billing.runs.urls")),
+    path("receivables/", include("billing.ledger.urls")),
     path("c/<slug:client_slug>/", include("bpo.client_urls")),
     path("api/v1/", include("bpo.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -586,3 +586,27 @@ def record_invoiced_period(*, version: ContractVersion, period_end: date) -> Con
         version.invoiced_through = period_end
         version.save(update_fields=["invoiced_through"])
     return version
+
+
+@transaction.atomic
+def start_contract_earlier(*, starts_on: date, actor: User | None) -> Contract:
+    """Move the client's contract, and its only version, to start on the earlier day
+    ``starts_on`` (a contract signed before onboarding finished). Refused (``ConflictError``)
+    once the contract has a second version or anything was invoiced under it: from then on
+    the terms of past days are fixed."""
+    contract = _current_contract()
+    versions = list(contract.versions.select_for_update().order_by("effective_from"))
+    if len(versions) != 1 or versions[0].invoiced_through is not None:
+        raise ConflictError(
+            "Only a contract with one version and nothing invoiced can start earlier.",
+            field="starts_on",
+        )
+    if starts_on >= contract.starts_on:
+        raise DomainError("Give a day before the contract's current start.", field="starts_on")
+    version = versions[0]
+    with audit_actor(actor):
+        contract.starts_on = starts_on
+        contract.save(update_fields=["starts_on"])
+        version.effective_from = starts_on
+        version.save(update_fields=["effective_from"])
+    return contract

@@ -205,6 +205,13 @@ def can_run_planning(user: User) -> bool:
     return bool(provider_roles(user) & RUN_PLANNING)
 
 
+def can_view_receivables(user: User) -> bool:
+    """Read the receivables ageing across the user's clients (``/receivables/``)."""
+    from bpo.accounts.roles import VIEW_RECEIVABLES
+
+    return bool(provider_roles(user) & VIEW_RECEIVABLES)
+
+
 def can_run_invoices(user: User) -> bool:
     """Start invoice runs and read their outcome across clients (``/invoice-runs/``)."""
     from bpo.accounts.roles import RUN_INVOICES

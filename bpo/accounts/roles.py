@@ -295,5 +295,8 @@ VIEW_WORKED_TIME = MANAGE_ROSTER | {Role.ACCOUNT_MANAGER, Role.FINANCE, Role.AGE
 LOCK_PERIODS = frozenset({Role.PROVIDER_ADMIN, Role.FINANCE})
 # Invoice runs bill a period across every live client: finance's work (billing.runs).
 RUN_INVOICES = frozenset({Role.PROVIDER_ADMIN, Role.FINANCE})
+# Receivables across clients (billing.ledger): whoever reads a client's drafts reads its
+# open amounts; the selector keeps each user to their own clients' rows.
+VIEW_RECEIVABLES = frozenset({Role.PROVIDER_ADMIN, Role.ACCOUNT_MANAGER, Role.FINANCE})
 # An agent's own week, calendar feed and swaps (team leads also see their team's week).
 OWN_WEEK = frozenset({Role.AGENT})

@@ -4,6 +4,7 @@ from bpo.accounts.permissions import (
     can_access_client,
     can_onboard_clients,
     can_run_invoices,
+    can_view_receivables,
     is_provider_admin,
     is_provider_staff,
     roles_for,
@@ -31,4 +32,5 @@ def portal(request) -> dict:
         "is_provider_admin": is_provider_admin(user),
         "can_onboard_clients": can_onboard_clients(user),
         "can_run_invoices": can_run_invoices(user),
+        "can_view_receivables": can_view_receivables(user),
     }

@@ -167,3 +167,22 @@ def test_the_data_migration_makes_version_one_of_a_contract_without_versions(in_
     )
     assert (version.buyer_legal_name, version.buyer_country) == ("Acme A Ltd.", "US")
     assert version.seller == services.default_legal_entity()
+
+
+def test_a_contract_with_one_version_and_nothing_invoiced_can_start_earlier(in_client_a):
+    # given onboarding's contract (version 1, from today)
+    from billing.contracts.models import Contract
+
+    first = ContractVersion.objects.get()
+    earlier = date(first.effective_from.year - 1, 1, 1)
+    # when
+    services.start_contract_earlier(starts_on=earlier, actor=None)
+    # then the contract and its version start on that day
+    assert Contract.objects.get().starts_on == earlier
+    assert ContractVersion.objects.get().effective_from == earlier
+    # and a later day, or a contract with a second version, is refused
+    with pytest.raises(DomainError):
+        services.start_contract_earlier(starts_on=first.effective_from, actor=None)
+    services.create_contract_version(effective_from=date(earlier.year, 6, 1), actor=None)
+    with pytest.raises(ConflictError, match="one version"):
+        services.start_contract_earlier(starts_on=date(earlier.year - 1, 1, 1), actor=None)

@@ -6,10 +6,12 @@ it (PostgreSQL DDL is transactional), so nothing is left for the other tests.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from bpo.accounts.models import Invitation, Membership, User
@@ -56,8 +58,43 @@ def _quality_of(slug: str) -> dict:
         }
 
 
+def _billing_of(slug: str) -> dict:
+    from billing.contracts.models import ContractVersion
+    from billing.invoices.models import Invoice, IssuedDocument, LineDispute, Payment
+
+    with schema_context(Client.objects.get(slug=slug).schema_name):
+        return {
+            "versions": list(
+                ContractVersion.objects.order_by("number").values_list(
+                    "number", "effective_from", "e_invoice_format", "buyer_vat_id"
+                )
+            ),
+            "rates": sorted(
+                ContractVersion.objects.get(number=2).rates.values_list("basis", flat=True)
+            ),
+            "invoices": list(
+                Invoice.objects.order_by("period_start", "document_type").values_list(
+                    "document_type", "status", "period_start", "number", "total_amount"
+                )
+            ),
+            "lines": list(
+                Invoice.objects.filter(document_type="invoice")
+                .order_by("period_start")
+                .values_list("lines__kind", "lines__amount")
+            ),
+            "documents": list(
+                IssuedDocument.objects.order_by("pk").values_list(
+                    "status", "e_invoice_format", "pdf_path", "pdf_bytes"
+                )
+            ),
+            "payments": list(Payment.objects.values_list("amount", "currency")),
+            "disputes": list(LineDispute.objects.values_list("status", "raised_by__email")),
+        }
+
+
 def _snapshot():
     return (
+        [_billing_of(slug) for slug in ("shopright", "cloudlane", "viajes-sol")],
         [_quality_of(slug) for slug in ("shopright", "cloudlane", "viajes-sol")],
         [_catalog_size(slug) for slug in ("shopright", "cloudlane", "viajes-sol")],
         sorted(User.objects.values_list("email", "password", "full_name", "is_active")),
@@ -147,6 +184,45 @@ def test_seed_demo_loads_everything_once(monkeypatch):
         assert quality["draws"] == 1 and quality["calibration"] == [(2, 1)], slug
         assert [status for status, _ in quality["reports"]] == ["ready"], slug
         assert quality["reports"][0][1] >= 1
+    # billing: a rate card from the first of last month (version 2; onboarding's version 1
+    # moved before it), last month's invoice issued with its PDF in the storage, this month's
+    # draft; a partial payment, a credit note and a disputed line waiting for finance
+    from django.core.files.storage import default_storage
+
+    from billing.ledger.models import InvoiceRegister
+
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    billing = {slug: _billing_of(slug) for slug in clients}
+    for slug, facts in billing.items():
+        assert [number for number, *_ in facts["versions"]] == [1, 2], slug
+        assert facts["versions"][1][1] == last_month, slug
+        invoices = [row for row in facts["invoices"] if row[0] == "invoice"]
+        assert [(row[2].replace(day=1), row[1] != "draft") for row in invoices] == [
+            (last_month, True),
+            (this_month.replace(day=1), False),
+        ], slug
+        assert invoices[0][3] and invoices[0][4] > 0, slug  # numbered, something billed
+        assert all(kind is not None for kind, _ in facts["lines"]), slug
+        for status, _, path, size in facts["documents"]:
+            assert status == "ready" and size > 0 and default_storage.exists(path), slug
+    assert billing["cloudlane"]["versions"][1][2:] == ("factur_x", "DE136695976")
+    assert billing["cloudlane"]["documents"][0][1] == "factur_x"
+    assert billing["cloudlane"]["disputes"] == [("open", "admin@cloudlane.example")]
+    assert billing["shopright"]["rates"] == ["seat_month", "worked_hour"]
+    assert billing["viajes-sol"]["rates"] == ["contact", "seat_month"]
+    shopright_invoice = billing["shopright"]["invoices"][0]
+    assert shopright_invoice[1] == "partly_paid"
+    assert 0 < billing["shopright"]["payments"][0][0] < shopright_invoice[4]
+    assert [row[:2] for row in billing["viajes-sol"]["invoices"] if row[0] == "credit_note"] == [
+        ("credit_note", "issued")
+    ]
+    assert sorted(InvoiceRegister.objects.values_list("currency", flat=True)) == [
+        "EUR",
+        "MXN",
+        "MXN",
+        "USD",
+    ]
     # one password for everyone
     assert all(user.check_password(seed_demo.DEMO_PASSWORD) for user in demo_users)
     # and the logins are printed

@@ -25,10 +25,11 @@ pytestmark = pytest.mark.django_db
 # waiting (provider-wide), the stale forecasts, the agents this week leaves out (provider-wide),
 # the user's failed planning runs, the swaps waiting for approval (provider-wide), last
 # month's period locks (finance and provider admins, provider-wide), the open calibration
-# sessions the user has interactions left to score in: one read each, and
-# django-tenants' ``SET search_path`` before each (one per cursor). (The statistics to-dos are
-# a scheduler's, not a provider admin's: no query here.)
-QUERIES_WHATEVER_THE_CLIENTS = 20
+# sessions the user has interactions left to score in, the invoice runs with failed clients
+# (provider-wide), the invoices' drafts, overdue invoices and line disputes (one row per
+# client): one read each, and django-tenants' ``SET search_path`` before each (one per
+# cursor). (The statistics to-dos are a scheduler's, not a provider admin's: no query here.)
+QUERIES_WHATEVER_THE_CLIENTS = 24
 
 
 def _clients(client_a, client_b, count: int) -> list:

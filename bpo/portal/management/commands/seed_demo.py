@@ -1,6 +1,7 @@
 """``python manage.py seed_demo``: demo staff, three demo clients, their users and catalogs,
-the roster and plans, QA (evaluations, a sampling draw, a calibration session, a dispute) and
-last week's report in each client's archive.
+the roster and plans, QA (evaluations, a sampling draw, a calibration session, a dispute),
+last week's report in each client's archive, and billing (rate cards, last month's issued
+invoices with their PDFs, this month's drafts, a payment, a credit note, a disputed line).
 
 The portal owns the demo because it spans every app; each app keeps its own part in its
 ``demo`` module (``bpo.catalog.demo``, ``bpo.quality.demo``) and this command calls them in order.
@@ -159,6 +160,10 @@ class Command(BaseCommand):
         # Last week's reports are rendered as the weekly task does, outside any transaction
         # (the job reports its progress); they read the week's statistics and evaluations.
         self._reports(clients)
+        # Billing last: last month's invoices rate the roster's worked time, the statistics
+        # and the SLA figures loaded above; each issue is its own transaction (the number is
+        # taken in it) and its PDF is rendered after it, as the worker does.
+        self._billing(clients)
         if self.changes:
             for change in self.changes:
                 self.stdout.write(f"  + {change}")
@@ -278,6 +283,24 @@ class Command(BaseCommand):
         for client in clients.values():
             with tenant_context(client):
                 self.changes.extend(seed_last_week_report(client=client))
+
+    def _billing(self, clients: dict) -> None:
+        from django_tenants.utils import tenant_context
+
+        from billing.demo import seed_invoices
+
+        finance = User.objects.get(email="finance@bpo.example")
+        admins = {
+            membership.client_id: membership.user
+            for membership in Membership.objects.filter(
+                role=Role.CLIENT_ADMIN, user__email__in=[p.email for p in DEMO_CLIENT_USERS]
+            ).select_related("user")
+        }
+        for client in clients.values():
+            with tenant_context(client):
+                self.changes.extend(
+                    seed_invoices(client=client, finance=finance, client_admin=admins[client.pk])
+                )
 
     def _user(self, person: DemoPerson, password: str) -> User:
         user = User.objects.filter(email__iexact=person.email).first()
