@@ -154,6 +154,7 @@ def _invoice_objects(client) -> dict[str, str]:
     from django.db import connection
 
     from billing.invoices import services
+    from billing.invoices import workers as invoice_workers
     from tests.billing.invoices.helpers import hours_line, make_issued, make_legal_entity
 
     admin = make_user(Role.CLIENT_ADMIN, client, email=f"ca-{uuid.uuid4().hex[:8]}@iso.test")
@@ -161,6 +162,8 @@ def _invoice_objects(client) -> dict[str, str]:
     connection.set_tenant(client)
     try:
         invoice = make_issued(entity, hours_line("100.00"), hours_line("50.00"))
+        # its PDF, as the worker renders it after the commit (so the owner finds it)
+        invoice_workers.render_invoice_pdf(invoice_id=invoice.pk)
         line = invoice.lines.order_by("position").first()
         dispute = services.raise_line_dispute(line=line, reason="Isolation", actor=admin)
         return {

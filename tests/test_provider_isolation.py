@@ -148,6 +148,9 @@ ACCESS = {
     "roster:worked_day": WORKED_MANAGE,
     "roster:locks": LOCKS,
     "roster:lock_unlock": LOCKS,
+    # Receivables ageing across the reader's clients (issue 12): provider admin, account
+    # managers, finance (VIEW_RECEIVABLES), each only their clients' rows.
+    "receivables:ageing": STAFF,
     # Invoice runs (issue 12): finance's, across the clients it bills.
     "invoice_runs:runs": INVOICE_RUNS,
     "invoice_runs:run_new": INVOICE_RUNS,
