@@ -106,6 +106,18 @@ def test_a_bad_row_stores_nothing_and_names_row_and_field(qa, line):
     assert caught.value.message.startswith("Nothing was imported: 4 problems. First: row 3")
 
 
+def test_a_value_that_is_not_text_is_refused_by_row_and_field(qa, line):
+    # given JSON carrying a lone surrogate (valid JSON, not storable text), found by schemathesis
+    agent = client_agent()
+    rows = _rows(_row(agent, "R-1"), _row(agent, "R-2", agent="\udb1c\udc15x", line="\ud928"))
+    # when / then: refused as the other bad rows are, and nothing is stored
+    with pytest.raises(InteractionImportError) as caught:
+        services.import_interactions(rows=rows, actor=qa)
+    assert set(caught.value.fields) == {"rows.3.agent", "rows.3.line"}
+    assert "not text" in caught.value.message
+    assert not Interaction.objects.exists()
+
+
 def test_a_conflict_with_a_stored_interaction_rolls_back_the_whole_file(qa, line):
     agent = client_agent()
     services.import_interactions(rows=_rows(_row(agent, "R-1")), actor=qa)

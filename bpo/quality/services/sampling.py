@@ -87,6 +87,15 @@ def _lookups() -> tuple[dict[str, int], dict[str, str]]:
     return lines, channels
 
 
+def _is_text(value: str) -> bool:
+    """Whether ``value`` can be stored (JSON may carry lone surrogates UTF-8 cannot encode)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def import_interactions(
     *, rows: Sequence[tuple[int, Mapping[str, object]]], actor: User | None
 ) -> ImportResult:
@@ -104,6 +113,14 @@ def import_interactions(
         (number, {key: "" if value is None else str(value) for key, value in values.items()})
         for number, values in rows
     ]
+    unreadable = [
+        RowProblem(number, key, "This is not text: it holds a character no file can store.")
+        for number, values in texts
+        for key, value in values.items()
+        if not _is_text(value)
+    ]
+    if unreadable:  # nothing else can be checked against the database with such a value
+        raise InteractionImportError(unreadable)
     client_id = getattr(getattr(connection, "tenant", None), "pk", 0)
     agents = client_agent_ids_by_number(
         (values.get("agent", "") for _, values in texts), client_id=client_id
