@@ -15,6 +15,7 @@ import numpy as np
 from scheduling.engine.optimiser.model import Contract, Rules
 from scheduling.engine.optimiser.options import (
     WeeklyLimits,
+    _conflicts,
     allowed_options,
     build_groups,
     build_options,
@@ -155,3 +156,63 @@ def test_the_options_lengths_and_hours():
     lengths = {options.template[o]: int(options.length[o]) for o in range(options.count)}
     assert lengths == {"early": 2, "late": 3}
     assert sorted(set(options.hours.tolist())) == [8.0, 12.0]
+
+
+def conflicts_of(days: int, rest: int, shifts: list[tuple[int, int, int]]):
+    """`_conflicts` on hand-made shifts (day, start, length) of a week of 6 intervals a day."""
+    problem = tiny(
+        [person("ana")],
+        days=days,
+        rules=Rules(min_rest_intervals=rest, weekend_days=(1,), free_weekend_days=0),
+    )
+    day, start, length = (np.array(column, dtype=np.int64) for column in zip(*shifts, strict=True))
+    conflict, cliques = _conflicts(problem, day, start, length)
+    return conflict, [sorted(clique.tolist()) for clique in cliques]
+
+
+def test_one_day_gives_a_clique_only_when_it_has_two_shifts_or_more():
+    # given: one shift on day 0, two on day 1, three on day 2, no rest needed across days
+    shifts = [(0, 0, 2), (1, 0, 2), (1, 2, 2), (2, 0, 2), (2, 2, 2), (2, 4, 2)]
+
+    # when
+    conflict, cliques = conflicts_of(3, 0, shifts)
+
+    # then
+    assert cliques == [[1, 2], [3, 4, 5]]
+    assert not conflict[0].any()
+
+
+def test_the_rest_cliques_between_two_days_one_per_distinct_set_of_later_starts():
+    # given: 4 intervals of rest, so a day-0 shift ending at `end` clashes with a day-1 shift
+    # starting before end - 2. Day 0 ends at 4, 5 and 6; day 1 starts at 0, 1 and 3
+    shifts = [(0, 0, 4), (0, 2, 3), (0, 3, 3), (1, 0, 3), (1, 1, 2), (1, 3, 2)]
+
+    # when
+    conflict, cliques = conflicts_of(3, 4, shifts)
+
+    # then: ending at 4 or later clashes with the starts before 2 (0 and 1); ending at 5 with
+    # the starts before 3, the same set, so no second clique; ending at 6 with every start
+    # before 4 (3 included, start 3 < 6 - 2 but not < 5 - 2)
+    assert cliques == [[0, 1, 2], [3, 4, 5], [0, 1, 2, 3, 4], [2, 3, 4, 5]]
+    clashing = {(0, 3), (0, 4), (1, 3), (1, 4), (2, 3), (2, 4), (2, 5)}
+    expected = np.zeros((6, 6), dtype=bool)
+    expected[:3, :3] = expected[3:, 3:] = True
+    for a, b in clashing:
+        expected[a, b] = expected[b, a] = True
+    np.fill_diagonal(expected, False)
+    assert conflict.tolist() == expected.tolist()
+
+
+def test_the_conflicts_of_a_pair_of_days_add_up_both_directions_of_the_week():
+    # given a two-day week (day 1 is followed by day 0 again), 4 intervals of rest: day 0's
+    # late shift (3-6) clashes with both of day 1's, day 1's late shift with both of day 0's
+    shifts = [(0, 3, 3), (0, 0, 2), (1, 0, 2), (1, 3, 3)]
+
+    # when
+    conflict, _ = conflicts_of(2, 4, shifts)
+
+    # then: the day 1 -> day 0 clashes do not overwrite the day 0 -> day 1 ones
+    expected = np.ones((4, 4), dtype=bool)
+    expected[1, 2] = expected[2, 1] = False
+    np.fill_diagonal(expected, False)
+    assert conflict.tolist() == expected.tolist()
