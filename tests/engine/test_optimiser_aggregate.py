@@ -195,16 +195,27 @@ def test_every_coverage_row_of_the_second_queue_holds_its_working_column():
 
 
 def test_a_one_member_group_with_preferences_pays_them_on_its_shifts():
-    # given ana, who dislikes day 0's shifts (weight 5)
-    problem = tiny([person("ana", preferences=(Preference(5.0, day=0),))], {("general", 2): 1})
+    # given ana, who dislikes day 0's shifts (weight 5) and the late ones (2), and likes those
+    # starting from interval 3 (1)
+    wishes = (
+        Preference(5.0, day=0),
+        Preference(2.0, template="late"),
+        Preference(1.0, wanted=True, earliest_start=3),
+    )
+    problem = tiny([person("ana", preferences=wishes)], {("general", 2): 1})
     options = build_options(problem)
     groups, classes = build_groups(problem, options)
     # when
     model = build_model(problem, options, groups, classes)
-    # then: each shift column costs its hours at 10 an hour, plus 5 on day 0
+    # then: each shift column costs its hours at 10 an hour, plus its wishes
     (group,) = groups
-    expected = options.hours[group.options] * 10.0 + np.where(
-        options.day[group.options] == 0, 5.0, 0.0
+    chosen = group.options
+    late = np.array([options.template[o] == "late" for o in chosen])
+    expected = (
+        options.hours[chosen] * 10.0
+        + np.where(options.day[chosen] == 0, 5.0, 0.0)
+        + np.where(late, 2.0, 0.0)
+        - np.where(options.start[chosen] >= 3, 1.0, 0.0)
     )
     assert model.col_cost[: model.x_count].tolist() == expected.tolist()
 
