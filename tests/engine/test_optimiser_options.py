@@ -216,3 +216,65 @@ def test_the_conflicts_of_a_pair_of_days_add_up_both_directions_of_the_week():
     expected[1, 2] = expected[2, 1] = False
     np.fill_diagonal(expected, False)
     assert conflict.tolist() == expected.tolist()
+
+
+def test_a_forbidden_succession_is_a_clique_of_one_day_and_the_next():
+    # given late shifts that may not be followed by an early one the next day, and a
+    # succession of a kind no template has (listed first: it adds nothing)
+    templates = {name: dataclasses.replace(t, kind=name) for name, t in TEMPLATES.items()}
+    rules = Rules(
+        min_rest_intervals=2,
+        weekend_days=(2,),
+        free_weekend_days=0,
+        forbidden_successions=(("early", "none"), ("late", "early")),
+    )
+    problem = tiny([person("ana")], templates=templates, rules=rules)
+    plain = build_options(tiny([person("ana")], templates=templates))
+    # when
+    options = build_options(problem)
+
+    # then: one clique per pair of days (not cyclic), after the rest cliques
+    def shifts(template, day):
+        return [option_of(options, template, day, s) for s in TEMPLATES[template].start_intervals]
+
+    expected = [sorted(shifts("late", d) + shifts("early", d + 1)) for d in (0, 1)]
+    added = [sorted(c.tolist()) for c in options.cliques[len(plain.cliques) :]]
+    assert added == expected
+    conflict = plain.conflict.copy()
+    for d in (0, 1):
+        for a in shifts("late", d):
+            for b in shifts("early", d + 1):
+                conflict[a, b] = conflict[b, a] = True
+    assert options.conflict.tolist() == conflict.tolist()
+
+
+def test_a_contract_without_weekends_blocks_them_on_top_of_its_templates():
+    # given an early-only contract with no weekend in four weeks, no history
+    contracts = {"c": Contract("c", ("early",), 0, 2, 0.0, 16.0, max_weekends_per_4_weeks=0)}
+    problem = tiny([person("ana", "c")], contracts=contracts)
+    options = build_options(problem)
+    # when
+    allowed = allowed_options(problem, options, 0)
+    # then: the earlies of days 0 and 1 only (day 2 is the weekend)
+    expected = sorted(option_of(options, "early", d, s) for d in (0, 1) for s in (1, 3))
+    assert allowed.tolist() == expected
+
+
+def limits_of(contract, **agent_changes):
+    problem = tiny([person("ana", contract.name, **agent_changes)], contracts={"c": contract})
+    options = build_options(problem)
+    groups, _ = build_groups(problem, options)
+    return groups[0].limits
+
+
+def test_minimums_under_a_day_pattern_are_what_the_best_rule_abiding_days_hold():
+    # given at most two days in a row, two shifts, and minimums of 2 shifts and 30 hours
+    contract = Contract("c", ("early", "late"), 2, 2, 30.0, 36.0, max_consecutive_days=2)
+    # then: two days of 12-hour late shifts, 24 hours
+    assert limits_of(contract) == WeeklyLimits(2, 2, 24.0, 36.0)
+    # with days 0 and 1 down to early shifts (interval 4 off): day 2 (12 h) and one of them (8 h)
+    off = frozenset({4, 10})
+    assert limits_of(contract, unavailable_intervals=off) == WeeklyLimits(2, 2, 20.0, 36.0)
+    # and off the whole week: nothing reachable
+    week = frozenset(range(18))
+    assert limits_of(contract, unavailable_intervals=week) == WeeklyLimits(0, 2, 0.0, 36.0)
