@@ -249,8 +249,10 @@ def test_a_forbidden_succession_is_a_clique_of_one_day_and_the_next():
 
 
 def test_a_contract_without_weekends_blocks_them_on_top_of_its_templates():
-    # given an early-only contract with no weekend in four weeks, no history
-    contracts = {"c": Contract("c", ("early",), 0, 2, 0.0, 16.0, max_weekends_per_4_weeks=0)}
+    # given an early-only contract with no weekend in four weeks, no history (and another
+    # contract's late shifts among the options)
+    no_weekends = Contract("c", ("early",), 0, 2, 0.0, 16.0, max_weekends_per_4_weeks=0)
+    contracts = {"c": no_weekends, "any": CONTRACTS["any"]}
     problem = tiny([person("ana", "c")], contracts=contracts)
     options = build_options(problem)
     # when
