@@ -3,7 +3,7 @@ changes, deadlines that cross closing time, category matching and nothing matchi
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -522,3 +522,95 @@ def test_always_open_allows_full_day_overrides_and_holidays_the_library_does_not
     assert not resolver.is_always_open(line(overrides={date(2026, 12, 24): office_day}))
     assert not resolver.is_always_open(line(overrides={date(2026, 12, 24): closed_full_day}))
     assert not resolver.is_always_open(line(country="US"))
+
+
+# --- the resolution's own fields and words (mutation testing, docs/testing.md) ------------------
+
+
+def test_the_resolution_holds_the_issue_and_the_instant_in_utc():
+    # given a high billing issue at Tuesday 10:00 New York, the category with spaces
+    at = local(2026, 6, 9, 10, 0)
+    # when
+    answer = resolve(severity=3, category="  Billing ", at=at)
+    # then
+    assert answer.at == at and answer.at.tzinfo is UTC
+    assert answer.next_tier is not None and answer.next_tier.deadline.tzinfo is UTC
+    assert (answer.severity, answer.category) == (3, "Billing")
+    assert answer.next_message == ""
+
+
+def test_one_minute_is_said_in_the_singular():
+    # given a desk answering within 1 minute, a severity tier above it, and a time tier after
+    # 1 minute, each alone above the desk
+    desk = _severity_tier(1, "always")
+    desk = resolver.Tier(**{**desk.__dict__, "respond_within_minutes": 1})
+    above = _severity_tier(2, "always")
+    timed = resolver.Tier(
+        level=2, trigger_kind="unresolved", unresolved_minutes=1, respond_within_minutes=5
+    )
+    at = local(2026, 6, 9, 10, 0)
+    # when
+    by_severity = resolve(tiers=[desk, above], at=at).next_tier
+    by_time = resolve(tiers=[desk, timed], at=at).next_tier
+    # then
+    assert by_severity is not None and by_time is not None
+    assert by_severity.reason == "if tier 1 has not responded within 1 minute"
+    assert by_time.reason == "if the issue is still unresolved after 1 minute"
+    # and 2 is plural
+    desk_2 = resolver.Tier(**{**desk.__dict__, "respond_within_minutes": 2})
+    later = resolve(tiers=[desk_2, above], at=at).next_tier
+    assert later is not None and later.reason == "if tier 1 has not responded within 2 minutes"
+
+
+def test_a_time_tier_without_minutes_never_takes_over_and_a_severity_tier_ignores_them():
+    # given a time tier without its minutes, and a severity tier carrying unresolved minutes
+    timeless = resolver.Tier(level=3, trigger_kind="unresolved", respond_within_minutes=5)
+    severity_with_minutes = resolver.Tier(
+        **{**_severity_tier(2, "always").__dict__, "unresolved_minutes": 90}
+    )
+    at = local(2026, 6, 9, 10, 0)
+    # when
+    answer = resolve(tiers=[SERVICE_DESK, timeless], at=at)
+    taken_over = resolve(tiers=[SERVICE_DESK, severity_with_minutes], at=at).next_tier
+    # then
+    assert answer.next_tier is None
+    assert answer.next_message == "No higher tier applies to this issue."
+    assert taken_over is not None
+    assert taken_over.deadline == at + timedelta(minutes=15)
+    assert taken_over.reason == "if tier 1 has not responded within 15 minutes"
+
+
+def test_a_time_tier_with_a_minimum_severity_still_never_answers_now():
+    timed = resolver.Tier(
+        level=1,
+        trigger_kind="unresolved",
+        unresolved_minutes=30,
+        min_severity=1,
+        respond_within_minutes=5,
+    )
+    assert not timed.matches(severity=4, category="")
+    assert resolve(tiers=[timed], severity=4, at=local(2026, 6, 9, 10, 0)).tier is None
+
+
+def test_an_instant_whose_zone_gives_no_offset_is_refused_in_words():
+    class NoOffset(tzinfo):
+        def utcoffset(self, dt):
+            return None
+
+        def dst(self, dt):
+            return None
+
+    for naive_or_unknown in (datetime(2026, 6, 9, 10), datetime(2026, 6, 9, 10, tzinfo=NoOffset())):  # noqa: DTZ001
+        with pytest.raises(ValueError) as error:
+            resolve(at=naive_or_unknown)
+        assert str(error.value) == "the instant must be time-zone aware"
+
+
+def test_an_ordinary_line_keeps_its_business_hours_gap():
+    # given the office line (open some of the week) and tiers for after hours only
+    tiers = [_severity_tier(1, "after_hours")]
+    # then business hours, which the line does have, are reported
+    assert resolver.coverage_gaps(tiers, OFFICE) == [
+        "During business hours nobody covers severities 1 (Low), 2 (Medium), 3 (High) or "
+        "4 (Critical)."
+    ]

@@ -994,3 +994,62 @@ def test_handle_times_below_one_second_are_allowed():
             volume=3600, interval_seconds=1800, aht_seconds=0.5, target_level=0.8, target_seconds=0
         )
     ]
+
+
+# --- what the mutation run of 2026-12-04 showed was not pinned (docs/testing.md) -------------
+
+
+def test_erlang_a_occupancy_counts_only_the_contacts_that_stay():
+    # given a loaded interval where some callers abandon
+    metrics = erlang.erlang_a(
+        traffic=9.0, agents=10, aht_seconds=180, patience_seconds=60, target_seconds=20
+    )
+    # then: the agents are busy with the answered share of the load only
+    assert 0.01 < metrics.probability_of_abandon < 0.5
+    expected = 9.0 * (1.0 - metrics.probability_of_abandon) / 10
+    assert metrics.occupancy == pytest.approx(expected, rel=1e-12)
+
+
+def test_interval_figures_of_idle_unstaffed_and_single_agent_intervals():
+    # given traffic 0.5, 0.5, 0, 0 and 1 erlang on 0, 1, 0, 2 and 2 agents (60 s per contact)
+    volumes, agents = [0.5, 0.5, 0, 0, 1], [0, 1, 0, 2, 2]
+    common = {"volumes": volumes, "agents": agents, "interval_seconds": 60, "aht_seconds": 60}
+    # when: Erlang C, and Erlang A with patience
+    c = erlang.interval_metrics(**common, target_seconds=20)
+    a = erlang.interval_metrics(**common, target_seconds=20, patience_seconds=60)
+    # then: nobody at work under load is all busy and everyone waits; idle intervals neither;
+    # one agent on half an erlang is busy and waited for half the time
+    assert c.occupancy.tolist() == [1.0, 0.5, 0.0, 0.0, 0.5]
+    assert c.probability_of_waiting.tolist()[:4] == pytest.approx([1.0, 0.5, 0.0, 0.0], rel=1e-12)
+    # one erlang on two agents: Erlang C's 1/3 (B = 0.2, C = 2B / (2 - 0.8))
+    assert c.probability_of_waiting[4] == pytest.approx(1 / 3, rel=1e-12)
+    assert a.probability_of_waiting.tolist()[:4] == [1.0, a.probability_of_waiting[1], 0.0, 0.0]
+    assert a.occupancy[0] == 1.0 and a.occupancy[2] == a.occupancy[3] == 0.0
+
+
+def test_the_log_series_of_the_incomplete_gamma_branch_is_not_clamped_above_zero():
+    # S(1, 1) = 1 + 1/2! + 1/3! + ... = e - 1, whose log (0.54) lies between 0 and 1
+    value = erlang._log_series_gamma(np.array([1.0]), np.array([1.0]))
+    assert value[0] == pytest.approx(math.log(math.e - 1), rel=1e-9)
+
+
+def test_exactly_the_agent_cap_is_still_allowed():
+    # given a load whose first upper bound is exactly 1,000,000 agents
+    s = (-6 + math.sqrt(36 + 4 * (999_999.5 - 20))) / 2
+    load = s * s
+    assert math.ceil(load + 6 * math.sqrt(load) + 20) == _CAP
+    # when / then: the search runs (the cap is "more than", not "at least")
+    needed = erlang.required_agents(
+        volume=load, interval_seconds=1, aht_seconds=1, target_level=0.8, target_seconds=20
+    )
+    assert load < needed <= _CAP
+    # and the calculator evaluates exactly 1,000,000 agents on 1,000,000 erlangs
+    summary = erlang.staffing_summary(
+        calls=1_000_000,
+        interval_minutes=1,
+        aht_seconds=60,
+        target_level=0.8,
+        target_seconds=20,
+        agents=_CAP,
+    )
+    assert (summary.traffic_erlangs, summary.agents) == (1_000_000.0, _CAP)

@@ -35,6 +35,7 @@ from scheduling.engine.optimiser.model import (
     AssignedShift,
     Contract,
     Penalties,
+    Preference,
     Rules,
     SchedulingProblem,
     ShiftTemplate,
@@ -214,6 +215,69 @@ def test_plan_from_assignment_uses_the_penalties_of_the_problem():
     assert plan.weekend_days_beyond_free == 1
     assert plan.objective == pytest.approx(3 * 3 + 7 * 1 + 160 + 5)
     assert plan.shifts == [[None, AssignedShift("early", 1, 1), AssignedShift("early", 2, 3)]]
+
+
+def test_one_agent_at_work_in_one_interval_is_assigned_too():
+    # given a single agent-interval in the whole week
+    problem = tiny([person("ana")], {("billing", 5): 1})
+    working = np.zeros((1, HORIZON), dtype=np.int64)
+    working[0, 5] = 1
+    # when
+    counts = assign_queue_counts(problem, [frozenset(QUEUES)], working)
+    # then: she covers the queue that needs her
+    assert counts[0, :, 5].tolist() == [0, 1]
+    assert counts.sum() == 1
+
+
+def test_queue_counts_are_the_cheapest_split_in_every_interval_of_both_queues():
+    # given general-only and versatile agents and random demand on both queues over the week
+    rng = np.random.default_rng(7)
+    penalties = Penalties(under_coverage=7.0, over_coverage=3.0)
+    demand = {(q, t): int(rng.integers(0, 4)) for q in QUEUES for t in range(HORIZON)}
+    problem = tiny([person("ana")], demand, penalties=penalties)
+    classes = [frozenset({"general"}), frozenset(QUEUES)]
+    working = rng.integers(0, 4, size=(2, HORIZON))
+    # when
+    counts = assign_queue_counts(problem, classes, working)
+
+    # then: the general-only agents all on general, every agent on a queue, and each interval's
+    # under- and over-coverage as cheap as the best split of the versatile agents
+    def price(general: int, billing: int, t: int) -> float:
+        r = problem.requirement[:, t]
+        c = np.array([general, billing])
+        return 7.0 * np.maximum(r - c, 0).sum() + 3.0 * np.maximum(c - r, 0).sum()
+
+    assert (counts[0, 1] == 0).all()
+    assert counts.sum(axis=1).tolist() == working.tolist()
+    for t in range(HORIZON):
+        general_only, versatile = int(working[0, t]), int(working[1, t])
+        best = min(price(general_only + x, versatile - x, t) for x in range(versatile + 1))
+        covered = counts[:, :, t].sum(axis=0)
+        assert price(int(covered[0]), int(covered[1]), t) == best, t
+
+
+def test_plan_from_assignment_adds_every_agents_preference_weights_to_the_objective():
+    # given ana, who dislikes day 1 (4) and likes starts from 3 (1), and bea, who dislikes the
+    # late template (2)
+    ana = person(
+        "ana",
+        preferences=(Preference(4.0, day=1), Preference(1.0, wanted=True, earliest_start=3)),
+    )
+    bea = person("bea", preferences=(Preference(2.0, template="late"),))
+    penalties = Penalties(weekend_day=0.0)
+    problem = tiny([ana, bea], penalties=penalties)
+    options = build_options(problem)
+    choices = [
+        [option_of(options, "early", 1, 1), option_of(options, "early", 2, 3)],
+        [option_of(options, "late", 0, 2), option_of(options, "early", 2, 1)],
+    ]
+    queue_of = np.full((2, HORIZON), -1)
+    # when
+    plan = plan_from_assignment(problem, options, choices, queue_of)
+    # then: ana 4 - 1, bea 2; 16 h and 20 h at 10 an hour, nothing to cover
+    assert plan.preference_cost == pytest.approx(5.0)
+    assert plan.cost == pytest.approx(360.0)
+    assert plan.objective == pytest.approx(365.0)
 
 
 # --- the validator, rule by rule ----------------------------------------------------------------

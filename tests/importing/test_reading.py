@@ -95,3 +95,14 @@ def test_a_long_file_is_read_past_the_sniffed_head():
     read = rows(b"n,v\n" + body)
     assert len(read) == 3001
     assert read[-1] == ["2999", "x"]
+
+
+def test_the_emptiness_check_reads_exactly_the_first_8_kib():
+    # given: text right after the sniffed 8192 bytes, and text as their last byte
+    blank_head_then_text = b" " * 8192 + b"a,b\n"
+    text_in_the_head = b" " * 8191 + b"a"
+
+    # when / then: only what the head holds counts (blank lines before a header are not
+    # supported anyway: the delimiter is read from the first line)
+    assert refusal(blank_head_then_text) == "The file is empty."
+    assert rows(text_in_the_head) == [[" " * 8191 + "a"]]
