@@ -109,11 +109,15 @@ def test_a_bad_row_stores_nothing_and_names_row_and_field(qa, line):
 def test_a_value_that_is_not_text_is_refused_by_row_and_field(qa, line):
     # given JSON carrying a lone surrogate (valid JSON, not storable text), found by schemathesis
     agent = client_agent()
-    rows = _rows(_row(agent, "R-1"), _row(agent, "R-2", agent="\udb1c\udc15x", line="\ud928"))
+    rows = _rows(
+        _row(agent, "R-1"),
+        _row(agent, "R-2", agent="\udb1c\udc15x", line="\ud928"),
+        _row(agent, "R-3", reference="NUL\x00"),
+    )
     # when / then: refused as the other bad rows are, and nothing is stored
     with pytest.raises(InteractionImportError) as caught:
         services.import_interactions(rows=rows, actor=qa)
-    assert set(caught.value.fields) == {"rows.3.agent", "rows.3.line"}
+    assert set(caught.value.fields) == {"rows.3.agent", "rows.3.line", "rows.4.reference"}
     assert "not text" in caught.value.message
     assert not Interaction.objects.exists()
 

@@ -88,7 +88,10 @@ def _lookups() -> tuple[dict[str, int], dict[str, str]]:
 
 
 def _is_text(value: str) -> bool:
-    """Whether ``value`` can be stored (JSON may carry lone surrogates UTF-8 cannot encode)."""
+    """Whether ``value`` can be stored: JSON may carry lone surrogates UTF-8 cannot encode, and
+    NUL characters PostgreSQL text cannot hold."""
+    if "\x00" in value:
+        return False
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
