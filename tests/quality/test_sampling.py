@@ -112,7 +112,7 @@ def test_a_value_that_is_not_text_is_refused_by_row_and_field(qa, line):
     rows = _rows(
         _row(agent, "R-1"),
         _row(agent, "R-2", agent="\udb1c\udc15x", line="\ud928"),
-        _row(agent, "R-3", reference="NUL\x00"),
+        _row(agent, "NUL\x00"),
     )
     # when / then: refused as the other bad rows are, and nothing is stored
     with pytest.raises(InteractionImportError) as caught:
