@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlparse
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("BPO_DATA_DIR", PROJECT_ROOT / "var")).resolve()
@@ -110,3 +110,26 @@ def pg_bin(name: str) -> str:
     if not found:
         raise FileNotFoundError(f"PostgreSQL program {name} not found")
     return found
+
+
+def database_url_of(settings_dict: dict) -> str:
+    """The inverse of ``parse_database_url``: a ``DATABASE_URL`` reaching the same database as
+    ``settings_dict`` (a unix socket directory goes into ``?host=``), for a worker process a
+    benchmark or a test starts on the very database (and schemas) it made."""
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = quote(settings_dict.get("PASSWORD") or "", safe="")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or ""
+    port = str(settings_dict.get("PORT") or "")
+    query = {
+        key: str(value)
+        for key, value in (settings_dict.get("OPTIONS") or {}).items()
+        if isinstance(value, str | int)
+    }
+    if host.startswith("/"):
+        query["host"] = host
+        netloc = credentials + (f":{port}" if port else "")
+    else:
+        netloc = credentials + host + (f":{port}" if port else "")
+    url = f"postgresql://{netloc}/{quote(settings_dict['NAME'], safe='')}"
+    return url + ("?" + urlencode(query) if query else "")

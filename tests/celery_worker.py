@@ -28,33 +28,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote, urlencode
 
 import pytest
 
+from bpo.embedded_db import database_url_of
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def database_url_of(settings_dict: dict) -> str:
-    """A ``DATABASE_URL`` for ``bpo.embedded_db.parse_database_url`` that reaches the same
-    database as ``settings_dict`` (a unix socket directory goes into ``?host=``)."""
-    user = quote(settings_dict.get("USER") or "", safe="")
-    password = quote(settings_dict.get("PASSWORD") or "", safe="")
-    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = settings_dict.get("HOST") or ""
-    port = str(settings_dict.get("PORT") or "")
-    query = {
-        key: str(value)
-        for key, value in (settings_dict.get("OPTIONS") or {}).items()
-        if isinstance(value, str | int)
-    }
-    if host.startswith("/"):
-        query["host"] = host
-        netloc = credentials + (f":{port}" if port else "")
-    else:
-        netloc = credentials + host + (f":{port}" if port else "")
-    url = f"postgresql://{netloc}/{quote(settings_dict['NAME'], safe='')}"
-    return url + ("?" + urlencode(query) if query else "")
 
 
 def _prepare_broker(queue: str) -> None:

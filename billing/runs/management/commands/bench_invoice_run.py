@@ -33,7 +33,6 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal
-from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
@@ -43,6 +42,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from bpo.embedded_db import database_url_of
 from tenants import provisioning
 from tenants.db import use_public_schema
 from tenants.models import Client, ClientStatus
@@ -55,21 +55,6 @@ CARDS = ("per_hour", "per_fte", "per_contact")
 def last_month(today: date) -> tuple[date, date]:
     end = today.replace(day=1) - timedelta(days=1)
     return end.replace(day=1), end
-
-
-def _database_url_of(settings: dict) -> str:
-    """This process's database as a ``DATABASE_URL``, so the worker works in the very
-    database (and schemas) the clients were made in, a test database included."""
-    user = quote(settings.get("USER") or "", safe="")
-    password = quote(settings.get("PASSWORD") or "", safe="")
-    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host, port = settings.get("HOST") or "", str(settings.get("PORT") or "")
-    query = {k: str(v) for k, v in (settings.get("OPTIONS") or {}).items() if isinstance(v, str)}
-    if host.startswith("/"):
-        query["host"], host = host, ""
-    netloc = credentials + host + (f":{port}" if port else "")
-    url = f"postgresql://{netloc}/{quote(settings['NAME'], safe='')}"
-    return url + ("?" + urlencode(query) if query else "")
 
 
 class Command(BaseCommand):
@@ -195,7 +180,7 @@ class Command(BaseCommand):
             # The worker's own sends (a draft per client, a PDF per issue) go to its queue.
             env={
                 **os.environ,
-                "DATABASE_URL": _database_url_of(connection.settings_dict),
+                "DATABASE_URL": database_url_of(connection.settings_dict),
                 "CELERY_QUEUE": queue,
                 "PYTHONUNBUFFERED": "1",
             },

@@ -35,7 +35,6 @@ import sys
 import time
 from datetime import timedelta
 from typing import Any
-from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
@@ -46,6 +45,7 @@ from django_tenants.utils import tenant_context
 from bpo.accounts.models import Membership, User
 from bpo.accounts.roles import Role
 from bpo.catalog.models import Channel, Direction, ServiceLine, ServiceLineStatus
+from bpo.embedded_db import database_url_of
 from bpo.quality.models import Evaluation, ScorecardVersion
 from bpo.quality.services import evaluations, scorecards
 from bpo.reporting import services, tasks
@@ -81,22 +81,6 @@ SECTIONS: list[dict[str, Any]] = [
         ],
     },
 ]
-
-
-def _database_url() -> str:
-    """This process's database as a ``DATABASE_URL``, so the worker renders in the very
-    database (and schemas) the reports were made in, a test database included."""
-    settings = connection.settings_dict
-    user = quote(settings.get("USER") or "", safe="")
-    password = quote(settings.get("PASSWORD") or "", safe="")
-    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host, port = settings.get("HOST") or "", str(settings.get("PORT") or "")
-    query = {k: str(v) for k, v in (settings.get("OPTIONS") or {}).items() if isinstance(v, str)}
-    if host.startswith("/"):
-        query["host"], host = host, ""
-    netloc = credentials + host + (f":{port}" if port else "")
-    url = f"postgresql://{netloc}/{quote(settings['NAME'], safe='')}"
-    return url + ("?" + urlencode(query) if query else "")
 
 
 class Command(BaseCommand):
@@ -179,7 +163,11 @@ class Command(BaseCommand):
                 "--without-heartbeat",
                 "--loglevel=WARNING",
             ],
-            env={**os.environ, "DATABASE_URL": _database_url(), "PYTHONUNBUFFERED": "1"},
+            env={
+                **os.environ,
+                "DATABASE_URL": database_url_of(connection.settings_dict),
+                "PYTHONUNBUFFERED": "1",
+            },
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
